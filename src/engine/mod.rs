@@ -1,0 +1,11 @@
+//! The segmentation engine: everything from raw CSV bytes to named segments,
+//! with no dependency on the browser.
+//!
+//! Data flow: `ingest` streams bytes into a [`ledger::Ledger`] (one entry per
+//! customer, one purchase per invoice), applying the `clean` rules as it goes;
+//! `rfm` turns the ledger into an RFM table; `score` and `segments` give the
+//! classic RFM grid; `features` + `cluster` + `metrics` do k-means with a k
+//! sweep; `profile` names clusters and writes the playbook; `export` and
+//! `model` produce the downloads; `pipeline` ties it together for the UI.
+
+pub mod ledger;
