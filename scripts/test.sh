@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the engine's native tests, the
+# pandas/scikit-learn reference check, a release build, and the end-to-end
+# suite in headless Chromium. Installs what it needs first.
+set -euo pipefail
+SEGMENTO_SETUP_TESTS=1 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$SEGMENTO_ROOT"
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native, -D warnings)"
+cargo clippy --all-targets --quiet -- -D warnings
+
+step "engine tests (native)"
+cargo test --quiet
+
+if [ -x tests/reference/check_fixture.sh ] && command -v python3 >/dev/null; then
+  step "reference fixture matches pandas + scikit-learn"
+  tests/reference/check_fixture.sh
+fi
+
+step "trunk build --release"
+trunk build --release
+wasm_raw=$(stat -c %s dist/segmento_bg.wasm)
+wasm_gz=$(gzip -9 -c dist/segmento_bg.wasm | wc -c)
+worker_raw=$(stat -c %s dist/worker_bg.wasm)
+worker_gz=$(gzip -9 -c dist/worker_bg.wasm | wc -c)
+echo "page wasm: $wasm_raw bytes ($wasm_gz gzipped); worker wasm: $worker_raw bytes ($worker_gz gzipped)"
+
+step "end-to-end tests (headless Chromium)"
+(cd tests/e2e && npm test)

@@ -1,0 +1,68 @@
+//! The page's side of the analysis worker.
+
+use crate::worker_protocol::{WorkerEvent, WorkerRequest};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent, Worker};
+
+/// URL of the loader Trunk generates for the worker binary (see index.html).
+const WORKER_URL: &str = "./worker_loader.js";
+
+/// A running analysis worker. Dropping it terminates the worker, which is how
+/// a run is cancelled.
+pub struct AnalysisWorker {
+    worker: Worker,
+    /// Requests posted before the worker reported `Ready` (it would drop them).
+    pending: Rc<RefCell<Option<Vec<JsValue>>>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl AnalysisWorker {
+    pub fn spawn(on_event: impl Fn(WorkerEvent) + 'static) -> Result<Self, String> {
+        let worker = Worker::new(WORKER_URL).map_err(|_| "could not start the analysis worker".to_string())?;
+        let pending: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let on_message = {
+            let worker = worker.clone();
+            let pending = pending.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                let event = message
+                    .data()
+                    .as_string()
+                    .and_then(|json| serde_json::from_str::<WorkerEvent>(&json).ok())
+                    .unwrap_or_else(|| WorkerEvent::Failed {
+                        message: "internal error: unreadable message from the analysis worker".into(),
+                    });
+                if matches!(event, WorkerEvent::Ready) {
+                    for queued in pending.borrow_mut().take().unwrap_or_default() {
+                        let _ = worker.post_message(&queued);
+                    }
+                }
+                on_event(event);
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(Self { worker, pending, _on_message: on_message })
+    }
+
+    pub fn send(&self, request: &WorkerRequest, file: &Blob) -> Result<(), String> {
+        let json = serde_json::to_string(request).map_err(|e| format!("internal error: {e}"))?;
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
+        let _ = js_sys::Reflect::set(&message, &"file".into(), file);
+        if let Some(queue) = self.pending.borrow_mut().as_mut() {
+            queue.push(message.into());
+            return Ok(());
+        }
+        self.worker
+            .post_message(&message)
+            .map_err(|_| "could not send the file to the analysis worker".to_string())
+    }
+}
+
+impl Drop for AnalysisWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

@@ -1,0 +1,43 @@
+//! Page components. Each reads the [`Studio`] from context and renders it.
+
+mod drop_zone;
+mod progress;
+mod results;
+
+use super::state::Studio;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let studio = Studio::new();
+    provide_context(studio);
+    view! {
+        <header class="topbar">
+            <h1 class="brand">"Segmento"</h1>
+            <p class="tagline">"Customer segmentation that runs entirely in your browser — your data never leaves this page."</p>
+        </header>
+        <main class="page">
+            <drop_zone::DropZone/>
+            <progress::RunProgressPanel/>
+            <ErrorBanner/>
+            <results::Results/>
+        </main>
+    }
+}
+
+/// The last error, with what to do next. Previous results stay visible below it.
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    move || {
+        studio.error.get().map(|message| {
+            view! {
+                <div class="error" role="alert">
+                    <strong>"That didn't work: "</strong>
+                    <span class="error-message">{message}</span>
+                    <button class="link" on:click=move |_| studio.error.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
