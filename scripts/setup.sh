@@ -41,7 +41,6 @@ RUSTUP_CARGO="$HOME/.cargo/bin/cargo"
 export PATH="$TOOLS/bin:$HOME/.cargo/bin:$PATH"
 
 wasm_target_route() {
-  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return 0
   log "adding rustup target wasm32-unknown-unknown"
   timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1
 }
@@ -71,8 +70,10 @@ WRAP
 if [ "${SEGMENTO_WASM_ROUTE:-}" = debian ]; then
   log "wasm32 target: Debian rustc-web with build-std (forced by SEGMENTO_WASM_ROUTE)"
   install_debian_wasm_route
+elif rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  rm -f "$TOOLS/bin/cargo" # the rustup target is there: no wrapper needed
 elif [ -x "$TOOLS/bin/cargo" ] && [ -x /usr/bin/rustc ]; then
-  : # Debian route already set up
+  : # Debian route, set up by an earlier run
 elif wasm_target_route; then
   log "wasm32 target: rustup"
 else

@@ -5,6 +5,7 @@
 //! `app` and `worker_protocol` are the thin browser shell around it.
 
 pub mod engine;
+pub mod studio;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

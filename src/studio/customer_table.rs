@@ -1,0 +1,189 @@
+//! The customer table's query: search, sort and paginate without copying rows.
+//! Stays fast at 100k customers: one pass to filter, one sort of indices.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+
+/// One customer as the table shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub customer_id: String,
+    pub country: String,
+    pub recency_days: i64,
+    pub frequency: u32,
+    pub monetary: f64,
+    pub rfm_score: String,
+    pub segment: String,
+    pub cluster: usize,
+    pub cluster_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortColumn {
+    CustomerId,
+    Country,
+    Recency,
+    Frequency,
+    Monetary,
+    RfmScore,
+    Segment,
+    Cluster,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableQuery {
+    /// Case-insensitive substring matched against id, country, segment and cluster name.
+    pub search: String,
+    pub sort: SortColumn,
+    pub descending: bool,
+    /// Zero-based page index; clamped to the last page.
+    pub page: usize,
+    pub page_size: usize,
+}
+
+impl Default for TableQuery {
+    fn default() -> Self {
+        Self { search: String::new(), sort: SortColumn::Monetary, descending: true, page: 0, page_size: 25 }
+    }
+}
+
+impl TableQuery {
+    /// Clicking a column header: same column flips the direction, a new
+    /// column starts descending for numbers and ascending for text.
+    pub fn toggle_sort(&mut self, column: SortColumn) {
+        if self.sort == column {
+            self.descending = !self.descending;
+        } else {
+            self.sort = column;
+            self.descending = !matches!(column, SortColumn::CustomerId | SortColumn::Country | SortColumn::Segment);
+        }
+        self.page = 0;
+    }
+}
+
+/// A page of results: indices into the full row list, plus counts for the pager.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePage {
+    pub rows: Vec<usize>,
+    pub matched: usize,
+    pub page: usize,
+    pub page_count: usize,
+}
+
+pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
+    let needle = q.search.trim().to_lowercase();
+    let mut matched: Vec<usize> = (0..rows.len())
+        .filter(|&i| needle.is_empty() || matches(&rows[i], &needle))
+        .collect();
+    matched.sort_by(|&a, &b| {
+        let order = compare(&rows[a], &rows[b], q.sort);
+        // Ties keep file order in both directions, so paging is stable.
+        let order = if q.descending { order.reverse() } else { order };
+        order.then(a.cmp(&b))
+    });
+    let page_size = q.page_size.max(1);
+    let page_count = matched.len().div_ceil(page_size).max(1);
+    let page = q.page.min(page_count - 1);
+    let rows = matched.iter().skip(page * page_size).take(page_size).copied().collect();
+    TablePage { rows, matched: matched.len(), page, page_count }
+}
+
+fn matches(row: &CustomerRow, needle: &str) -> bool {
+    [&row.customer_id, &row.country, &row.segment, &row.cluster_name]
+        .iter()
+        .any(|field| field.to_lowercase().contains(needle))
+}
+
+fn compare(a: &CustomerRow, b: &CustomerRow, column: SortColumn) -> Ordering {
+    match column {
+        SortColumn::CustomerId => natural(&a.customer_id, &b.customer_id),
+        SortColumn::Country => a.country.cmp(&b.country),
+        SortColumn::Recency => a.recency_days.cmp(&b.recency_days),
+        SortColumn::Frequency => a.frequency.cmp(&b.frequency),
+        SortColumn::Monetary => a.monetary.total_cmp(&b.monetary),
+        SortColumn::RfmScore => a.rfm_score.cmp(&b.rfm_score),
+        SortColumn::Segment => a.segment.cmp(&b.segment),
+        SortColumn::Cluster => a.cluster.cmp(&b.cluster),
+    }
+}
+
+/// Numeric ids sort as numbers (`9` before `10`), others as text.
+fn natural(a: &str, b: &str) -> Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, country: &str, monetary: f64, segment: &str) -> CustomerRow {
+        CustomerRow {
+            customer_id: id.into(),
+            country: country.into(),
+            recency_days: 10,
+            frequency: 1,
+            monetary,
+            rfm_score: "111".into(),
+            segment: segment.into(),
+            cluster: 0,
+            cluster_name: "Lost".into(),
+        }
+    }
+
+    fn ids(rows: &[CustomerRow], page: &TablePage) -> Vec<String> {
+        page.rows.iter().map(|&i| rows[i].customer_id.clone()).collect()
+    }
+
+    #[test]
+    fn sorts_by_monetary_descending_by_default() {
+        let rows = vec![row("1", "UK", 5.0, "New"), row("2", "FR", 50.0, "Lost"), row("3", "UK", 20.0, "New")];
+        let page = query(&rows, &TableQuery::default());
+        assert_eq!(ids(&rows, &page), ["2", "3", "1"]);
+    }
+
+    #[test]
+    fn numeric_ids_sort_as_numbers() {
+        let rows = vec![row("10", "UK", 1.0, "a"), row("9", "UK", 1.0, "a"), row("100", "UK", 1.0, "a")];
+        let mut q = TableQuery::default();
+        q.toggle_sort(SortColumn::CustomerId);
+        assert!(!q.descending);
+        assert_eq!(ids(&rows, &query(&rows, &q)), ["9", "10", "100"]);
+        q.toggle_sort(SortColumn::CustomerId);
+        assert_eq!(ids(&rows, &query(&rows, &q)), ["100", "10", "9"]);
+    }
+
+    #[test]
+    fn search_is_case_insensitive_across_text_columns() {
+        let rows = vec![row("1", "France", 1.0, "New"), row("2", "UK", 1.0, "Champions"), row("3", "UK", 1.0, "New")];
+        let q = TableQuery { search: "  CHAMP ".into(), ..TableQuery::default() };
+        assert_eq!(ids(&rows, &query(&rows, &q)), ["2"]);
+        let q = TableQuery { search: "fran".into(), ..TableQuery::default() };
+        assert_eq!(query(&rows, &q).matched, 1);
+    }
+
+    #[test]
+    fn paginates_and_clamps_past_the_last_page() {
+        let rows: Vec<_> = (0..53).map(|i| row(&i.to_string(), "UK", i as f64, "x")).collect();
+        let q = TableQuery { page: 2, page_size: 25, ..TableQuery::default() };
+        let page = query(&rows, &q);
+        assert_eq!(page.page_count, 3);
+        assert_eq!(ids(&rows, &page), ["2", "1", "0"]);
+        let page = query(&rows, &TableQuery { page: 99, ..q });
+        assert_eq!(page.page, 2);
+        let empty = query(&[], &TableQuery::default());
+        assert_eq!((empty.matched, empty.page_count, empty.rows.len()), (0, 1, 0));
+    }
+
+    #[test]
+    fn hundred_thousand_rows_query_quickly() {
+        let rows: Vec<_> = (0..100_000).map(|i| row(&i.to_string(), "UK", (i * 7919 % 1000) as f64, "x")).collect();
+        let started = std::time::Instant::now();
+        let page = query(&rows, &TableQuery { search: "9".into(), ..TableQuery::default() });
+        assert!(page.matched > 0);
+        // Generous bound for a debug build on a loaded 2-core machine.
+        assert!(started.elapsed().as_millis() < 2_000, "took {:?}", started.elapsed());
+    }
+}

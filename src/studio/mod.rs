@@ -1,0 +1,4 @@
+//! View models: what the page shows, computed from engine results in plain
+//! Rust so it is tested natively. Components only render these.
+
+pub mod customer_table;
