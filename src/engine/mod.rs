@@ -9,3 +9,5 @@
 //! `model` produce the downloads; `pipeline` ties it together for the UI.
 
 pub mod ledger;
+pub mod clean;
+pub mod ingest;
