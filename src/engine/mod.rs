@@ -11,3 +11,10 @@
 pub mod ledger;
 pub mod clean;
 pub mod ingest;
+pub mod cluster;
+pub mod error;
+pub mod features;
+pub mod metrics;
+pub mod rfm;
+pub mod score;
+pub mod segments;

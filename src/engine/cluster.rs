@@ -1,0 +1,258 @@
+//! k-means (linfa, k-means++ with seeded restarts) and the k sweep with
+//! quality metrics and a recommended k.
+
+use super::error::AnalysisError;
+use super::features::Point;
+use super::metrics;
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::Array2;
+use rand_xoshiro::rand_core::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use serde::{Deserialize, Serialize};
+
+/// Validated k-means settings (linfa-style: check once, then run).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct KMeansSettings {
+    pub seed: u64,
+    /// Restarts from different k-means++ seeds; the lowest inertia wins.
+    pub n_runs: usize,
+    pub max_iterations: u64,
+    pub tolerance: f64,
+}
+
+impl Default for KMeansSettings {
+    fn default() -> Self {
+        Self { seed: 42, n_runs: 10, max_iterations: 300, tolerance: 1e-4 }
+    }
+}
+
+/// Silhouette is exact up to this many customers, else on a seeded sample of this size.
+pub const SILHOUETTE_SAMPLE: usize = 10_000;
+
+/// One k of the sweep: the fitted clustering and its quality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clustering {
+    pub k: usize,
+    /// In standardised feature space; cluster 0 is the most valuable (highest mean monetary).
+    pub centroids: Vec<Point>,
+    pub labels: Vec<u8>,
+    pub inertia: f64,
+    pub silhouette: f64,
+    pub calinski_harabasz: f64,
+    pub davies_bouldin: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub k: usize,
+    pub reason: String,
+}
+
+/// Number of distinct points (what k can be at most).
+pub fn distinct_points(points: &[Point]) -> usize {
+    let mut keys: Vec<[u64; 3]> = points.iter().map(|p| p.map(f64::to_bits)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
+/// Fits k-means with `k` clusters. Deterministic for a given seed.
+pub fn fit(points: &[Point], k: usize, settings: &KMeansSettings) -> Result<Clustering, AnalysisError> {
+    if k < 2 {
+        return Err(AnalysisError::KTooSmall(k));
+    }
+    let distinct = distinct_points(points);
+    if k > distinct {
+        return Err(AnalysisError::KTooLarge { k, distinct });
+    }
+    let records = Array2::from_shape_vec((points.len(), 3), points.iter().flatten().copied().collect())
+        .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
+    let dataset = DatasetBase::from(records);
+    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(settings.seed))
+        .n_runs(settings.n_runs.max(1))
+        .max_n_iterations(settings.max_iterations.max(1))
+        .tolerance(settings.tolerance)
+        .init_method(KMeansInit::KMeansPlusPlus)
+        .fit(&dataset)
+        .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
+    let centroids: Vec<Point> = model.centroids().rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect();
+    let labels: Vec<usize> = points.iter().map(|p| nearest(&centroids, p)).collect();
+    let (centroids, labels) = order_by_value(centroids, labels, k);
+    Ok(Clustering {
+        k,
+        inertia: metrics::inertia(points, &labels, &centroids),
+        silhouette: 0.0,
+        calinski_harabasz: metrics::calinski_harabasz(points, &labels, k),
+        davies_bouldin: metrics::davies_bouldin(points, &labels, k),
+        labels: labels.iter().map(|&l| l as u8).collect(),
+        centroids,
+    })
+}
+
+/// Index of the centroid nearest to `p`.
+pub fn nearest(centroids: &[Point], p: &Point) -> usize {
+    let d = |c: &Point| (0..3).map(|i| (c[i] - p[i]).powi(2)).sum::<f64>();
+    (0..centroids.len()).min_by(|&a, &b| d(&centroids[a]).total_cmp(&d(&centroids[b]))).unwrap_or(0)
+}
+
+/// Renumbers clusters by descending centroid monetary (then frequency), so
+/// cluster ids mean something and are stable across runs.
+fn order_by_value(centroids: Vec<Point>, labels: Vec<usize>, k: usize) -> (Vec<Point>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (centroids[a], centroids[b]);
+        cb[2].total_cmp(&ca[2]).then(cb[1].total_cmp(&ca[1])).then(ca[0].total_cmp(&cb[0]))
+    });
+    let mut new_id = vec![0; k];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new;
+    }
+    let centroids = order.iter().map(|&old| centroids[old]).collect();
+    (centroids, labels.into_iter().map(|l| new_id[l]).collect())
+}
+
+/// Fits every k in `k_min..=k_max` (clamped to the distinct points), then
+/// fills in silhouettes in one shared pass. `progress(done, total)` after each k.
+pub fn sweep(
+    points: &[Point],
+    k_min: usize,
+    k_max: usize,
+    settings: &KMeansSettings,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<Clustering>, AnalysisError> {
+    let distinct = distinct_points(points);
+    if distinct < 2 {
+        return Err(AnalysisError::TooFewDistinct(distinct));
+    }
+    let k_min = k_min.max(2);
+    let k_max = k_max.min(distinct);
+    if k_min > k_max {
+        return Err(AnalysisError::KTooLarge { k: k_min, distinct });
+    }
+    let total = k_max - k_min + 2; // + the silhouette pass
+    let mut results = Vec::new();
+    for k in k_min..=k_max {
+        results.push(fit(points, k, settings)?);
+        progress(results.len(), total);
+    }
+    let sample = silhouette_sample(points.len(), settings.seed);
+    let sampled: Vec<Point> = sample.iter().map(|&i| points[i]).collect();
+    let labelings: Vec<Vec<usize>> =
+        results.iter().map(|c| sample.iter().map(|&i| usize::from(c.labels[i])).collect()).collect();
+    let ks: Vec<usize> = results.iter().map(|c| c.k).collect();
+    for (c, s) in results.iter_mut().zip(metrics::silhouettes(&sampled, &labelings, &ks)) {
+        c.silhouette = s;
+    }
+    progress(total, total);
+    Ok(results)
+}
+
+/// All indices when small enough, else a seeded random sample (partial Fisher–Yates).
+fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
+    let mut indices: Vec<usize> = (0..n).collect();
+    if n <= SILHOUETTE_SAMPLE {
+        return indices;
+    }
+    use rand_xoshiro::rand_core::RngCore;
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    for i in 0..SILHOUETTE_SAMPLE {
+        let j = i + (rng.next_u64() % (n - i) as u64) as usize;
+        indices.swap(i, j);
+    }
+    indices.truncate(SILHOUETTE_SAMPLE);
+    indices.sort_unstable();
+    indices
+}
+
+/// The k with the highest silhouette (best-separated clusters); among k
+/// within 0.01 of it, the smallest (simpler to act on). The elbow of the
+/// inertia curve is mentioned for context.
+pub fn recommend(sweep: &[Clustering]) -> Option<Recommendation> {
+    let best = sweep.iter().map(|c| c.silhouette).fold(f64::NEG_INFINITY, f64::max);
+    let chosen = sweep.iter().filter(|c| c.silhouette >= best - 0.01).min_by_key(|c| c.k)?;
+    let mut reason = format!(
+        "k = {} gives the best-separated clusters (silhouette {:.2}; higher is better)",
+        chosen.k, chosen.silhouette
+    );
+    if chosen.silhouette < best {
+        reason.push_str(&format!(", within 0.01 of the best ({best:.2}) with fewer clusters"));
+    }
+    if let Some(elbow) = elbow(sweep) {
+        reason.push_str(&format!("; the inertia curve bends at k = {elbow}"));
+    }
+    Some(Recommendation { k: chosen.k, reason: reason + "." })
+}
+
+/// The k where inertia's decrease slows the most (largest second difference).
+pub fn elbow(sweep: &[Clustering]) -> Option<usize> {
+    sweep
+        .windows(3)
+        .map(|w| (w[1].k, (w[0].inertia - w[1].inertia) - (w[1].inertia - w[2].inertia)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three tight blobs of different "value" (monetary = third coordinate).
+    fn blobs() -> Vec<Point> {
+        let mut points = Vec::new();
+        for (i, centre) in [[0.0, 0.0, 0.0], [5.0, 5.0, 5.0], [-5.0, 5.0, -5.0]].iter().enumerate() {
+            for j in 0..20 {
+                let jitter = (j as f64 * 0.37 + i as f64).sin() * 0.3;
+                points.push([centre[0] + jitter, centre[1] - jitter, centre[2] + jitter * 0.5]);
+            }
+        }
+        points
+    }
+
+    #[test]
+    fn finds_three_blobs_ordered_by_value_deterministically() {
+        let points = blobs();
+        let settings = KMeansSettings::default();
+        let a = fit(&points, 3, &settings).unwrap();
+        let b = fit(&points, 3, &settings).unwrap();
+        assert_eq!(a, b);
+        // Blob at monetary 5 is cluster 0, at 0 cluster 1, at -5 cluster 2.
+        assert!(a.labels[20..40].iter().all(|&l| l == 0));
+        assert!(a.labels[..20].iter().all(|&l| l == 1));
+        assert!(a.labels[40..].iter().all(|&l| l == 2));
+    }
+
+    #[test]
+    fn sweep_recommends_the_true_k() {
+        let mut calls = 0;
+        let sweep = sweep(&blobs(), 2, 10, &KMeansSettings::default(), &mut |_, _| calls += 1).unwrap();
+        assert_eq!(sweep.len(), 9);
+        assert_eq!(calls, 10);
+        let rec = recommend(&sweep).unwrap();
+        assert_eq!(rec.k, 3, "{rec:?}");
+        assert!(rec.reason.contains("silhouette"));
+        assert!(sweep[1].silhouette > 0.8);
+    }
+
+    #[test]
+    fn refuses_impossible_k() {
+        let points = vec![[0.0; 3], [0.0; 3], [1.0; 3]];
+        assert_eq!(fit(&points, 3, &KMeansSettings::default()), Err(AnalysisError::KTooLarge { k: 3, distinct: 2 }));
+        assert_eq!(fit(&points, 1, &KMeansSettings::default()), Err(AnalysisError::KTooSmall(1)));
+        let same = vec![[1.0; 3]; 5];
+        assert_eq!(sweep(&same, 2, 10, &KMeansSettings::default(), &mut |_, _| {}), Err(AnalysisError::TooFewDistinct(1)));
+        // Sweep clamps k_max to the distinct points.
+        let s = sweep(&points, 2, 10, &KMeansSettings::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn silhouette_sample_is_seeded_and_bounded() {
+        let a = silhouette_sample(50_000, 42);
+        assert_eq!(a.len(), SILHOUETTE_SAMPLE);
+        assert_eq!(a, silhouette_sample(50_000, 42));
+        assert_ne!(a, silhouette_sample(50_000, 43));
+        assert_eq!(silhouette_sample(10, 1), (0..10).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,155 @@
+//! Cluster quality metrics with scikit-learn's definitions: silhouette,
+//! Calinski–Harabasz, Davies–Bouldin; plus inertia.
+
+use super::features::Point;
+
+fn dist2(a: &Point, b: &Point) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+}
+
+/// Sum of squared distances of points to their cluster's centroid.
+pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
+    points.iter().zip(labels).filter_map(|(p, &l)| centroids.get(l).map(|c| dist2(p, c))).sum()
+}
+
+/// Mean silhouette for several labelings of the same points at once: each
+/// pairwise distance is computed once and shared by every labeling, which
+/// makes a k sweep about as cheap as a single k.
+/// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
+pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
+    let n = points.len();
+    let offsets: Vec<usize> = ks.iter().scan(0, |acc, &k| {
+        let o = *acc;
+        *acc += k;
+        Some(o)
+    }).collect();
+    let width: usize = ks.iter().sum();
+    // sums[i * width + offset_j + c] = Σ distance(i, points of cluster c in labeling j)
+    let mut sums = vec![0.0f64; n * width];
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let d = dist2(&points[i], &points[j]).sqrt();
+            for (labels, &offset) in labelings.iter().zip(&offsets) {
+                sums[i * width + offset + labels[j]] += d;
+                sums[j * width + offset + labels[i]] += d;
+            }
+        }
+    }
+    labelings
+        .iter()
+        .zip(ks)
+        .zip(&offsets)
+        .map(|((labels, &k), &offset)| {
+            let mut sizes = vec![0usize; k];
+            for &l in labels {
+                sizes[l] += 1;
+            }
+            let total: f64 = (0..n)
+                .map(|i| {
+                    let own = labels[i];
+                    if sizes[own] <= 1 {
+                        return 0.0; // sklearn: a singleton cluster's silhouette is 0
+                    }
+                    let row = &sums[i * width + offset..i * width + offset + k];
+                    let a = row[own] / (sizes[own] - 1) as f64;
+                    let b = (0..k)
+                        .filter(|&c| c != own && sizes[c] > 0)
+                        .map(|c| row[c] / sizes[c] as f64)
+                        .fold(f64::INFINITY, f64::min);
+                    if !b.is_finite() || a.max(b) == 0.0 {
+                        0.0
+                    } else {
+                        (b - a) / a.max(b)
+                    }
+                })
+                .sum();
+            if n == 0 { 0.0 } else { total / n as f64 }
+        })
+        .collect()
+}
+
+fn cluster_means(points: &[Point], labels: &[usize], k: usize) -> (Vec<Point>, Vec<usize>) {
+    let mut sums = vec![[0.0; 3]; k];
+    let mut sizes = vec![0usize; k];
+    for (p, &l) in points.iter().zip(labels) {
+        for d in 0..3 {
+            sums[l][d] += p[d];
+        }
+        sizes[l] += 1;
+    }
+    let means = sums.iter().zip(&sizes).map(|(s, &n)| s.map(|v| if n > 0 { v / n as f64 } else { 0.0 })).collect();
+    (means, sizes)
+}
+
+pub fn calinski_harabasz(points: &[Point], labels: &[usize], k: usize) -> f64 {
+    let n = points.len();
+    let (means, sizes) = cluster_means(points, labels, k);
+    let (overall, _) = cluster_means(points, &vec![0; n], 1);
+    let overall = overall.first().copied().unwrap_or([0.0; 3]);
+    let extra: f64 = means.iter().zip(&sizes).map(|(m, &s)| s as f64 * dist2(m, &overall)).sum();
+    let intra: f64 = points.iter().zip(labels).map(|(p, &l)| dist2(p, &means[l])).sum();
+    if intra == 0.0 || k < 2 {
+        1.0
+    } else {
+        extra * (n - k) as f64 / (intra * (k - 1) as f64)
+    }
+}
+
+pub fn davies_bouldin(points: &[Point], labels: &[usize], k: usize) -> f64 {
+    let (means, sizes) = cluster_means(points, labels, k);
+    let mut spread = vec![0.0; k];
+    for (p, &l) in points.iter().zip(labels) {
+        spread[l] += dist2(p, &means[l]).sqrt();
+    }
+    for (s, &n) in spread.iter_mut().zip(&sizes) {
+        *s = if n > 0 { *s / n as f64 } else { 0.0 };
+    }
+    if spread.iter().all(|&s| s == 0.0) {
+        return 0.0;
+    }
+    let worst: f64 = (0..k)
+        .map(|i| {
+            (0..k)
+                .filter(|&j| j != i)
+                .map(|j| {
+                    let separation = dist2(&means[i], &means[j]).sqrt();
+                    if separation == 0.0 { 0.0 } else { (spread[i] + spread[j]) / separation }
+                })
+                .fold(0.0, f64::max)
+        })
+        .sum();
+    worst / k as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two clusters on a line: {0, 1} and {4, 5} (first coordinate).
+    fn data() -> (Vec<Point>, Vec<usize>) {
+        (vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [4.0, 0.0, 0.0], [5.0, 0.0, 0.0]], vec![0, 0, 1, 1])
+    }
+
+    #[test]
+    fn silhouette_by_hand() {
+        let (p, l) = data();
+        // Point 0: a = 1, b = (4+5)/2 = 4.5 → 3.5/4.5. Point 1: a = 1, b = 3.5 → 2.5/3.5. Symmetric.
+        let expected = (3.5 / 4.5 + 2.5 / 3.5) / 2.0;
+        let s = silhouettes(&p, &[l.clone(), vec![0, 1, 2, 2]], &[2, 3]);
+        assert!((s[0] - expected).abs() < 1e-12, "{}", s[0]);
+        // Labeling 2: points 0 and 1 are singletons (0); point 2 (x=4): a = 1, b = min(4, 3) = 3 → 2/3; point 3 (x=5): b = min(5, 4) = 4 → 3/4.
+        let expected2 = (0.0 + 0.0 + 2.0 / 3.0 + 3.0 / 4.0) / 4.0;
+        assert!((s[1] - expected2).abs() < 1e-12, "{}", s[1]);
+    }
+
+    #[test]
+    fn calinski_harabasz_and_davies_bouldin_by_hand() {
+        let (p, l) = data();
+        // Means 0.5 and 4.5, overall 2.5: extra = 2×4 + 2×4 = 16; intra = 4 × 0.25 = 1 → 16×2/(1×1) = 32.
+        assert!((calinski_harabasz(&p, &l, 2) - 32.0).abs() < 1e-12);
+        // Spreads 0.5 each, separation 4 → (0.5+0.5)/4 = 0.25.
+        assert!((davies_bouldin(&p, &l, 2) - 0.25).abs() < 1e-12);
+        // Inertia around the means: 4 × 0.25.
+        assert!((inertia(&p, &l, &[[0.5, 0.0, 0.0], [4.5, 0.0, 0.0]]) - 1.0).abs() < 1e-12);
+    }
+}
