@@ -18,3 +18,7 @@ pub mod metrics;
 pub mod rfm;
 pub mod score;
 pub mod segments;
+pub mod export;
+pub mod model;
+pub mod pipeline;
+pub mod profile;

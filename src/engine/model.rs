@@ -1,0 +1,145 @@
+//! A saved segmentation model: everything needed to label new customers the
+//! same way later (daily batch labelling) without re-clustering.
+
+use super::cluster::{nearest, Clustering};
+use super::error::AnalysisError;
+use super::features::{raw_features, Point, Scaler};
+use super::ledger::Ledger;
+use super::rfm::{self, RfmSettings};
+use super::score::{DimensionScores, RfmScores};
+use super::segments::SegmentGrid;
+use serde::{Deserialize, Serialize};
+
+pub const MODEL_FORMAT: &str = "segmento-model";
+pub const MODEL_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentationModel {
+    pub format: String,
+    pub version: u32,
+    pub rfm_settings: RfmSettings,
+    /// Plain-language definitions, for whoever opens the file.
+    pub definitions: String,
+    pub score_bins: u8,
+    /// Training value ranges per score, for R, F and M.
+    pub recency_bins: DimensionScores,
+    pub frequency_bins: DimensionScores,
+    pub monetary_bins: DimensionScores,
+    pub segment_grid: SegmentGrid,
+    pub scaler: Scaler,
+    pub centroids: Vec<Point>,
+    pub cluster_names: Vec<String>,
+    pub seed: u64,
+    pub trained_on: TrainingSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSummary {
+    pub customers: usize,
+    pub first_purchase: String,
+    pub reference_date: String,
+}
+
+/// One customer labelled by a saved model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub customer_id: String,
+    pub recency_days: i64,
+    pub frequency: u32,
+    pub monetary: f64,
+    pub scores: [u8; 3],
+    pub segment: String,
+    pub cluster: usize,
+    pub cluster_name: String,
+}
+
+impl SegmentationModel {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, AnalysisError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AnalysisError::BadModel(format!("not valid JSON ({e})")))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(MODEL_FORMAT) => {}
+            _ => return Err(AnalysisError::BadModel("it has no \"format\": \"segmento-model\" field".into())),
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(MODEL_VERSION) => {}
+            Some(v) => return Err(AnalysisError::BadModel(format!("version {v} is not supported (this app reads version {MODEL_VERSION})"))),
+            None => return Err(AnalysisError::BadModel("it has no version".into())),
+        }
+        let model: Self = serde_json::from_value(value).map_err(|e| AnalysisError::BadModel(e.to_string()))?;
+        if model.centroids.len() < 2 || model.cluster_names.len() != model.centroids.len() {
+            return Err(AnalysisError::BadModel("it needs at least 2 centroids, each with a name".into()));
+        }
+        Ok(model)
+    }
+
+    /// Labels the customers of `ledger` with this model's definitions,
+    /// score bins, grid, scaler and centroids.
+    pub fn apply(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
+        let table = rfm::compute(ledger, &self.rfm_settings)?;
+        Ok(table
+            .rows
+            .iter()
+            .map(|row| {
+                let scores = [
+                    self.recency_bins.score_of(row.recency_days as f64),
+                    self.frequency_bins.score_of(f64::from(row.frequency)),
+                    self.monetary_bins.score_of(row.monetary),
+                ];
+                let cluster = nearest(&self.centroids, &self.scaler.transform(&raw_features(row)));
+                Assignment {
+                    customer_id: row.customer_id.clone(),
+                    recency_days: row.recency_days,
+                    frequency: row.frequency,
+                    monetary: row.monetary,
+                    segment: self.segment_grid.name(scores[0], scores[1], self.score_bins).to_string(),
+                    cluster_name: self.cluster_names.get(cluster).cloned().unwrap_or_default(),
+                    scores,
+                    cluster,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Builds a model from a finished analysis's parts.
+pub struct ModelParts<'a> {
+    pub rfm_settings: RfmSettings,
+    pub definitions: String,
+    pub scores: &'a RfmScores,
+    pub grid: &'a SegmentGrid,
+    pub scaler: Scaler,
+    pub clustering: &'a Clustering,
+    pub cluster_names: Vec<String>,
+    pub seed: u64,
+    pub trained_on: TrainingSummary,
+}
+
+impl From<ModelParts<'_>> for SegmentationModel {
+    fn from(p: ModelParts<'_>) -> Self {
+        Self {
+            format: MODEL_FORMAT.into(),
+            version: MODEL_VERSION,
+            rfm_settings: p.rfm_settings,
+            definitions: p.definitions,
+            score_bins: p.scores.bins,
+            recency_bins: strip(&p.scores.r),
+            frequency_bins: strip(&p.scores.f),
+            monetary_bins: strip(&p.scores.m),
+            segment_grid: p.grid.clone(),
+            scaler: p.scaler,
+            centroids: p.clustering.centroids.clone(),
+            cluster_names: p.cluster_names,
+            seed: p.seed,
+            trained_on: p.trained_on,
+        }
+    }
+}
+
+/// The bins without the per-customer scores (no customer data in a model).
+fn strip(d: &DimensionScores) -> DimensionScores {
+    DimensionScores { scores: Vec::new(), bins: d.bins.clone() }
+}
