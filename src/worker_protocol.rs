@@ -5,6 +5,10 @@
 //! [`WorkerEvent`] JSON strings. The worker keeps no state between requests,
 //! so cancelling is simply terminating it.
 
+use crate::engine::clean::CleaningReport;
+use crate::engine::ingest::{DetectedFormat, IngestSettings, SniffReport};
+use crate::engine::ledger::MonthlyRevenue;
+use crate::engine::pipeline::{Analysis, AnalysisSettings};
 use serde::{Deserialize, Serialize};
 
 /// Size of the slices the worker reads from the file: large enough that
@@ -13,37 +17,46 @@ pub const CHUNK_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum WorkerRequest {
+    /// Detect the format and columns from the start of the file.
+    Sniff { settings: IngestSettings },
     /// Parse the attached file and run the whole analysis.
-    Analyze { file_name: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Stage {
-    Reading,
-    Analysing,
-}
-
-impl Stage {
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Reading => "Reading and cleaning the file",
-            Stage::Analysing => "Computing RFM and clusters",
-        }
-    }
+    Analyze {
+        file_name: String,
+        ingest: IngestSettings,
+        analysis: AnalysisSettings,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum WorkerEvent {
     /// The worker's WASM is loaded and it listens for requests.
     Ready,
-    Progress { stage: Stage, done: u64, total: u64 },
-    Finished(Box<RunSummary>),
-    Failed { message: String },
+    /// `fraction` in 0..=1 of the whole run; `bytes_done` while reading.
+    Progress {
+        stage: String,
+        fraction: f64,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    Sniffed(Box<SniffReport>),
+    Finished(Box<RunResult>),
+    Failed {
+        message: String,
+    },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunSummary {
+/// Everything the dashboard shows after a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
     pub file_name: String,
-    pub bytes: u64,
-    pub lines: u64,
+    pub format: DetectedFormat,
+    pub report: CleaningReport,
+    pub monthly: Vec<MonthlyRevenue>,
+    pub analysis: Analysis,
+    /// Milliseconds spent reading + cleaning, and analysing.
+    pub ingest_ms: f64,
+    pub analysis_ms: f64,
 }
+
+/// Share of the progress bar given to reading the file (the rest is analysis).
+pub const READING_SHARE: f64 = 0.6;

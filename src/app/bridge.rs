@@ -21,7 +21,8 @@ pub struct AnalysisWorker {
 
 impl AnalysisWorker {
     pub fn spawn(on_event: impl Fn(WorkerEvent) + 'static) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|_| "could not start the analysis worker".to_string())?;
+        let worker = Worker::new(WORKER_URL)
+            .map_err(|_| "could not start the analysis worker".to_string())?;
         let pending: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let on_message = {
             let worker = worker.clone();
@@ -32,7 +33,8 @@ impl AnalysisWorker {
                     .as_string()
                     .and_then(|json| serde_json::from_str::<WorkerEvent>(&json).ok())
                     .unwrap_or_else(|| WorkerEvent::Failed {
-                        message: "internal error: unreadable message from the analysis worker".into(),
+                        message: "internal error: unreadable message from the analysis worker"
+                            .into(),
                     });
                 if matches!(event, WorkerEvent::Ready) {
                     for queued in pending.borrow_mut().take().unwrap_or_default() {
@@ -43,7 +45,11 @@ impl AnalysisWorker {
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(Self { worker, pending, _on_message: on_message })
+        Ok(Self {
+            worker,
+            pending,
+            _on_message: on_message,
+        })
     }
 
     pub fn send(&self, request: &WorkerRequest, file: &Blob) -> Result<(), String> {

@@ -2,6 +2,7 @@
 //! work to the analysis worker. No analysis logic lives here.
 
 mod bridge;
+mod canvas;
 mod components;
 mod state;
 pub mod worker;

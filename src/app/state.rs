@@ -1,7 +1,9 @@
 //! The studio's state and the actions that change it.
 
 use super::bridge::AnalysisWorker;
-use crate::worker_protocol::{RunSummary, Stage, WorkerEvent, WorkerRequest};
+use crate::engine::ingest::IngestSettings;
+use crate::engine::pipeline::AnalysisSettings;
+use crate::worker_protocol::{RunResult, WorkerEvent, WorkerRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -12,19 +14,11 @@ use web_sys::Blob;
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunProgress {
     pub file_name: String,
-    pub stage: Stage,
-    pub done: u64,
-    pub total: u64,
-}
-
-impl RunProgress {
-    pub fn percent(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            100.0 * self.done as f64 / self.total as f64
-        }
-    }
+    pub stage: String,
+    /// 0..=1 of the whole run.
+    pub fraction: f64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
 }
 
 /// Shared by every component through context. Results of a previous run stay
@@ -32,8 +26,12 @@ impl RunProgress {
 #[derive(Clone, Copy)]
 pub struct Studio {
     pub progress: RwSignal<Option<RunProgress>>,
-    pub result: RwSignal<Option<Arc<RunSummary>>>,
+    pub result: RwSignal<Option<Arc<RunResult>>>,
     pub error: RwSignal<Option<String>>,
+    pub ingest_settings: RwSignal<IngestSettings>,
+    pub analysis_settings: RwSignal<AnalysisSettings>,
+    /// The file of the last run, to re-run it with other settings.
+    file: StoredValue<Option<(Blob, String)>, LocalStorage>,
     worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
 }
 
@@ -43,22 +41,45 @@ impl Studio {
             progress: RwSignal::new(None),
             result: RwSignal::new(None),
             error: RwSignal::new(None),
+            ingest_settings: RwSignal::new(IngestSettings::default()),
+            analysis_settings: RwSignal::new(AnalysisSettings::default()),
+            file: StoredValue::new_local(None),
             worker: StoredValue::new_local(None),
         }
     }
 
-    /// Starts analysing `file`, replacing any run in progress.
-    pub fn analyze(self, file: Blob, file_name: String) {
+    /// Starts analysing a newly chosen file with detected columns.
+    pub fn analyze_new(self, file: Blob, file_name: String) {
+        self.ingest_settings.update(|s| {
+            s.mapping = None;
+            s.delimiter = None;
+            s.day_first = None;
+        });
+        self.file.set_value(Some((file, file_name)));
+        self.rerun();
+    }
+
+    /// Runs the current file again with the current settings.
+    pub fn rerun(self) {
+        let Some((file, file_name)) = self.file.get_value() else {
+            return;
+        };
         self.cancel();
         self.error.set(None);
         self.progress.set(Some(RunProgress {
             file_name: file_name.clone(),
-            stage: Stage::Reading,
-            done: 0,
-            total: file.size() as u64,
+            stage: "Starting".into(),
+            fraction: 0.0,
+            bytes_done: 0,
+            bytes_total: file.size() as u64,
         }));
+        let request = WorkerRequest::Analyze {
+            file_name,
+            ingest: self.ingest_settings.get_untracked(),
+            analysis: self.analysis_settings.get_untracked(),
+        };
         let started = AnalysisWorker::spawn(move |event| self.on_event(event)).and_then(|worker| {
-            worker.send(&WorkerRequest::Analyze { file_name }, &file)?;
+            worker.send(&request, &file)?;
             Ok(worker)
         });
         match started {
@@ -77,25 +98,46 @@ impl Studio {
     pub fn analyze_sample(self) {
         leptos::task::spawn_local(async move {
             match fetch_blob("sample.csv").await {
-                Ok(blob) => self.analyze(blob, "sample.csv".into()),
+                Ok(blob) => self.analyze_new(blob, "sample.csv".into()),
                 Err(message) => self.fail(message),
             }
         });
     }
 
+    /// Switches the dashboard to another k of the sweep (no re-clustering).
+    pub fn choose_k(self, k: usize) {
+        let Some(current) = self.result.get_untracked() else {
+            return;
+        };
+        let mut next = (*current).clone();
+        match next.analysis.choose_k(k) {
+            Ok(()) => {
+                self.analysis_settings.update(|s| s.chosen_k = Some(k));
+                self.result.set(Some(Arc::new(next)));
+            }
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
+    }
+
     fn on_event(self, event: WorkerEvent) {
         match event {
-            WorkerEvent::Ready => {}
-            WorkerEvent::Progress { stage, done, total } => self.progress.update(|p| {
+            WorkerEvent::Ready | WorkerEvent::Sniffed(_) => {}
+            WorkerEvent::Progress {
+                stage,
+                fraction,
+                bytes_done,
+                bytes_total,
+            } => self.progress.update(|p| {
                 if let Some(p) = p {
                     p.stage = stage;
-                    p.done = done;
-                    p.total = total;
+                    p.fraction = fraction;
+                    p.bytes_done = bytes_done;
+                    p.bytes_total = bytes_total;
                 }
             }),
-            WorkerEvent::Finished(summary) => {
+            WorkerEvent::Finished(result) => {
                 self.progress.set(None);
-                self.result.set(Some(Arc::from(summary)));
+                self.result.set(Some(Arc::from(result)));
             }
             WorkerEvent::Failed { message } => self.fail(message),
         }

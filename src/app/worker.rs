@@ -1,7 +1,9 @@
 //! The analysis worker's side: runs inside a dedicated Web Worker so parsing
 //! and clustering never block the page.
 
-use crate::worker_protocol::{RunSummary, Stage, WorkerEvent, WorkerRequest, CHUNK_BYTES};
+use crate::engine::ingest::{sniff_with_settings, Ingestor, SNIFF_WINDOW};
+use crate::engine::pipeline;
+use crate::worker_protocol::{RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -11,7 +13,8 @@ pub fn register() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let outcome = handle(&event.data()).unwrap_or_else(|message| WorkerEvent::Failed { message });
+        let outcome =
+            handle(&event.data()).unwrap_or_else(|message| WorkerEvent::Failed { message });
         post(&outcome);
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -22,12 +25,17 @@ pub fn register() {
 fn post(event: &WorkerEvent) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     match serde_json::to_string(event) {
-        Ok(json) => {
-            // Posting a string cannot fail except when the page is gone.
-            let _ = scope.post_message(&JsValue::from_str(&json));
-        }
+        // Posting a string cannot fail except when the page is gone.
+        Ok(json) => drop(scope.post_message(&JsValue::from_str(&json))),
         Err(err) => web_sys::console::error_1(&format!("cannot encode worker event: {err}").into()),
     }
+}
+
+fn now_ms() -> f64 {
+    js_sys::global()
+        .unchecked_into::<DedicatedWorkerGlobalScope>()
+        .performance()
+        .map_or(0.0, |p| p.now())
 }
 
 fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
@@ -35,43 +43,78 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         .ok()
         .and_then(|v| v.as_string())
         .ok_or("internal error: the worker received a message without a request")?;
-    let request: WorkerRequest =
-        serde_json::from_str(&request_json).map_err(|e| format!("internal error: bad worker request: {e}"))?;
+    let request: WorkerRequest = serde_json::from_str(&request_json)
+        .map_err(|e| format!("internal error: bad worker request: {e}"))?;
     let blob: Blob = js_sys::Reflect::get(data, &"file".into())
         .ok()
         .and_then(|v| v.dyn_into().ok())
         .ok_or("internal error: the worker received no file")?;
+    let reader = FileReaderSync::new()
+        .map_err(|_| "this browser cannot read files in a worker".to_string())?;
     match request {
-        WorkerRequest::Analyze { file_name } => analyze(&blob, file_name),
+        WorkerRequest::Sniff { settings } => {
+            let total = blob.size() as u64;
+            let head = read_slice(&reader, &blob, 0, total.min(SNIFF_WINDOW as u64))?;
+            let report = sniff_with_settings(&head, &settings).map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::Sniffed(Box::new(report)))
+        }
+        WorkerRequest::Analyze {
+            file_name,
+            ingest,
+            analysis,
+        } => {
+            let started = now_ms();
+            let total = blob.size() as u64;
+            let mut ingestor = Ingestor::new(ingest);
+            let mut done = 0u64;
+            while done < total {
+                let end = (done + CHUNK_BYTES).min(total);
+                ingestor
+                    .push(&read_slice(&reader, &blob, done, end)?)
+                    .map_err(|e| e.to_string())?;
+                done = end;
+                post(&WorkerEvent::Progress {
+                    stage: "Reading and cleaning".into(),
+                    fraction: READING_SHARE * done as f64 / total.max(1) as f64,
+                    bytes_done: done,
+                    bytes_total: total,
+                });
+            }
+            let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+            let ingested = now_ms();
+            let result = pipeline::analyze(&outcome.ledger, &analysis, &mut |stage, fraction| {
+                post(&WorkerEvent::Progress {
+                    stage: stage.into(),
+                    fraction: READING_SHARE + (1.0 - READING_SHARE) * fraction,
+                    bytes_done: total,
+                    bytes_total: total,
+                })
+            })
+            .map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::Finished(Box::new(RunResult {
+                file_name,
+                format: outcome.format,
+                report: outcome.report,
+                monthly: outcome.ledger.monthly,
+                analysis: result,
+                ingest_ms: ingested - started,
+                analysis_ms: now_ms() - ingested,
+            })))
+        }
     }
 }
 
-/// Reads `blob` slice by slice, calling `consume` with each slice's bytes and
-/// reporting progress after each.
-fn stream_blob(blob: &Blob, mut consume: impl FnMut(&[u8]) -> Result<(), String>) -> Result<u64, String> {
-    let reader = FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker".to_string())?;
-    let total = blob.size() as u64;
-    let mut done = 0u64;
-    while done < total {
-        let end = (done + CHUNK_BYTES).min(total);
-        let slice = blob
-            .slice_with_f64_and_f64(done as f64, end as f64)
-            .map_err(|_| "could not slice the file".to_string())?;
-        let buffer = reader
-            .read_as_array_buffer(&slice)
-            .map_err(|_| "the browser could not read the file (was it moved or deleted?)".to_string())?;
-        consume(&js_sys::Uint8Array::new(&buffer).to_vec())?;
-        done = end;
-        post(&WorkerEvent::Progress { stage: Stage::Reading, done, total });
-    }
-    Ok(total)
-}
-
-fn analyze(blob: &Blob, file_name: String) -> Result<WorkerEvent, String> {
-    let mut lines = 0u64;
-    let bytes = stream_blob(blob, |chunk| {
-        lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-        Ok(())
+fn read_slice(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    start: u64,
+    end: u64,
+) -> Result<Vec<u8>, String> {
+    let slice = blob
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|_| "could not slice the file".to_string())?;
+    let buffer = reader.read_as_array_buffer(&slice).map_err(|_| {
+        "the browser could not read the file (was it moved or deleted?)".to_string()
     })?;
-    Ok(WorkerEvent::Finished(Box::new(RunSummary { file_name, bytes, lines })))
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

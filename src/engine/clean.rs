@@ -1,25 +1,80 @@
-//! Cleaning rules and the data-quality report. Each rule can be switched
-//! off; rows are counted under the first rule that removes them, in the
-//! order of [`Rule::ALL`].
+//! Cleaning rules and the report of what they removed.
+//!
+//! Order of checks for each data row (a row is counted under one rule only):
+//! 1. **unparseable** — wrong field count, bad date, bad number: always
+//!    skipped (nothing usable), always reported;
+//! 2. **missing customer id**;
+//! 3. the row's *kind*, first match wins: **cancellation** (invoice `C` +
+//!    digit, e.g. UCI `C536379`), **unpaid status** (a status column whose
+//!    value is not paid/succeeded/completed…), **return** (negative quantity
+//!    or amount), **non-positive price** (price ≤ 0, or amount ≤ 0 when only
+//!    an amount is mapped). If the matching rule is switched off the row is
+//!    *kept as is* — e.g. with cancellations off, UCI cancellation lines flow
+//!    into the ledger with their negative amounts and net against revenue;
+//! 4. **duplicate** — the same raw record seen before among kept rows (a
+//!    64-bit hash per kept row is stored, not the row);
+//! 5. **outliers** (off by default) — after aggregation, customers whose
+//!    total monetary value is above the configured quantile are dropped.
+//!
+//! There is no "future date" rule: the engine has no clock.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CleaningRules {
+    pub drop_missing_customer: bool,
+    pub drop_cancellations: bool,
+    pub drop_unpaid: bool,
+    pub drop_returns: bool,
+    pub drop_non_positive_price: bool,
+    pub drop_duplicates: bool,
+    pub drop_outliers: bool,
+    /// Customers with total monetary value above this quantile of all
+    /// customers' totals are dropped when `drop_outliers` is on (nearest rank).
+    pub outlier_quantile: f64,
+}
+
+impl Default for CleaningRules {
+    fn default() -> Self {
+        CleaningRules {
+            drop_missing_customer: true,
+            drop_cancellations: true,
+            drop_unpaid: true,
+            drop_returns: true,
+            drop_non_positive_price: true,
+            drop_duplicates: true,
+            drop_outliers: false,
+            outlier_quantile: 0.99,
+        }
+    }
+}
+
+impl CleaningRules {
+    pub fn enabled(&self, rule: Rule) -> bool {
+        match rule {
+            Rule::Unparseable => true,
+            Rule::MissingCustomer => self.drop_missing_customer,
+            Rule::Cancellation => self.drop_cancellations,
+            Rule::Unpaid => self.drop_unpaid,
+            Rule::Return => self.drop_returns,
+            Rule::NonPositivePrice => self.drop_non_positive_price,
+            Rule::Duplicate => self.drop_duplicates,
+            Rule::Outlier => self.drop_outliers,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Rule {
-    /// Always on: a row that cannot be read (bad date, bad number, wrong field count).
     Unparseable,
     MissingCustomer,
-    /// Invoice number starting with `C` (the UCI convention).
     Cancellation,
-    /// Negative quantity (or negative amount when there is no quantity).
+    Unpaid,
     Return,
-    /// Unit price ≤ 0 (or amount = 0 when there is no price).
     NonPositivePrice,
-    /// Status says failed, cancelled, refunded, pending… (Shopify, WooCommerce, Stripe).
-    IncompleteStatus,
-    /// The same line twice, byte for byte.
     Duplicate,
-    /// Customer-level: total monetary above an upper quantile (off by default).
     Outlier,
 }
 
@@ -28,173 +83,208 @@ impl Rule {
         Rule::Unparseable,
         Rule::MissingCustomer,
         Rule::Cancellation,
+        Rule::Unpaid,
         Rule::Return,
         Rule::NonPositivePrice,
-        Rule::IncompleteStatus,
         Rule::Duplicate,
         Rule::Outlier,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            Rule::Unparseable => "Unreadable rows",
-            Rule::MissingCustomer => "Rows without a customer id",
-            Rule::Cancellation => "Cancellations (invoice starts with C)",
-            Rule::Return => "Returns (negative quantity)",
-            Rule::NonPositivePrice => "Zero or negative price",
-            Rule::IncompleteStatus => "Failed, cancelled or refunded orders",
-            Rule::Duplicate => "Exact duplicate lines",
-            Rule::Outlier => "Outlier customers (top spend)",
+            Rule::Unparseable => "unparseable rows",
+            Rule::MissingCustomer => "missing customer id",
+            Rule::Cancellation => "cancellations",
+            Rule::Unpaid => "not paid (status)",
+            Rule::Return => "returns (negative quantity or amount)",
+            Rule::NonPositivePrice => "zero or negative price",
+            Rule::Duplicate => "exact duplicate lines",
+            Rule::Outlier => "outlier customers",
         }
     }
 }
 
-/// Which rules are on. `Unparseable` rows are always skipped.
+/// Maximum examples kept per rule.
+pub const MAX_EXAMPLES: usize = 5;
+const EXCERPT_CHARS: usize = 80;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CleaningRules {
-    pub missing_customer: bool,
-    pub cancellations: bool,
-    pub returns: bool,
-    pub non_positive_price: bool,
-    pub incomplete_status: bool,
-    pub duplicates: bool,
-    /// Drop customers whose total spend is above this quantile (e.g. 0.99).
-    pub outlier_quantile: Option<f64>,
-}
-
-impl Default for CleaningRules {
-    fn default() -> Self {
-        Self {
-            missing_customer: true,
-            cancellations: true,
-            returns: true,
-            non_positive_price: true,
-            incomplete_status: true,
-            duplicates: true,
-            outlier_quantile: None,
-        }
-    }
-}
-
-impl CleaningRules {
-    pub fn is_enabled(&self, rule: Rule) -> bool {
-        match rule {
-            Rule::Unparseable => true,
-            Rule::MissingCustomer => self.missing_customer,
-            Rule::Cancellation => self.cancellations,
-            Rule::Return => self.returns,
-            Rule::NonPositivePrice => self.non_positive_price,
-            Rule::IncompleteStatus => self.incomplete_status,
-            Rule::Duplicate => self.duplicates,
-            Rule::Outlier => self.outlier_quantile.is_some(),
-        }
-    }
-}
-
-/// An example of a removed row, for the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RowExample {
-    /// Line in the file where the row starts (the header is line 1).
-    pub line: u64,
-    pub reason: String,
-    /// The start of the row, for recognising it.
+pub struct RuleExample {
+    /// 1-based file line where the record starts (header = line 1);
+    /// `None` for customer-level rules (outliers).
+    pub row: Option<u64>,
+    /// The start of the raw record (or the customer id for outliers).
     pub excerpt: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RuleOutcome {
+pub struct RuleReport {
     pub rule: Rule,
     pub label: String,
     pub enabled: bool,
-    /// Rows removed (customers, for `Outlier`).
-    pub removed: u64,
-    pub examples: Vec<RowExample>,
+    /// Rows removed (customers removed, for the outlier rule).
+    pub count: u64,
+    /// Rows that matched but were kept because the rule is switched off.
+    pub matched_but_kept: u64,
+    pub examples: Vec<RuleExample>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CleaningReport {
+    /// Data rows (records after the header).
     pub rows_read: u64,
+    /// Rows that made it into the ledger (before customer-level outlier removal).
     pub rows_kept: u64,
+    /// Customers and invoices (purchases) in the final ledger.
     pub customers: u64,
     pub invoices: u64,
-    pub rules: Vec<RuleOutcome>,
-    /// Rows where a switched-off rule would have applied, per rule (kept anyway).
-    pub notes: Vec<String>,
+    /// Monetary threshold used by the outlier rule, when it ran.
+    pub outlier_threshold: Option<f64>,
+    /// One entry per [`Rule`], in [`Rule::ALL`] order.
+    pub rules: Vec<RuleReport>,
 }
-
-pub const MAX_EXAMPLES: usize = 5;
 
 impl CleaningReport {
     pub fn new(rules: &CleaningRules) -> Self {
-        Self {
+        CleaningReport {
             rows_read: 0,
             rows_kept: 0,
             customers: 0,
             invoices: 0,
+            outlier_threshold: None,
             rules: Rule::ALL
-                .iter()
-                .map(|&rule| RuleOutcome {
+                .into_iter()
+                .map(|rule| RuleReport {
                     rule,
                     label: rule.label().to_string(),
-                    enabled: rules.is_enabled(rule),
-                    removed: 0,
+                    enabled: rules.enabled(rule),
+                    count: 0,
+                    matched_but_kept: 0,
                     examples: Vec::new(),
                 })
                 .collect(),
-            notes: Vec::new(),
         }
     }
 
-    pub fn record(&mut self, rule: Rule, line: u64, reason: impl Into<String>, excerpt: &str) {
-        if let Some(outcome) = self.rules.iter_mut().find(|o| o.rule == rule) {
-            outcome.removed += 1;
-            if outcome.examples.len() < MAX_EXAMPLES {
-                outcome.examples.push(RowExample { line, reason: reason.into(), excerpt: excerpt_of(excerpt) });
+    pub fn rule(&self, rule: Rule) -> Option<&RuleReport> {
+        self.rules.iter().find(|r| r.rule == rule)
+    }
+
+    /// Rows (or customers) removed by `rule`; 0 if absent.
+    pub fn removed(&self, rule: Rule) -> u64 {
+        self.rule(rule).map_or(0, |r| r.count)
+    }
+
+    fn rule_mut(&mut self, rule: Rule) -> Option<&mut RuleReport> {
+        self.rules.iter_mut().find(|r| r.rule == rule)
+    }
+
+    /// Count a removal; the example is built only while examples are wanted.
+    /// `example` returns (excerpt, reason) and is only called for the first
+    /// [`MAX_EXAMPLES`] rows, so building it may allocate.
+    pub fn record_drop(
+        &mut self,
+        rule: Rule,
+        row: Option<u64>,
+        example: impl FnOnce() -> (String, String),
+    ) {
+        if let Some(report) = self.rule_mut(rule) {
+            report.count += 1;
+            if report.examples.len() < MAX_EXAMPLES {
+                let (excerpt, reason) = example();
+                report.examples.push(RuleExample {
+                    row,
+                    excerpt: truncate_chars(&excerpt, EXCERPT_CHARS),
+                    reason,
+                });
             }
         }
     }
 
-    pub fn removed(&self, rule: Rule) -> u64 {
-        self.rules.iter().find(|o| o.rule == rule).map_or(0, |o| o.removed)
+    pub fn record_kept_anyway(&mut self, rule: Rule) {
+        if let Some(report) = self.rule_mut(rule) {
+            report.matched_but_kept += 1;
+        }
     }
 
-    /// "1,234 cancellations, 12 unreadable rows" — for error messages.
-    pub fn summary(&self) -> String {
+    /// "12 by cancellations, 3 by unparseable rows" — for the all-rejected error.
+    pub fn breakdown(&self) -> String {
         let parts: Vec<String> = self
             .rules
             .iter()
-            .filter(|o| o.removed > 0)
-            .map(|o| format!("{}: {}", o.label, o.removed))
+            .filter(|r| r.count > 0)
+            .map(|r| {
+                let first_reason = r
+                    .examples
+                    .first()
+                    .map(|e| format!(" (e.g. line {}: {})", e.row.unwrap_or(0), e.reason))
+                    .unwrap_or_default();
+                format!("{} by {}{}", r.count, r.label, first_reason)
+            })
             .collect();
-        if parts.is_empty() {
-            "nothing removed".into()
-        } else {
-            parts.join("; ")
-        }
+        parts.join("; ")
     }
 }
 
-fn excerpt_of(text: &str) -> String {
-    const LIMIT: usize = 120;
-    let mut out: String = text.chars().take(LIMIT).collect();
-    if text.chars().count() > LIMIT {
-        out.push('…');
+pub fn truncate_chars(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text.to_string(),
     }
-    out
 }
 
-/// Linear-interpolated quantile (numpy's default) of unsorted values.
-pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
-    if values.is_empty() || !(0.0..=1.0).contains(&q) {
+/// UCI marks cancellations with a `C` before the invoice number. Requiring a
+/// digit after the `C` keeps ids like Stripe's `ch_…` from matching.
+pub fn is_cancellation(invoice: &str) -> bool {
+    let mut chars = invoice.trim().chars();
+    matches!(chars.next(), Some('C' | 'c')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `Some(true)` for statuses that mean money was received, `Some(false)` for
+/// anything else, `None` for an empty cell (Shopify-style exports fill order
+/// fields on the first line only; see the ingest docs).
+pub fn status_is_paid(status: &str) -> Option<bool> {
+    let normalised: String = status
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if normalised.is_empty() {
         return None;
     }
-    let mut sorted: Vec<f64> = values.to_vec();
+    Some(matches!(
+        normalised.as_str(),
+        "paid"
+            | "succeeded"
+            | "success"
+            | "successful"
+            | "completed"
+            | "complete"
+            | "processing"
+            | "fulfilled"
+            | "captured"
+            | "settled"
+            | "partiallyrefunded"
+            | "wccompleted"
+            | "wcprocessing"
+    ))
+}
+
+/// Nearest-rank quantile of `values` (which need not be sorted).
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
     sorted.sort_by(f64::total_cmp);
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
-    Some(a + (b - a) * (pos - lo as f64))
+    let q = if q.is_finite() {
+        q.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
 }
 
 #[cfg(test)]
@@ -202,33 +292,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn records_counts_and_at_most_five_examples() {
-        let mut report = CleaningReport::new(&CleaningRules::default());
-        for line in 2..10 {
-            report.record(Rule::Cancellation, line, "invoice C536379", "C536379,D,Discount,-1");
-        }
-        assert_eq!(report.removed(Rule::Cancellation), 8);
-        let outcome = report.rules.iter().find(|o| o.rule == Rule::Cancellation).unwrap();
-        assert_eq!(outcome.examples.len(), MAX_EXAMPLES);
-        assert_eq!(outcome.examples[0].line, 2);
-        assert!(report.summary().contains("Cancellations (invoice starts with C): 8"));
-    }
-
-    #[test]
-    fn outlier_rule_is_off_by_default() {
+    fn defaults_all_on_except_outliers() {
         let rules = CleaningRules::default();
-        assert!(!rules.is_enabled(Rule::Outlier));
-        assert!(rules.is_enabled(Rule::Unparseable));
-        let rules = CleaningRules { duplicates: false, ..Default::default() };
-        assert!(!CleaningReport::new(&rules).rules.iter().find(|o| o.rule == Rule::Duplicate).unwrap().enabled);
+        assert!(Rule::ALL
+            .iter()
+            .filter(|r| **r != Rule::Outlier)
+            .all(|r| rules.enabled(*r)));
+        assert!(!rules.enabled(Rule::Outlier));
     }
 
     #[test]
-    fn quantile_matches_numpy_linear() {
-        // numpy.quantile([1, 2, 3, 4], 0.5) == 2.5; ([1..=100], 0.99) == 99.01
-        assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.5), Some(2.5));
-        let hundred: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert!((quantile(&hundred, 0.99).unwrap() - 99.01).abs() < 1e-9);
+    fn cancellation_detection() {
+        assert!(is_cancellation("C536379"));
+        assert!(is_cancellation("c536379"));
+        assert!(!is_cancellation("536379"));
+        assert!(!is_cancellation("ch_3MqLiJ"));
+        assert!(!is_cancellation("C"));
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(status_is_paid("Paid"), Some(true));
+        assert_eq!(status_is_paid("succeeded"), Some(true));
+        assert_eq!(status_is_paid("wc-completed"), Some(true));
+        assert_eq!(status_is_paid("Failed"), Some(false));
+        assert_eq!(status_is_paid("Refunded"), Some(false));
+        assert_eq!(status_is_paid(" "), None);
+    }
+
+    #[test]
+    fn nearest_rank_quantile() {
+        let values: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(quantile(&values, 0.99), Some(99.0));
+        assert_eq!(quantile(&values, 1.0), Some(100.0));
+        assert_eq!(quantile(&[5.0], 0.5), Some(5.0));
         assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn examples_are_capped_and_serializable() {
+        let mut report = CleaningReport::new(&CleaningRules::default());
+        for row in 0..10 {
+            report.record_drop(Rule::Return, Some(row), || {
+                ("x".repeat(200), "negative".into())
+            });
+        }
+        let returns = report.rule(Rule::Return).unwrap();
+        assert_eq!(returns.count, 10);
+        assert_eq!(returns.examples.len(), MAX_EXAMPLES);
+        assert!(returns.examples[0].excerpt.chars().count() <= 81);
+        let json = serde_json::to_string(&report).unwrap();
+        let back: CleaningReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
     }
 }

@@ -24,7 +24,12 @@ pub struct KMeansSettings {
 
 impl Default for KMeansSettings {
     fn default() -> Self {
-        Self { seed: 42, n_runs: 10, max_iterations: 300, tolerance: 1e-4 }
+        Self {
+            seed: 42,
+            n_runs: 10,
+            max_iterations: 300,
+            tolerance: 1e-4,
+        }
     }
 }
 
@@ -59,7 +64,11 @@ pub fn distinct_points(points: &[Point]) -> usize {
 }
 
 /// Fits k-means with `k` clusters. Deterministic for a given seed.
-pub fn fit(points: &[Point], k: usize, settings: &KMeansSettings) -> Result<Clustering, AnalysisError> {
+pub fn fit(
+    points: &[Point],
+    k: usize,
+    settings: &KMeansSettings,
+) -> Result<Clustering, AnalysisError> {
     if k < 2 {
         return Err(AnalysisError::KTooSmall(k));
     }
@@ -67,8 +76,11 @@ pub fn fit(points: &[Point], k: usize, settings: &KMeansSettings) -> Result<Clus
     if k > distinct {
         return Err(AnalysisError::KTooLarge { k, distinct });
     }
-    let records = Array2::from_shape_vec((points.len(), 3), points.iter().flatten().copied().collect())
-        .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
+    let records = Array2::from_shape_vec(
+        (points.len(), 3),
+        points.iter().flatten().copied().collect(),
+    )
+    .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
     let dataset = DatasetBase::from(records);
     let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(settings.seed))
         .n_runs(settings.n_runs.max(1))
@@ -77,7 +89,12 @@ pub fn fit(points: &[Point], k: usize, settings: &KMeansSettings) -> Result<Clus
         .init_method(KMeansInit::KMeansPlusPlus)
         .fit(&dataset)
         .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
-    let centroids: Vec<Point> = model.centroids().rows().into_iter().map(|r| [r[0], r[1], r[2]]).collect();
+    let centroids: Vec<Point> = model
+        .centroids()
+        .rows()
+        .into_iter()
+        .map(|r| [r[0], r[1], r[2]])
+        .collect();
     let labels: Vec<usize> = points.iter().map(|p| nearest(&centroids, p)).collect();
     let (centroids, labels) = order_by_value(centroids, labels, k);
     Ok(Clustering {
@@ -94,7 +111,9 @@ pub fn fit(points: &[Point], k: usize, settings: &KMeansSettings) -> Result<Clus
 /// Index of the centroid nearest to `p`.
 pub fn nearest(centroids: &[Point], p: &Point) -> usize {
     let d = |c: &Point| (0..3).map(|i| (c[i] - p[i]).powi(2)).sum::<f64>();
-    (0..centroids.len()).min_by(|&a, &b| d(&centroids[a]).total_cmp(&d(&centroids[b]))).unwrap_or(0)
+    (0..centroids.len())
+        .min_by(|&a, &b| d(&centroids[a]).total_cmp(&d(&centroids[b])))
+        .unwrap_or(0)
 }
 
 /// Renumbers clusters by descending centroid monetary (then frequency), so
@@ -103,7 +122,10 @@ fn order_by_value(centroids: Vec<Point>, labels: Vec<usize>, k: usize) -> (Vec<P
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (centroids[a], centroids[b]);
-        cb[2].total_cmp(&ca[2]).then(cb[1].total_cmp(&ca[1])).then(ca[0].total_cmp(&cb[0]))
+        cb[2]
+            .total_cmp(&ca[2])
+            .then(cb[1].total_cmp(&ca[1]))
+            .then(ca[0].total_cmp(&cb[0]))
     });
     let mut new_id = vec![0; k];
     for (new, &old) in order.iter().enumerate() {
@@ -139,10 +161,15 @@ pub fn sweep(
     }
     let sample = silhouette_sample(points.len(), settings.seed);
     let sampled: Vec<Point> = sample.iter().map(|&i| points[i]).collect();
-    let labelings: Vec<Vec<usize>> =
-        results.iter().map(|c| sample.iter().map(|&i| usize::from(c.labels[i])).collect()).collect();
+    let labelings: Vec<Vec<usize>> = results
+        .iter()
+        .map(|c| sample.iter().map(|&i| usize::from(c.labels[i])).collect())
+        .collect();
     let ks: Vec<usize> = results.iter().map(|c| c.k).collect();
-    for (c, s) in results.iter_mut().zip(metrics::silhouettes(&sampled, &labelings, &ks)) {
+    for (c, s) in results
+        .iter_mut()
+        .zip(metrics::silhouettes(&sampled, &labelings, &ks))
+    {
         c.silhouette = s;
     }
     progress(total, total);
@@ -170,26 +197,42 @@ fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
 /// within 0.01 of it, the smallest (simpler to act on). The elbow of the
 /// inertia curve is mentioned for context.
 pub fn recommend(sweep: &[Clustering]) -> Option<Recommendation> {
-    let best = sweep.iter().map(|c| c.silhouette).fold(f64::NEG_INFINITY, f64::max);
-    let chosen = sweep.iter().filter(|c| c.silhouette >= best - 0.01).min_by_key(|c| c.k)?;
+    let best = sweep
+        .iter()
+        .map(|c| c.silhouette)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let chosen = sweep
+        .iter()
+        .filter(|c| c.silhouette >= best - 0.01)
+        .min_by_key(|c| c.k)?;
     let mut reason = format!(
         "k = {} gives the best-separated clusters (silhouette {:.2}; higher is better)",
         chosen.k, chosen.silhouette
     );
     if chosen.silhouette < best {
-        reason.push_str(&format!(", within 0.01 of the best ({best:.2}) with fewer clusters"));
+        reason.push_str(&format!(
+            ", within 0.01 of the best ({best:.2}) with fewer clusters"
+        ));
     }
     if let Some(elbow) = elbow(sweep) {
         reason.push_str(&format!("; the inertia curve bends at k = {elbow}"));
     }
-    Some(Recommendation { k: chosen.k, reason: reason + "." })
+    Some(Recommendation {
+        k: chosen.k,
+        reason: reason + ".",
+    })
 }
 
 /// The k where inertia's decrease slows the most (largest second difference).
 pub fn elbow(sweep: &[Clustering]) -> Option<usize> {
     sweep
         .windows(3)
-        .map(|w| (w[1].k, (w[0].inertia - w[1].inertia) - (w[1].inertia - w[2].inertia)))
+        .map(|w| {
+            (
+                w[1].k,
+                (w[0].inertia - w[1].inertia) - (w[1].inertia - w[2].inertia),
+            )
+        })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(k, _)| k)
 }
@@ -201,10 +244,17 @@ mod tests {
     /// Three tight blobs of different "value" (monetary = third coordinate).
     fn blobs() -> Vec<Point> {
         let mut points = Vec::new();
-        for (i, centre) in [[0.0, 0.0, 0.0], [5.0, 5.0, 5.0], [-5.0, 5.0, -5.0]].iter().enumerate() {
+        for (i, centre) in [[0.0, 0.0, 0.0], [5.0, 5.0, 5.0], [-5.0, 5.0, -5.0]]
+            .iter()
+            .enumerate()
+        {
             for j in 0..20 {
                 let jitter = (j as f64 * 0.37 + i as f64).sin() * 0.3;
-                points.push([centre[0] + jitter, centre[1] - jitter, centre[2] + jitter * 0.5]);
+                points.push([
+                    centre[0] + jitter,
+                    centre[1] - jitter,
+                    centre[2] + jitter * 0.5,
+                ]);
             }
         }
         points
@@ -226,7 +276,10 @@ mod tests {
     #[test]
     fn sweep_recommends_the_true_k() {
         let mut calls = 0;
-        let sweep = sweep(&blobs(), 2, 10, &KMeansSettings::default(), &mut |_, _| calls += 1).unwrap();
+        let sweep = sweep(&blobs(), 2, 10, &KMeansSettings::default(), &mut |_, _| {
+            calls += 1
+        })
+        .unwrap();
         assert_eq!(sweep.len(), 9);
         assert_eq!(calls, 10);
         let rec = recommend(&sweep).unwrap();
@@ -238,10 +291,19 @@ mod tests {
     #[test]
     fn refuses_impossible_k() {
         let points = vec![[0.0; 3], [0.0; 3], [1.0; 3]];
-        assert_eq!(fit(&points, 3, &KMeansSettings::default()), Err(AnalysisError::KTooLarge { k: 3, distinct: 2 }));
-        assert_eq!(fit(&points, 1, &KMeansSettings::default()), Err(AnalysisError::KTooSmall(1)));
+        assert_eq!(
+            fit(&points, 3, &KMeansSettings::default()),
+            Err(AnalysisError::KTooLarge { k: 3, distinct: 2 })
+        );
+        assert_eq!(
+            fit(&points, 1, &KMeansSettings::default()),
+            Err(AnalysisError::KTooSmall(1))
+        );
         let same = vec![[1.0; 3]; 5];
-        assert_eq!(sweep(&same, 2, 10, &KMeansSettings::default(), &mut |_, _| {}), Err(AnalysisError::TooFewDistinct(1)));
+        assert_eq!(
+            sweep(&same, 2, 10, &KMeansSettings::default(), &mut |_, _| {}),
+            Err(AnalysisError::TooFewDistinct(1))
+        );
         // Sweep clamps k_max to the distinct points.
         let s = sweep(&points, 2, 10, &KMeansSettings::default(), &mut |_, _| {}).unwrap();
         assert_eq!(s.len(), 1);

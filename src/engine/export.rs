@@ -39,7 +39,12 @@ pub fn header(table: &RfmTable) -> Vec<String> {
     .to_vec()
 }
 
-pub fn write_customers_csv(out: &mut impl Write, table: &RfmTable, scores: &RfmScores, cols: &ExportColumns) -> io::Result<()> {
+pub fn write_customers_csv(
+    out: &mut impl Write,
+    table: &RfmTable,
+    scores: &RfmScores,
+    cols: &ExportColumns,
+) -> io::Result<()> {
     write_row(out, header(table).iter().map(|h| text_cell(h)))?;
     for (i, row) in table.rows.iter().enumerate() {
         let cluster = cols.clusters.get(i).copied().unwrap_or(0);
@@ -57,7 +62,11 @@ pub fn write_customers_csv(out: &mut impl Write, table: &RfmTable, scores: &RfmS
                 score(&scores.m.scores),
                 text_cell(cols.segments.get(i).map_or("", String::as_str)),
                 cluster.to_string(),
-                text_cell(cols.cluster_names.get(usize::from(cluster)).map_or("", String::as_str)),
+                text_cell(
+                    cols.cluster_names
+                        .get(usize::from(cluster))
+                        .map_or("", String::as_str),
+                ),
             ]
             .into_iter(),
         )?;
@@ -99,26 +108,59 @@ mod tests {
 
     #[test]
     fn neutralises_formulas_and_quotes_cells() {
-        assert_eq!(text_cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            text_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         for danger in ["+1", "-2+3", "@SUM(A1)", "\tx"] {
             assert!(text_cell(danger).starts_with('\''), "{danger}");
         }
         assert_eq!(text_cell("17850"), "17850");
         let rows = vec![
-            RfmRow { customer_id: "=cmd|' /C calc'!A0".into(), country: Some("Korea, Republic of".into()), recency_days: 3, frequency: 2, monetary: -12.5 },
-            RfmRow { customer_id: "17850".into(), country: None, recency_days: 1, frequency: 1, monetary: 10.0 },
+            RfmRow {
+                customer_id: "=cmd|' /C calc'!A0".into(),
+                country: Some("Korea, Republic of".into()),
+                recency_days: 3,
+                frequency: 2,
+                monetary: -12.5,
+            },
+            RfmRow {
+                customer_id: "17850".into(),
+                country: None,
+                recency_days: 1,
+                frequency: 1,
+                monetary: 10.0,
+            },
         ];
-        let table = RfmTable { settings: RfmSettings::default(), reference_date: NaiveDate::from_ymd_opt(2011, 12, 10).unwrap(), rows, skipped_after_reference: 0 };
+        let table = RfmTable {
+            settings: RfmSettings::default(),
+            reference_date: NaiveDate::from_ymd_opt(2011, 12, 10).unwrap(),
+            rows,
+            skipped_after_reference: 0,
+        };
         let scores = score::score(&table, 5).unwrap();
         let segments = vec!["Lost".to_string(), "New".to_string()];
         let names = vec!["Lost".to_string(), "=evil".to_string()];
         let mut out = Vec::new();
-        write_customers_csv(&mut out, &table, &scores, &ExportColumns { segments: &segments, clusters: &[1, 0], cluster_names: &names }).unwrap();
+        write_customers_csv(
+            &mut out,
+            &table,
+            &scores,
+            &ExportColumns {
+                segments: &segments,
+                clusters: &[1, 0],
+                cluster_names: &names,
+            },
+        )
+        .unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "customer_id,country,recency_days_to_2011-12-10,frequency_invoices,monetary_total,r_score,f_score,m_score,rfm_segment,cluster,cluster_name");
         // Negative numbers stay numbers; text cells with formulas are neutralised.
-        assert_eq!(lines[1], "'=cmd|' /C calc'!A0,\"Korea, Republic of\",3,2,-12.50,1,5,3,Lost,1,'=evil");
+        assert_eq!(
+            lines[1],
+            "'=cmd|' /C calc'!A0,\"Korea, Republic of\",3,2,-12.50,1,5,3,Lost,1,'=evil"
+        );
         assert_eq!(lines[2], "17850,,1,1,10.00,3,3,5,New,0,Lost");
     }
 }

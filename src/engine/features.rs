@@ -61,7 +61,13 @@ mod tests {
         assert_eq!(s.mean, [1.0, 5.0, 2.0]);
         assert_eq!(s.scale, [1.0, 1.0, 1.0]); // population std of {0,2} is 1; {5,5} has none
         assert_eq!(s.transform(&points[0]), [-1.0, 0.0, -1.0]);
-        let row = RfmRow { customer_id: "x".into(), country: None, recency_days: 0, frequency: 1, monetary: -5.0 };
+        let row = RfmRow {
+            customer_id: "x".into(),
+            country: None,
+            recency_days: 0,
+            frequency: 1,
+            monetary: -5.0,
+        };
         assert_eq!(raw_features(&row), [0.0, 2f64.ln(), 0.0]);
     }
 }

@@ -9,7 +9,11 @@ fn dist2(a: &Point, b: &Point) -> f64 {
 
 /// Sum of squared distances of points to their cluster's centroid.
 pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
-    points.iter().zip(labels).filter_map(|(p, &l)| centroids.get(l).map(|c| dist2(p, c))).sum()
+    points
+        .iter()
+        .zip(labels)
+        .filter_map(|(p, &l)| centroids.get(l).map(|c| dist2(p, c)))
+        .sum()
 }
 
 /// Mean silhouette for several labelings of the same points at once: each
@@ -18,11 +22,14 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
 /// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
 pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
     let n = points.len();
-    let offsets: Vec<usize> = ks.iter().scan(0, |acc, &k| {
-        let o = *acc;
-        *acc += k;
-        Some(o)
-    }).collect();
+    let offsets: Vec<usize> = ks
+        .iter()
+        .scan(0, |acc, &k| {
+            let o = *acc;
+            *acc += k;
+            Some(o)
+        })
+        .collect();
     let width: usize = ks.iter().sum();
     // sums[i * width + offset_j + c] = Σ distance(i, points of cluster c in labeling j)
     let mut sums = vec![0.0f64; n * width];
@@ -63,7 +70,11 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
                     }
                 })
                 .sum();
-            if n == 0 { 0.0 } else { total / n as f64 }
+            if n == 0 {
+                0.0
+            } else {
+                total / n as f64
+            }
         })
         .collect()
 }
@@ -77,7 +88,11 @@ fn cluster_means(points: &[Point], labels: &[usize], k: usize) -> (Vec<Point>, V
         }
         sizes[l] += 1;
     }
-    let means = sums.iter().zip(&sizes).map(|(s, &n)| s.map(|v| if n > 0 { v / n as f64 } else { 0.0 })).collect();
+    let means = sums
+        .iter()
+        .zip(&sizes)
+        .map(|(s, &n)| s.map(|v| if n > 0 { v / n as f64 } else { 0.0 }))
+        .collect();
     (means, sizes)
 }
 
@@ -86,8 +101,16 @@ pub fn calinski_harabasz(points: &[Point], labels: &[usize], k: usize) -> f64 {
     let (means, sizes) = cluster_means(points, labels, k);
     let (overall, _) = cluster_means(points, &vec![0; n], 1);
     let overall = overall.first().copied().unwrap_or([0.0; 3]);
-    let extra: f64 = means.iter().zip(&sizes).map(|(m, &s)| s as f64 * dist2(m, &overall)).sum();
-    let intra: f64 = points.iter().zip(labels).map(|(p, &l)| dist2(p, &means[l])).sum();
+    let extra: f64 = means
+        .iter()
+        .zip(&sizes)
+        .map(|(m, &s)| s as f64 * dist2(m, &overall))
+        .sum();
+    let intra: f64 = points
+        .iter()
+        .zip(labels)
+        .map(|(p, &l)| dist2(p, &means[l]))
+        .sum();
     if intra == 0.0 || k < 2 {
         1.0
     } else {
@@ -113,7 +136,11 @@ pub fn davies_bouldin(points: &[Point], labels: &[usize], k: usize) -> f64 {
                 .filter(|&j| j != i)
                 .map(|j| {
                     let separation = dist2(&means[i], &means[j]).sqrt();
-                    if separation == 0.0 { 0.0 } else { (spread[i] + spread[j]) / separation }
+                    if separation == 0.0 {
+                        0.0
+                    } else {
+                        (spread[i] + spread[j]) / separation
+                    }
                 })
                 .fold(0.0, f64::max)
         })
@@ -127,7 +154,15 @@ mod tests {
 
     /// Two clusters on a line: {0, 1} and {4, 5} (first coordinate).
     fn data() -> (Vec<Point>, Vec<usize>) {
-        (vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [4.0, 0.0, 0.0], [5.0, 0.0, 0.0]], vec![0, 0, 1, 1])
+        (
+            vec![
+                [0.0, 0.0, 0.0],
+                [1.0, 0.0, 0.0],
+                [4.0, 0.0, 0.0],
+                [5.0, 0.0, 0.0],
+            ],
+            vec![0, 0, 1, 1],
+        )
     }
 
     #[test]

@@ -8,17 +8,17 @@
 //! sweep; `profile` names clusters and writes the playbook; `export` and
 //! `model` produce the downloads; `pipeline` ties it together for the UI.
 
-pub mod ledger;
 pub mod clean;
-pub mod ingest;
 pub mod cluster;
 pub mod error;
-pub mod features;
-pub mod metrics;
-pub mod rfm;
-pub mod score;
-pub mod segments;
 pub mod export;
+pub mod features;
+pub mod ingest;
+pub mod ledger;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod profile;
+pub mod rfm;
+pub mod score;
+pub mod segments;

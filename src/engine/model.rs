@@ -59,19 +59,31 @@ impl SegmentationModel {
     }
 
     pub fn from_json(text: &str) -> Result<Self, AnalysisError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AnalysisError::BadModel(format!("not valid JSON ({e})")))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| AnalysisError::BadModel(format!("not valid JSON ({e})")))?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(MODEL_FORMAT) => {}
-            _ => return Err(AnalysisError::BadModel("it has no \"format\": \"segmento-model\" field".into())),
+            _ => {
+                return Err(AnalysisError::BadModel(
+                    "it has no \"format\": \"segmento-model\" field".into(),
+                ))
+            }
         }
         match value.get("version").and_then(|v| v.as_u64()) {
             Some(v) if v == u64::from(MODEL_VERSION) => {}
-            Some(v) => return Err(AnalysisError::BadModel(format!("version {v} is not supported (this app reads version {MODEL_VERSION})"))),
+            Some(v) => {
+                return Err(AnalysisError::BadModel(format!(
+                    "version {v} is not supported (this app reads version {MODEL_VERSION})"
+                )))
+            }
             None => return Err(AnalysisError::BadModel("it has no version".into())),
         }
-        let model: Self = serde_json::from_value(value).map_err(|e| AnalysisError::BadModel(e.to_string()))?;
+        let model: Self =
+            serde_json::from_value(value).map_err(|e| AnalysisError::BadModel(e.to_string()))?;
         if model.centroids.len() < 2 || model.cluster_names.len() != model.centroids.len() {
-            return Err(AnalysisError::BadModel("it needs at least 2 centroids, each with a name".into()));
+            return Err(AnalysisError::BadModel(
+                "it needs at least 2 centroids, each with a name".into(),
+            ));
         }
         Ok(model)
     }
@@ -95,7 +107,10 @@ impl SegmentationModel {
                     recency_days: row.recency_days,
                     frequency: row.frequency,
                     monetary: row.monetary,
-                    segment: self.segment_grid.name(scores[0], scores[1], self.score_bins).to_string(),
+                    segment: self
+                        .segment_grid
+                        .name(scores[0], scores[1], self.score_bins)
+                        .to_string(),
                     cluster_name: self.cluster_names.get(cluster).cloned().unwrap_or_default(),
                     scores,
                     cluster,
@@ -141,5 +156,8 @@ impl From<ModelParts<'_>> for SegmentationModel {
 
 /// The bins without the per-customer scores (no customer data in a model).
 fn strip(d: &DimensionScores) -> DimensionScores {
-    DimensionScores { scores: Vec::new(), bins: d.bins.clone() }
+    DimensionScores {
+        scores: Vec::new(),
+        bins: d.bins.clone(),
+    }
 }

@@ -75,7 +75,11 @@ pub struct Analysis {
 /// Progress of the analysis: fraction done in 0..=1 and what is happening.
 pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
 
-pub fn analyze(ledger: &Ledger, settings: &AnalysisSettings, progress: Progress) -> Result<Analysis, AnalysisError> {
+pub fn analyze(
+    ledger: &Ledger,
+    settings: &AnalysisSettings,
+    progress: Progress,
+) -> Result<Analysis, AnalysisError> {
     progress("Computing RFM", 0.0);
     let table = rfm::compute(ledger, &settings.rfm)?;
     let scores = score::score(&table, settings.score_bins)?;
@@ -84,16 +88,37 @@ pub fn analyze(ledger: &Ledger, settings: &AnalysisSettings, progress: Progress)
     let scaler = Scaler::fit(&raw);
     let features: Vec<Point> = raw.iter().map(|p| scaler.transform(p)).collect();
     progress("Clustering", 0.05);
-    let sweep = cluster::sweep(&features, settings.k_min, settings.k_max, &settings.kmeans, &mut |done, total| {
-        let stage = if done < total { "Clustering" } else { "Measuring cluster quality" };
-        progress(stage, 0.05 + 0.95 * done as f64 / total.max(1) as f64)
-    })?;
+    let sweep = cluster::sweep(
+        &features,
+        settings.k_min,
+        settings.k_max,
+        &settings.kmeans,
+        &mut |done, total| {
+            let stage = if done < total {
+                "Clustering"
+            } else {
+                "Measuring cluster quality"
+            };
+            progress(stage, 0.05 + 0.95 * done as f64 / total.max(1) as f64)
+        },
+    )?;
     let recommendation = cluster::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
     let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
     let overview = Overview {
         customers: table.rows.len(),
         purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),
-        revenue: table.rows.iter().map(|r| r.monetary * if settings.rfm.monetary == rfm::MonetaryMode::Total { 1.0 } else { f64::from(r.frequency) }).sum(),
+        revenue: table
+            .rows
+            .iter()
+            .map(|r| {
+                r.monetary
+                    * if settings.rfm.monetary == rfm::MonetaryMode::Total {
+                        1.0
+                    } else {
+                        f64::from(r.frequency)
+                    }
+            })
+            .sum(),
         first_purchase: first.date().to_string(),
         last_purchase: last.date().to_string(),
         reference_date: table.reference_date.to_string(),
@@ -116,7 +141,10 @@ pub fn analyze(ledger: &Ledger, settings: &AnalysisSettings, progress: Progress)
         sweep,
         profiles: Vec::new(),
     };
-    let k = settings.chosen_k.filter(|k| analysis.sweep.iter().any(|c| c.k == *k)).unwrap_or(analysis.recommendation.k);
+    let k = settings
+        .chosen_k
+        .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
+        .unwrap_or(analysis.recommendation.k);
     analysis.choose_k(k)?;
     Ok(analysis)
 }
@@ -124,7 +152,11 @@ pub fn analyze(ledger: &Ledger, settings: &AnalysisSettings, progress: Progress)
 impl Analysis {
     /// Switches to another k from the sweep (instant: no re-clustering).
     pub fn choose_k(&mut self, k: usize) -> Result<(), AnalysisError> {
-        let clustering = self.sweep.iter().find(|c| c.k == k).ok_or(AnalysisError::UnknownK(k))?;
+        let clustering = self
+            .sweep
+            .iter()
+            .find(|c| c.k == k)
+            .ok_or(AnalysisError::UnknownK(k))?;
         self.profiles = profile::profile(&self.rfm, clustering);
         self.chosen_k = k;
         Ok(())
@@ -141,14 +173,21 @@ impl Analysis {
     /// The customers CSV for the chosen k.
     pub fn customers_csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let labels = self.clustering().map(|c| c.labels.as_slice()).unwrap_or(&[]);
+        let labels = self
+            .clustering()
+            .map(|c| c.labels.as_slice())
+            .unwrap_or(&[]);
         let names = self.cluster_names();
         // Writing to a Vec cannot fail.
         let _ = export::write_customers_csv(
             &mut out,
             &self.rfm,
             &self.scores,
-            &ExportColumns { segments: &self.segments, clusters: labels, cluster_names: &names },
+            &ExportColumns {
+                segments: &self.segments,
+                clusters: labels,
+                cluster_names: &names,
+            },
         );
         out
     }
@@ -187,25 +226,59 @@ mod tests {
         let mut customers = Vec::new();
         for i in 0..10 {
             let id = format!("loyal{i}");
-            let purchases: Vec<(String, String, f64)> =
-                (0..8).map(|j| (format!("L{i}-{j}"), format!("2011-{:02}-1{} 10:00", 4 + j, i % 10), 200.0 + i as f64)).collect();
-            let refs: Vec<(&str, &str, f64)> = purchases.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), *c)).collect();
+            let purchases: Vec<(String, String, f64)> = (0..8)
+                .map(|j| {
+                    (
+                        format!("L{i}-{j}"),
+                        format!("2011-{:02}-1{} 10:00", 4 + j, i % 10),
+                        200.0 + i as f64,
+                    )
+                })
+                .collect();
+            let refs: Vec<(&str, &str, f64)> = purchases
+                .iter()
+                .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+                .collect();
             customers.push(customer(&id, &refs));
-            customers.push(customer(&format!("new{i}"), &[(&format!("N{i}"), &format!("2011-12-0{} 10:00", 1 + i % 9), 30.0 + i as f64)]));
-            customers.push(customer(&format!("lost{i}"), &[(&format!("X{i}"), &format!("2011-01-1{} 10:00", i % 10), 15.0 + i as f64)]));
+            customers.push(customer(
+                &format!("new{i}"),
+                &[(
+                    &format!("N{i}"),
+                    &format!("2011-12-0{} 10:00", 1 + i % 9),
+                    30.0 + i as f64,
+                )],
+            ));
+            customers.push(customer(
+                &format!("lost{i}"),
+                &[(
+                    &format!("X{i}"),
+                    &format!("2011-01-1{} 10:00", i % 10),
+                    15.0 + i as f64,
+                )],
+            ));
             let (a, b, c) = (format!("R{i}a"), format!("R{i}b"), format!("R{i}c"));
             customers.push(customer(
                 &format!("risk{i}"),
-                &[(a.as_str(), "2011-02-01 10:00", 300.0), (b.as_str(), "2011-03-01 10:00", 250.0 + i as f64), (c.as_str(), "2011-04-05 10:00", 280.0)],
+                &[
+                    (a.as_str(), "2011-02-01 10:00", 300.0),
+                    (b.as_str(), "2011-03-01 10:00", 250.0 + i as f64),
+                    (c.as_str(), "2011-04-05 10:00", 280.0),
+                ],
             ));
         }
-        Ledger { customers, monthly: vec![] }
+        Ledger {
+            customers,
+            monthly: vec![],
+        }
     }
 
     #[test]
     fn runs_end_to_end_deterministically() {
         let mut stages = Vec::new();
-        let a = analyze(&ledger(), &AnalysisSettings::default(), &mut |s, f| stages.push((s.to_string(), f))).unwrap();
+        let a = analyze(&ledger(), &AnalysisSettings::default(), &mut |s, f| {
+            stages.push((s.to_string(), f))
+        })
+        .unwrap();
         let b = analyze(&ledger(), &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.overview.customers, 40);
@@ -226,7 +299,10 @@ mod tests {
         assert_eq!(a.choose_k(42), Err(AnalysisError::UnknownK(42)));
         let model = a.model().unwrap();
         let json = model.to_json();
-        assert!(!json.contains("loyal0"), "a model must not contain customer data");
+        assert!(
+            !json.contains("loyal0"),
+            "a model must not contain customer data"
+        );
         let loaded = SegmentationModel::from_json(&json).unwrap();
         assert_eq!(loaded, model);
         // Applying the model to its own training data reproduces the labels and segments.
@@ -236,18 +312,52 @@ mod tests {
             assert_eq!(row.cluster, usize::from(labels[i]), "{}", row.customer_id);
             assert_eq!(row.segment, a.segments[i]);
         }
-        assert!(matches!(SegmentationModel::from_json("{\"format\":\"other\"}"), Err(AnalysisError::BadModel(_))));
-        assert!(matches!(SegmentationModel::from_json("not json"), Err(AnalysisError::BadModel(_))));
+        assert!(matches!(
+            SegmentationModel::from_json("{\"format\":\"other\"}"),
+            Err(AnalysisError::BadModel(_))
+        ));
+        assert!(matches!(
+            SegmentationModel::from_json("not json"),
+            Err(AnalysisError::BadModel(_))
+        ));
     }
 
     #[test]
     fn degenerate_inputs_are_errors_not_panics() {
-        assert_eq!(analyze(&Ledger::default(), &AnalysisSettings::default(), &mut |_, _| {}), Err(AnalysisError::NoCustomers));
-        let one = Ledger { customers: vec![customer("a", &[("1", "2011-01-01 10:00", 5.0)])], monthly: vec![] };
-        assert_eq!(analyze(&one, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(), AnalysisError::TooFewDistinct(1));
-        let twins = Ledger { customers: vec![customer("a", &[("1", "2011-01-01 10:00", 5.0)]), customer("b", &[("2", "2011-01-01 10:00", 5.0)])], monthly: vec![] };
-        assert_eq!(analyze(&twins, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(), AnalysisError::TooFewDistinct(1));
-        let bad_bins = AnalysisSettings { score_bins: 7, ..Default::default() };
-        assert_eq!(analyze(&ledger(), &bad_bins, &mut |_, _| {}).unwrap_err(), AnalysisError::BadBins(7));
+        assert_eq!(
+            analyze(
+                &Ledger::default(),
+                &AnalysisSettings::default(),
+                &mut |_, _| {}
+            ),
+            Err(AnalysisError::NoCustomers)
+        );
+        let one = Ledger {
+            customers: vec![customer("a", &[("1", "2011-01-01 10:00", 5.0)])],
+            monthly: vec![],
+        };
+        assert_eq!(
+            analyze(&one, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),
+            AnalysisError::TooFewDistinct(1)
+        );
+        let twins = Ledger {
+            customers: vec![
+                customer("a", &[("1", "2011-01-01 10:00", 5.0)]),
+                customer("b", &[("2", "2011-01-01 10:00", 5.0)]),
+            ],
+            monthly: vec![],
+        };
+        assert_eq!(
+            analyze(&twins, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),
+            AnalysisError::TooFewDistinct(1)
+        );
+        let bad_bins = AnalysisSettings {
+            score_bins: 7,
+            ..Default::default()
+        };
+        assert_eq!(
+            analyze(&ledger(), &bad_bins, &mut |_, _| {}).unwrap_err(),
+            AnalysisError::BadBins(7)
+        );
     }
 }

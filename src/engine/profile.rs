@@ -35,11 +35,19 @@ pub fn profile(table: &RfmTable, clustering: &Clustering) -> Vec<ClusterProfile>
     let mut used_names: Vec<String> = Vec::new();
     (0..clustering.k)
         .map(|c| {
-            let members: Vec<_> =
-                table.rows.iter().zip(&clustering.labels).filter(|(_, &l)| usize::from(l) == c).map(|(r, _)| r).collect();
+            let members: Vec<_> = table
+                .rows
+                .iter()
+                .zip(&clustering.labels)
+                .filter(|(_, &l)| usize::from(l) == c)
+                .map(|(r, _)| r)
+                .collect();
             let count = members.len().max(1) as f64;
             let columns = [
-                members.iter().map(|r| r.recency_days as f64).collect::<Vec<_>>(),
+                members
+                    .iter()
+                    .map(|r| r.recency_days as f64)
+                    .collect::<Vec<_>>(),
                 members.iter().map(|r| f64::from(r.frequency)).collect(),
                 members.iter().map(|r| r.monetary).collect(),
             ];
@@ -53,7 +61,11 @@ pub fn profile(table: &RfmTable, clustering: &Clustering) -> Vec<ClusterProfile>
                 cluster: c,
                 customers: members.len(),
                 customer_share: members.len() as f64 / n,
-                revenue_share: if total_revenue > 0.0 { revenue / total_revenue } else { 0.0 },
+                revenue_share: if total_revenue > 0.0 {
+                    revenue / total_revenue
+                } else {
+                    0.0
+                },
                 summary: format!(
                     "Typically last bought {:.0} days ago, {:.0} purchase{}, {:.0} spent in total.",
                     med[0],
@@ -97,7 +109,11 @@ pub fn name_for(z: &Point) -> &'static str {
 
 fn unique_name(base: &str, used: &mut Vec<String>) -> String {
     let count = used.iter().filter(|n| n.starts_with(base)).count();
-    let name = if count == 0 { base.to_string() } else { format!("{base} ({})", count + 1) };
+    let name = if count == 0 {
+        base.to_string()
+    } else {
+        format!("{base} ({})", count + 1)
+    };
     used.push(name.clone());
     name
 }
@@ -145,7 +161,11 @@ pub fn playbook(name: &str) -> Playbook {
             "Over-messaging.",
         ),
     };
-    Playbook { what_to_do: what.into(), channel: channel.into(), avoid: avoid.into() }
+    Playbook {
+        what_to_do: what.into(),
+        channel: channel.into(),
+        avoid: avoid.into(),
+    }
 }
 
 #[cfg(test)]
@@ -170,9 +190,20 @@ mod tests {
         let rows = [(1, 5, 100.0), (2, 4, 300.0), (300, 1, 10.0), (250, 1, 30.0)]
             .iter()
             .enumerate()
-            .map(|(i, &(r, f, m))| RfmRow { customer_id: i.to_string(), country: None, recency_days: r, frequency: f, monetary: m })
+            .map(|(i, &(r, f, m))| RfmRow {
+                customer_id: i.to_string(),
+                country: None,
+                recency_days: r,
+                frequency: f,
+                monetary: m,
+            })
             .collect();
-        let table = RfmTable { settings: RfmSettings::default(), reference_date: NaiveDate::from_ymd_opt(2011, 1, 1).unwrap(), rows, skipped_after_reference: 0 };
+        let table = RfmTable {
+            settings: RfmSettings::default(),
+            reference_date: NaiveDate::from_ymd_opt(2011, 1, 1).unwrap(),
+            rows,
+            skipped_after_reference: 0,
+        };
         let clustering = Clustering {
             k: 2,
             centroids: vec![[-1.0, 1.0, 1.0], [-1.0, 1.0, 0.9]],

@@ -53,7 +53,9 @@ impl RfmSettings {
             MonetaryMode::MeanPerPurchase => "monetary is the mean spent per purchase",
         };
         let reference = match self.reference {
-            ReferenceDate::DayAfterLast => format!("recency counts days to {reference_date} (the day after the last purchase)"),
+            ReferenceDate::DayAfterLast => {
+                format!("recency counts days to {reference_date} (the day after the last purchase)")
+            }
             ReferenceDate::Fixed(_) => format!("recency counts days to {reference_date} (chosen)"),
         };
         format!("{purchase}; {monetary}; {reference}")
@@ -82,9 +84,15 @@ pub struct RfmTable {
 pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, AnalysisError> {
     let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
     let reference_date = match settings.reference {
-        ReferenceDate::DayAfterLast => last.date().checked_add_days(Days::new(1)).unwrap_or(last.date()),
+        ReferenceDate::DayAfterLast => last
+            .date()
+            .checked_add_days(Days::new(1))
+            .unwrap_or(last.date()),
         ReferenceDate::Fixed(date) if date <= first.date() => {
-            return Err(AnalysisError::ReferenceTooEarly { reference: date.to_string(), first: first.date().to_string() })
+            return Err(AnalysisError::ReferenceTooEarly {
+                reference: date.to_string(),
+                first: first.date().to_string(),
+            })
         }
         ReferenceDate::Fixed(date) => date,
     };
@@ -93,9 +101,15 @@ pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, Anal
     for customer in &ledger.customers {
         // Purchase date → amount, merged per day when a purchase is a day.
         let mut purchases: Vec<(NaiveDate, f64)> = Vec::with_capacity(customer.purchases.len());
-        for p in customer.purchases.iter().filter(|p| p.at.date() < reference_date) {
+        for p in customer
+            .purchases
+            .iter()
+            .filter(|p| p.at.date() < reference_date)
+        {
             if !p.amount.is_finite() {
-                return Err(AnalysisError::NonFiniteAmount { customer: customer.id.clone() });
+                return Err(AnalysisError::NonFiniteAmount {
+                    customer: customer.id.clone(),
+                });
             }
             purchases.push((p.at.date(), p.amount));
         }
@@ -126,7 +140,12 @@ pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, Anal
     if rows.is_empty() {
         return Err(AnalysisError::NoCustomers);
     }
-    Ok(RfmTable { settings: *settings, reference_date, rows, skipped_after_reference: skipped })
+    Ok(RfmTable {
+        settings: *settings,
+        reference_date,
+        rows,
+        skipped_after_reference: skipped,
+    })
 }
 
 /// Median of a list (mean of the middle two for even lengths).
@@ -158,7 +177,14 @@ pub(crate) mod tests {
         CustomerHistory {
             id: id.into(),
             country: Some("UK".into()),
-            purchases: purchases.iter().map(|(inv, t, a)| Purchase { invoice: inv.to_string(), at: at(t), amount: *a }).collect(),
+            purchases: purchases
+                .iter()
+                .map(|(inv, t, a)| Purchase {
+                    invoice: inv.to_string(),
+                    at: at(t),
+                    amount: *a,
+                })
+                .collect(),
         }
     }
 
@@ -166,7 +192,14 @@ pub(crate) mod tests {
         Ledger {
             customers: vec![
                 // Two invoices on the same day, one a month earlier.
-                customer("A", &[("1", "2011-11-01 10:00", 10.0), ("2", "2011-12-01 09:00", 20.0), ("3", "2011-12-01 15:00", 30.0)]),
+                customer(
+                    "A",
+                    &[
+                        ("1", "2011-11-01 10:00", 10.0),
+                        ("2", "2011-12-01 09:00", 20.0),
+                        ("3", "2011-12-01 15:00", 30.0),
+                    ],
+                ),
                 customer("B", &[("4", "2011-12-09 12:50", 5.0)]),
             ],
             monthly: vec![],
@@ -176,7 +209,10 @@ pub(crate) mod tests {
     #[test]
     fn default_definitions() {
         let t = compute(&ledger(), &RfmSettings::default()).unwrap();
-        assert_eq!(t.reference_date, NaiveDate::from_ymd_opt(2011, 12, 10).unwrap());
+        assert_eq!(
+            t.reference_date,
+            NaiveDate::from_ymd_opt(2011, 12, 10).unwrap()
+        );
         let a = &t.rows[0];
         assert_eq!((a.recency_days, a.frequency, a.monetary), (9, 3, 60.0));
         let b = &t.rows[1];
@@ -185,28 +221,54 @@ pub(crate) mod tests {
 
     #[test]
     fn day_purchases_and_mean_monetary() {
-        let s = RfmSettings { purchase: PurchaseUnit::Day, monetary: MonetaryMode::MeanPerPurchase, ..Default::default() };
+        let s = RfmSettings {
+            purchase: PurchaseUnit::Day,
+            monetary: MonetaryMode::MeanPerPurchase,
+            ..Default::default()
+        };
         let t = compute(&ledger(), &s).unwrap();
         assert_eq!((t.rows[0].frequency, t.rows[0].monetary), (2, 30.0));
     }
 
     #[test]
     fn fixed_reference_date_ignores_later_purchases() {
-        let s = RfmSettings { reference: ReferenceDate::Fixed(NaiveDate::from_ymd_opt(2011, 12, 1).unwrap()), ..Default::default() };
+        let s = RfmSettings {
+            reference: ReferenceDate::Fixed(NaiveDate::from_ymd_opt(2011, 12, 1).unwrap()),
+            ..Default::default()
+        };
         let t = compute(&ledger(), &s).unwrap();
         assert_eq!(t.rows.len(), 1);
-        assert_eq!((t.rows[0].recency_days, t.rows[0].frequency, t.rows[0].monetary), (30, 1, 10.0));
+        assert_eq!(
+            (
+                t.rows[0].recency_days,
+                t.rows[0].frequency,
+                t.rows[0].monetary
+            ),
+            (30, 1, 10.0)
+        );
         assert_eq!(t.skipped_after_reference, 1);
-        let too_early = RfmSettings { reference: ReferenceDate::Fixed(NaiveDate::from_ymd_opt(2011, 1, 1).unwrap()), ..Default::default() };
-        assert!(matches!(compute(&ledger(), &too_early), Err(AnalysisError::ReferenceTooEarly { .. })));
+        let too_early = RfmSettings {
+            reference: ReferenceDate::Fixed(NaiveDate::from_ymd_opt(2011, 1, 1).unwrap()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            compute(&ledger(), &too_early),
+            Err(AnalysisError::ReferenceTooEarly { .. })
+        ));
     }
 
     #[test]
     fn empty_and_non_finite() {
-        assert_eq!(compute(&Ledger::default(), &RfmSettings::default()), Err(AnalysisError::NoCustomers));
+        assert_eq!(
+            compute(&Ledger::default(), &RfmSettings::default()),
+            Err(AnalysisError::NoCustomers)
+        );
         let mut l = ledger();
         l.customers[1].purchases[0].amount = f64::NAN;
-        assert!(matches!(compute(&l, &RfmSettings::default()), Err(AnalysisError::NonFiniteAmount { .. })));
+        assert!(matches!(
+            compute(&l, &RfmSettings::default()),
+            Err(AnalysisError::NonFiniteAmount { .. })
+        ));
         assert_eq!(median([3.0, 1.0, 2.0, 10.0]), 2.5);
     }
 }

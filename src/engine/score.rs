@@ -51,7 +51,13 @@ pub fn score(table: &RfmTable, bins: u8) -> Result<RfmScores, AnalysisError> {
     let r = dimension("Recency", &recency, bins, true, &mut warnings);
     let f = dimension("Frequency", &frequency, bins, false, &mut warnings);
     let m = dimension("Monetary", &monetary, bins, false, &mut warnings);
-    Ok(RfmScores { bins, r, f, m, warnings })
+    Ok(RfmScores {
+        bins,
+        r,
+        f,
+        m,
+        warnings,
+    })
 }
 
 /// Average 1-based ranks (pandas `rank(method="average")`).
@@ -75,12 +81,20 @@ pub fn average_ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// score = clamp(ceil(rank / n × bins), 1, bins); reversed when lower is better.
-fn dimension(name: &str, values: &[f64], bins: u8, lower_is_better: bool, warnings: &mut Vec<String>) -> DimensionScores {
+fn dimension(
+    name: &str,
+    values: &[f64],
+    bins: u8,
+    lower_is_better: bool,
+    warnings: &mut Vec<String>,
+) -> DimensionScores {
     let n = values.len() as f64;
     let scores: Vec<u8> = average_ranks(values)
         .iter()
         .map(|rank| {
-            let s = ((rank / n) * f64::from(bins)).ceil().clamp(1.0, f64::from(bins)) as u8;
+            let s = ((rank / n) * f64::from(bins))
+                .ceil()
+                .clamp(1.0, f64::from(bins)) as u8;
             if lower_is_better {
                 bins + 1 - s
             } else {
@@ -90,7 +104,11 @@ fn dimension(name: &str, values: &[f64], bins: u8, lower_is_better: bool, warnin
         .collect();
     let mut table: Vec<ScoreBin> = Vec::new();
     for score in 1..=bins {
-        let members = values.iter().zip(&scores).filter(|(_, &s)| s == score).map(|(v, _)| *v);
+        let members = values
+            .iter()
+            .zip(&scores)
+            .filter(|(_, &s)| s == score)
+            .map(|(v, _)| *v);
         let (mut min, mut max, mut customers) = (f64::INFINITY, f64::NEG_INFINITY, 0);
         for v in members {
             min = min.min(v);
@@ -98,21 +116,36 @@ fn dimension(name: &str, values: &[f64], bins: u8, lower_is_better: bool, warnin
             customers += 1;
         }
         if customers > 0 {
-            table.push(ScoreBin { score, min, max, customers });
+            table.push(ScoreBin {
+                score,
+                min,
+                max,
+                customers,
+            });
         }
     }
     if table.len() < usize::from(bins) {
-        let empty: Vec<String> = (1..=bins).filter(|s| table.iter().all(|b| b.score != *s)).map(|s| s.to_string()).collect();
+        let empty: Vec<String> = (1..=bins)
+            .filter(|s| table.iter().all(|b| b.score != *s))
+            .map(|s| s.to_string())
+            .collect();
         let (mode, count) = most_common(values);
         warnings.push(format!(
             "{name}: score{} {} empty because {:.0}% of customers share the value {}",
             if empty.len() > 1 { "s" } else { "" },
-            if empty.len() > 1 { format!("{} are", empty.join(", ")) } else { format!("{} is", empty.join("")) },
+            if empty.len() > 1 {
+                format!("{} are", empty.join(", "))
+            } else {
+                format!("{} is", empty.join(""))
+            },
             100.0 * count as f64 / n,
             mode
         ));
     }
-    DimensionScores { scores, bins: table }
+    DimensionScores {
+        scores,
+        bins: table,
+    }
 }
 
 fn most_common(values: &[f64]) -> (f64, usize) {
@@ -164,7 +197,13 @@ mod tests {
             rows: rows
                 .iter()
                 .enumerate()
-                .map(|(i, &(r, f, m))| RfmRow { customer_id: i.to_string(), country: None, recency_days: r, frequency: f, monetary: m })
+                .map(|(i, &(r, f, m))| RfmRow {
+                    customer_id: i.to_string(),
+                    country: None,
+                    recency_days: r,
+                    frequency: f,
+                    monetary: m,
+                })
                 .collect(),
             skipped_after_reference: 0,
         }
@@ -172,12 +211,21 @@ mod tests {
 
     #[test]
     fn average_ranks_like_pandas() {
-        assert_eq!(average_ranks(&[10.0, 20.0, 10.0, 30.0]), [1.5, 3.0, 1.5, 4.0]);
+        assert_eq!(
+            average_ranks(&[10.0, 20.0, 10.0, 30.0]),
+            [1.5, 3.0, 1.5, 4.0]
+        );
     }
 
     #[test]
     fn five_distinct_values_get_five_scores() {
-        let t = table(&[(1, 1, 10.0), (2, 2, 20.0), (3, 3, 30.0), (4, 4, 40.0), (5, 5, 50.0)]);
+        let t = table(&[
+            (1, 1, 10.0),
+            (2, 2, 20.0),
+            (3, 3, 30.0),
+            (4, 4, 40.0),
+            (5, 5, 50.0),
+        ]);
         let s = score(&t, 5).unwrap();
         assert_eq!(s.m.scores, [1, 2, 3, 4, 5]);
         // Lower recency is better.
@@ -188,10 +236,27 @@ mod tests {
     #[test]
     fn ties_share_a_score_and_empty_bins_are_reported() {
         // Frequencies 1,1,1,1,1,1,2,3,4,5: ranks of the 1s average 3.5 → ceil(3.5/10×5)=2.
-        let t = table(&[(1, 1, 1.0), (1, 1, 1.0), (1, 1, 1.0), (1, 1, 1.0), (1, 1, 1.0), (1, 1, 1.0), (1, 2, 1.0), (1, 3, 1.0), (1, 4, 1.0), (1, 5, 1.0)]);
+        let t = table(&[
+            (1, 1, 1.0),
+            (1, 1, 1.0),
+            (1, 1, 1.0),
+            (1, 1, 1.0),
+            (1, 1, 1.0),
+            (1, 1, 1.0),
+            (1, 2, 1.0),
+            (1, 3, 1.0),
+            (1, 4, 1.0),
+            (1, 5, 1.0),
+        ]);
         let s = score(&t, 5).unwrap();
         assert_eq!(s.f.scores, [2, 2, 2, 2, 2, 2, 4, 4, 5, 5]);
-        assert!(s.warnings.iter().any(|w| w.starts_with("Frequency: scores 1, 3 are empty") && w.contains("60%")), "{:?}", s.warnings);
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.starts_with("Frequency: scores 1, 3 are empty") && w.contains("60%")),
+            "{:?}",
+            s.warnings
+        );
         // All recencies equal: one bin, average rank 5.5 → ceil(2.75)=3 → reversed 3.
         assert_eq!(s.r.scores, [3; 10]);
     }
@@ -201,13 +266,27 @@ mod tests {
         let t = table(&[(1, 1, 10.0), (2, 2, 20.0), (3, 3, 30.0)]);
         assert_eq!(score(&t, 3).unwrap().m.scores, [1, 2, 3]);
         assert_eq!(score(&t, 6), Err(AnalysisError::BadBins(6)));
-        let s = score(&table(&[(1, 1, 10.0), (2, 2, 20.0), (3, 3, 30.0), (4, 4, 40.0)]), 4).unwrap();
+        let s = score(
+            &table(&[(1, 1, 10.0), (2, 2, 20.0), (3, 3, 30.0), (4, 4, 40.0)]),
+            4,
+        )
+        .unwrap();
         assert_eq!(s.f.scores, [1, 2, 3, 4]);
     }
 
     #[test]
     fn saved_bins_score_new_values() {
-        let s = score(&table(&[(1, 1, 10.0), (2, 2, 20.0), (3, 3, 30.0), (4, 4, 40.0), (5, 5, 50.0)]), 5).unwrap();
+        let s = score(
+            &table(&[
+                (1, 1, 10.0),
+                (2, 2, 20.0),
+                (3, 3, 30.0),
+                (4, 4, 40.0),
+                (5, 5, 50.0),
+            ]),
+            5,
+        )
+        .unwrap();
         assert_eq!(s.m.score_of(30.0), 3);
         assert_eq!(s.m.score_of(1000.0), 5);
         assert_eq!(s.m.score_of(-5.0), 1);

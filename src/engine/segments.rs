@@ -17,10 +17,34 @@ impl Default for SegmentGrid {
         Self {
             names: [
                 row(["Lost", "Lost", "At Risk", "At Risk", "Can't Lose Them"]),
-                row(["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"]),
-                row(["About to Sleep", "About to Sleep", "Need Attention", "Loyal", "Loyal"]),
-                row(["Promising", "Potential Loyalist", "Potential Loyalist", "Loyal", "Loyal"]),
-                row(["New", "Potential Loyalist", "Potential Loyalist", "Champions", "Champions"]),
+                row([
+                    "Hibernating",
+                    "Hibernating",
+                    "At Risk",
+                    "At Risk",
+                    "Can't Lose Them",
+                ]),
+                row([
+                    "About to Sleep",
+                    "About to Sleep",
+                    "Need Attention",
+                    "Loyal",
+                    "Loyal",
+                ]),
+                row([
+                    "Promising",
+                    "Potential Loyalist",
+                    "Potential Loyalist",
+                    "Loyal",
+                    "Loyal",
+                ]),
+                row([
+                    "New",
+                    "Potential Loyalist",
+                    "Potential Loyalist",
+                    "Champions",
+                    "Champions",
+                ]),
             ],
         }
     }
@@ -39,7 +63,10 @@ impl SegmentGrid {
     pub fn name(&self, r: u8, f: u8, bins: u8) -> &str {
         let r = usize::from(to_five(r, bins) - 1);
         let f = usize::from(to_five(f, bins) - 1);
-        self.names.get(r).and_then(|row| row.get(f)).map_or("", String::as_str)
+        self.names
+            .get(r)
+            .and_then(|row| row.get(f))
+            .map_or("", String::as_str)
     }
 
     /// Distinct names in grid order (best first: R5 row first).
@@ -70,7 +97,11 @@ pub struct SegmentSummary {
 }
 
 /// Segment name per customer, and one summary per non-empty segment.
-pub fn assign(table: &RfmTable, scores: &RfmScores, grid: &SegmentGrid) -> (Vec<String>, Vec<SegmentSummary>) {
+pub fn assign(
+    table: &RfmTable,
+    scores: &RfmScores,
+    grid: &SegmentGrid,
+) -> (Vec<String>, Vec<SegmentSummary>) {
     let names: Vec<String> = (0..table.rows.len())
         .map(|i| {
             let r = scores.r.scores.get(i).copied().unwrap_or(1);
@@ -82,7 +113,13 @@ pub fn assign(table: &RfmTable, scores: &RfmScores, grid: &SegmentGrid) -> (Vec<
     let n = table.rows.len().max(1) as f64;
     let mut summaries = Vec::new();
     for name in grid.segment_names() {
-        let members: Vec<_> = table.rows.iter().zip(&names).filter(|(_, s)| **s == name).map(|(r, _)| r).collect();
+        let members: Vec<_> = table
+            .rows
+            .iter()
+            .zip(&names)
+            .filter(|(_, s)| **s == name)
+            .map(|(r, _)| r)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -92,7 +129,11 @@ pub fn assign(table: &RfmTable, scores: &RfmScores, grid: &SegmentGrid) -> (Vec<
         summaries.push(SegmentSummary {
             customers: members.len(),
             customer_share: count / n,
-            revenue_share: if total_revenue > 0.0 { revenue / total_revenue } else { 0.0 },
+            revenue_share: if total_revenue > 0.0 {
+                revenue / total_revenue
+            } else {
+                0.0
+            },
             mean_recency: members.iter().map(|r| r.recency_days as f64).sum::<f64>() / count,
             mean_frequency: members.iter().map(|r| f64::from(r.frequency)).sum::<f64>() / count,
             mean_monetary: members.iter().map(|r| r.monetary).sum::<f64>() / count,
@@ -107,17 +148,50 @@ pub fn assign(table: &RfmTable, scores: &RfmScores, grid: &SegmentGrid) -> (Vec<
 /// What a default segment means and what to do about it.
 fn advice(name: &str) -> (&'static str, &'static str) {
     match name {
-        "Champions" => ("Bought recently, buy often and spend the most.", "Reward them: early access, loyalty perks; ask for reviews and referrals."),
-        "Loyal" => ("Buy regularly and respond to promotions.", "Upsell higher-value products; invite them to a loyalty programme."),
-        "Potential Loyalist" => ("Recent customers with a few purchases.", "Offer membership or a second-purchase incentive to build the habit."),
-        "New" => ("Bought for the first time very recently.", "Onboard them: welcome series, how-to content, a small next-order offer."),
-        "Promising" => ("Recent shoppers who have not bought much yet.", "Build awareness of the range; free shipping on the next order."),
-        "Need Attention" => ("Average recency and frequency.", "Time-limited offers based on past purchases to re-activate them."),
-        "About to Sleep" => ("Below-average recency and frequency.", "Share popular products and a personalised discount before they lapse."),
-        "At Risk" => ("Bought often, but a long time ago.", "Win-back emails with personalised recommendations and a renewal offer."),
-        "Can't Lose Them" => ("Used to be among the most frequent buyers; gone quiet.", "Reach out personally; ask what changed; offer something generous."),
-        "Hibernating" => ("Last purchase long ago, few orders.", "Offer relevant products and special discounts; keep contact light."),
-        "Lost" => ("Lowest recency and frequency.", "Try one reactivation campaign, then stop spending on them."),
+        "Champions" => (
+            "Bought recently, buy often and spend the most.",
+            "Reward them: early access, loyalty perks; ask for reviews and referrals.",
+        ),
+        "Loyal" => (
+            "Buy regularly and respond to promotions.",
+            "Upsell higher-value products; invite them to a loyalty programme.",
+        ),
+        "Potential Loyalist" => (
+            "Recent customers with a few purchases.",
+            "Offer membership or a second-purchase incentive to build the habit.",
+        ),
+        "New" => (
+            "Bought for the first time very recently.",
+            "Onboard them: welcome series, how-to content, a small next-order offer.",
+        ),
+        "Promising" => (
+            "Recent shoppers who have not bought much yet.",
+            "Build awareness of the range; free shipping on the next order.",
+        ),
+        "Need Attention" => (
+            "Average recency and frequency.",
+            "Time-limited offers based on past purchases to re-activate them.",
+        ),
+        "About to Sleep" => (
+            "Below-average recency and frequency.",
+            "Share popular products and a personalised discount before they lapse.",
+        ),
+        "At Risk" => (
+            "Bought often, but a long time ago.",
+            "Win-back emails with personalised recommendations and a renewal offer.",
+        ),
+        "Can't Lose Them" => (
+            "Used to be among the most frequent buyers; gone quiet.",
+            "Reach out personally; ask what changed; offer something generous.",
+        ),
+        "Hibernating" => (
+            "Last purchase long ago, few orders.",
+            "Offer relevant products and special discounts; keep contact light.",
+        ),
+        "Lost" => (
+            "Lowest recency and frequency.",
+            "Try one reactivation campaign, then stop spending on them.",
+        ),
         _ => ("A custom segment.", "Define an action for this segment."),
     }
 }
@@ -132,7 +206,10 @@ mod tests {
         for bins in 3..=5u8 {
             for r in 1..=bins {
                 for f in 1..=bins {
-                    assert!(!grid.name(r, f, bins).is_empty(), "bins {bins}, r {r}, f {f}");
+                    assert!(
+                        !grid.name(r, f, bins).is_empty(),
+                        "bins {bins}, r {r}, f {f}"
+                    );
                 }
             }
         }
@@ -154,7 +231,10 @@ mod tests {
         assert_eq!(g.name(2, 2, 3), "Need Attention");
         // 4 bins: 1→1, 2→2 (2.33), 3→4 (3.67), 4→5.
         assert_eq!((to_five(2, 4), to_five(3, 4)), (2, 4));
-        assert_eq!(g.segment_names().first().map(String::as_str), Some("Champions"));
+        assert_eq!(
+            g.segment_names().first().map(String::as_str),
+            Some("Champions")
+        );
         assert_eq!(g.segment_names().len(), 11);
     }
 }

@@ -43,7 +43,13 @@ pub struct TableQuery {
 
 impl Default for TableQuery {
     fn default() -> Self {
-        Self { search: String::new(), sort: SortColumn::Monetary, descending: true, page: 0, page_size: 25 }
+        Self {
+            search: String::new(),
+            sort: SortColumn::Monetary,
+            descending: true,
+            page: 0,
+            page_size: 25,
+        }
     }
 }
 
@@ -55,7 +61,10 @@ impl TableQuery {
             self.descending = !self.descending;
         } else {
             self.sort = column;
-            self.descending = !matches!(column, SortColumn::CustomerId | SortColumn::Country | SortColumn::Segment);
+            self.descending = !matches!(
+                column,
+                SortColumn::CustomerId | SortColumn::Country | SortColumn::Segment
+            );
         }
         self.page = 0;
     }
@@ -84,14 +93,29 @@ pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
     let page_size = q.page_size.max(1);
     let page_count = matched.len().div_ceil(page_size).max(1);
     let page = q.page.min(page_count - 1);
-    let rows = matched.iter().skip(page * page_size).take(page_size).copied().collect();
-    TablePage { rows, matched: matched.len(), page, page_count }
+    let rows = matched
+        .iter()
+        .skip(page * page_size)
+        .take(page_size)
+        .copied()
+        .collect();
+    TablePage {
+        rows,
+        matched: matched.len(),
+        page,
+        page_count,
+    }
 }
 
 fn matches(row: &CustomerRow, needle: &str) -> bool {
-    [&row.customer_id, &row.country, &row.segment, &row.cluster_name]
-        .iter()
-        .any(|field| field.to_lowercase().contains(needle))
+    [
+        &row.customer_id,
+        &row.country,
+        &row.segment,
+        &row.cluster_name,
+    ]
+    .iter()
+    .any(|field| field.to_lowercase().contains(needle))
 }
 
 fn compare(a: &CustomerRow, b: &CustomerRow, column: SortColumn) -> Ordering {
@@ -134,19 +158,30 @@ mod tests {
     }
 
     fn ids(rows: &[CustomerRow], page: &TablePage) -> Vec<String> {
-        page.rows.iter().map(|&i| rows[i].customer_id.clone()).collect()
+        page.rows
+            .iter()
+            .map(|&i| rows[i].customer_id.clone())
+            .collect()
     }
 
     #[test]
     fn sorts_by_monetary_descending_by_default() {
-        let rows = vec![row("1", "UK", 5.0, "New"), row("2", "FR", 50.0, "Lost"), row("3", "UK", 20.0, "New")];
+        let rows = vec![
+            row("1", "UK", 5.0, "New"),
+            row("2", "FR", 50.0, "Lost"),
+            row("3", "UK", 20.0, "New"),
+        ];
         let page = query(&rows, &TableQuery::default());
         assert_eq!(ids(&rows, &page), ["2", "3", "1"]);
     }
 
     #[test]
     fn numeric_ids_sort_as_numbers() {
-        let rows = vec![row("10", "UK", 1.0, "a"), row("9", "UK", 1.0, "a"), row("100", "UK", 1.0, "a")];
+        let rows = vec![
+            row("10", "UK", 1.0, "a"),
+            row("9", "UK", 1.0, "a"),
+            row("100", "UK", 1.0, "a"),
+        ];
         let mut q = TableQuery::default();
         q.toggle_sort(SortColumn::CustomerId);
         assert!(!q.descending);
@@ -157,33 +192,99 @@ mod tests {
 
     #[test]
     fn search_is_case_insensitive_across_text_columns() {
-        let rows = vec![row("1", "France", 1.0, "New"), row("2", "UK", 1.0, "Champions"), row("3", "UK", 1.0, "New")];
-        let q = TableQuery { search: "  CHAMP ".into(), ..TableQuery::default() };
+        let rows = vec![
+            row("1", "France", 1.0, "New"),
+            row("2", "UK", 1.0, "Champions"),
+            row("3", "UK", 1.0, "New"),
+        ];
+        let q = TableQuery {
+            search: "  CHAMP ".into(),
+            ..TableQuery::default()
+        };
         assert_eq!(ids(&rows, &query(&rows, &q)), ["2"]);
-        let q = TableQuery { search: "fran".into(), ..TableQuery::default() };
+        let q = TableQuery {
+            search: "fran".into(),
+            ..TableQuery::default()
+        };
         assert_eq!(query(&rows, &q).matched, 1);
     }
 
     #[test]
     fn paginates_and_clamps_past_the_last_page() {
-        let rows: Vec<_> = (0..53).map(|i| row(&i.to_string(), "UK", i as f64, "x")).collect();
-        let q = TableQuery { page: 2, page_size: 25, ..TableQuery::default() };
+        let rows: Vec<_> = (0..53)
+            .map(|i| row(&i.to_string(), "UK", i as f64, "x"))
+            .collect();
+        let q = TableQuery {
+            page: 2,
+            page_size: 25,
+            ..TableQuery::default()
+        };
         let page = query(&rows, &q);
         assert_eq!(page.page_count, 3);
         assert_eq!(ids(&rows, &page), ["2", "1", "0"]);
         let page = query(&rows, &TableQuery { page: 99, ..q });
         assert_eq!(page.page, 2);
         let empty = query(&[], &TableQuery::default());
-        assert_eq!((empty.matched, empty.page_count, empty.rows.len()), (0, 1, 0));
+        assert_eq!(
+            (empty.matched, empty.page_count, empty.rows.len()),
+            (0, 1, 0)
+        );
     }
 
     #[test]
     fn hundred_thousand_rows_query_quickly() {
-        let rows: Vec<_> = (0..100_000).map(|i| row(&i.to_string(), "UK", (i * 7919 % 1000) as f64, "x")).collect();
+        let rows: Vec<_> = (0..100_000)
+            .map(|i| row(&i.to_string(), "UK", (i * 7919 % 1000) as f64, "x"))
+            .collect();
         let started = std::time::Instant::now();
-        let page = query(&rows, &TableQuery { search: "9".into(), ..TableQuery::default() });
+        let page = query(
+            &rows,
+            &TableQuery {
+                search: "9".into(),
+                ..TableQuery::default()
+            },
+        );
         assert!(page.matched > 0);
         // Generous bound for a debug build on a loaded 2-core machine.
-        assert!(started.elapsed().as_millis() < 2_000, "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_millis() < 2_000,
+            "took {:?}",
+            started.elapsed()
+        );
     }
+}
+
+/// One table row per customer of `analysis`, for its chosen k.
+pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow> {
+    let labels = analysis
+        .clustering()
+        .map(|c| c.labels.as_slice())
+        .unwrap_or(&[]);
+    let names = analysis.cluster_names();
+    let score = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
+    analysis
+        .rfm
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cluster = labels.get(i).map_or(0, |&l| usize::from(l));
+            CustomerRow {
+                customer_id: r.customer_id.clone(),
+                country: r.country.clone().unwrap_or_default(),
+                recency_days: r.recency_days,
+                frequency: r.frequency,
+                monetary: r.monetary,
+                rfm_score: format!(
+                    "{}{}{}",
+                    score(&analysis.scores.r.scores, i),
+                    score(&analysis.scores.f.scores, i),
+                    score(&analysis.scores.m.scores, i)
+                ),
+                segment: analysis.segments.get(i).cloned().unwrap_or_default(),
+                cluster,
+                cluster_name: names.get(cluster).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
 }

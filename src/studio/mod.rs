@@ -2,3 +2,4 @@
 //! Rust so it is tested natively. Components only render these.
 
 pub mod customer_table;
+pub mod format;

@@ -1,7 +1,8 @@
-// The walking skeleton end to end: the page loads, the sample runs through
-// the worker, and results appear.
+// The sample data end to end: the page loads, the sample runs through the
+// worker, the dashboard shows real figures, and the CSV download matches them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { serveDist, launchBrowser, openApp, screenshot } from "./harness.mjs";
 
 let server, browser;
@@ -14,14 +15,73 @@ after(async () => {
   await server?.close();
 });
 
+/** Reads an overview card's value by its label. */
+async function card(page, label) {
+  const text = await page.locator(".card", { has: page.locator(".card-label", { hasText: new RegExp(`^${label}$`) }) })
+    .locator(".card-value").innerText();
+  return text;
+}
+
 test("the sample data runs end to end and shows results", async () => {
   const { page, problems } = await openApp(browser, server.url);
   assert.match(await page.title(), /Segmento/);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   const results = page.getByRole("region", { name: "Results" });
-  await results.waitFor({ timeout: 30_000 });
+  await results.waitFor({ timeout: 60_000 });
+
+  const customers = Number((await card(page, "customers")).replace(/,/g, ""));
+  assert.ok(customers > 50, `customers card shows ${customers}`);
+  assert.ok(Number((await card(page, "purchases")).replace(/,/g, "")) >= customers);
+  for (const heading of ["Data quality", "RFM segments", "Customers", "Downloads"]) {
+    await results.getByRole("heading", { name: new RegExp(heading) }).first().waitFor();
+  }
+  // The cluster profiles are named and each has a playbook.
+  const profiles = page.locator("article.profile");
+  assert.ok((await profiles.count()) >= 2);
+  assert.match(await profiles.first().innerText(), /Do: .+\nChannel: .+\nAvoid: /s);
   await screenshot(page, "sample-overview");
-  const text = await results.innerText();
-  assert.match(text, /sample\.csv/);
+
+  // The customers CSV holds one row per customer with explicit definitions in its header.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Customers CSV" }).click(),
+  ]);
+  const csv = await readFile(await download.path(), "utf8");
+  const lines = csv.trim().split(/\r?\n/);
+  assert.match(lines[0], /^customer_id,country,recency_days_to_\d{4}-\d{2}-\d{2},frequency_invoices,monetary_total,r_score,f_score,m_score,rfm_segment,cluster,cluster_name$/);
+  assert.equal(lines.length - 1, customers);
+  assert.deepEqual(problems, []);
+});
+
+test("switching k updates the cluster profiles", async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  const chooser = page.getByRole("radiogroup", { name: "Number of clusters" });
+  await chooser.getByRole("radio", { name: /^k = 5/ }).click();
+  await page.getByRole("heading", { name: "Clusters (k-means, k = 5)" }).waitFor();
+  assert.equal(await page.locator("article.profile").count(), 5);
+  await chooser.getByRole("radio", { name: /^k = 2/ }).click();
+  await page.getByRole("heading", { name: "Clusters (k-means, k = 2)" }).waitFor();
+  assert.equal(await page.locator("article.profile").count(), 2);
+  await screenshot(page, "clusters-k2");
+  assert.deepEqual(problems, []);
+});
+
+test("a malformed file produces a clear message and keeps the previous results", async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.locator('input[type="file"]').setInputFiles({
+    name: "photo.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+  });
+  const alert = page.getByRole("alert");
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /PNG image/);
+  // The sample's results are still on screen.
+  await page.getByRole("region", { name: "Results" }).waitFor();
+  await screenshot(page, "error-keeps-results");
   assert.deepEqual(problems, []);
 });

@@ -1,8 +1,12 @@
 //! Page components. Each reads the [`Studio`] from context and renders it.
 
+mod clusters;
+mod customers;
+mod downloads;
 mod drop_zone;
 mod progress;
 mod results;
+mod segments;
 
 use super::state::Studio;
 use leptos::prelude::*;

@@ -1,22 +1,130 @@
-//! The results of the last successful run.
+//! The results of the last successful run: overview and data quality.
 
+use super::{
+    clusters::Clusters, customers::CustomerTable, downloads::Downloads, segments::Segments,
+};
 use crate::app::state::Studio;
+use crate::engine::clean::Rule;
+use crate::engine::ingest::sniff::delimiter_label;
+use crate::studio::format::{money, thousands};
+use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 #[component]
 pub fn Results() -> impl IntoView {
     let studio = expect_context::<Studio>();
     move || {
-        studio.result.get().map(|summary| {
+        studio.result.get().map(|result| {
             view! {
                 <section class="results" aria-label="Results">
-                    <h2>{summary.file_name.clone()}</h2>
-                    <div class="cards">
-                        <div class="card"><span class="card-value">{summary.lines}</span><span class="card-label">"lines"</span></div>
-                        <div class="card"><span class="card-value">{summary.bytes}</span><span class="card-label">"bytes"</span></div>
-                    </div>
+                    <Overview result=result.clone()/>
+                    <DataQuality result=result.clone()/>
+                    <Segments result=result.clone()/>
+                    <Clusters result=result.clone()/>
+                    <CustomerTable result=result.clone()/>
+                    <Downloads result=result/>
                 </section>
             }
         })
+    }
+}
+
+#[component]
+fn Overview(result: Arc<RunResult>) -> impl IntoView {
+    let o = &result.analysis.overview;
+    let cards = [
+        (thousands(o.customers as u64), "customers".to_string()),
+        (thousands(o.purchases), "purchases".into()),
+        (money(o.revenue), "revenue".into()),
+        (
+            format!("{} → {}", o.first_purchase, o.last_purchase),
+            "date range".into(),
+        ),
+        (
+            format!("{:.0} days", o.median_recency),
+            "median recency".into(),
+        ),
+        (
+            format!("{:.0}", o.median_frequency),
+            "median frequency".into(),
+        ),
+        (money(o.median_monetary), "median monetary".into()),
+    ];
+    view! {
+        <section class="panel" aria-labelledby="overview-title">
+            <h2 id="overview-title">{format!("Overview — {}", result.file_name)}</h2>
+            <div class="cards">
+                {cards.into_iter().map(|(value, label)| view! {
+                    <div class="card"><span class="card-value">{value}</span><span class="card-label">{label}</span></div>
+                }).collect_view()}
+            </div>
+            <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
+            <p class="muted">{format!(
+                "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser.",
+                result.ingest_ms, result.analysis_ms
+            )}</p>
+        </section>
+    }
+}
+
+#[component]
+fn DataQuality(result: Arc<RunResult>) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let report = result.report.clone();
+    let format = result.format.clone();
+    let rules = studio.ingest_settings;
+    let toggle = move |rule: Rule| {
+        rules.update(|s| {
+            let r = &mut s.rules;
+            let flag = match rule {
+                Rule::MissingCustomer => &mut r.drop_missing_customer,
+                Rule::Cancellation => &mut r.drop_cancellations,
+                Rule::Unpaid => &mut r.drop_unpaid,
+                Rule::Return => &mut r.drop_returns,
+                Rule::NonPositivePrice => &mut r.drop_non_positive_price,
+                Rule::Duplicate => &mut r.drop_duplicates,
+                Rule::Outlier => &mut r.drop_outliers,
+                Rule::Unparseable => return,
+            };
+            *flag = !*flag;
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="quality-title">
+            <h2 id="quality-title">"Data quality"</h2>
+            <p class="muted">{format!(
+                "{} rows read, {} kept · {} · {} delimited · dates {}",
+                thousands(report.rows_read), thousands(report.rows_kept), format.encoding.label(),
+                delimiter_label(format.delimiter), format.date_format.description
+            )}</p>
+            <table class="quality">
+                <thead><tr><th>"Rule"</th><th class="num">"Removed"</th><th>"Examples"</th><th>"Applied"</th></tr></thead>
+                <tbody>
+                    {report.rules.into_iter().map(|outcome| {
+                        let rule = outcome.rule;
+                        let switchable = rule != Rule::Unparseable;
+                        let checked = move || rules.with(|s| s.rules.enabled(rule));
+                        view! {
+                            <tr>
+                                <td>{outcome.label.clone()}</td>
+                                <td class="num">{thousands(outcome.count)}</td>
+                                <td class="examples">
+                                    {outcome.examples.into_iter().map(|e| view! {
+                                        <div>{match e.row { Some(row) => format!("line {row}: {} — {}", e.reason, e.excerpt), None => format!("{}: {}", e.excerpt, e.reason) }}</div>
+                                    }).collect_view()}
+                                </td>
+                                <td>
+                                    <input type="checkbox" prop:checked=checked disabled=!switchable
+                                        aria-label=format!("Apply rule: {}", outcome.label)
+                                        on:change=move |_| toggle(rule)/>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <button class="primary" on:click=move |_| studio.rerun()>"Re-run with these rules"</button>
+        </section>
     }
 }

@@ -1,238 +1,184 @@
-//! Folds cleaned rows into per-customer purchases as they stream in, so
-//! memory grows with customers × invoices, never with rows.
+//! Folding kept lines into per-customer purchases as they stream in.
+//!
+//! State is one entry per customer and one per (customer, invoice): memory
+//! grows with customers × invoices, not with rows.
 
-use super::columns::ColumnMapping;
-use super::dates::{self, DayMonthOrder};
-use super::sniff::DetectedFormat;
-use super::values;
-use crate::engine::clean::{quantile, CleaningReport, CleaningRules, Rule};
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+use crate::engine::clean::{quantile, CleaningReport, Rule};
 use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase};
-use chrono::{Datelike, NaiveDate};
-use std::collections::hash_map::{DefaultHasher, Entry};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
-/// Statuses (Shopify financial status, WooCommerce order status, Stripe
-/// status) meaning no money was kept.
-const INCOMPLETE_STATUSES: [&str; 11] = [
-    "failed", "canceled", "cancelled", "refunded", "voided", "declined", "pending", "on-hold", "uncaptured", "expired", "requirespaymentmethod",
-];
-
-/// Customer id used for rows without one when that rule is switched off.
-pub const MISSING_CUSTOMER_ID: &str = "(no customer id)";
-
-struct CustomerAcc {
-    history: CustomerHistory,
-    invoices: HashMap<String, usize>,
-}
-
-pub struct Aggregator {
-    mapping: ColumnMapping,
-    header_len: usize,
-    headers: Vec<String>,
-    order: DayMonthOrder,
-    decimal_comma: bool,
-    rules: CleaningRules,
-    pub report: CleaningReport,
-    index: HashMap<String, usize>,
-    customers: Vec<CustomerAcc>,
-    seen_lines: HashSet<u64>,
-    monthly: BTreeMap<(i32, u32), (f64, u64)>,
-}
-
-/// One data row's useful values, or why it was removed.
-struct Line<'a> {
-    customer: Option<String>,
-    invoice: &'a str,
-    at: chrono::NaiveDateTime,
+struct PurchaseTotals {
+    invoice: String,
+    at: NaiveDateTime,
     amount: f64,
-    quantity: Option<f64>,
-    price: Option<f64>,
-    status: &'a str,
-    country: &'a str,
+    /// Revenue per calendar month of this purchase's lines (almost always
+    /// one entry), so the monthly chart stays exact after outlier removal.
+    by_month: Vec<(NaiveDate, f64)>,
+}
+
+struct CustomerTotals {
+    id: String,
+    country: Option<String>,
+    purchases: Vec<PurchaseTotals>,
+}
+
+impl CustomerTotals {
+    fn monetary(&self) -> f64 {
+        self.purchases.iter().map(|p| p.amount).sum()
+    }
+}
+
+/// A kept line, ready to be folded in.
+pub struct KeptLine<'a> {
+    pub customer: &'a str,
+    /// `None` when the file has no invoice column (or the cell is empty):
+    /// the line becomes its own purchase named after its row number.
+    pub invoice: Option<&'a str>,
+    pub line: u64,
+    pub at: NaiveDateTime,
+    pub amount: f64,
+    pub country: Option<&'a str>,
+}
+
+#[derive(Default)]
+pub struct Aggregator {
+    customers: Vec<CustomerTotals>,
+    customer_index: HashMap<String, usize>,
+    purchase_index: HashMap<(usize, String), usize>,
+}
+
+fn month_of(at: NaiveDateTime) -> NaiveDate {
+    NaiveDate::from_ymd_opt(at.year(), at.month(), 1).unwrap_or(at.date())
 }
 
 impl Aggregator {
-    pub fn new(format: &DetectedFormat, rules: CleaningRules) -> Self {
-        Self {
-            mapping: format.mapping.clone(),
-            header_len: format.headers.len(),
-            headers: format.headers.clone(),
-            order: format.date_format.order,
-            decimal_comma: format.decimal_comma,
-            report: CleaningReport::new(&rules),
-            rules,
-            index: HashMap::new(),
-            customers: Vec::new(),
-            seen_lines: HashSet::new(),
-            monthly: BTreeMap::new(),
-        }
-    }
-
-    /// Handles one data record starting at file line `line`.
-    pub fn push(&mut self, fields: &[&str], line: u64) {
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            return; // blank line or a row of empty cells (spreadsheet padding)
-        }
-        self.report.rows_read += 1;
-        let excerpt = fields.join(",");
-        let parsed = match self.parse(fields) {
-            Ok(parsed) => parsed,
-            Err(reason) => {
-                self.report.record(Rule::Unparseable, line, reason, &excerpt);
-                return;
-            }
-        };
-        if let Some((rule, reason)) = self.removal(&parsed) {
-            self.report.record(rule, line, reason, &excerpt);
-            return;
-        }
-        if self.rules.duplicates && !self.seen_lines.insert(hash_fields(fields)) {
-            self.report.record(Rule::Duplicate, line, "same as an earlier line", &excerpt);
-            return;
-        }
-        self.report.rows_kept += 1;
-        self.add(parsed, line);
-    }
-
-    fn parse<'a>(&self, fields: &[&'a str]) -> Result<Line<'a>, String> {
-        if fields.len() < self.header_len || fields[self.header_len..].iter().any(|f| !f.trim().is_empty()) {
-            return Err(format!("expected {} fields, found {}", self.header_len, fields.len()));
-        }
-        let text = |index: Option<usize>| index.and_then(|i| fields.get(i).copied()).unwrap_or("");
-        let number = |index: Option<usize>| -> Result<Option<f64>, String> {
-            let Some(i) = index else { return Ok(None) };
-            let raw = fields.get(i).copied().unwrap_or("");
-            values::number(raw, self.decimal_comma)
-                .map(Some)
-                .ok_or_else(|| format!("column \"{}\": \"{raw}\" is not a number", self.header(i)))
-        };
-        let date_raw = text(self.mapping.date);
-        let at = dates::parse(date_raw, self.order).ok_or_else(|| {
-            let expected = match self.order {
-                DayMonthOrder::MonthFirst => "a date like 12/31/2011, 2011-12-31 or 12/31/2011 8:26",
-                DayMonthOrder::DayFirst => "a date like 31/12/2011, 31.12.2011 or 2011-12-31",
-            };
-            format!("column \"{}\": \"{date_raw}\" is not {expected}", self.header(self.mapping.date.unwrap_or(0)))
-        })?;
-        let (quantity, price, amount) = if self.mapping.uses_quantity_and_price() {
-            let q = number(self.mapping.quantity)?.unwrap_or(0.0);
-            let p = number(self.mapping.unit_price)?.unwrap_or(0.0);
-            (Some(q), Some(p), q * p)
-        } else {
-            let refunded = if text(self.mapping.refunded).trim().is_empty() { None } else { number(self.mapping.refunded)? };
-            (None, None, number(self.mapping.amount)?.unwrap_or(0.0) - refunded.unwrap_or(0.0))
-        };
-        Ok(Line {
-            customer: values::customer_id(text(self.mapping.customer)),
-            invoice: text(self.mapping.invoice).trim(),
-            at,
-            amount,
-            quantity,
-            price,
-            status: text(self.mapping.status).trim(),
-            country: text(self.mapping.country).trim(),
-        })
-    }
-
-    /// The first enabled rule that removes this row, with the reason.
-    fn removal(&self, line: &Line) -> Option<(Rule, String)> {
-        let r = &self.rules;
-        if r.missing_customer && line.customer.is_none() {
-            return Some((Rule::MissingCustomer, "no customer id".into()));
-        }
-        if r.cancellations && line.invoice.starts_with(['C', 'c']) {
-            return Some((Rule::Cancellation, format!("invoice {} is a cancellation", line.invoice)));
-        }
-        let returned = line.quantity.map_or(line.amount < 0.0, |q| q < 0.0);
-        if r.returns && returned {
-            return Some((Rule::Return, "negative quantity (a return)".into()));
-        }
-        let non_positive = line.price.map_or(line.amount == 0.0, |p| p <= 0.0);
-        if r.non_positive_price && non_positive {
-            return Some((Rule::NonPositivePrice, "price is zero or negative".into()));
-        }
-        let status = line.status.to_ascii_lowercase().replace(['_', ' '], "");
-        if r.incomplete_status && INCOMPLETE_STATUSES.iter().any(|s| s.replace('-', "") == status.replace('-', "")) {
-            return Some((Rule::IncompleteStatus, format!("status is \"{}\"", line.status)));
-        }
-        None
-    }
-
-    fn add(&mut self, line: Line, line_number: u64) {
-        let id = line.customer.unwrap_or_else(|| MISSING_CUSTOMER_ID.to_string());
-        let index = match self.index.entry(id) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
-                let history = CustomerHistory {
-                    id: e.key().clone(),
-                    country: (!line.country.is_empty()).then(|| line.country.to_string()),
+    pub fn add(&mut self, line: KeptLine) {
+        let customer_slot = match self.customer_index.get(line.customer) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.customers.len();
+                self.customers.push(CustomerTotals {
+                    id: line.customer.to_string(),
+                    country: None,
                     purchases: Vec::new(),
-                };
-                self.customers.push(CustomerAcc { history, invoices: HashMap::new() });
-                *e.insert(self.customers.len() - 1)
+                });
+                self.customer_index.insert(line.customer.to_string(), slot);
+                slot
             }
         };
-        let Some(customer) = self.customers.get_mut(index) else { return };
-        // Without an invoice column every line is its own purchase.
-        let key = if line.invoice.is_empty() { format!("line {line_number}") } else { line.invoice.to_string() };
-        let month = (line.at.year(), line.at.month());
-        let revenue = self.monthly.entry(month).or_insert((0.0, 0));
-        revenue.0 += line.amount;
-        match customer.invoices.get(&key) {
-            Some(&p) => {
-                if let Some(purchase) = customer.history.purchases.get_mut(p) {
-                    purchase.at = purchase.at.min(line.at);
-                    purchase.amount += line.amount;
+        let Some(customer) = self.customers.get_mut(customer_slot) else {
+            return;
+        };
+        // First non-empty country: Shopify fills billing fields on the first
+        // line of an order only.
+        if customer.country.is_none() {
+            customer.country = line
+                .country
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
+        }
+        let month = month_of(line.at);
+        let existing = line
+            .invoice
+            .and_then(|invoice| {
+                self.purchase_index
+                    .get(&(customer_slot, invoice.to_string()))
+            })
+            .copied();
+        match existing.and_then(|slot| customer.purchases.get_mut(slot)) {
+            Some(purchase) => {
+                purchase.at = purchase.at.min(line.at);
+                purchase.amount += line.amount;
+                match purchase.by_month.iter_mut().find(|(m, _)| *m == month) {
+                    Some((_, revenue)) => *revenue += line.amount,
+                    None => purchase.by_month.push((month, line.amount)),
                 }
             }
             None => {
-                revenue.1 += 1;
-                customer.invoices.insert(key.clone(), customer.history.purchases.len());
-                customer.history.purchases.push(Purchase { invoice: key, at: line.at, amount: line.amount });
-            }
-        }
-    }
-
-    fn header(&self, index: usize) -> &str {
-        self.headers.get(index).map_or("?", String::as_str)
-    }
-
-    /// Builds the ledger, applying the customer-level outlier rule.
-    pub fn finish(mut self) -> (Ledger, CleaningReport) {
-        let mut customers: Vec<CustomerHistory> = self.customers.into_iter().map(|c| c.history).collect();
-        if let Some(q) = self.rules.outlier_quantile {
-            let totals: Vec<f64> = customers.iter().map(|c| c.purchases.iter().map(|p| p.amount).sum()).collect();
-            if let Some(threshold) = quantile(&totals, q) {
-                let mut kept = Vec::with_capacity(customers.len());
-                for (customer, total) in customers.into_iter().zip(totals) {
-                    if total > threshold {
-                        let reason = format!("total spend {total:.2} is above the {:.1}th percentile ({threshold:.2})", q * 100.0);
-                        self.report.record(Rule::Outlier, 0, reason, &customer.id);
-                    } else {
-                        kept.push(customer);
-                    }
+                if let Some(invoice) = line.invoice {
+                    self.purchase_index.insert(
+                        (customer_slot, invoice.to_string()),
+                        customer.purchases.len(),
+                    );
                 }
-                customers = kept;
+                customer.purchases.push(PurchaseTotals {
+                    invoice: line
+                        .invoice
+                        .map_or_else(|| line.line.to_string(), str::to_string),
+                    at: line.at,
+                    amount: line.amount,
+                    by_month: vec![(month, line.amount)],
+                });
             }
         }
-        self.report.customers = customers.len() as u64;
-        self.report.invoices = customers.iter().map(|c| c.purchases.len() as u64).sum();
-        let monthly = self
-            .monthly
-            .into_iter()
-            .filter_map(|((y, m), (revenue, orders))| {
-                NaiveDate::from_ymd_opt(y, m, 1).map(|month| MonthlyRevenue { month, revenue, orders })
-            })
-            .collect();
-        (Ledger { customers, monthly }, self.report)
     }
-}
 
-fn hash_fields(fields: &[&str]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for f in fields {
-        f.hash(&mut hasher);
+    /// Apply customer-level outlier removal (if `quantile_cut` is set) and
+    /// build the ledger; fills the report's customer/invoice counts.
+    pub fn into_ledger(self, quantile_cut: Option<f64>, report: &mut CleaningReport) -> Ledger {
+        let mut customers = self.customers;
+        if let Some(q) = quantile_cut {
+            let totals: Vec<f64> = customers.iter().map(CustomerTotals::monetary).collect();
+            if let Some(threshold) = quantile(&totals, q) {
+                report.outlier_threshold = Some(threshold);
+                customers.retain(|customer| {
+                    let total = customer.monetary();
+                    let keep = total <= threshold;
+                    if !keep {
+                        report.record_drop(Rule::Outlier, None, || {
+                            (
+                                customer.id.clone(),
+                                format!(
+                                    "total {total:.2} is above the {q} quantile ({threshold:.2})"
+                                ),
+                            )
+                        });
+                    }
+                    keep
+                });
+            }
+        }
+
+        let mut monthly: BTreeMap<NaiveDate, (f64, u64)> = BTreeMap::new();
+        for purchase in customers.iter().flat_map(|c| c.purchases.iter()) {
+            for (month, revenue) in &purchase.by_month {
+                let entry = monthly.entry(*month).or_insert((0.0, 0));
+                entry.0 += revenue;
+                entry.1 += 1;
+            }
+        }
+        let ledger = Ledger {
+            customers: customers
+                .into_iter()
+                .map(|customer| CustomerHistory {
+                    id: customer.id,
+                    country: customer.country,
+                    purchases: customer
+                        .purchases
+                        .into_iter()
+                        .map(|p| Purchase {
+                            invoice: p.invoice,
+                            at: p.at,
+                            amount: p.amount,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            monthly: monthly
+                .into_iter()
+                .map(|(month, (revenue, orders))| MonthlyRevenue {
+                    month,
+                    revenue,
+                    orders,
+                })
+                .collect(),
+        };
+        report.customers = ledger.customers.len() as u64;
+        report.invoices = ledger.purchase_count() as u64;
+        ledger
     }
-    hasher.finish()
 }

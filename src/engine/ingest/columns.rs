@@ -1,173 +1,374 @@
-//! Which column holds what: detected from header names, overridable by the user.
+//! Column auto-detection from header names, and the user-overridable mapping.
+//!
+//! Headers are compared after lower-casing and removing everything that is
+//! not a letter or digit (`Customer ID`, `customer_id`, `CustomerID` match).
 
-use super::error::IngestError;
 use serde::{Deserialize, Serialize};
 
-/// Column indices (0-based) of the fields the engine uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ColumnMapping {
-    pub customer: Option<usize>,
-    pub invoice: Option<usize>,
-    pub date: Option<usize>,
-    pub quantity: Option<usize>,
-    pub unit_price: Option<usize>,
-    /// A line (or order) amount; used when quantity × unit price is not available.
-    pub amount: Option<usize>,
-    /// Refunded part of `amount` (Stripe's "Amount Refunded"), subtracted from it.
-    pub refunded: Option<usize>,
-    /// Payment/order status; rows whose status says failed, refunded or cancelled are removed.
-    pub status: Option<usize>,
-    pub country: Option<usize>,
-    pub product: Option<usize>,
-}
-
-/// The fields a mapping can name, with the header spellings that select them,
-/// best first. Headers are compared lowercased with non-alphanumerics removed.
-const SYNONYMS: [(Field, &[&str]); 10] = [
-    (Field::Customer, &["customerid", "customer", "customerno", "customernumber", "clientid", "customeruserid", "userid", "customeremail", "billingemail", "email", "buyeremail"]),
-    (Field::Invoice, &["invoiceno", "invoice", "invoiceid", "invoicenumber", "orderid", "ordernumber", "orderno", "order", "transactionid"]),
-    (Field::Date, &["invoicedate", "orderdate", "date", "createdat", "createdutc", "created", "paidat", "purchasedate", "transactiondate", "datetime", "timestamp"]),
-    (Field::Quantity, &["quantity", "qty", "lineitemquantity", "itemquantity", "units"]),
-    (Field::UnitPrice, &["unitprice", "price", "lineitemprice", "itemcost", "itemprice", "unitcost"]),
-    (Field::Amount, &["amount", "lineamount", "linetotal", "total", "ordertotal", "ordertotalamount", "totalamount", "sales", "revenue", "subtotal"]),
-    (Field::Refunded, &["amountrefunded", "refundedamount", "refunded"]),
-    (Field::Status, &["status", "financialstatus", "orderstatus", "paymentstatus"]),
-    (Field::Country, &["country", "billingcountry", "shippingcountry", "countrycode", "cardaddresscountry", "billingcountrycode"]),
-    (Field::Product, &["stockcode", "sku", "productid", "lineitemsku", "description", "product", "productname", "lineitemname", "itemname"]),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A field the engine understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
-    Customer,
+    CustomerId,
     Invoice,
     Date,
     Quantity,
     UnitPrice,
     Amount,
-    Refunded,
-    Status,
     Country,
     Product,
+    /// Payment/order status (Stripe `Status`, WooCommerce `Order Status`).
+    Status,
+    /// Refunded amount (Stripe `Amount Refunded`), subtracted from the amount.
+    Refunded,
 }
 
 impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::CustomerId,
+        Field::Invoice,
+        Field::Date,
+        Field::Quantity,
+        Field::UnitPrice,
+        Field::Amount,
+        Field::Country,
+        Field::Product,
+        Field::Status,
+        Field::Refunded,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
-            Field::Customer => "customer id",
-            Field::Invoice => "invoice / order id",
+            Field::CustomerId => "customer id",
+            Field::Invoice => "invoice/order id",
             Field::Date => "date",
             Field::Quantity => "quantity",
             Field::UnitPrice => "unit price",
             Field::Amount => "amount",
-            Field::Refunded => "refunded amount",
-            Field::Status => "status",
             Field::Country => "country",
             Field::Product => "product",
+            Field::Status => "status",
+            Field::Refunded => "refunded amount",
+        }
+    }
+
+    /// Normalised header names, best first, with their confidence.
+    fn synonyms(self) -> &'static [(&'static str, f32)] {
+        match self {
+            Field::CustomerId => &[
+                ("customerid", 1.0),
+                ("customerno", 1.0),
+                ("customernumber", 1.0),
+                ("custid", 0.95),
+                ("clientid", 0.95),
+                ("customer", 0.9),
+                ("client", 0.85),
+                ("customeremail", 0.85),
+                ("billingemail", 0.85),
+                ("email", 0.8),
+                // WooCommerce: 0 for guest checkouts, so ranked below e-mail.
+                ("customeruserid", 0.7),
+                ("userid", 0.7),
+                ("buyer", 0.6),
+                // German exports (Excel in a German locale writes `;` + decimal comma).
+                ("kunde", 0.9),
+                ("kundennummer", 0.95),
+                ("kundennr", 0.95),
+            ],
+            Field::Invoice => &[
+                ("invoiceno", 1.0),
+                ("invoice", 1.0),
+                ("invoiceid", 1.0),
+                ("invoicenumber", 1.0),
+                ("orderid", 1.0),
+                ("orderno", 0.95),
+                ("ordernumber", 0.95),
+                ("order", 0.9),
+                ("transactionid", 0.85),
+                ("receiptid", 0.85),
+                ("paymentid", 0.8),
+                ("chargeid", 0.8),
+                // Shopify calls the order number (#1001) "Name".
+                ("name", 0.5),
+                // Stripe's payment id.
+                ("id", 0.45),
+                ("rechnungsnummer", 0.95),
+                ("rechnung", 0.9),
+                ("bestellnummer", 0.95),
+            ],
+            Field::Date => &[
+                ("invoicedate", 1.0),
+                ("orderdate", 1.0),
+                ("date", 1.0),
+                ("createdat", 0.95),
+                ("createdutc", 0.95),
+                ("createddateutc", 0.95),
+                ("created", 0.9),
+                ("purchasedate", 0.95),
+                ("transactiondate", 0.95),
+                ("datetime", 0.9),
+                ("timestamp", 0.85),
+                ("paidat", 0.7),
+                ("time", 0.6),
+                ("datum", 0.95),
+                ("rechnungsdatum", 0.95),
+                ("bestelldatum", 0.95),
+            ],
+            Field::Quantity => &[
+                ("quantity", 1.0),
+                ("qty", 1.0),
+                ("lineitemquantity", 1.0),
+                ("itemquantity", 1.0),
+                ("units", 0.8),
+                ("menge", 0.95),
+                ("anzahl", 0.9),
+            ],
+            Field::UnitPrice => &[
+                ("unitprice", 1.0),
+                ("price", 0.95),
+                ("lineitemprice", 1.0),
+                ("itemprice", 1.0),
+                ("itemcost", 0.9),
+                ("priceeach", 0.95),
+                ("unitcost", 0.85),
+                ("preis", 0.9),
+                ("einzelpreis", 0.95),
+            ],
+            Field::Amount => &[
+                ("amount", 1.0),
+                ("lineamount", 1.0),
+                ("linetotal", 1.0),
+                ("total", 0.9),
+                ("ordertotal", 0.9),
+                ("totalamount", 0.9),
+                ("totalprice", 0.85),
+                ("sales", 0.85),
+                ("revenue", 0.85),
+                ("value", 0.6),
+                ("betrag", 0.95),
+                ("umsatz", 0.85),
+            ],
+            Field::Country => &[
+                ("country", 1.0),
+                ("billingcountry", 0.95),
+                ("shippingcountry", 0.85),
+                ("countrycode", 0.9),
+                ("cardissuecountry", 0.5),
+                ("land", 0.9),
+            ],
+            Field::Product => &[
+                ("stockcode", 1.0),
+                ("productid", 1.0),
+                ("sku", 0.95),
+                ("lineitemsku", 0.95),
+                ("product", 0.9),
+                ("productname", 0.85),
+                ("lineitemname", 0.85),
+                ("itemname", 0.85),
+                ("description", 0.7),
+            ],
+            Field::Status => &[
+                ("status", 1.0),
+                ("orderstatus", 1.0),
+                ("paymentstatus", 0.9),
+                // Shopify: filled on an order's first line only; later lines inherit.
+                ("financialstatus", 0.9),
+            ],
+            Field::Refunded => &[
+                ("amountrefunded", 1.0),
+                ("refundedamount", 1.0),
+                ("refunded", 0.8),
+            ],
         }
     }
 }
 
+pub fn normalise_header(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One field → one column, with why it was chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappedColumn {
+    /// 0-based column index.
+    pub index: usize,
+    /// Header as written in the file (for display; re-read from the file
+    /// when a user mapping is applied, so the UI may send just the index).
+    #[serde(default)]
+    pub header: String,
+    /// 0–1; 1.0 for an exact, unambiguous name or a user choice.
+    #[serde(default)]
+    pub confidence: f32,
+    #[serde(default)]
+    pub explanation: String,
+}
+
+/// Which column holds which field. Columns are referred to by index; the
+/// header names are kept for display.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ColumnMapping {
+    pub headers: Vec<String>,
+    pub customer_id: Option<MappedColumn>,
+    pub invoice: Option<MappedColumn>,
+    pub date: Option<MappedColumn>,
+    pub quantity: Option<MappedColumn>,
+    pub unit_price: Option<MappedColumn>,
+    pub amount: Option<MappedColumn>,
+    pub country: Option<MappedColumn>,
+    pub product: Option<MappedColumn>,
+    pub status: Option<MappedColumn>,
+    pub refunded: Option<MappedColumn>,
+}
+
 impl ColumnMapping {
-    pub fn get(&self, field: Field) -> Option<usize> {
+    pub fn get(&self, field: Field) -> Option<&MappedColumn> {
+        self.slot(field).as_ref()
+    }
+
+    pub fn index(&self, field: Field) -> Option<usize> {
+        self.get(field).map(|c| c.index)
+    }
+
+    fn slot(&self, field: Field) -> &Option<MappedColumn> {
         match field {
-            Field::Customer => self.customer,
-            Field::Invoice => self.invoice,
-            Field::Date => self.date,
-            Field::Quantity => self.quantity,
-            Field::UnitPrice => self.unit_price,
-            Field::Amount => self.amount,
-            Field::Refunded => self.refunded,
-            Field::Status => self.status,
-            Field::Country => self.country,
-            Field::Product => self.product,
+            Field::CustomerId => &self.customer_id,
+            Field::Invoice => &self.invoice,
+            Field::Date => &self.date,
+            Field::Quantity => &self.quantity,
+            Field::UnitPrice => &self.unit_price,
+            Field::Amount => &self.amount,
+            Field::Country => &self.country,
+            Field::Product => &self.product,
+            Field::Status => &self.status,
+            Field::Refunded => &self.refunded,
         }
     }
 
-    fn slot(&mut self, field: Field) -> &mut Option<usize> {
+    fn slot_mut(&mut self, field: Field) -> &mut Option<MappedColumn> {
         match field {
-            Field::Customer => &mut self.customer,
+            Field::CustomerId => &mut self.customer_id,
             Field::Invoice => &mut self.invoice,
             Field::Date => &mut self.date,
             Field::Quantity => &mut self.quantity,
             Field::UnitPrice => &mut self.unit_price,
             Field::Amount => &mut self.amount,
-            Field::Refunded => &mut self.refunded,
-            Field::Status => &mut self.status,
             Field::Country => &mut self.country,
             Field::Product => &mut self.product,
+            Field::Status => &mut self.status,
+            Field::Refunded => &mut self.refunded,
         }
     }
 
-    /// Whether lines carry quantity × unit price (else a line amount).
-    pub fn uses_quantity_and_price(&self) -> bool {
+    /// Map `field` to column `index` by hand (the UI's mapping step);
+    /// `None` unmaps it.
+    pub fn set(&mut self, field: Field, index: Option<usize>) {
+        let header = |i: usize| self.headers.get(i).cloned().unwrap_or_default();
+        let column = index.map(|index| MappedColumn {
+            index,
+            header: header(index),
+            confidence: 1.0,
+            explanation: "chosen by the user".into(),
+        });
+        *self.slot_mut(field) = column;
+    }
+
+    /// True when the amount comes from quantity × unit price.
+    pub fn uses_quantity_times_price(&self) -> bool {
         self.quantity.is_some() && self.unit_price.is_some()
     }
 
-    /// Checks required fields and column bounds.
-    pub fn validate(&self, headers: &[String]) -> Result<(), IngestError> {
+    /// Required fields that are not mapped, as labels.
+    pub fn missing_required(&self) -> Vec<String> {
         let mut missing = Vec::new();
-        if self.customer.is_none() {
-            missing.push("a customer id");
+        if self.customer_id.is_none() {
+            missing.push(Field::CustomerId.label().to_string());
         }
         if self.date.is_none() {
-            missing.push("a date");
+            missing.push(Field::Date.label().to_string());
         }
-        if !self.uses_quantity_and_price() && self.amount.is_none() {
-            missing.push("an amount (or quantity and unit price)");
+        if !self.uses_quantity_times_price() && self.amount.is_none() {
+            missing.push("amount (or quantity and unit price)".to_string());
         }
-        if !missing.is_empty() {
-            return Err(IngestError::MissingColumns { missing: missing.join(", "), found: headers.join(", ") });
-        }
-        let all = [
-            self.customer, self.invoice, self.date, self.quantity, self.unit_price, self.amount, self.refunded,
-            self.status, self.country, self.product,
-        ];
-        match all.into_iter().flatten().find(|&i| i >= headers.len()) {
-            Some(index) => Err(IngestError::BadMapping { index, count: headers.len() }),
-            None => Ok(()),
-        }
+        missing
     }
 }
 
-pub fn normalise_header(h: &str) -> String {
-    h.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// Detects the mapping from header names.
-pub fn detect(headers: &[String]) -> ColumnMapping {
-    let names: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
-    let has = |n: &str| names.iter().any(|x| x == n);
-    let mut mapping = ColumnMapping::default();
-    let mut taken = vec![false; names.len()];
-    for (field, synonyms) in SYNONYMS {
-        let found = synonyms
-            .iter()
-            .find_map(|syn| names.iter().enumerate().position(|(i, n)| !taken[i] && n == syn));
-        if let Some(i) = found {
-            taken[i] = true;
-            *mapping.slot(field) = Some(i);
+/// Guess the mapping from header names.
+pub fn detect_columns(headers: &[String]) -> ColumnMapping {
+    let normalised: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    let mut mapping = ColumnMapping {
+        headers: headers.to_vec(),
+        ..ColumnMapping::default()
+    };
+    let mut taken = vec![false; headers.len()];
+    // Score every (field, column) pair, then assign greedily from the most
+    // confident so one column never serves two fields.
+    let mut candidates: Vec<(f32, usize, Field, usize, String)> = Vec::new();
+    for (field_rank, field) in Field::ALL.into_iter().enumerate() {
+        for (column, name) in normalised.iter().enumerate() {
+            if let Some((confidence, why)) = score(field, name) {
+                candidates.push((confidence, field_rank, field, column, why));
+            }
         }
     }
-    // Shopify names its order "Name" (#1001) and Stripe its payment "id";
-    // only trust those generic headers when the file's other columns say so.
-    if mapping.invoice.is_none() {
-        let pick = if has("lineitemquantity") || has("financialstatus") {
-            names.iter().position(|n| n == "name")
-        } else if has("amountrefunded") || has("createdutc") {
-            names.iter().position(|n| n == "id")
-        } else {
-            None
-        };
-        if let Some(i) = pick.filter(|&i| !taken[i]) {
-            mapping.invoice = Some(i);
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.3.cmp(&b.3)));
+    for (confidence, _, field, column, why) in candidates {
+        let already_mapped = mapping.get(field).is_some();
+        if already_mapped || taken.get(column).copied().unwrap_or(true) {
+            continue;
         }
-    }
-    // Shopify's "Total" is the order total, repeated only on an order's first
-    // line: with line quantity and price available, don't use it.
-    if mapping.uses_quantity_and_price() {
-        mapping.amount = None;
+        if let Some(flag) = taken.get_mut(column) {
+            *flag = true;
+        }
+        let header = headers.get(column).cloned().unwrap_or_default();
+        *mapping.slot_mut(field) = Some(MappedColumn {
+            index: column,
+            explanation: format!("\"{header}\" {why}"),
+            header,
+            confidence,
+        });
     }
     mapping
+}
+
+fn score(field: Field, name: &str) -> Option<(f32, String)> {
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(&(_, confidence)) = field.synonyms().iter().find(|(s, _)| *s == name) {
+        return Some((
+            confidence,
+            format!("is a known name for the {}", field.label()),
+        ));
+    }
+    // Looser containment rules, clearly below exact names.
+    let contains = |needle: &str| name.contains(needle);
+    let loose = match field {
+        Field::CustomerId if contains("customer") || contains("client") => Some(0.5),
+        Field::CustomerId if contains("email") => Some(0.45),
+        Field::Invoice if contains("invoice") || contains("orderid") || contains("ordernumber") => {
+            Some(0.5)
+        }
+        Field::Date if contains("date") && !contains("refund") => Some(0.5),
+        Field::Quantity if contains("quantity") || contains("qty") => Some(0.5),
+        Field::UnitPrice if contains("price") && !contains("compare") && !contains("total") => {
+            Some(0.4)
+        }
+        Field::Amount if contains("amount") && !contains("refund") && !contains("fee") => Some(0.4),
+        Field::Country if contains("country") => Some(0.5),
+        _ => None,
+    };
+    loose.map(|confidence| {
+        (
+            confidence,
+            format!("contains a word suggesting the {}", field.label()),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -178,50 +379,100 @@ mod tests {
         line.split(',').map(str::to_string).collect()
     }
 
-    #[test]
-    fn detects_uci_online_retail() {
-        let h = headers("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country");
-        let m = detect(&h);
-        assert_eq!((m.invoice, m.product, m.quantity, m.date, m.unit_price, m.customer, m.country), (Some(0), Some(1), Some(3), Some(4), Some(5), Some(6), Some(7)));
-        assert!(m.validate(&h).is_ok());
+    fn mapped(mapping: &ColumnMapping, field: Field) -> Option<&str> {
+        mapping.get(field).map(|c| c.header.as_str())
     }
 
     #[test]
-    fn detects_online_retail_ii() {
-        let m = detect(&headers("Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"));
-        assert_eq!((m.invoice, m.unit_price, m.customer), (Some(0), Some(5), Some(6)));
+    fn uci_online_retail() {
+        let m = detect_columns(&headers(
+            "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+        ));
+        assert_eq!(mapped(&m, Field::CustomerId), Some("CustomerID"));
+        assert_eq!(mapped(&m, Field::Invoice), Some("InvoiceNo"));
+        assert_eq!(mapped(&m, Field::Date), Some("InvoiceDate"));
+        assert_eq!(mapped(&m, Field::Quantity), Some("Quantity"));
+        assert_eq!(mapped(&m, Field::UnitPrice), Some("UnitPrice"));
+        assert_eq!(mapped(&m, Field::Country), Some("Country"));
+        assert_eq!(mapped(&m, Field::Product), Some("StockCode"));
+        assert!(m.missing_required().is_empty());
     }
 
     #[test]
-    fn detects_shopify_orders() {
-        let h = headers("Name,Email,Financial Status,Created at,Total,Lineitem quantity,Lineitem name,Lineitem price,Billing Country");
-        let m = detect(&h);
-        assert_eq!((m.invoice, m.customer, m.status, m.date), (Some(0), Some(1), Some(2), Some(3)));
-        assert_eq!((m.quantity, m.unit_price, m.amount, m.country), (Some(5), Some(7), None, Some(8)));
+    fn online_retail_ii() {
+        let m = detect_columns(&headers(
+            "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country",
+        ));
+        assert_eq!(mapped(&m, Field::CustomerId), Some("Customer ID"));
+        assert_eq!(mapped(&m, Field::UnitPrice), Some("Price"));
+        assert_eq!(mapped(&m, Field::Invoice), Some("Invoice"));
     }
 
     #[test]
-    fn detects_woocommerce_orders() {
-        let m = detect(&headers("Order ID,Order Date,Order Status,Customer User ID,Billing Email,Billing Country,Quantity,Item Cost,Order Total"));
-        assert_eq!((m.invoice, m.date, m.status, m.customer), (Some(0), Some(1), Some(2), Some(3)));
-        assert_eq!((m.quantity, m.unit_price, m.country), (Some(6), Some(7), Some(5)));
+    fn shopify_orders() {
+        let m = detect_columns(&headers(
+            "Name,Email,Financial Status,Paid at,Fulfillment Status,Currency,Subtotal,Total,Created at,\
+             Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,\
+             Billing Name,Billing Country,Id",
+        ));
+        assert_eq!(mapped(&m, Field::Invoice), Some("Name"));
+        assert_eq!(mapped(&m, Field::CustomerId), Some("Email"));
+        assert_eq!(mapped(&m, Field::Date), Some("Created at"));
+        assert_eq!(mapped(&m, Field::Quantity), Some("Lineitem quantity"));
+        assert_eq!(mapped(&m, Field::UnitPrice), Some("Lineitem price"));
+        assert_eq!(mapped(&m, Field::Country), Some("Billing Country"));
+        assert!(m.uses_quantity_times_price());
     }
 
     #[test]
-    fn detects_stripe_payments() {
-        let m = detect(&headers("id,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer ID,Customer Email,Card Address Country"));
-        assert_eq!((m.invoice, m.date, m.amount, m.refunded, m.status, m.customer, m.country), (Some(0), Some(1), Some(2), Some(3), Some(5), Some(6), Some(8)));
+    fn woocommerce_orders() {
+        let m = detect_columns(&headers(
+            "Order ID,Order Number,Order Status,Order Date,Customer User ID,Billing Email,\
+             Billing Country,Item Name,Quantity,Item Cost,Order Total",
+        ));
+        assert_eq!(mapped(&m, Field::Invoice), Some("Order ID"));
+        assert_eq!(mapped(&m, Field::CustomerId), Some("Billing Email"));
+        assert_eq!(mapped(&m, Field::Date), Some("Order Date"));
+        assert_eq!(mapped(&m, Field::UnitPrice), Some("Item Cost"));
+        assert_eq!(mapped(&m, Field::Status), Some("Order Status"));
     }
 
     #[test]
-    fn detects_plain_and_reports_missing() {
-        let h = headers("customer_id,date,amount");
-        let m = detect(&h);
-        assert_eq!((m.customer, m.date, m.amount, m.invoice), (Some(0), Some(1), Some(2), None));
-        let h = headers("foo,bar,baz");
-        let err = detect(&h).validate(&h).unwrap_err();
-        assert!(err.to_string().contains("customer id") && err.to_string().contains("foo, bar, baz"), "{err}");
-        let bad = ColumnMapping { customer: Some(9), date: Some(1), amount: Some(2), ..Default::default() };
-        assert_eq!(bad.validate(&h), Err(IngestError::BadMapping { index: 9, count: 3 }));
+    fn stripe_payments() {
+        let m = detect_columns(&headers(
+            "id,Created (UTC),Amount,Amount Refunded,Currency,Converted Amount,Fee,Status,\
+             Customer ID,Customer Email,Card Issue Country",
+        ));
+        assert_eq!(mapped(&m, Field::Invoice), Some("id"));
+        assert_eq!(mapped(&m, Field::Date), Some("Created (UTC)"));
+        assert_eq!(mapped(&m, Field::Amount), Some("Amount"));
+        assert_eq!(mapped(&m, Field::Refunded), Some("Amount Refunded"));
+        assert_eq!(mapped(&m, Field::CustomerId), Some("Customer ID"));
+        assert_eq!(mapped(&m, Field::Status), Some("Status"));
+        assert!(m.missing_required().is_empty());
+    }
+
+    #[test]
+    fn plain_and_missing() {
+        let m = detect_columns(&headers("customer_id,date,amount"));
+        assert!(m.missing_required().is_empty());
+        assert!(m.invoice.is_none());
+        let m = detect_columns(&headers("foo,date,amount"));
+        assert_eq!(m.missing_required(), vec!["customer id".to_string()]);
+    }
+
+    #[test]
+    fn manual_override() {
+        let mut m = detect_columns(&headers("who,when,how much"));
+        m.set(Field::CustomerId, Some(0));
+        m.set(Field::Date, Some(1));
+        m.set(Field::Amount, Some(2));
+        assert!(m.missing_required().is_empty());
+        assert_eq!(mapped(&m, Field::Amount), Some("how much"));
+        // The UI may send indices only.
+        let json = r#"{"customer_id":{"index":0},"date":{"index":1},"amount":{"index":2}}"#;
+        let from_ui: ColumnMapping = serde_json::from_str(json).unwrap();
+        assert_eq!(from_ui.index(Field::Amount), Some(2));
+        assert!(from_ui.missing_required().is_empty());
     }
 }

@@ -1,196 +1,507 @@
-//! Date parsing for the layouts exports use. Day/month order of numeric
-//! dates is decided from the data: a first part above 12 means day-first, a
-//! second part above 12 means month-first.
+//! Date parsing and day/month order detection.
+//!
+//! Accepted: ISO 8601 (`2011-12-09`, `2011-12-09 12:50:00`,
+//! `2011-12-09T12:50:00Z`, offsets like `+01:00` are dropped: the local wall
+//! time is kept), and `A/B/Y`, `A-B-Y`, `A.B.Y` with 2- or 4-digit years,
+//! optionally followed by `H:MM`, `H:MM:SS(.fff)`, `AM`/`PM`.
+//!
+//! Day/month order is decided on the sniff window (first 64 KiB): a first
+//! component > 12 means day-first, a second component > 12 means month-first.
+//! If the window never decides, the default is month-first for `/` and
+//! day-first for `.` and `-`, reported as an assumption. Rows after the window
+//! that contradict the order in use are *not* re-interpreted: they become
+//! unparseable rows whose reason names the assumption, so nothing is silently
+//! mis-parsed and the user can set `day_first` explicitly and re-run.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+/// How the day/month order was settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DayMonthOrder {
-    MonthFirst,
-    DayFirst,
+#[serde(rename_all = "snake_case")]
+pub enum DayMonthDecision {
+    /// Year-first (ISO) dates: no ambiguity.
+    NotNeeded,
+    /// A value in the sniff window had a component > 12.
+    FromData,
+    /// `IngestSettings::day_first` was set.
+    UserSetting,
+    /// Every value in the sniff window was ambiguous; a default was assumed.
+    Assumed,
+    /// Values pointed both ways; the majority won.
+    Conflicting,
 }
 
-/// How the date column was understood, for the UI and the report.
+/// The date format in use, for display and for the worker's JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateFormat {
-    pub order: DayMonthOrder,
-    /// True when a value in the data proved the order; false when assumed.
-    pub decided_by_data: bool,
-    /// E.g. "M/D/YYYY H:MM (12/1/2010 8:26)".
+    /// Human-readable pattern, e.g. `M/D/YYYY H:MM` or `YYYY-MM-DD HH:MM:SS`.
     pub description: String,
+    pub day_first: bool,
+    pub decision: DayMonthDecision,
+    /// Why this order, e.g. "decided by 13/05/2011 (13 can only be a day)".
+    pub explanation: String,
 }
 
-/// Looks at sample date values and decides the day/month order.
-pub fn detect_format(samples: &[&str], forced: Option<DayMonthOrder>) -> DateFormat {
-    let mut day_first_evidence = None;
-    let mut month_first_evidence = None;
-    let mut separator = None;
-    let mut first_numeric = None;
-    for s in samples {
-        let Some((a, b, sep)) = leading_numeric_parts(s) else { continue };
-        separator.get_or_insert(sep);
-        first_numeric.get_or_insert(*s);
-        if a > 12 && b <= 12 {
-            day_first_evidence.get_or_insert(*s);
-        } else if b > 12 && a <= 12 {
-            month_first_evidence.get_or_insert(*s);
+impl DateFormat {
+    pub fn parser(&self) -> DateParser {
+        DateParser {
+            day_first: self.day_first,
+            decision: self.decision,
         }
     }
-    let example = first_numeric.or(samples.first().copied()).unwrap_or("");
-    let (order, decided_by_data, why) = match (forced, day_first_evidence, month_first_evidence) {
-        (Some(order), _, _) => (order, true, "chosen by you".to_string()),
-        (None, Some(v), None) => (DayMonthOrder::DayFirst, true, format!("\"{v}\" has a day above 12")),
-        (None, None, Some(v)) => (DayMonthOrder::MonthFirst, true, format!("\"{v}\" has a day above 12")),
-        (None, Some(d), Some(m)) => (
-            DayMonthOrder::MonthFirst,
-            false,
-            format!("conflicting values \"{d}\" and \"{m}\"; assumed month first"),
-        ),
-        (None, None, None) => match separator {
-            // US exports (and the UCI data) write M/D/Y; European ones D.M.Y / D-M-Y.
-            Some('/') => (DayMonthOrder::MonthFirst, false, "ambiguous: no day above 12; assumed month first".into()),
-            Some(_) => (DayMonthOrder::DayFirst, false, "ambiguous: no day above 12; assumed day first".into()),
-            None => (DayMonthOrder::MonthFirst, true, "ISO 8601 (year first)".into()),
-        },
-    };
-    let layout = match (separator, order) {
-        (None, _) => "YYYY-MM-DD".to_string(),
-        (Some(sep), DayMonthOrder::MonthFirst) => format!("M{sep}D{sep}YYYY"),
-        (Some(sep), DayMonthOrder::DayFirst) => format!("D{sep}M{sep}YYYY"),
-    };
-    DateFormat { order, decided_by_data, description: format!("{layout} (e.g. {example}) — {why}") }
 }
 
-/// `12/1/2010 8:26` → (12, 1, '/'); None for ISO (year-first) or non-dates.
-fn leading_numeric_parts(s: &str) -> Option<(u32, u32, char)> {
-    let s = s.trim();
-    let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let mut parts = s.split(sep);
-    let a = parts.next()?;
-    let b = parts.next()?;
-    if a.len() > 2 || a.is_empty() || b.is_empty() || b.len() > 2 {
-        return None; // year first (ISO) or not numeric
+#[derive(Debug, Clone, Copy)]
+pub struct DateParser {
+    day_first: bool,
+    decision: DayMonthDecision,
+}
+
+/// The numeric date part before the time.
+#[derive(Debug, Clone, Copy)]
+struct DateParts {
+    first: u32,
+    second: u32,
+    third: u32,
+    year_first: bool,
+    separator: char,
+    short_year: bool,
+}
+
+fn split_date_time(value: &str) -> (&str, Option<&str>) {
+    let value = value.trim();
+    match value.find([' ', 'T', 't']) {
+        Some(at) => {
+            let (date, time) = value.split_at(at);
+            (date, Some(time.get(1..).unwrap_or_default().trim()))
+        }
+        None => (value, None),
     }
-    Some((a.parse().ok()?, b.parse().ok()?, sep))
 }
 
-/// Parses one value. Time zones are dropped: the wall-clock time is kept.
-pub fn parse(value: &str, order: DayMonthOrder) -> Option<NaiveDateTime> {
-    let value = value.trim().trim_matches('"');
-    let (date_part, time_part) = match value.find(['T', ' ']) {
-        Some(i) => (&value[..i], value[i + 1..].trim()),
-        None => (value, ""),
-    };
-    let date = parse_date(date_part, order)?;
-    let time = if time_part.is_empty() { NaiveTime::MIN } else { parse_time(time_part)? };
-    Some(date.and_time(time))
-}
-
-fn parse_date(s: &str, order: DayMonthOrder) -> Option<NaiveDate> {
-    let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let parts: Vec<&str> = s.split(sep).collect();
-    let [a, b, c] = parts.as_slice() else { return None };
-    let num = |p: &str| -> Option<i32> {
-        if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
+fn parse_date_parts(date: &str) -> Option<DateParts> {
+    let separator = date.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let mut pieces = date.split(separator);
+    let mut next = || -> Option<(u32, usize)> {
+        let piece = pieces.next()?;
+        if piece.is_empty() || piece.len() > 4 || !piece.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        p.parse().ok()
+        Some((piece.parse().ok()?, piece.len()))
     };
-    let (a, b, c_len, c) = (num(a)?, num(b)?, c.len(), num(c)?);
-    if parts[0].len() == 4 {
-        return NaiveDate::from_ymd_opt(a, u32::try_from(b).ok()?, u32::try_from(c).ok()?);
-    }
-    let year = match c_len {
-        4 => c,
-        2 if c < 70 => 2000 + c,
-        2 => 1900 + c,
-        _ => return None,
-    };
-    let (month, day) = match order {
-        DayMonthOrder::MonthFirst => (a, b),
-        DayMonthOrder::DayFirst => (b, a),
-    };
-    NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
-}
-
-fn parse_time(s: &str) -> Option<NaiveTime> {
-    let s = s.trim();
-    // Drop a time zone: `Z`, `+01:00`, ` -0500`, ` UTC`.
-    let s = s.trim_end_matches(" UTC").trim_end_matches('Z');
-    let s = match s.rfind(['+', '-']) {
-        Some(i) if i >= 4 => s[..i].trim(),
-        _ => s,
-    };
-    let (s, pm) = match s.get(s.len().saturating_sub(2)..).map(|x| x.to_ascii_uppercase()) {
-        Some(ref m) if m == "AM" => (s[..s.len() - 2].trim(), Some(false)),
-        Some(ref m) if m == "PM" => (s[..s.len() - 2].trim(), Some(true)),
-        _ => (s, None),
-    };
-    let mut parts = s.split(':');
-    let mut hour: u32 = parts.next()?.trim().parse().ok()?;
-    let minute: u32 = parts.next()?.trim().parse().ok()?;
-    let second: f64 = match parts.next() {
-        Some(sec) => sec.trim().parse().ok()?,
-        None => 0.0,
-    };
-    match pm {
-        Some(true) if hour < 12 => hour += 12,
-        Some(false) if hour == 12 => hour = 0,
-        _ => {}
-    }
-    if !(0.0..60.0).contains(&second) {
+    let (first, first_len) = next()?;
+    let (second, second_len) = next()?;
+    let (third, third_len) = next()?;
+    if pieces.next().is_some() || second_len > 2 {
         return None;
     }
-    NaiveTime::from_hms_opt(hour, minute, second as u32)
+    let year_first = first_len == 4;
+    if year_first {
+        (third_len <= 2).then_some(DateParts {
+            first,
+            second,
+            third,
+            year_first,
+            separator,
+            short_year: false,
+        })
+    } else {
+        (first_len <= 2 && (third_len == 2 || third_len == 4)).then_some(DateParts {
+            first,
+            second,
+            third,
+            year_first,
+            separator,
+            short_year: third_len == 2,
+        })
+    }
+}
+
+fn full_year(year: u32, short: bool) -> i32 {
+    let year = year as i32;
+    match short {
+        // Two-digit years: 00–69 → 2000s, 70–99 → 1900s (POSIX convention).
+        true if year < 70 => 2000 + year,
+        true => 1900 + year,
+        false => year,
+    }
+}
+
+/// Parse `H:MM`, `H:MM:SS`, `H:MM:SS.fff`, with optional AM/PM, `Z`, offset
+/// (dropped: wall time is kept) or a `UTC`/`GMT` suffix.
+fn parse_time(time: &str) -> Option<NaiveTime> {
+    let mut time = time.trim();
+    for suffix in ["UTC", "GMT", "utc", "gmt", "Z", "z"] {
+        if let Some(stripped) = time.strip_suffix(suffix) {
+            time = stripped.trim_end();
+        }
+    }
+    let mut pm = None;
+    let upper = time.to_ascii_uppercase();
+    if upper.ends_with("AM") || upper.ends_with("PM") {
+        pm = Some(upper.ends_with("PM"));
+        time = time.get(..time.len() - 2).unwrap_or_default().trim_end();
+    }
+    if let Some(at) = time.find(['+', '-']) {
+        time = time.get(..at).unwrap_or_default().trim_end();
+    }
+    let mut pieces = time.split(':');
+    let number = |piece: Option<&str>| -> Option<u32> {
+        let piece = piece?;
+        if piece.is_empty() || piece.len() > 2 || !piece.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        piece.parse().ok()
+    };
+    let mut hour = number(pieces.next())?;
+    let minute = number(pieces.next())?;
+    let (second, nanos) = match pieces.next() {
+        None => (0, 0),
+        Some(seconds) => {
+            let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+            let nanos = if fraction.is_empty() {
+                0
+            } else if fraction.len() <= 9 && fraction.bytes().all(|b| b.is_ascii_digit()) {
+                let padded = format!("{fraction:0<9}");
+                padded.parse().ok()?
+            } else {
+                return None;
+            };
+            (number(Some(whole))?, nanos)
+        }
+    };
+    if pieces.next().is_some() {
+        return None;
+    }
+    if let Some(pm) = pm {
+        if !(1..=12).contains(&hour) {
+            return None;
+        }
+        hour = match (pm, hour) {
+            (false, 12) => 0,
+            (true, 12) => 12,
+            (true, h) => h + 12,
+            (false, h) => h,
+        };
+    }
+    NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)
+}
+
+impl DateParser {
+    /// Parse one value; the error is a reason fit for the cleaning report.
+    pub fn parse(&self, value: &str) -> Result<NaiveDateTime, String> {
+        let (date_text, time_text) = split_date_time(value);
+        let parts = parse_date_parts(date_text).ok_or_else(|| {
+            "a date like 2011-12-09 or 12/9/2011 (optionally with a time)".to_string()
+        })?;
+        let (year, month, day) = if parts.year_first {
+            (parts.first as i32, parts.second, parts.third)
+        } else {
+            let (day, month) = if self.day_first {
+                (parts.first, parts.second)
+            } else {
+                (parts.second, parts.first)
+            };
+            if month > 12 && day <= 12 {
+                let order = if self.day_first {
+                    "day-first (D/M/Y)"
+                } else {
+                    "month-first (M/D/Y)"
+                };
+                let how = match self.decision {
+                    DayMonthDecision::Assumed => {
+                        "assumed because the first 64 KiB had only ambiguous dates"
+                    }
+                    DayMonthDecision::UserSetting => "as set in the settings",
+                    _ => "as decided from the first 64 KiB",
+                };
+                return Err(format!(
+                    "a {order} date ({how}); {month} cannot be a month: switch the day/month order setting to re-read"
+                ));
+            }
+            (full_year(parts.third, parts.short_year), month, day)
+        };
+        let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+            format!("a valid calendar date (year {year}, month {month}, day {day})")
+        })?;
+        let time = match time_text {
+            None | Some("") => NaiveTime::MIN,
+            Some(text) => parse_time(text)
+                .ok_or_else(|| "a time like 8:26, 12:50:00 or 2:05 PM".to_string())?,
+        };
+        Ok(date.and_time(time))
+    }
+}
+
+/// Collects evidence over the sniff window's date values.
+#[derive(Debug, Default, Clone)]
+pub struct DateDetector {
+    seen: usize,
+    parsed_shape: usize,
+    year_first: usize,
+    day_first_votes: usize,
+    month_first_votes: usize,
+    day_first_example: Option<String>,
+    month_first_example: Option<String>,
+    slash: usize,
+    dot_or_dash: usize,
+    short_year: usize,
+    with_time: usize,
+    with_seconds: usize,
+    separator: Option<char>,
+}
+
+impl DateDetector {
+    pub fn observe(&mut self, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        self.seen += 1;
+        let (date_text, time_text) = split_date_time(value);
+        let Some(parts) = parse_date_parts(date_text) else {
+            return;
+        };
+        self.parsed_shape += 1;
+        self.separator.get_or_insert(parts.separator);
+        if let Some(time) = time_text.filter(|t| !t.is_empty()) {
+            self.with_time += 1;
+            if time.matches(':').count() >= 2 {
+                self.with_seconds += 1;
+            }
+        }
+        if parts.year_first {
+            self.year_first += 1;
+            return;
+        }
+        if parts.separator == '/' {
+            self.slash += 1;
+        } else {
+            self.dot_or_dash += 1;
+        }
+        if parts.short_year {
+            self.short_year += 1;
+        }
+        if parts.first > 12 && parts.first <= 31 && parts.second <= 12 {
+            self.day_first_votes += 1;
+            self.day_first_example
+                .get_or_insert_with(|| value.to_string());
+        } else if parts.second > 12 && parts.second <= 31 && parts.first <= 12 {
+            self.month_first_votes += 1;
+            self.month_first_example
+                .get_or_insert_with(|| value.to_string());
+        }
+    }
+
+    /// How many observed values had a recognisable date shape.
+    pub fn recognised(&self) -> usize {
+        self.parsed_shape
+    }
+
+    pub fn observed(&self) -> usize {
+        self.seen
+    }
+
+    pub fn resolve(&self, user_day_first: Option<bool>) -> DateFormat {
+        let order_free = self.parsed_shape == 0 || self.year_first * 2 > self.parsed_shape;
+        let default_day_first = self.dot_or_dash > self.slash;
+        let (day_first, decision, explanation) = if let Some(day_first) = user_day_first {
+            (
+                day_first,
+                DayMonthDecision::UserSetting,
+                "day/month order set by the user".to_string(),
+            )
+        } else if order_free {
+            (
+                false,
+                DayMonthDecision::NotNeeded,
+                "year-first dates are unambiguous".to_string(),
+            )
+        } else {
+            match (&self.day_first_example, &self.month_first_example) {
+                (Some(day), None) => (
+                    true,
+                    DayMonthDecision::FromData,
+                    format!("day-first: in {day} the first number can only be a day"),
+                ),
+                (None, Some(month)) => (
+                    false,
+                    DayMonthDecision::FromData,
+                    format!("month-first: in {month} the second number can only be a day"),
+                ),
+                (Some(day), Some(month)) => {
+                    let day_first = self.day_first_votes >= self.month_first_votes;
+                    (
+                        day_first,
+                        DayMonthDecision::Conflicting,
+                        format!(
+                            "conflicting dates ({} day-first like {day}, {} month-first like {month}); \
+                             assumed {} — rows of the other order will be reported as unparseable",
+                            self.day_first_votes,
+                            self.month_first_votes,
+                            if day_first { "day-first" } else { "month-first" }
+                        ),
+                    )
+                }
+                (None, None) => {
+                    (
+                        default_day_first,
+                        DayMonthDecision::Assumed,
+                        format!(
+                        "ambiguous, assumed {} (no date in the first 64 KiB has a number above 12 \
+                         in the day or month position; {} is the usual order for '{}' dates)",
+                        if default_day_first { "day-first" } else { "month-first" },
+                        if default_day_first { "day-first" } else { "month-first" },
+                        self.separator.unwrap_or('/')
+                    ),
+                    )
+                }
+            }
+        };
+        DateFormat {
+            description: self.describe(day_first, order_free && user_day_first.is_none()),
+            day_first,
+            decision,
+            explanation,
+        }
+    }
+
+    fn describe(&self, day_first: bool, year_first: bool) -> String {
+        let majority = |count: usize| count * 2 > self.parsed_shape && count > 0;
+        let time = match (majority(self.with_time), majority(self.with_seconds)) {
+            (true, true) => " H:MM:SS",
+            (true, false) => " H:MM",
+            _ => "",
+        };
+        let separator = self.separator.unwrap_or('/');
+        if year_first {
+            return format!("YYYY{separator}MM{separator}DD{time}");
+        }
+        let (a, b) = if day_first { ("D", "M") } else { ("M", "D") };
+        let year = if majority(self.short_year) {
+            "YY"
+        } else {
+            "YYYY"
+        };
+        format!("{a}{separator}{b}{separator}{year}{time}")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use DayMonthOrder::*;
 
-    fn dt(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> Option<NaiveDateTime> {
-        NaiveDate::from_ymd_opt(y, m, d).and_then(|x| x.and_hms_opt(h, min, s))
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, s)
+            .unwrap()
+    }
+
+    fn detect(values: &[&str], user: Option<bool>) -> DateFormat {
+        let mut detector = DateDetector::default();
+        values.iter().for_each(|v| detector.observe(v));
+        detector.resolve(user)
     }
 
     #[test]
-    fn parses_every_supported_layout() {
-        assert_eq!(parse("12/1/2010 8:26", MonthFirst), dt(2010, 12, 1, 8, 26, 0));
-        assert_eq!(parse("1/12/2010 8:26", DayFirst), dt(2010, 12, 1, 8, 26, 0));
-        assert_eq!(parse("2011-12-09", MonthFirst), dt(2011, 12, 9, 0, 0, 0));
-        assert_eq!(parse("2011-12-09 12:50:00", DayFirst), dt(2011, 12, 9, 12, 50, 0));
-        assert_eq!(parse("2011-12-09T12:50:00Z", MonthFirst), dt(2011, 12, 9, 12, 50, 0));
-        assert_eq!(parse("2021-03-04 10:11:12 -0500", MonthFirst), dt(2021, 3, 4, 10, 11, 12));
-        assert_eq!(parse("2021-03-04T10:11:12.345+01:00", MonthFirst), dt(2021, 3, 4, 10, 11, 12));
-        assert_eq!(parse("09-12-2011 14:05", DayFirst), dt(2011, 12, 9, 14, 5, 0));
-        assert_eq!(parse("09.12.2011", DayFirst), dt(2011, 12, 9, 0, 0, 0));
-        assert_eq!(parse("3/4/21 1:05 PM", MonthFirst), dt(2021, 3, 4, 13, 5, 0));
-        assert_eq!(parse("3/4/99", MonthFirst), dt(1999, 3, 4, 0, 0, 0));
+    fn iso_variants() {
+        let parser = detect(&["2011-12-09"], None).parser();
+        assert_eq!(parser.parse("2011-12-09"), Ok(at(2011, 12, 9, 0, 0, 0)));
+        assert_eq!(
+            parser.parse("2011-12-09 12:50:00"),
+            Ok(at(2011, 12, 9, 12, 50, 0))
+        );
+        assert_eq!(
+            parser.parse("2011-12-09T12:50:00Z"),
+            Ok(at(2011, 12, 9, 12, 50, 0))
+        );
+        assert_eq!(
+            parser.parse("2011-12-09T12:50:00+01:00"),
+            Ok(at(2011, 12, 9, 12, 50, 0))
+        );
+        assert_eq!(
+            parser.parse("2011-12-09 12:50:00 -0500"),
+            Ok(at(2011, 12, 9, 12, 50, 0))
+        );
+        assert_eq!(
+            parser
+                .parse("2011-12-09T12:50:00.250Z")
+                .map(|d| d.and_utc().timestamp_subsec_millis()),
+            Ok(250)
+        );
     }
 
     #[test]
-    fn rejects_non_dates_and_impossible_dates() {
-        for bad in ["", "hello", "13/13/2011", "2011-02-30", "12/1/2010 25:00", "1/2", "12/1/20101"] {
-            assert_eq!(parse(bad, MonthFirst), None, "{bad}");
-        }
-        // Day-first data read month-first is impossible, never silently wrong.
-        assert_eq!(parse("25/12/2011", MonthFirst), None);
+    fn uci_month_first_decided_by_data() {
+        let format = detect(&["12/1/2010 8:26", "12/13/2010 9:00"], None);
+        assert!(!format.day_first);
+        assert_eq!(format.decision, DayMonthDecision::FromData);
+        assert_eq!(format.description, "M/D/YYYY H:MM");
+        assert_eq!(
+            format.parser().parse("12/1/2010 8:26"),
+            Ok(at(2010, 12, 1, 8, 26, 0))
+        );
     }
 
     #[test]
-    fn decides_day_month_order_from_the_data() {
-        let f = detect_format(&["1/2/2011", "25/12/2011"], None);
-        assert_eq!((f.order, f.decided_by_data), (DayFirst, true));
-        let f = detect_format(&["1/2/2011", "12/25/2011 8:00"], None);
-        assert_eq!((f.order, f.decided_by_data), (MonthFirst, true));
-        let f = detect_format(&["1/2/2011"], None);
-        assert_eq!((f.order, f.decided_by_data), (MonthFirst, false));
-        assert!(f.description.contains("ambiguous"));
-        let f = detect_format(&["01.02.2011"], None);
-        assert_eq!((f.order, f.decided_by_data), (DayFirst, false));
-        let f = detect_format(&["2011-02-01"], None);
-        assert!(f.decided_by_data);
-        assert_eq!(detect_format(&["1/2/2011"], Some(DayFirst)).order, DayFirst);
+    fn day_first_decided_by_data() {
+        let format = detect(&["01/02/2011", "25/02/2011"], None);
+        assert!(format.day_first);
+        assert_eq!(
+            format.parser().parse("01/02/2011"),
+            Ok(at(2011, 2, 1, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn ambiguous_defaults_by_separator() {
+        let slash = detect(&["01/02/2011"], None);
+        assert_eq!(
+            (slash.day_first, slash.decision),
+            (false, DayMonthDecision::Assumed)
+        );
+        assert!(slash.explanation.contains("ambiguous, assumed month-first"));
+        let dot = detect(&["01.02.2011"], None);
+        assert!(dot.day_first);
+        let dash = detect(&["01-02-2011 10:00"], None);
+        assert!(dash.day_first);
+        assert_eq!(
+            dash.parser().parse("01-02-2011 10:00"),
+            Ok(at(2011, 2, 1, 10, 0, 0))
+        );
+    }
+
+    #[test]
+    fn contradicting_row_is_rejected_with_reason() {
+        let parser = detect(&["01/02/2011"], None).parser();
+        let error = parser.parse("13/02/2011").unwrap_err();
+        assert!(error.contains("assumed"), "{error}");
+    }
+
+    #[test]
+    fn user_setting_wins() {
+        let format = detect(&["12/13/2010"], Some(true));
+        assert_eq!(format.decision, DayMonthDecision::UserSetting);
+        assert!(format.parser().parse("12/13/2010").is_err());
+    }
+
+    #[test]
+    fn other_shapes() {
+        let parser = detect(&["25.12.2011"], None).parser();
+        assert_eq!(parser.parse("09.12.11"), Ok(at(2011, 12, 9, 0, 0, 0)));
+        assert_eq!(
+            parser.parse("09.12.99 23:59:59"),
+            Ok(at(1999, 12, 9, 23, 59, 59))
+        );
+        assert_eq!(
+            parser.parse("09.12.2011 2:05 PM"),
+            Ok(at(2011, 12, 9, 14, 5, 0))
+        );
+        assert!(parser.parse("31.02.2011").is_err());
+        assert!(parser.parse("hello").is_err());
+        assert!(parser.parse("2011-12-09 25:00").is_err());
+        assert!(parser.parse("").is_err());
     }
 }

@@ -1,25 +1,47 @@
-//! Why a file could not be read at all. Row-level problems are not errors:
-//! they are reported in the cleaning report and the row is skipped.
+//! Fatal ingest errors: conditions under which no ledger can be produced.
+//!
+//! Row-level problems (a bad date, a wrong field count) are not errors; they
+//! are skipped and reported in the [`crate::engine::clean::CleaningReport`].
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
-#[derive(Debug, Clone, PartialEq, Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IngestError {
     #[error("the file is empty")]
     Empty,
-    #[error("this does not look like a text file ({0}); please export your transactions as CSV")]
-    NotText(String),
+
+    #[error("this does not look like a CSV text file: {what}")]
+    NotText { what: String },
+
     #[error("the file has a header row but no data rows")]
     NoDataRows,
-    #[error("the first row should name the columns, but it looks like data ({0}); add a header row")]
-    NoHeader(String),
-    #[error("could not find {missing} column(s). Columns in the file: {found}. Choose them in the column mapping.")]
-    MissingColumns { missing: String, found: String },
-    #[error("column mapping refers to column {index}, but the file has only {count} columns")]
-    BadMapping { index: usize, count: usize },
-    #[error("row {row} is longer than {limit_mib} MiB; is the delimiter or quoting wrong?")]
-    RecordTooLong { row: u64, limit_mib: usize },
-    #[error("no usable rows: all {rows} data rows were removed ({reasons})")]
-    NothingKept { rows: u64, reasons: String },
+
+    #[error(
+        "the first row looks like data, not column names ({first_row}); \
+         add a header row naming the columns"
+    )]
+    HeaderLooksLikeData { first_row: String },
+
+    #[error("no {} column found; columns are: {}", missing.join(", no "), found.join(", "))]
+    MissingColumns {
+        missing: Vec<String>,
+        found: Vec<String>,
+    },
+
+    #[error("the column mapping uses column {index} for {field}, but the file has only {columns} columns")]
+    InvalidMapping {
+        field: String,
+        index: usize,
+        columns: usize,
+    },
+
+    #[error(
+        "the record starting at line {line} is longer than {limit} bytes; \
+         the file is probably not a CSV or has an unclosed quote"
+    )]
+    RecordTooLong { line: u64, limit: usize },
+
+    #[error("all {rows} data rows were removed by cleaning: {breakdown}")]
+    AllRowsRejected { rows: u64, breakdown: String },
 }

@@ -1,187 +1,351 @@
-//! Sniffing the start of a file: delimiter, header, preview, column mapping,
-//! date format and decimal separator — before any row is aggregated.
+//! Sniffing the start of a file: encoding, delimiter, header, column mapping,
+//! date format and decimal comma. Used by the UI's mapping step and, on the
+//! exact same window, by the streaming [`super::Ingestor`].
 
-use super::columns::{self, ColumnMapping};
-use super::dates::{self, DateFormat, DayMonthOrder};
-use super::decode::{self, TextDecoder, TextEncoding};
-use super::error::IngestError;
-use super::values;
-use super::IngestSettings;
-use csv_core::{ReadRecordResult, ReaderBuilder};
 use serde::{Deserialize, Serialize};
 
-/// How many bytes are looked at before parsing starts.
-pub const SNIFF_BYTES: usize = 64 * 1024;
-const PREVIEW_ROWS: usize = 20;
-const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+use super::columns::{detect_columns, ColumnMapping, Field};
+use super::dates::{DateDetector, DateFormat};
+use super::decode::{decode_all, detect_encoding, TextEncoding};
+use super::error::IngestError;
+use super::records::split_all;
+use super::values::{looks_decimal_comma, looks_decimal_point, parse_number};
 
-/// Everything decided about the file's format.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DetectedFormat {
-    pub encoding: TextEncoding,
-    pub delimiter: u8,
-    pub headers: Vec<String>,
-    pub mapping: ColumnMapping,
-    pub date_format: DateFormat,
-    pub decimal_comma: bool,
-}
+/// Bytes examined before streaming starts. Always exactly this prefix (or the
+/// whole file if smaller), so results never depend on chunk boundaries.
+pub const SNIFF_WINDOW: usize = 64 * 1024;
+pub const PREVIEW_ROWS: usize = 20;
+pub const CANDIDATE_DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// Records looked at when scoring delimiters.
+const DELIMITER_SAMPLE: usize = 50;
 
-impl DetectedFormat {
-    pub fn delimiter_label(&self) -> &'static str {
-        match self.delimiter {
-            b',' => "comma",
-            b';' => "semicolon",
-            b'\t' => "tab",
-            b'|' => "pipe",
-            _ => "other",
-        }
-    }
-}
-
-/// What the column-mapping step shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SniffReport {
-    pub format: DetectedFormat,
-    /// First rows after the header, as text.
+    pub delimiter: u8,
+    pub encoding: TextEncoding,
+    pub has_bom: bool,
+    pub headers: Vec<String>,
+    /// Up to [`PREVIEW_ROWS`] data rows, as text.
     pub preview: Vec<Vec<String>>,
-    /// Set when the mapping is incomplete: what is missing, in words.
-    pub problem: Option<String>,
+    pub mapping: ColumnMapping,
+    /// `None` when no date column is mapped.
+    pub date_format: Option<DateFormat>,
+    pub decimal_comma: bool,
+    /// Things the user should fix or know before ingesting.
+    pub problems: Vec<String>,
 }
 
-/// Sniffs `head` (the first bytes of the file; `is_whole_file` when that is all of it).
-pub fn sniff(head: &[u8], is_whole_file: bool, settings: &IngestSettings) -> Result<SniffReport, IngestError> {
-    let encoding = decode::detect(head, is_whole_file)?;
-    let text = TextDecoder::new(encoding).decode(head, is_whole_file).to_string();
-    let delimiter = settings.delimiter.unwrap_or_else(|| detect_delimiter(text.as_bytes()));
-    let mut records = parse_records(text.as_bytes(), delimiter, is_whole_file, usize::MAX);
-    if records.is_empty() {
-        return Err(IngestError::Empty);
+impl SniffReport {
+    pub fn delimiter_label(&self) -> &'static str {
+        delimiter_label(self.delimiter)
     }
-    let headers = records.remove(0);
-    if looks_like_data(&headers) {
-        return Err(IngestError::NoHeader(headers.iter().take(4).cloned().collect::<Vec<_>>().join(", ")));
-    }
-    let mapping = settings.mapping.clone().unwrap_or_else(|| columns::detect(&headers));
-    let problem = mapping.validate(&headers).err().map(|e| e.to_string());
-    let column = |index: Option<usize>| -> Vec<&str> {
-        index.map_or_else(Vec::new, |i| records.iter().filter_map(|r| r.get(i).map(String::as_str)).collect())
-    };
-    let forced_order = settings.day_first.map(|d| if d { DayMonthOrder::DayFirst } else { DayMonthOrder::MonthFirst });
-    let date_format = dates::detect_format(&column(mapping.date), forced_order);
-    let mut money = column(mapping.unit_price);
-    money.extend(column(mapping.amount));
-    let decimal_comma = delimiter != b',' && values::looks_like_decimal_comma(money);
-    records.truncate(PREVIEW_ROWS);
-    Ok(SniffReport {
-        format: DetectedFormat { encoding, delimiter, headers, mapping, date_format, decimal_comma },
-        preview: records,
-        problem,
-    })
 }
 
-/// The delimiter whose field count is most consistent with the header's
-/// over the first lines (quotes respected), preferring more columns.
-fn detect_delimiter(text: &[u8]) -> u8 {
-    let mut best = (b',', 0.0, 0usize);
+pub fn delimiter_label(delimiter: u8) -> &'static str {
+    match delimiter {
+        b',' => "comma",
+        b';' => "semicolon",
+        b'\t' => "tab",
+        b'|' => "pipe",
+        _ => "other",
+    }
+}
+
+/// Overrides that change what sniffing concludes.
+#[derive(Debug, Clone, Default)]
+pub struct SniffOverrides<'a> {
+    pub delimiter: Option<u8>,
+    pub mapping: Option<&'a ColumnMapping>,
+    pub day_first: Option<bool>,
+    pub decimal_comma: Option<bool>,
+}
+
+/// Pick the delimiter whose field count is most consistent over the first
+/// records (csv-core parses, so delimiters inside quotes are ignored); ties go
+/// to the wider split, then to the order of [`CANDIDATE_DELIMITERS`].
+pub fn detect_delimiter(text: &str, complete: bool) -> u8 {
+    let mut best = (b',', 0.0_f64, 0_usize);
     for delimiter in CANDIDATE_DELIMITERS {
-        let records = parse_records(text, delimiter, false, 50);
-        let Some(header_len) = records.first().map(Vec::len).filter(|&n| n >= 2) else { continue };
-        let rows = &records[1..];
-        let consistent = if rows.is_empty() {
+        let Ok(records) = split_all(text, delimiter, complete, DELIMITER_SAMPLE) else {
+            continue;
+        };
+        let Some((_, header)) = records.first() else {
+            continue;
+        };
+        let width = header.len();
+        if width < 2 {
+            continue;
+        }
+        let rows = records.get(1..).unwrap_or_default();
+        let consistency = if rows.is_empty() {
             1.0
         } else {
-            rows.iter().filter(|r| r.len() == header_len).count() as f64 / rows.len() as f64
+            rows.iter().filter(|(_, r)| r.len() == width).count() as f64 / rows.len() as f64
         };
-        if consistent > best.1 || (consistent == best.1 && header_len > best.2) {
-            best = (delimiter, consistent, header_len);
+        if consistency > best.1 || (consistency == best.1 && width > best.2) {
+            best = (delimiter, consistency, width);
         }
     }
     best.0
 }
 
-/// Parses up to `limit` records; without `complete`, the last (possibly cut) record is dropped.
-pub(crate) fn parse_records(text: &[u8], delimiter: u8, complete: bool, limit: usize) -> Vec<Vec<String>> {
-    let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
-    let mut records = Vec::new();
-    let mut input = text;
-    let mut output = vec![0u8; 4096];
-    let mut ends = vec![0usize; 64];
-    let (mut out_len, mut ends_len) = (0, 0);
-    while records.len() < limit {
-        let (result, nin, nout, nend) = reader.read_record(input, &mut output[out_len..], &mut ends[ends_len..]);
-        input = &input[nin..];
-        out_len += nout;
-        ends_len += nend;
-        match result {
-            ReadRecordResult::InputEmpty if input.is_empty() && !complete => break,
-            ReadRecordResult::InputEmpty => {}
-            ReadRecordResult::OutputFull => output.resize(output.len() * 2, 0),
-            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            ReadRecordResult::Record => {
-                records.push(fields(&output[..out_len], &ends[..ends_len]).map(str::to_string).collect());
-                out_len = 0;
-                ends_len = 0;
-            }
-            ReadRecordResult::End => break,
-        }
-    }
-    records
+/// A header cell that is a number or a date means the "header" is data.
+fn looks_like_value(cell: &str) -> bool {
+    let mut detector = DateDetector::default();
+    detector.observe(cell);
+    parse_number(cell, false).is_ok()
+        || parse_number(cell, true).is_ok()
+        || detector.recognised() > 0
 }
 
-/// The fields of a record parsed by csv-core into `output` with field `ends`.
-pub(crate) fn fields<'a>(output: &'a [u8], ends: &'a [usize]) -> impl Iterator<Item = &'a str> + 'a {
-    let mut start = 0;
-    ends.iter().map(move |&end| {
-        let field = output.get(start..end).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("");
-        start = end;
-        field
+/// Sniff the start of a file (pass up to [`SNIFF_WINDOW`] bytes; more is
+/// ignored). A head shorter than the window is taken to be the whole file.
+pub fn sniff(head: &[u8]) -> Result<SniffReport, IngestError> {
+    let window = head.get(..SNIFF_WINDOW).unwrap_or(head);
+    analyze(
+        window,
+        head.len() < SNIFF_WINDOW,
+        &SniffOverrides::default(),
+    )
+}
+
+/// The full analysis; `complete` says whether `head` is the whole file.
+pub fn analyze(
+    head: &[u8],
+    complete: bool,
+    overrides: &SniffOverrides,
+) -> Result<SniffReport, IngestError> {
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let guess = detect_encoding(head, complete)?;
+    let text = decode_all(head, guess.encoding, complete);
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let delimiter = overrides
+        .delimiter
+        .unwrap_or_else(|| detect_delimiter(&text, complete));
+    let records = split_all(&text, delimiter, complete, usize::MAX)?;
+    let mut records = records.into_iter().map(|(_, fields)| fields);
+    let headers = records.next().ok_or(IngestError::Empty)?;
+    let non_empty: Vec<&String> = headers.iter().filter(|h| !h.trim().is_empty()).collect();
+    if !non_empty.is_empty() && non_empty.iter().all(|h| looks_like_value(h)) {
+        return Err(IngestError::HeaderLooksLikeData {
+            first_row: super::clean_excerpt(&headers, delimiter),
+        });
+    }
+    let rows: Vec<Vec<String>> = records.collect();
+    if rows.is_empty() && complete {
+        return Err(IngestError::NoDataRows);
+    }
+
+    let mapping = match overrides.mapping {
+        Some(mapping) => validated_mapping(mapping, &headers)?,
+        None => detect_columns(&headers),
+    };
+    let mut problems = Vec::new();
+    let missing = mapping.missing_required();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "no {} column found; columns are: {}",
+            missing.join(", no "),
+            headers.join(", ")
+        ));
+    }
+
+    let cell = |row: &Vec<String>, field: Field| -> Option<String> {
+        row.get(mapping.index(field)?).cloned()
+    };
+    let date_format = mapping.date.as_ref().map(|date_column| {
+        let mut detector = DateDetector::default();
+        rows.iter()
+            .filter_map(|row| cell(row, Field::Date))
+            .for_each(|value| detector.observe(&value));
+        if detector.observed() > 0 && detector.recognised() * 2 < detector.observed() {
+            problems.push(format!(
+                "most values of the date column \"{}\" are not recognised dates (e.g. \"{}\")",
+                date_column.header,
+                rows.iter()
+                    .filter_map(|row| cell(row, Field::Date))
+                    .next()
+                    .unwrap_or_default()
+            ));
+        }
+        detector.resolve(overrides.day_first)
+    });
+
+    let decimal_comma = overrides.decimal_comma.unwrap_or_else(|| {
+        let numeric: Vec<usize> = [
+            Field::Quantity,
+            Field::UnitPrice,
+            Field::Amount,
+            Field::Refunded,
+        ]
+        .iter()
+        .filter_map(|field| mapping.index(*field))
+        .collect();
+        // Before the user has mapped the numbers, any column is evidence.
+        let values: Vec<&String> = rows
+            .iter()
+            .flat_map(|row| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(index, _)| numeric.is_empty() || numeric.contains(index))
+                    .map(|(_, value)| value)
+            })
+            .collect();
+        let comma_like = values.iter().filter(|v| looks_decimal_comma(v)).count();
+        let point_like = values.iter().filter(|v| looks_decimal_point(v)).count();
+        // `12,50` with a comma delimiter would have been split, so only other
+        // delimiters can carry decimal commas.
+        delimiter != b',' && comma_like > 0 && comma_like >= point_like
+    });
+
+    Ok(SniffReport {
+        delimiter,
+        encoding: guess.encoding,
+        has_bom: guess.has_bom,
+        preview: rows.iter().take(PREVIEW_ROWS).cloned().collect(),
+        headers,
+        mapping,
+        date_format,
+        decimal_comma,
+        problems,
     })
 }
 
-/// A header row names things; a first row of numbers and dates is data.
-fn looks_like_data(cells: &[String]) -> bool {
-    let non_empty: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
-    !non_empty.is_empty()
-        && non_empty.iter().all(|c| {
-            values::number(c, false).is_some() || dates::parse(c, DayMonthOrder::MonthFirst).is_some()
-        })
+/// Re-derive header names for a user mapping and check its indices.
+fn validated_mapping(
+    mapping: &ColumnMapping,
+    headers: &[String],
+) -> Result<ColumnMapping, IngestError> {
+    let mut checked = ColumnMapping {
+        headers: headers.to_vec(),
+        ..ColumnMapping::default()
+    };
+    for field in Field::ALL {
+        if let Some(column) = mapping.get(field) {
+            if column.index >= headers.len() {
+                return Err(IngestError::InvalidMapping {
+                    field: field.label().to_string(),
+                    index: column.index,
+                    columns: headers.len(),
+                });
+            }
+            checked.set(field, Some(column.index));
+        }
+    }
+    Ok(checked)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::ingest::dates::DayMonthDecision;
 
-    fn sniff_text(text: &str) -> Result<SniffReport, IngestError> {
-        sniff(text.as_bytes(), true, &IngestSettings::default())
+    #[test]
+    fn delimiters() {
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n", true), b',');
+        assert_eq!(detect_delimiter("a;b;c\n1,5;2;3\n", true), b';');
+        assert_eq!(detect_delimiter("a\tb\n1\t2\n", true), b'\t');
+        assert_eq!(detect_delimiter("a|b\n1|2\n", true), b'|');
+        // Semicolons inside quotes do not count.
+        assert_eq!(
+            detect_delimiter("a,b\n\"x;y;z\",2\n\"p;q\",3\n", true),
+            b','
+        );
     }
 
     #[test]
-    fn sniffs_delimiters_with_quotes() {
-        let r = sniff_text("customer_id;date;amount\n1;2011-01-01;\"3,50\"\n2;2011-01-02;4,25\n").unwrap();
-        assert_eq!(r.format.delimiter, b';');
-        assert!(r.format.decimal_comma);
-        assert_eq!(r.preview.len(), 2);
-        let r = sniff_text("a\tb\tc\n\"x,y\"\t2\t3\n").unwrap();
-        assert_eq!(r.format.delimiter, b'\t');
-        let r = sniff_text("a|b|c\n1|2|3\n").unwrap();
-        assert_eq!(r.format.delimiter, b'|');
-        let r = sniff_text("Description,Qty\n\"Mug, \"\"red\"\"\n(large)\",2\n").unwrap();
-        assert_eq!(r.format.delimiter, b',');
-        assert_eq!(r.preview[0][0], "Mug, \"red\"\n(large)");
+    fn uci_head() {
+        let head = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n\
+                    536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n\
+                    536366,22633,HAND WARMER,6,12/13/2010 8:28,1.85,17850.0,United Kingdom\n";
+        let report = sniff(head.as_bytes()).unwrap();
+        assert_eq!(report.delimiter, b',');
+        assert_eq!(report.encoding, TextEncoding::Utf8);
+        assert_eq!(report.headers.len(), 8);
+        assert_eq!(report.preview.len(), 2);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let date = report.date_format.unwrap();
+        assert!(!date.day_first);
+        assert_eq!(date.decision, DayMonthDecision::FromData);
+        assert!(!report.decimal_comma);
+        // The report crosses a Web Worker boundary as JSON.
+        let json = serde_json::to_string(&sniff(head.as_bytes()).unwrap()).unwrap();
+        assert!(serde_json::from_str::<SniffReport>(&json).is_ok());
     }
 
     #[test]
-    fn reports_missing_columns_and_headerless_files() {
-        let r = sniff_text("foo,bar\n1,2\n").unwrap();
-        assert!(r.problem.unwrap().contains("customer id"));
-        assert!(matches!(sniff_text("17850,2011-01-01,3.5\n"), Err(IngestError::NoHeader(_))));
-        assert_eq!(sniff_text("").unwrap_err(), IngestError::Empty);
+    fn semicolon_decimal_comma_latin1() {
+        let head = b"Kunde;Datum;Betrag\nM\xFCller;01.02.2011;12,50\n";
+        let report = sniff(head).unwrap();
+        assert_eq!(report.delimiter, b';');
+        assert_eq!(report.encoding, TextEncoding::Windows1252);
+        assert!(report.decimal_comma);
+        assert_eq!(report.preview[0][0], "Müller");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.mapping.index(Field::Amount), Some(2));
+        assert!(report.date_format.unwrap().day_first);
+        // Unknown headers: the decimal comma is still found, from any column.
+        let report = sniff(
+            b"Wer;Wann;Wieviel
+A;01.02.2011;12,50
+",
+        )
+        .unwrap();
+        assert!(report.decimal_comma);
+        assert!(
+            report.problems[0].starts_with("no customer id"),
+            "{:?}",
+            report.problems
+        );
+        assert!(report.problems[0].contains("Wer, Wann, Wieviel"));
     }
 
     #[test]
-    fn decides_dates_from_the_window() {
-        let r = sniff_text("customer_id,date,amount\n1,01/02/2011,3\n2,25/02/2011,4\n").unwrap();
-        assert_eq!(r.format.date_format.order, DayMonthOrder::DayFirst);
-        assert!(r.format.date_format.decided_by_data);
+    fn header_checks() {
+        assert_eq!(
+            sniff(b"17850,2011-01-01,12.5\n1,2011-01-02,3\n"),
+            Err(IngestError::HeaderLooksLikeData {
+                first_row: "17850,2011-01-01,12.5".into()
+            })
+        );
+        assert_eq!(
+            sniff(b"customer_id,date,amount\n"),
+            Err(IngestError::NoDataRows)
+        );
+        assert_eq!(sniff(b""), Err(IngestError::Empty));
+        assert_eq!(sniff(b"\xEF\xBB\xBF \r\n"), Err(IngestError::Empty));
+    }
+
+    #[test]
+    fn bom_and_missing_columns() {
+        let report = sniff(b"\xEF\xBB\xBFfoo,bar\n1,2\n").unwrap();
+        assert!(report.has_bom);
+        assert_eq!(report.headers, vec!["foo".to_string(), "bar".to_string()]);
+        assert_eq!(
+            report.problems,
+            vec!["no customer id, no date, no amount (or quantity and unit price) column found; columns are: foo, bar".to_string()]
+        );
+    }
+
+    #[test]
+    fn user_mapping_is_validated() {
+        let mut mapping = ColumnMapping::default();
+        mapping.set(Field::CustomerId, Some(7));
+        let overrides = SniffOverrides {
+            mapping: Some(&mapping),
+            ..SniffOverrides::default()
+        };
+        assert!(matches!(
+            analyze(b"a,b\n1,2\n", true, &overrides),
+            Err(IngestError::InvalidMapping {
+                index: 7,
+                columns: 2,
+                ..
+            })
+        ));
     }
 }

@@ -1,58 +1,145 @@
-//! Field values: customer ids and numbers as exports write them.
+//! Cell-level normalisation: customer ids and numbers.
 
-/// Trims and normalises a customer id; `None` when missing.
-/// Excel turns ids into floats (`17850.0`): those become `17850`.
-pub fn customer_id(raw: &str) -> Option<String> {
-    let id = raw.trim().trim_matches('"').trim();
-    if id.is_empty() || ["nan", "null", "none", "n/a", "na", "-"].iter().any(|m| id.eq_ignore_ascii_case(m)) {
+/// Normalise a customer id; `None` means missing.
+///
+/// Trims; Excel-style `17850.0` → `17850`; `nan`, `null`, `none`, `n/a`, `-`
+/// and empty are missing. E-mail addresses are lower-cased so `Ann@x.com`
+/// and `ann@x.com` are one customer.
+pub fn normalise_customer_id(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "" | "nan" | "null" | "none" | "n/a" | "na" | "-" | "#n/a"
+    ) {
         return None;
     }
-    if let Some(integer) = id.strip_suffix(".0").or_else(|| id.strip_suffix(".00")) {
-        if !integer.is_empty() && integer.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(integer.to_string());
+    if let Some((whole, fraction)) = trimmed.split_once('.') {
+        let integral = !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit());
+        if integral && !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') {
+            return Some(whole.to_string());
         }
     }
-    Some(id.to_string())
+    if trimmed.contains('@') {
+        return Some(lower);
+    }
+    Some(trimmed.to_string())
 }
 
-/// Parses an amount/quantity/price: currency symbols and spaces are ignored,
-/// `(12.50)` is negative, thousands separators are dropped. With
-/// `decimal_comma`, `1.234,5` is 1234.5; otherwise `1,234.5` is.
-pub fn number(raw: &str, decimal_comma: bool) -> Option<f64> {
-    let mut s: String = raw
-        .trim()
+const CURRENCY_MARKS: &[&str] = &["£", "$", "€", "¥", "₹", "CHF", "USD", "EUR", "GBP"];
+
+/// Does this look like a decimal-comma number (`12,50`, `-3,5`, `1.234,50`)?
+pub fn looks_decimal_comma(raw: &str) -> bool {
+    let text = strip_currency(raw.trim());
+    let text = text.strip_prefix('-').unwrap_or(text);
+    match text.rsplit_once(',') {
+        Some((whole, fraction)) => {
+            (1..=2).contains(&fraction.len())
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+                && !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        }
+        None => false,
+    }
+}
+
+/// Does this look like a decimal-point number with a fraction (`12.50`)?
+pub fn looks_decimal_point(raw: &str) -> bool {
+    let text = strip_currency(raw.trim());
+    let text = text.strip_prefix('-').unwrap_or(text);
+    match text.rsplit_once('.') {
+        Some((whole, fraction)) => {
+            !fraction.is_empty()
+                && fraction.len() != 3
+                && fraction.bytes().all(|b| b.is_ascii_digit())
+                && whole.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        }
+        None => false,
+    }
+}
+
+fn strip_currency(mut text: &str) -> &str {
+    loop {
+        let before = text;
+        for mark in CURRENCY_MARKS {
+            text = text.strip_prefix(mark).unwrap_or(text).trim_start();
+            text = text.strip_suffix(mark).unwrap_or(text).trim_end();
+        }
+        if text == before {
+            return text;
+        }
+    }
+}
+
+/// Parse a number: currency symbols stripped, `(12.50)` is negative,
+/// thousands separators accepted only in their proper 3-digit groups.
+/// With `decimal_comma`, `1.234,50` is 1234.5; otherwise `1,234.50` is.
+pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<f64, &'static str> {
+    const EXPECTED: &str = "a number like 12.50";
+    const EXPECTED_COMMA: &str = "a number like 12,50";
+    let expected = if decimal_comma {
+        EXPECTED_COMMA
+    } else {
+        EXPECTED
+    };
+    let mut text = raw.trim();
+    let mut negative = false;
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        negative = true;
+        text = inner.trim();
+    }
+    text = strip_currency(text);
+    if let Some(rest) = text.strip_prefix('-') {
+        negative = !negative;
+        text = strip_currency(rest.trim_start());
+    } else if let Some(rest) = text.strip_prefix('+') {
+        text = strip_currency(rest.trim_start());
+    }
+    let (group_separator, decimal_separator) = if decimal_comma {
+        ('.', ',')
+    } else {
+        (',', '.')
+    };
+    let (whole, fraction) = match text.rsplit_once(decimal_separator) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let whole: String = whole
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '£' | '$' | '€' | '¥' | '\'' | '"'))
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
         .collect();
-    let negative_parens = s.starts_with('(') && s.ends_with(')');
-    if negative_parens {
-        s = s[1..s.len() - 1].to_string();
-    }
-    let s = if decimal_comma { s.replace('.', "").replace(',', ".") } else { s.replace(',', "") };
-    let value: f64 = s.parse().ok()?;
-    if !value.is_finite() {
-        return None;
-    }
-    Some(if negative_parens { -value } else { value })
-}
-
-/// Whether sample numeric values use a decimal comma (`12,50`, `1.234,56`).
-pub fn looks_like_decimal_comma<'a>(samples: impl IntoIterator<Item = &'a str>) -> bool {
-    let mut comma = 0;
-    let mut point = 0;
-    for s in samples {
-        let s = s.trim();
-        match (s.rfind(','), s.rfind('.')) {
-            (Some(c), Some(p)) if c > p => comma += 1,
-            (Some(_), Some(_)) => point += 1,
-            // "12,50": a comma followed by 1–2 digits is a decimal comma;
-            // "1,234" (3 digits) reads as thousands either way.
-            (Some(c), None) if (1..=2).contains(&(s.len() - c - 1)) => comma += 1,
-            (None, Some(_)) => point += 1,
-            _ => {}
+    let mut groups = whole.split(group_separator);
+    let first = groups.next().unwrap_or_default();
+    let mut digits = first.to_string();
+    for group in groups {
+        // A separator must be followed by exactly three digits: `12,50`
+        // without decimal-comma mode is an error, not 1250.
+        if group.len() != 3 || first.is_empty() {
+            return Err(expected);
         }
+        digits.push_str(group);
     }
-    comma > point
+    let fraction = fraction.unwrap_or_default();
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (digits.is_empty() && fraction.is_empty()) || !all_digits(&digits) || !all_digits(fraction) {
+        return Err(expected);
+    }
+    let canonical = format!(
+        "{}{}.{}",
+        if negative { "-" } else { "" },
+        if digits.is_empty() { "0" } else { &digits },
+        if fraction.is_empty() { "0" } else { fraction }
+    );
+    canonical
+        .parse::<f64>()
+        .map_err(|_| expected)
+        .and_then(|value| {
+            if value.is_finite() {
+                Ok(value)
+            } else {
+                Err(expected)
+            }
+        })
 }
 
 #[cfg(test)]
@@ -60,35 +147,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn normalises_customer_ids() {
-        assert_eq!(customer_id(" 17850.0 ").as_deref(), Some("17850"));
-        assert_eq!(customer_id("17850").as_deref(), Some("17850"));
-        assert_eq!(customer_id("a@b.com").as_deref(), Some("a@b.com"));
-        assert_eq!(customer_id("12.5").as_deref(), Some("12.5"));
-        for missing in ["", "  ", "NaN", "NULL", "none"] {
-            assert_eq!(customer_id(missing), None, "{missing}");
+    fn customer_ids() {
+        assert_eq!(normalise_customer_id(" 17850.0 "), Some("17850".into()));
+        assert_eq!(normalise_customer_id("17850"), Some("17850".into()));
+        assert_eq!(normalise_customer_id("A17.5"), Some("A17.5".into()));
+        assert_eq!(
+            normalise_customer_id("Ann@Example.com"),
+            Some("ann@example.com".into())
+        );
+        for missing in ["", "  ", "nan", "NaN", "NULL", "null", "None", "N/A"] {
+            assert_eq!(normalise_customer_id(missing), None, "{missing:?}");
         }
     }
 
     #[test]
-    fn parses_numbers_as_exports_write_them() {
-        assert_eq!(number("2.55", false), Some(2.55));
-        assert_eq!(number("£1,234.50", false), Some(1234.5));
-        assert_eq!(number("-6", false), Some(-6.0));
-        assert_eq!(number("(12.50)", false), Some(-12.5));
-        assert_eq!(number("12,50", true), Some(12.5));
-        assert_eq!(number("1.234,56 €", true), Some(1234.56));
-        assert_eq!(number("abc", false), None);
-        assert_eq!(number("", false), None);
-        assert_eq!(number("inf", false), None);
-        assert_eq!(number("NaN", false), None);
+    fn numbers_decimal_point() {
+        assert_eq!(parse_number("2.55", false), Ok(2.55));
+        assert_eq!(parse_number("1,234.50", false), Ok(1234.5));
+        assert_eq!(parse_number("£3.39", false), Ok(3.39));
+        assert_eq!(parse_number("$ 10", false), Ok(10.0));
+        assert_eq!(parse_number("-6", false), Ok(-6.0));
+        assert_eq!(parse_number("(12.50)", false), Ok(-12.5));
+        assert_eq!(parse_number(".5", false), Ok(0.5));
+        assert!(parse_number("12,50", false).is_err());
+        assert!(parse_number("abc", false).is_err());
+        assert!(parse_number("", false).is_err());
+        assert!(parse_number("1e400", false).is_err());
+        assert!(parse_number("-", false).is_err());
     }
 
     #[test]
-    fn detects_decimal_comma() {
-        assert!(looks_like_decimal_comma(["12,50", "3,5", "100"]));
-        assert!(looks_like_decimal_comma(["1.234,56"]));
-        assert!(!looks_like_decimal_comma(["12.50", "1,234.56", "3"]));
-        assert!(!looks_like_decimal_comma(["1,234"]));
+    fn numbers_decimal_comma() {
+        assert_eq!(parse_number("12,50", true), Ok(12.5));
+        assert_eq!(parse_number("1.234,50 €", true), Ok(1234.5));
+        assert_eq!(parse_number("-3,5", true), Ok(-3.5));
+        assert_eq!(parse_number("7", true), Ok(7.0));
+        assert!(looks_decimal_comma("12,50"));
+        assert!(looks_decimal_comma("€1.234,5"));
+        assert!(!looks_decimal_comma("1,234"));
+        assert!(looks_decimal_point("12.50"));
+        assert!(!looks_decimal_point("1.234"));
     }
 }

@@ -1,0 +1,114 @@
+//! Charts on `<canvas>`: sized for the device pixel ratio so they are crisp on
+//! HiDPI screens, redrawn when their data or the colour scheme changes, and
+//! downloadable as PNG.
+
+use leptos::{html, prelude::*};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+
+pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
+
+/// Current devicePixelRatio (1 when unknown).
+pub fn pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// Whether the user's system asks for a dark colour scheme.
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}
+
+/// Resizes `canvas` to its CSS box × devicePixelRatio and hands a drawing
+/// area to `draw`. Errors are drawn onto the canvas's accessible label
+/// instead of aborting the app.
+pub fn redraw(
+    canvas: &web_sys::HtmlCanvasElement,
+    css_height: u32,
+    draw: impl FnOnce(&CanvasArea, f64) -> Result<(), String>,
+) {
+    let ratio = pixel_ratio();
+    let css_width = canvas.client_width().max(200) as f64;
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((css_height as f64 * ratio).round() as u32);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let area = backend.into_drawing_area();
+    if let Err(message) = draw(&area, ratio).and_then(|_| area.present().map_err(|e| e.to_string()))
+    {
+        canvas
+            .set_attribute("aria-description", &format!("Chart unavailable: {message}"))
+            .ok();
+        web_sys::console::warn_1(&format!("chart: {message}").into());
+    }
+}
+
+/// Triggers a download of `canvas` as `file_name` (PNG).
+pub fn download_png(canvas: &web_sys::HtmlCanvasElement, file_name: &str) {
+    if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+        download_url(&url, file_name);
+    }
+}
+
+/// Clicks a temporary `<a download>` for `url`.
+pub fn download_url(url: &str, file_name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(anchor) = document.create_element("a") else {
+        return;
+    };
+    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
+    anchor.set_href(url);
+    anchor.set_download(file_name);
+    anchor.click();
+}
+
+/// A chart card: title, canvas, PNG download button. `draw` re-runs whenever
+/// the signals it reads change.
+#[component]
+pub fn ChartCanvas<F>(
+    title: &'static str,
+    /// Accessible description of what the chart shows.
+    description: Signal<String>,
+    file_name: &'static str,
+    #[prop(default = 320)] height: u32,
+    draw: F,
+) -> impl IntoView
+where
+    F: Fn(&CanvasArea, f64) -> Result<(), String> + 'static,
+{
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    Effect::new(move |_| {
+        if let Some(canvas) = canvas_ref.get() {
+            redraw(&canvas, height, &draw);
+        }
+    });
+    view! {
+        <figure class="chart panel">
+            <figcaption>
+                <h3>{title}</h3>
+                <button
+                    class="link"
+                    aria-label=format!("Download the {title} chart as PNG")
+                    on:click=move |_| {
+                        if let Some(canvas) = canvas_ref.get() {
+                            download_png(&canvas, file_name);
+                        }
+                    }
+                >"PNG"</button>
+            </figcaption>
+            <canvas node_ref=canvas_ref class="chart-canvas" height=height role="img" aria-label=move || description.get()></canvas>
+        </figure>
+    }
+}

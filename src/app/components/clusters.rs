@@ -1,0 +1,66 @@
+//! Clusters: the k chooser with the sweep's metrics, and a profile card with
+//! a playbook per cluster.
+
+use crate::app::state::Studio;
+use crate::studio::format::{money, percent, thousands};
+use crate::worker_protocol::RunResult;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Okabe–Ito, the same order as the charts (cluster i → colour i).
+pub const CLUSTER_CLASSES: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
+
+#[component]
+pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let analysis = &result.analysis;
+    let chosen = analysis.chosen_k;
+    let recommended = analysis.recommendation.k;
+    view! {
+        <section class="panel" aria-labelledby="clusters-title">
+            <h2 id="clusters-title">{format!("Clusters (k-means, k = {chosen})")}</h2>
+            <p>{analysis.recommendation.reason.clone()}</p>
+            <div class="k-chooser" role="radiogroup" aria-label="Number of clusters">
+                {analysis.sweep.iter().map(|c| {
+                    let k = c.k;
+                    let label = if k == recommended { format!("k = {k} ★") } else { format!("k = {k}") };
+                    view! {
+                        <button role="radio" aria-checked=(k == chosen).to_string() class:selected=k == chosen
+                            title=format!("silhouette {:.3} · inertia {:.1} · Calinski–Harabasz {:.1} · Davies–Bouldin {:.3}", c.silhouette, c.inertia, c.calinski_harabasz, c.davies_bouldin)
+                            on:click=move |_| studio.choose_k(k)>{label}</button>
+                    }
+                }).collect_view()}
+            </div>
+            <table class="sweep">
+                <thead><tr><th>"k"</th><th class="num">"Silhouette ↑"</th><th class="num">"Inertia ↓"</th><th class="num">"Calinski–Harabasz ↑"</th><th class="num">"Davies–Bouldin ↓"</th></tr></thead>
+                <tbody>
+                    {analysis.sweep.iter().map(|c| view! {
+                        <tr class:selected=c.k == chosen>
+                            <td>{c.k}</td><td class="num">{format!("{:.3}", c.silhouette)}</td><td class="num">{format!("{:.1}", c.inertia)}</td>
+                            <td class="num">{format!("{:.1}", c.calinski_harabasz)}</td><td class="num">{format!("{:.3}", c.davies_bouldin)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="profiles">
+                {analysis.profiles.iter().map(|p| view! {
+                    <article class=format!("panel profile {}", CLUSTER_CLASSES[p.cluster % CLUSTER_CLASSES.len()]) aria-label=format!("Cluster {}: {}", p.cluster, p.name)>
+                        <h3><span class="swatch"></span>{format!("{} · cluster {}", p.name, p.cluster)}</h3>
+                        <p>{p.summary.clone()}</p>
+                        <dl>
+                            <dt>"Customers"</dt><dd>{format!("{} ({})", thousands(p.customers as u64), percent(p.customer_share))}</dd>
+                            <dt>"Revenue share"</dt><dd>{percent(p.revenue_share)}</dd>
+                            <dt>"Recency (days)"</dt><dd>{format!("mean {:.0} · median {:.0}", p.mean[0], p.median[0])}</dd>
+                            <dt>"Frequency"</dt><dd>{format!("mean {:.1} · median {:.0}", p.mean[1], p.median[1])}</dd>
+                            <dt>"Monetary"</dt><dd>{format!("mean {} · median {}", money(p.mean[2]), money(p.median[2]))}</dd>
+                        </dl>
+                        <h4>"Playbook"</h4>
+                        <p><strong>"Do: "</strong>{p.playbook.what_to_do.clone()}</p>
+                        <p><strong>"Channel: "</strong>{p.playbook.channel.clone()}</p>
+                        <p><strong>"Avoid: "</strong>{p.playbook.avoid.clone()}</p>
+                    </article>
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,82 @@
+//! The customer table: searchable, sortable, paginated (fast at 100k rows:
+//! only one page is ever in the DOM).
+
+use crate::studio::customer_table::{query, rows_of, SortColumn, TableQuery};
+use crate::studio::format::money;
+use crate::worker_protocol::RunResult;
+use leptos::{ev, prelude::*};
+use std::sync::Arc;
+
+const COLUMNS: [(SortColumn, &str, bool); 8] = [
+    (SortColumn::CustomerId, "Customer", false),
+    (SortColumn::Country, "Country", false),
+    (SortColumn::Recency, "Recency (days)", true),
+    (SortColumn::Frequency, "Frequency", true),
+    (SortColumn::Monetary, "Monetary", true),
+    (SortColumn::RfmScore, "RFM score", false),
+    (SortColumn::Segment, "Segment", false),
+    (SortColumn::Cluster, "Cluster", false),
+];
+
+#[component]
+pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
+    let rows = Arc::new(rows_of(&result.analysis));
+    let table_query = RwSignal::new(TableQuery::default());
+    let page = {
+        let rows = rows.clone();
+        Memo::new(move |_| table_query.with(|q| query(&rows, q)))
+    };
+    let sort_state = move |column: SortColumn| {
+        table_query.with(|q| match (q.sort == column, q.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="customers-title">
+            <h2 id="customers-title">"Customers"</h2>
+            <div class="table-tools">
+                <input type="search" placeholder="Search id, country, segment, cluster…" aria-label="Search customers"
+                    on:input=move |e: ev::Event| {
+                        let text = event_target_value(&e);
+                        table_query.update(|q| { q.search = text; q.page = 0; });
+                    }/>
+                <span class="muted" aria-live="polite">{move || format!("{} matching customers", page.with(|p| p.matched))}</span>
+            </div>
+            <table class="customers">
+                <thead><tr>
+                    {COLUMNS.iter().map(|&(column, label, numeric)| view! {
+                        <th class:num=numeric aria-sort=move || sort_state(column)>
+                            <button class="sort" on:click=move |_| table_query.update(|q| q.toggle_sort(column))>
+                                {label}{move || match sort_state(column) { "descending" => " ▼", "ascending" => " ▲", _ => "" }}
+                            </button>
+                        </th>
+                    }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {move || {
+                        let rows = rows.clone();
+                        page.with(|p| p.rows.iter().map(|&i| {
+                            let r = &rows[i];
+                            view! {
+                                <tr>
+                                    <td>{r.customer_id.clone()}</td><td>{r.country.clone()}</td>
+                                    <td class="num">{r.recency_days}</td><td class="num">{r.frequency}</td>
+                                    <td class="num">{money(r.monetary)}</td><td>{r.rfm_score.clone()}</td>
+                                    <td>{r.segment.clone()}</td><td>{format!("{} · {}", r.cluster, r.cluster_name)}</td>
+                                </tr>
+                            }
+                        }).collect_view())
+                    }}
+                </tbody>
+            </table>
+            <nav class="pager" aria-label="Customer table pages">
+                <button disabled=move || page.with(|p| p.page == 0) on:click=move |_| table_query.update(|q| q.page = q.page.saturating_sub(1))>"Previous"</button>
+                <span>{move || page.with(|p| format!("Page {} of {}", p.page + 1, p.page_count))}</span>
+                <button disabled=move || page.with(|p| p.page + 1 >= p.page_count)
+                    on:click=move |_| { let current = page.with_untracked(|p| p.page); table_query.update(|q| q.page = current + 1) }>"Next"</button>
+            </nav>
+        </section>
+    }
+}

@@ -1,0 +1,38 @@
+//! RFM segments: the named grid's sizes, revenue shares and actions.
+
+use crate::studio::format::{money, percent, thousands};
+use crate::worker_protocol::RunResult;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[component]
+pub fn Segments(result: Arc<RunResult>) -> impl IntoView {
+    let analysis = &result.analysis;
+    let warnings = analysis.scores.warnings.clone();
+    view! {
+        <section class="panel" aria-labelledby="segments-title">
+            <h2 id="segments-title">{format!("RFM segments ({}-point scores)", analysis.scores.bins)}</h2>
+            {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+            <table class="segments">
+                <thead><tr>
+                    <th>"Segment"</th><th class="num">"Customers"</th><th class="num">"Share"</th><th class="num">"Revenue share"</th>
+                    <th class="num">"Mean recency (days)"</th><th class="num">"Mean frequency"</th><th class="num">"Mean monetary"</th><th>"What to do"</th>
+                </tr></thead>
+                <tbody>
+                    {analysis.segment_summaries.iter().map(|s| view! {
+                        <tr>
+                            <td><strong>{s.name.clone()}</strong><div class="muted">{s.description.clone()}</div></td>
+                            <td class="num">{thousands(s.customers as u64)}</td>
+                            <td class="num">{percent(s.customer_share)}</td>
+                            <td class="num">{percent(s.revenue_share)}</td>
+                            <td class="num">{format!("{:.0}", s.mean_recency)}</td>
+                            <td class="num">{format!("{:.1}", s.mean_frequency)}</td>
+                            <td class="num">{money(s.mean_monetary)}</td>
+                            <td>{s.action.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

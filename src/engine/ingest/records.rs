@@ -1,0 +1,277 @@
+//! Push-based CSV record splitting on decoded UTF-8 text (csv-core), with
+//! the 1-based line number where each record starts.
+//!
+//! Memory is bounded by the longest record (capped at [`MAX_RECORD_BYTES`]),
+//! never by the file size.
+
+use std::borrow::Cow;
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use super::error::IngestError;
+
+/// A longer record almost certainly means an unclosed quote or a non-CSV file.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// One parsed record, borrowed from the splitter's buffer.
+pub struct RecordView<'a> {
+    text: Cow<'a, str>,
+    ends: &'a [usize],
+    /// Line (1-based, counting `\n`) where the record starts.
+    pub line: u64,
+}
+
+impl RecordView<'_> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(previous) => *self.ends.get(previous)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    pub fn to_strings(&self) -> Vec<String> {
+        self.fields().map(str::to_owned).collect()
+    }
+}
+
+pub struct RecordSplitter {
+    reader: Reader,
+    output: Vec<u8>,
+    output_len: usize,
+    ends: Vec<usize>,
+    ends_len: usize,
+    newlines_consumed: u64,
+    at_record_start: bool,
+    record_line: u64,
+    /// csv-core strips a BOM only if its first call sees ≥ 3 bytes; holding
+    /// back the first bytes keeps that decision independent of chunking.
+    started: bool,
+    held_back: Vec<u8>,
+    max_record_bytes: usize,
+}
+
+impl RecordSplitter {
+    pub fn new(delimiter: u8) -> Self {
+        Self::with_limit(delimiter, MAX_RECORD_BYTES)
+    }
+
+    pub fn with_limit(delimiter: u8, max_record_bytes: usize) -> Self {
+        RecordSplitter {
+            reader: ReaderBuilder::new().delimiter(delimiter).build(),
+            output: vec![0; 4096.min(max_record_bytes.max(1))],
+            output_len: 0,
+            ends: vec![0; 64],
+            ends_len: 0,
+            newlines_consumed: 0,
+            at_record_start: true,
+            record_line: 1,
+            started: false,
+            held_back: Vec::new(),
+            max_record_bytes,
+        }
+    }
+
+    /// Feed more text; `on_record` is called for every complete record.
+    pub fn feed<F>(&mut self, input: &[u8], on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        if !self.started {
+            self.held_back.extend_from_slice(input);
+            if self.held_back.len() < 3 {
+                return Ok(());
+            }
+            self.started = true;
+            let held = std::mem::take(&mut self.held_back);
+            return self.feed_started(&held, on_record);
+        }
+        self.feed_started(input, on_record)
+    }
+
+    /// Signal end of input, flushing a final record without a line terminator.
+    pub fn finish<F>(&mut self, on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        if !self.started {
+            self.started = true;
+            let held = std::mem::take(&mut self.held_back);
+            self.feed_started(&held, on_record)?;
+        }
+        // csv-core reads an empty input as end of data; a handful of calls
+        // suffice (flush the last record, then End), the bound guards loops.
+        for _ in 0..8 {
+            let (result, _, _, ends_written) = self.reader.read_record(
+                &[],
+                self.output.get_mut(self.output_len..).unwrap_or_default(),
+                self.ends.get_mut(self.ends_len..).unwrap_or_default(),
+            );
+            self.ends_len += ends_written;
+            match result {
+                ReadRecordResult::Record => self.emit(on_record)?,
+                ReadRecordResult::OutputEndsFull => self.grow_ends(),
+                ReadRecordResult::End => return Ok(()),
+                ReadRecordResult::InputEmpty | ReadRecordResult::OutputFull => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn feed_started<F>(&mut self, mut input: &[u8], on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        // An empty slice would mean "end of data" to csv-core: never pass one here.
+        while !input.is_empty() {
+            let (result, read, written, ends_written) = self.reader.read_record(
+                input,
+                self.output.get_mut(self.output_len..).unwrap_or_default(),
+                self.ends.get_mut(self.ends_len..).unwrap_or_default(),
+            );
+            let (consumed, rest) = input.split_at(read.min(input.len()));
+            self.track_lines(consumed);
+            input = rest;
+            self.output_len += written;
+            self.ends_len += ends_written;
+            match result {
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => {}
+                ReadRecordResult::OutputFull => self.grow_output()?,
+                ReadRecordResult::OutputEndsFull => self.grow_ends(),
+                ReadRecordResult::Record => self.emit(on_record)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn track_lines(&mut self, consumed: &[u8]) {
+        for &byte in consumed {
+            if self.at_record_start && byte != b'\n' && byte != b'\r' {
+                self.record_line = self.newlines_consumed + 1;
+                self.at_record_start = false;
+            }
+            if byte == b'\n' {
+                self.newlines_consumed += 1;
+            }
+        }
+    }
+
+    fn grow_output(&mut self) -> Result<(), IngestError> {
+        if self.output.len() >= self.max_record_bytes {
+            return Err(IngestError::RecordTooLong {
+                line: self.record_line,
+                limit: self.max_record_bytes,
+            });
+        }
+        let new_len = (self.output.len() * 2).clamp(1, self.max_record_bytes);
+        self.output.resize(new_len, 0);
+        Ok(())
+    }
+
+    fn grow_ends(&mut self) {
+        let new_len = (self.ends.len() * 2).max(64);
+        self.ends.resize(new_len, 0);
+    }
+
+    fn emit<F>(&mut self, on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        let bytes = self.output.get(..self.output_len).unwrap_or_default();
+        let record = RecordView {
+            text: String::from_utf8_lossy(bytes),
+            ends: self.ends.get(..self.ends_len).unwrap_or_default(),
+            line: self.record_line,
+        };
+        let result = on_record(&record);
+        self.output_len = 0;
+        self.ends_len = 0;
+        self.at_record_start = true;
+        result
+    }
+}
+
+/// Split a whole in-memory text; `complete = false` drops the last record,
+/// which may be cut off by the end of the sniff window.
+pub fn split_all(
+    text: &str,
+    delimiter: u8,
+    complete: bool,
+    max_records: usize,
+) -> Result<Vec<(u64, Vec<String>)>, IngestError> {
+    let mut records = Vec::new();
+    let mut splitter = RecordSplitter::new(delimiter);
+    // Past max_records we stop collecting but still parse: cheap for 64 KiB.
+    let mut collect = |record: &RecordView| {
+        if records.len() <= max_records {
+            records.push((record.line, record.to_strings()));
+        }
+        Ok(())
+    };
+    splitter.feed(text.as_bytes(), &mut collect)?;
+    // Without `finish`, an unterminated last record is simply never emitted.
+    if complete {
+        splitter.finish(&mut collect)?;
+    }
+    records.truncate(max_records);
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str, chunk: usize) -> Vec<(u64, Vec<String>)> {
+        let mut records = Vec::new();
+        let mut splitter = RecordSplitter::new(b',');
+        let mut collect = |r: &RecordView| {
+            records.push((r.line, r.to_strings()));
+            Ok(())
+        };
+        for piece in text.as_bytes().chunks(chunk) {
+            splitter.feed(piece, &mut collect).unwrap();
+        }
+        splitter.finish(&mut collect).unwrap();
+        records
+    }
+
+    #[test]
+    fn quotes_newlines_and_line_numbers() {
+        let text = "a,b\r\n\"x\ny\",\"say \"\"hi\"\"\"\n\n3,4";
+        let expected = vec![
+            (1, vec!["a".to_string(), "b".to_string()]),
+            (2, vec!["x\ny".to_string(), "say \"hi\"".to_string()]),
+            (5, vec!["3".to_string(), "4".to_string()]),
+        ];
+        for chunk in 1..=text.len() {
+            assert_eq!(split(text, chunk), expected, "chunk size {chunk}");
+        }
+    }
+
+    #[test]
+    fn overlong_record_is_an_error() {
+        let mut splitter = RecordSplitter::with_limit(b',', 100);
+        let long = format!("\"{}", "x".repeat(500));
+        let result = splitter.feed(long.as_bytes(), &mut |_| Ok(()));
+        assert_eq!(
+            result,
+            Err(IngestError::RecordTooLong {
+                line: 1,
+                limit: 100
+            })
+        );
+    }
+}
