@@ -23,7 +23,7 @@ pub enum WorkerRequest {
     Analyze {
         file_name: String,
         ingest: IngestSettings,
-        analysis: AnalysisSettings,
+        analysis: Box<AnalysisSettings>,
     },
 }
 

@@ -76,7 +76,7 @@ impl Studio {
         let request = WorkerRequest::Analyze {
             file_name,
             ingest: self.ingest_settings.get_untracked(),
-            analysis: self.analysis_settings.get_untracked(),
+            analysis: Box::new(self.analysis_settings.get_untracked()),
         };
         let started = AnalysisWorker::spawn(move |event| self.on_event(event)).and_then(|worker| {
             worker.send(&request, &file)?;

@@ -139,6 +139,41 @@ fn natural(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// One table row per customer of `analysis`, for its chosen k.
+pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow> {
+    let labels = analysis
+        .clustering()
+        .map(|c| c.labels.as_slice())
+        .unwrap_or(&[]);
+    let names = analysis.cluster_names();
+    let score = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
+    analysis
+        .rfm
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cluster = labels.get(i).map_or(0, |&l| usize::from(l));
+            CustomerRow {
+                customer_id: r.customer_id.clone(),
+                country: r.country.clone().unwrap_or_default(),
+                recency_days: r.recency_days,
+                frequency: r.frequency,
+                monetary: r.monetary,
+                rfm_score: format!(
+                    "{}{}{}",
+                    score(&analysis.scores.r.scores, i),
+                    score(&analysis.scores.f.scores, i),
+                    score(&analysis.scores.m.scores, i)
+                ),
+                segment: analysis.segments.get(i).cloned().unwrap_or_default(),
+                cluster,
+                cluster_name: names.get(cluster).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,39 +287,4 @@ mod tests {
             started.elapsed()
         );
     }
-}
-
-/// One table row per customer of `analysis`, for its chosen k.
-pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow> {
-    let labels = analysis
-        .clustering()
-        .map(|c| c.labels.as_slice())
-        .unwrap_or(&[]);
-    let names = analysis.cluster_names();
-    let score = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
-    analysis
-        .rfm
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let cluster = labels.get(i).map_or(0, |&l| usize::from(l));
-            CustomerRow {
-                customer_id: r.customer_id.clone(),
-                country: r.country.clone().unwrap_or_default(),
-                recency_days: r.recency_days,
-                frequency: r.frequency,
-                monetary: r.monetary,
-                rfm_score: format!(
-                    "{}{}{}",
-                    score(&analysis.scores.r.scores, i),
-                    score(&analysis.scores.f.scores, i),
-                    score(&analysis.scores.m.scores, i)
-                ),
-                segment: analysis.segments.get(i).cloned().unwrap_or_default(),
-                cluster,
-                cluster_name: names.get(cluster).cloned().unwrap_or_default(),
-            }
-        })
-        .collect()
 }
