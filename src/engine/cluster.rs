@@ -8,7 +8,7 @@ use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::Array2;
-use rand_xoshiro::rand_core::SeedableRng;
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 
@@ -82,19 +82,37 @@ pub fn fit(
     )
     .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
     let dataset = DatasetBase::from(records);
-    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(settings.seed))
-        .n_runs(settings.n_runs.max(1))
-        .max_n_iterations(settings.max_iterations.max(1))
-        .tolerance(settings.tolerance)
-        .init_method(KMeansInit::KMeansPlusPlus)
-        .fit(&dataset)
-        .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
-    let centroids: Vec<Point> = model
-        .centroids()
-        .rows()
-        .into_iter()
-        .map(|r| [r[0], r[1], r[2]])
-        .collect();
+    // Each restart starts from our own greedy k-means++ seeding (as
+    // scikit-learn does: several candidates per centre, keep the best), which
+    // finds better optima than one draw per centre; Lloyd iterations are linfa's.
+    let mut rng = Xoshiro256Plus::seed_from_u64(settings.seed);
+    let mut best: Option<(f64, Vec<Point>)> = None;
+    for _ in 0..settings.n_runs.max(1) {
+        let seeds = greedy_kmeans_plus_plus(points, k, &mut rng);
+        let init = Array2::from_shape_vec((k, 3), seeds.iter().flatten().copied().collect())
+            .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
+        let model = KMeans::params_with_rng(k, rng.clone())
+            .n_runs(1)
+            .max_n_iterations(settings.max_iterations.max(1))
+            .tolerance(settings.tolerance)
+            .init_method(KMeansInit::Precomputed(init))
+            .fit(&dataset)
+            .map_err(|e| AnalysisError::Clustering(e.to_string()))?;
+        let centroids: Vec<Point> = model
+            .centroids()
+            .rows()
+            .into_iter()
+            .map(|r| [r[0], r[1], r[2]])
+            .collect();
+        let labels: Vec<usize> = points.iter().map(|p| nearest(&centroids, p)).collect();
+        let inertia = metrics::inertia(points, &labels, &centroids);
+        if best.as_ref().is_none_or(|(b, _)| inertia < *b) {
+            best = Some((inertia, centroids));
+        }
+    }
+    let Some((_, centroids)) = best else {
+        return Err(AnalysisError::Clustering("no run converged".into()));
+    };
     let labels: Vec<usize> = points.iter().map(|p| nearest(&centroids, p)).collect();
     let (centroids, labels) = order_by_value(centroids, labels, k);
     Ok(Clustering {
@@ -106,6 +124,50 @@ pub fn fit(
         labels: labels.iter().map(|&l| l as u8).collect(),
         centroids,
     })
+}
+
+/// k-means++ seeding with 2 + ln(k) candidates per centre, keeping the
+/// candidate that lowers the total squared distance most (the greedy variant
+/// scikit-learn uses).
+fn greedy_kmeans_plus_plus(points: &[Point], k: usize, rng: &mut Xoshiro256Plus) -> Vec<Point> {
+    let dist2 = |a: &Point, b: &Point| (0..3).map(|i| (a[i] - b[i]).powi(2)).sum::<f64>();
+    let uniform = |rng: &mut Xoshiro256Plus| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let n = points.len();
+    let first = points[(rng.next_u64() % n as u64) as usize];
+    let mut centres = vec![first];
+    let mut closest: Vec<f64> = points.iter().map(|p| dist2(p, &first)).collect();
+    let trials = 2 + (k as f64).ln() as usize;
+    while centres.len() < k {
+        let total: f64 = closest.iter().sum();
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for _ in 0..trials {
+            // Draw an index with probability proportional to its squared distance.
+            let mut target = uniform(rng) * total;
+            let mut candidate = n - 1;
+            for (i, d) in closest.iter().enumerate() {
+                if target < *d {
+                    candidate = i;
+                    break;
+                }
+                target -= d;
+            }
+            let updated: Vec<f64> = points
+                .iter()
+                .zip(&closest)
+                .map(|(p, c)| c.min(dist2(p, &points[candidate])))
+                .collect();
+            let potential: f64 = updated.iter().sum();
+            if best.as_ref().is_none_or(|(b, _, _)| potential < *b) {
+                best = Some((potential, candidate, updated));
+            }
+        }
+        let Some((_, candidate, updated)) = best else {
+            break;
+        };
+        centres.push(points[candidate]);
+        closest = updated;
+    }
+    centres
 }
 
 /// Index of the centroid nearest to `p`.
@@ -182,7 +244,6 @@ fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
     if n <= SILHOUETTE_SAMPLE {
         return indices;
     }
-    use rand_xoshiro::rand_core::RngCore;
     let mut rng = Xoshiro256Plus::seed_from_u64(seed);
     for i in 0..SILHOUETTE_SAMPLE {
         let j = i + (rng.next_u64() % (n - i) as u64) as usize;
