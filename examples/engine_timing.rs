@@ -8,7 +8,9 @@ use std::io::Read;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: engine_timing <file.csv>")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: engine_timing <file.csv>")?;
     let started = Instant::now();
     let mut file = std::fs::File::open(&path)?;
     let mut ingestor = Ingestor::new(IngestSettings::default());
@@ -23,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = ingestor.bytes_seen();
     let outcome = ingestor.finish()?;
     let ingest = started.elapsed();
-    let analysis = analyze(&outcome.ledger, &AnalysisSettings::default(), &mut |_, _| {})?;
+    let analysis = analyze(
+        &outcome.ledger,
+        &AnalysisSettings::default(),
+        &mut |_, _| {},
+    )?;
     let total = started.elapsed();
     println!(
         "{path}: {} rows ({:.1} MB) → {} customers, {} purchases; ingest {:.2} s ({:.0} rows/s), analysis {:.2} s, total {:.2} s; recommended k = {}",

@@ -17,66 +17,61 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
 }
 
 /// Mean silhouette for several labelings of the same points at once: each
-/// pairwise distance is computed once and shared by every labeling, which
-/// makes a k sweep about as cheap as a single k.
+/// point's distances to all others are computed once into a buffer and then
+/// summed per cluster for every labeling (tight, cache-friendly loops), which
+/// makes a whole k sweep cost little more than one k.
 /// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
 pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
     let n = points.len();
-    let offsets: Vec<usize> = ks
+    if n == 0 {
+        return vec![0.0; labelings.len()];
+    }
+    let compact: Vec<Vec<u8>> = labelings
         .iter()
-        .scan(0, |acc, &k| {
-            let o = *acc;
-            *acc += k;
-            Some(o)
+        .map(|l| l.iter().map(|&c| c.min(255) as u8).collect())
+        .collect();
+    let sizes: Vec<Vec<usize>> = compact
+        .iter()
+        .zip(ks)
+        .map(|(labels, &k)| {
+            let mut sizes = vec![0usize; k.max(1)];
+            for &l in labels {
+                if let Some(s) = sizes.get_mut(usize::from(l)) {
+                    *s += 1;
+                }
+            }
+            sizes
         })
         .collect();
-    let width: usize = ks.iter().sum();
-    // sums[i * width + offset_j + c] = Σ distance(i, points of cluster c in labeling j)
-    let mut sums = vec![0.0f64; n * width];
-    for i in 0..n {
-        for j in (i + 1)..n {
-            let d = dist2(&points[i], &points[j]).sqrt();
-            for (labels, &offset) in labelings.iter().zip(&offsets) {
-                sums[i * width + offset + labels[j]] += d;
-                sums[j * width + offset + labels[i]] += d;
+    let mut totals = vec![0.0f64; labelings.len()];
+    let mut distances = vec![0.0f64; n];
+    let mut sums = [0.0f64; 256];
+    for (i, p) in points.iter().enumerate() {
+        for (d, q) in distances.iter_mut().zip(points) {
+            *d = dist2(p, q).sqrt();
+        }
+        for ((labels, sizes), total) in compact.iter().zip(&sizes).zip(totals.iter_mut()) {
+            let k = sizes.len();
+            sums[..k].iter_mut().for_each(|s| *s = 0.0);
+            for (&l, &d) in labels.iter().zip(&distances) {
+                sums[usize::from(l)] += d;
+            }
+            let own = usize::from(labels[i]);
+            if sizes[own] <= 1 {
+                continue; // sklearn: a singleton cluster's silhouette is 0
+            }
+            // The distance to itself is 0, so it adds nothing to the own sum.
+            let a = sums[own] / (sizes[own] - 1) as f64;
+            let b = (0..k)
+                .filter(|&c| c != own && sizes[c] > 0)
+                .map(|c| sums[c] / sizes[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            if b.is_finite() && a.max(b) > 0.0 {
+                *total += (b - a) / a.max(b);
             }
         }
     }
-    labelings
-        .iter()
-        .zip(ks)
-        .zip(&offsets)
-        .map(|((labels, &k), &offset)| {
-            let mut sizes = vec![0usize; k];
-            for &l in labels {
-                sizes[l] += 1;
-            }
-            let total: f64 = (0..n)
-                .map(|i| {
-                    let own = labels[i];
-                    if sizes[own] <= 1 {
-                        return 0.0; // sklearn: a singleton cluster's silhouette is 0
-                    }
-                    let row = &sums[i * width + offset..i * width + offset + k];
-                    let a = row[own] / (sizes[own] - 1) as f64;
-                    let b = (0..k)
-                        .filter(|&c| c != own && sizes[c] > 0)
-                        .map(|c| row[c] / sizes[c] as f64)
-                        .fold(f64::INFINITY, f64::min);
-                    if !b.is_finite() || a.max(b) == 0.0 {
-                        0.0
-                    } else {
-                        (b - a) / a.max(b)
-                    }
-                })
-                .sum();
-            if n == 0 {
-                0.0
-            } else {
-                total / n as f64
-            }
-        })
-        .collect()
+    totals.into_iter().map(|t| t / n as f64).collect()
 }
 
 fn cluster_means(points: &[Point], labels: &[usize], k: usize) -> (Vec<Point>, Vec<usize>) {
