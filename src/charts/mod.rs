@@ -1,0 +1,21 @@
+//! Chart drawing for Segmento, generic over any plotters [`DrawingBackend`]:
+//! the browser passes a canvas backend, native tests a
+//! [`testing::RecordingBackend`]. No web dependencies live here.
+//!
+//! Every chart takes a plain input struct, a [`Theme`] (colours, sizes scaled
+//! by devicePixelRatio) and draws a title-less, compact chart. Empty or
+//! all-NaN input draws a "No data" notice and returns [`ChartError::NoData`];
+//! inconsistent input returns [`ChartError::InvalidInput`]. Nothing panics.
+//! Series/cluster `i` is always drawn in [`palette`]`(i)`.
+
+pub mod error;
+pub mod format;
+mod layout;
+pub mod theme;
+
+pub mod testing;
+
+pub use error::ChartError;
+pub use format::NumberFormat;
+pub use layout::{LegendEntry, NO_DATA_MESSAGE};
+pub use theme::{palette, palette_for, Theme, ThemeMode};
