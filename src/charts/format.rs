@@ -67,15 +67,15 @@ pub fn compact(value: f64) -> String {
     let magnitude = value.abs();
     let sign = if value < 0.0 { "-" } else { "" };
     for (i, (unit, suffix)) in SUFFIXES.iter().enumerate() {
-        // Compare after rounding so 999,950 becomes "1M", not "1000k".
-        let scaled = magnitude / unit;
-        if round_for_compact(scaled) >= 1.0 {
-            let rounded = round_for_compact(scaled);
+        if magnitude >= *unit {
+            let rounded = round_for_compact(magnitude / unit);
+            // 999,950 rounds to 1000k: promote to "1M".
             if rounded >= 1000.0 && i > 0 {
                 let (bigger_unit, bigger_suffix) = SUFFIXES[i - 1];
-                return format!("{sign}{}{bigger_suffix}", trim_zero(magnitude / bigger_unit));
+                let promoted = round_for_compact(magnitude / bigger_unit);
+                return format!("{sign}{}{bigger_suffix}", short_decimal(promoted));
             }
-            return format!("{sign}{}{suffix}", trim_zero(scaled));
+            return format!("{sign}{}{suffix}", short_decimal(rounded));
         }
     }
     if magnitude >= 100.0 || magnitude == magnitude.round() {
@@ -86,7 +86,7 @@ pub fn compact(value: f64) -> String {
         return format!("{sign}{text}");
     }
     let text = if magnitude >= 1.0 {
-        trim_zero(magnitude)
+        short_decimal(round_for_compact(magnitude))
     } else {
         trim_trailing_zeros(format!("{magnitude:.2}"))
     };
@@ -105,13 +105,9 @@ fn round_for_compact(scaled: f64) -> f64 {
     }
 }
 
-fn trim_zero(scaled: f64) -> String {
-    let text = if round_for_compact(scaled) < 100.0 {
-        format!("{scaled:.1}")
-    } else {
-        format!("{scaled:.0}")
-    };
-    trim_trailing_zeros(text)
+/// Formats an already rounded value with at most one decimal, no trailing ".0".
+fn short_decimal(rounded: f64) -> String {
+    trim_trailing_zeros(format!("{rounded:.1}"))
 }
 
 fn trim_trailing_zeros(text: String) -> String {
