@@ -13,7 +13,7 @@ use super::layout::{
 use super::theme::Theme;
 
 pub const K_AXIS_LABEL: &str = "Number of clusters (k)";
-pub const INERTIA_AXIS_LABEL: &str = "Inertia (sum of squared distances, z-units²)";
+pub const INERTIA_AXIS_LABEL: &str = "Inertia (within-cluster sum of squares)";
 pub const SILHOUETTE_AXIS_LABEL: &str = "Silhouette score (−1 to 1)";
 
 /// Palette slots, so the legend and the marks always agree.

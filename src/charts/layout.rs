@@ -98,8 +98,11 @@ pub(crate) fn style_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
     mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
     theme: &Theme,
 ) {
+    // Light lines are hidden by colour, not by a zero count: plotters' integer
+    // key-point search overflows when asked for zero points.
     mesh.bold_line_style(theme.grid.stroke_width(1))
-        .max_light_lines(0)
+        .max_light_lines(1)
+        .light_line_style(TRANSPARENT)
         .axis_style(theme.muted.stroke_width(1))
         .label_style(theme.tick_style())
         .axis_desc_style(theme.label_style())

@@ -22,3 +22,6 @@ pub use theme::{palette, palette_for, Theme, ThemeMode};
 
 pub mod k_sweep;
 pub use k_sweep::{draw_k_sweep, KSweepInput, KSweepPoint};
+
+pub mod rf_heatmap;
+pub use rf_heatmap::{draw_rf_heatmap, RfHeatmapInput};
