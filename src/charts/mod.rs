@@ -25,3 +25,6 @@ pub use k_sweep::{draw_k_sweep, KSweepInput, KSweepPoint};
 
 pub mod rf_heatmap;
 pub use rf_heatmap::{draw_rf_heatmap, RfHeatmapInput};
+
+pub mod bars;
+pub use bars::{draw_bars, Bar, BarsInput};
