@@ -28,3 +28,8 @@ pub use rf_heatmap::{draw_rf_heatmap, RfHeatmapInput};
 
 pub mod bars;
 pub use bars::{draw_bars, Bar, BarsInput};
+
+pub mod histogram;
+pub use histogram::{
+    compute_histogram, draw_histogram, AxisScale, Histogram, HistogramBin, HistogramInput,
+};
