@@ -33,3 +33,9 @@ pub mod histogram;
 pub use histogram::{
     compute_histogram, draw_histogram, AxisScale, Histogram, HistogramBin, HistogramInput,
 };
+
+pub mod scatter;
+pub use scatter::{
+    draw_point_groups, draw_scatter_frame, group_points_by_colour, nearest_point, HoverIndex,
+    PixelRect, ScatterFrame, ScatterLabels, ScatterPoint,
+};
