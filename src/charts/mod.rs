@@ -39,3 +39,6 @@ pub use scatter::{
     draw_point_groups, draw_scatter_frame, group_points_by_colour, nearest_point, HoverIndex,
     PixelRect, ScatterFrame, ScatterLabels, ScatterPoint,
 };
+
+pub mod snake;
+pub use snake::{draw_snake_plot, SnakeInput, SnakeSeries};
