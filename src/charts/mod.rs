@@ -42,3 +42,8 @@ pub use scatter::{
 
 pub mod snake;
 pub use snake::{draw_snake_plot, SnakeInput, SnakeSeries};
+
+pub mod monthly_revenue;
+pub use monthly_revenue::{
+    continuous_months, draw_monthly_revenue, MonthRevenue, MonthlyRevenueInput,
+};
