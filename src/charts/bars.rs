@@ -7,8 +7,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::error::ChartError;
 use super::format::NumberFormat;
 use super::layout::{
-    draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh,
-    widest, x_label_area, y_label_area, zero_based_range, MARGIN_PX,
+    draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh, widest,
+    x_label_area, y_label_area, zero_based_range, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -46,11 +46,8 @@ pub fn draw_bars<DB: DrawingBackend>(
     let (lo, hi) = zero_based_range(min, max);
     // Headroom on the side bars grow towards, for the value labels.
     let headroom = (hi - lo) * 0.18;
-    let value_range = (if lo < 0.0 { lo - headroom } else { lo })..(if hi > 0.0 {
-        hi + headroom
-    } else {
-        hi
-    });
+    let value_range =
+        (if lo < 0.0 { lo - headroom } else { lo })..(if hi > 0.0 { hi + headroom } else { hi });
 
     let count = input.bars.len();
     let rows = i32::try_from(count)
@@ -98,11 +95,17 @@ pub fn draw_bars<DB: DrawingBackend>(
             ];
             let mut rect = Rectangle::new(corners, colour.filled());
             rect.set_margin(inset, inset, 0, 0);
-            chart.draw_series(std::iter::once(rect)).map_err(ChartError::drawing)?;
+            chart
+                .draw_series(std::iter::once(rect))
+                .map_err(ChartError::drawing)?;
         }
         // Label just past the bar end, on the side the bar grows towards.
         let text = input.value_format.format(bar.value);
-        let value = if bar.value.is_finite() { bar.value } else { 0.0 };
+        let value = if bar.value.is_finite() {
+            bar.value
+        } else {
+            0.0
+        };
         let (anchor, offset) = if value < 0.0 {
             (HPos::Right, -pad)
         } else {
@@ -111,7 +114,9 @@ pub fn draw_bars<DB: DrawingBackend>(
         let style = theme.tick_style().pos(Pos::new(anchor, VPos::Center));
         let label = EmptyElement::at((value, SegmentValue::CenterOf(row)))
             + Text::new(text, (offset, 0), style);
-        chart.draw_series(std::iter::once(label)).map_err(ChartError::drawing)?;
+        chart
+            .draw_series(std::iter::once(label))
+            .map_err(ChartError::drawing)?;
     }
     Ok(())
 }
@@ -189,7 +194,10 @@ mod tests {
         let (area, rec) = RecordingBackend::area(600, 300);
         let mut input = segments();
         input.bars.clear();
-        assert_eq!(draw_bars(&area, &input, &Theme::light()), Err(ChartError::NoData));
+        assert_eq!(
+            draw_bars(&area, &input, &Theme::light()),
+            Err(ChartError::NoData)
+        );
         let mut zeros = segments();
         zeros.bars.iter_mut().for_each(|b| b.value = 0.0);
         rec.clear();

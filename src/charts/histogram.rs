@@ -68,7 +68,9 @@ pub fn compute_histogram(
     scale: AxisScale,
 ) -> Result<Histogram, ChartError> {
     if bins == 0 {
-        return Err(ChartError::InvalidInput("histogram needs at least one bin".into()));
+        return Err(ChartError::InvalidInput(
+            "histogram needs at least one bin".into(),
+        ));
     }
     let skipped_non_finite = values.iter().filter(|v| !v.is_finite()).count();
     let to_axis = |v: f64| match scale {
@@ -172,7 +174,11 @@ pub fn draw_histogram<DB: DrawingBackend>(
         }
     };
     let tick_style = theme.tick_style();
-    let tick_width = widest(area, &[format_count(&max_count), compact(y_hi)], &tick_style)?;
+    let tick_width = widest(
+        area,
+        &[format_count(&max_count), compact(y_hi)],
+        &tick_style,
+    )?;
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
@@ -182,7 +188,11 @@ pub fn draw_histogram<DB: DrawingBackend>(
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
     mesh.disable_x_mesh()
-        .x_labels(if input.scale == AxisScale::Log10 { 12 } else { 6 })
+        .x_labels(if input.scale == AxisScale::Log10 {
+            12
+        } else {
+            6
+        })
         .y_labels(5)
         .x_label_formatter(&format_x)
         .y_label_formatter(&format_count)
@@ -255,7 +265,10 @@ mod tests {
         let h = compute_histogram(&values, 3, AxisScale::Log10).unwrap();
         assert_eq!(h.skipped_non_positive, 2);
         assert_eq!(h.skipped_non_finite, 1);
-        assert_eq!(h.bins.iter().map(|b| b.count).collect::<Vec<_>>(), [1, 1, 2]);
+        assert_eq!(
+            h.bins.iter().map(|b| b.count).collect::<Vec<_>>(),
+            [1, 1, 2]
+        );
         assert!((h.bins[1].lo - 10.0).abs() < 1e-9 && (h.bins[1].hi - 100.0).abs() < 1e-9);
     }
 
@@ -265,7 +278,10 @@ mod tests {
             compute_histogram(&[1.0], 0, AxisScale::Linear),
             Err(ChartError::InvalidInput(_))
         ));
-        assert_eq!(compute_histogram(&[], 5, AxisScale::Linear), Err(ChartError::NoData));
+        assert_eq!(
+            compute_histogram(&[], 5, AxisScale::Linear),
+            Err(ChartError::NoData)
+        );
         assert_eq!(
             compute_histogram(&[0.0, -1.0], 5, AxisScale::Log10),
             Err(ChartError::NoData)
@@ -293,15 +309,28 @@ mod tests {
     fn log_scale_changes_tick_labels_and_notes_skipped_values() {
         let values: Vec<f64> = (0..=40).map(|i| 10f64.powf(f64::from(i) / 10.0)).collect();
         let (area, linear) = RecordingBackend::area(600, 300);
-        draw_histogram(&area, &input(values.clone(), 8, AxisScale::Linear), &Theme::light())
-            .unwrap();
+        draw_histogram(
+            &area,
+            &input(values.clone(), 8, AxisScale::Linear),
+            &Theme::light(),
+        )
+        .unwrap();
         let mut with_zeros = values;
         with_zeros.extend([0.0, 0.0, -3.0]);
         let (area, log) = RecordingBackend::area(600, 300);
-        draw_histogram(&area, &input(with_zeros, 8, AxisScale::Log10), &Theme::light()).unwrap();
+        draw_histogram(
+            &area,
+            &input(with_zeros, 8, AxisScale::Log10),
+            &Theme::light(),
+        )
+        .unwrap();
 
         for decade in ["1", "10", "100", "1k", "10k"] {
-            assert!(log.has_text(decade), "log axis lacks {decade}: {:?}", log.texts());
+            assert!(
+                log.has_text(decade),
+                "log axis lacks {decade}: {:?}",
+                log.texts()
+            );
         }
         assert!(!linear.has_text("100"), "linear axis: {:?}", linear.texts());
         assert!(linear.has_text("2k") || linear.has_text("5k"));
@@ -313,7 +342,10 @@ mod tests {
     fn no_data_message_for_empty_input() {
         let (area, rec) = RecordingBackend::area(600, 300);
         let empty = input(vec![f64::NAN], 5, AxisScale::Linear);
-        assert_eq!(draw_histogram(&area, &empty, &Theme::light()), Err(ChartError::NoData));
+        assert_eq!(
+            draw_histogram(&area, &empty, &Theme::light()),
+            Err(ChartError::NoData)
+        );
         assert!(rec.has_text(crate::charts::NO_DATA_MESSAGE));
     }
 }

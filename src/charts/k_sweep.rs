@@ -62,7 +62,11 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
     let mut silhouette: Vec<(f64, f64)> = input
         .points
         .iter()
-        .filter_map(|p| p.silhouette.filter(|s| s.is_finite()).map(|s| (p.k as f64, s)))
+        .filter_map(|p| {
+            p.silhouette
+                .filter(|s| s.is_finite())
+                .map(|s| (p.k as f64, s))
+        })
         .collect();
     if inertia.is_empty() && silhouette.is_empty() {
         return draw_no_data(area, theme);
@@ -106,7 +110,11 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
     let plot_area = legend_strip(area, &legend, theme)?;
 
     let tick_style = theme.tick_style();
-    let left_ticks = [compact(inertia_lo), compact(inertia_hi), compact(-inertia_hi)];
+    let left_ticks = [
+        compact(inertia_lo),
+        compact(inertia_hi),
+        compact(-inertia_hi),
+    ];
     let left_width = y_label_area(theme, widest(area, &left_ticks, &tick_style)?);
     let right_width = if silhouette.is_empty() {
         0
@@ -198,7 +206,11 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
             )
             .map_err(ChartError::drawing)?;
         let rings = inertia.iter().filter(|p| is_chosen(p.0)).map(|&point| {
-            Circle::new(point, ring_radius, theme.foreground.stroke_width(line_width))
+            Circle::new(
+                point,
+                ring_radius,
+                theme.foreground.stroke_width(line_width),
+            )
         });
         chart.draw_series(rings).map_err(ChartError::drawing)?;
     }
@@ -219,7 +231,11 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
             .draw_secondary_series(squares)
             .map_err(ChartError::drawing)?;
         let rings = silhouette.iter().filter(|p| is_chosen(p.0)).map(|&point| {
-            Circle::new(point, ring_radius, theme.foreground.stroke_width(line_width))
+            Circle::new(
+                point,
+                ring_radius,
+                theme.foreground.stroke_width(line_width),
+            )
         });
         chart
             .draw_secondary_series(rings)
@@ -235,7 +251,9 @@ mod tests {
     use crate::charts::theme::palette;
 
     fn sweep() -> KSweepInput {
-        let inertia = [900.0, 610.0, 420.0, 380.0, 350.0, 330.0, 315.0, 305.0, 298.0];
+        let inertia = [
+            900.0, 610.0, 420.0, 380.0, 350.0, 330.0, 315.0, 305.0, 298.0,
+        ];
         let silhouette = [0.31, 0.35, 0.42, 0.38, 0.33, 0.30, 0.29, 0.27, 0.26];
         KSweepInput {
             points: (2..=10)
@@ -288,7 +306,10 @@ mod tests {
     fn empty_and_nan_input_show_no_data() {
         let (area, rec) = RecordingBackend::area(640, 360);
         let empty = KSweepInput::default();
-        assert_eq!(draw_k_sweep(&area, &empty, &Theme::light()), Err(ChartError::NoData));
+        assert_eq!(
+            draw_k_sweep(&area, &empty, &Theme::light()),
+            Err(ChartError::NoData)
+        );
         assert!(rec.has_text(crate::charts::NO_DATA_MESSAGE));
 
         let all_nan = KSweepInput {
@@ -299,7 +320,10 @@ mod tests {
             }],
             ..KSweepInput::default()
         };
-        assert_eq!(draw_k_sweep(&area, &all_nan, &Theme::dark()), Err(ChartError::NoData));
+        assert_eq!(
+            draw_k_sweep(&area, &all_nan, &Theme::dark()),
+            Err(ChartError::NoData)
+        );
     }
 
     #[test]

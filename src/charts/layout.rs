@@ -85,7 +85,9 @@ pub(crate) fn widest<DB: DrawingBackend, S: AsRef<str>>(
 
 /// Height for the x label area: tick labels, then the axis description.
 pub(crate) fn x_label_area(theme: &Theme) -> u32 {
-    theme.px(theme.tick_font_px + theme.label_font_px + 16.0).ceil() as u32
+    theme
+        .px(theme.tick_font_px + theme.label_font_px + 16.0)
+        .ceil() as u32
 }
 
 /// Width for a y label area whose widest tick label is `tick_width` canvas px.
@@ -169,7 +171,11 @@ pub(crate) fn legend_strip<DB: DrawingBackend>(
         strip
             .draw(&Rectangle::new(square, entry.colour.filled()))
             .map_err(ChartError::drawing)?;
-        let text = Text::new(entry.label.clone(), (x + swatch + gap, centre_y), style.clone());
+        let text = Text::new(
+            entry.label.clone(),
+            (x + swatch + gap, centre_y),
+            style.clone(),
+        );
         strip.draw(&text).map_err(ChartError::drawing)?;
     }
     Ok(rest)

@@ -39,11 +39,16 @@ pub fn revenue_axis_label(currency_symbol: &str) -> String {
 /// revenue (a month with no invoices earned nothing). Duplicates are summed.
 pub fn continuous_months(months: &[MonthRevenue]) -> Result<Vec<MonthRevenue>, ChartError> {
     if let Some(bad) = months.iter().find(|m| !(1..=12).contains(&m.month)) {
-        return Err(ChartError::InvalidInput(format!("month {} is not 1..=12", bad.month)));
+        return Err(ChartError::InvalidInput(format!(
+            "month {} is not 1..=12",
+            bad.month
+        )));
     }
     let index = |m: &MonthRevenue| i64::from(m.year) * 12 + i64::from(m.month) - 1;
-    let (Some(first), Some(last)) = (months.iter().map(index).min(), months.iter().map(index).max())
-    else {
+    let (Some(first), Some(last)) = (
+        months.iter().map(index).min(),
+        months.iter().map(index).max(),
+    ) else {
         return Ok(Vec::new());
     };
     // Guard against absurd spans (bad dates) allocating millions of bars.
@@ -90,7 +95,10 @@ pub fn draw_monthly_revenue<DB: DrawingBackend>(
     let symbol = input.currency_symbol.as_str();
 
     let tick_style = theme.tick_style();
-    let y_ticks = [currency_compact(y_range.start, symbol), currency_compact(y_range.end, symbol)];
+    let y_ticks = [
+        currency_compact(y_range.start, symbol),
+        currency_compact(y_range.end, symbol),
+    ];
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
@@ -178,7 +186,11 @@ mod tests {
         let filled = continuous_months(&months).unwrap();
         assert_eq!(
             filled,
-            vec![month(2010, 12, 1.0), month(2011, 1, 0.0), month(2011, 2, 7.0)]
+            vec![
+                month(2010, 12, 1.0),
+                month(2011, 1, 0.0),
+                month(2011, 2, 7.0)
+            ]
         );
         assert!(matches!(
             continuous_months(&[month(2011, 13, 1.0)]),
@@ -189,11 +201,16 @@ mod tests {
     #[test]
     fn one_bar_per_month_with_month_labels_and_currency() {
         let (area, rec) = RecordingBackend::area(800, 300);
-        let months: Vec<_> = (1..=12).map(|m| month(2011, m, 1000.0 * f64::from(m))).collect();
+        let months: Vec<_> = (1..=12)
+            .map(|m| month(2011, m, 1000.0 * f64::from(m)))
+            .collect();
         draw_monthly_revenue(&area, &input(months), &Theme::light()).unwrap();
         assert!(rec.has_text("Revenue (£)"));
         assert!(rec.has_text("Jan 2011"), "{:?}", rec.texts());
-        assert!(rec.texts().iter().any(|t| t.starts_with('£') && t.ends_with('k')));
+        assert!(rec
+            .texts()
+            .iter()
+            .any(|t| t.starts_with('£') && t.ends_with('k')));
         let bars = rec.filled_rects(palette(0));
         assert_eq!(bars.len(), 12);
         // Growing revenue → each bar's top is higher on screen (smaller y).
@@ -203,10 +220,12 @@ mod tests {
     #[test]
     fn many_months_thin_out_labels() {
         let (area, rec) = RecordingBackend::area(400, 300);
-        let months: Vec<_> = (0..36).map(|i| month(2009 + i / 12, (i % 12 + 1) as u32, 10.0)).collect();
+        let months: Vec<_> = (0..36)
+            .map(|i| month(2009 + i / 12, (i % 12 + 1) as u32, 10.0))
+            .collect();
         draw_monthly_revenue(&area, &input(months), &Theme::light()).unwrap();
         let month_labels = rec.texts().iter().filter(|t| t.contains(" 20")).count();
-        assert!(month_labels >= 2 && month_labels < 36, "{month_labels} labels");
+        assert!((2..36).contains(&month_labels), "{month_labels} labels");
         assert_eq!(rec.filled_rects(palette(0)).len(), 36);
     }
 
@@ -214,9 +233,15 @@ mod tests {
     fn empty_nan_and_negative_months() {
         let (area, rec) = RecordingBackend::area(600, 300);
         let theme = Theme::light();
-        assert_eq!(draw_monthly_revenue(&area, &input(vec![]), &theme), Err(ChartError::NoData));
+        assert_eq!(
+            draw_monthly_revenue(&area, &input(vec![]), &theme),
+            Err(ChartError::NoData)
+        );
         let nan = input(vec![month(2011, 1, f64::NAN)]);
-        assert_eq!(draw_monthly_revenue(&area, &nan, &theme), Err(ChartError::NoData));
+        assert_eq!(
+            draw_monthly_revenue(&area, &nan, &theme),
+            Err(ChartError::NoData)
+        );
         assert!(rec.has_text(crate::charts::NO_DATA_MESSAGE));
 
         rec.clear();

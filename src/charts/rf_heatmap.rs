@@ -8,8 +8,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::error::ChartError;
 use super::format::{NumberFormat, MISSING};
 use super::layout::{
-    draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh, text_width,
-    widest, x_label_area, y_label_area, MARGIN_PX,
+    draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh, text_width, widest,
+    x_label_area, y_label_area, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -85,7 +85,10 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
-        .y_label_area_size(y_label_area(theme, widest(area, &score_labels, &tick_style)?))
+        .y_label_area_size(y_label_area(
+            theme,
+            widest(area, &score_labels, &tick_style)?,
+        ))
         .build_cartesian_2d(
             (1..bins_i32 + 1).into_segmented(),
             (1..bins_i32 + 1).into_segmented(),
@@ -126,7 +129,9 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
             ];
             let mut cell = Rectangle::new(corners, fill.filled());
             cell.set_margin(gap as u32, gap as u32, gap as u32, gap as u32);
-            chart.draw_series(std::iter::once(cell)).map_err(ChartError::drawing)?;
+            chart
+                .draw_series(std::iter::once(cell))
+                .map_err(ChartError::drawing)?;
 
             // Skip labels that would overflow a small cell rather than overlap.
             if text_width(area, &text, &value_style)? as i32 > cell_width - 2 * gap {
@@ -187,7 +192,10 @@ mod tests {
         let colour_of = |label: &str| texts.iter().find(|t| t.0 == label).map(|t| t.1);
         // 0 sits on the palest cell, 2,400 on the darkest.
         assert_eq!(colour_of("0"), Some(theme.text_on(theme.sequential(0.0))));
-        assert_eq!(colour_of("2,400"), Some(theme.text_on(theme.sequential(1.0))));
+        assert_eq!(
+            colour_of("2,400"),
+            Some(theme.text_on(theme.sequential(1.0)))
+        );
         assert_ne!(colour_of("0"), colour_of("2,400"));
     }
 
@@ -204,9 +212,15 @@ mod tests {
         let (area, rec) = RecordingBackend::area(500, 400);
         let theme = Theme::dark();
         let empty = RfHeatmapInput::counts(0, vec![]);
-        assert_eq!(draw_rf_heatmap(&area, &empty, &theme), Err(ChartError::NoData));
+        assert_eq!(
+            draw_rf_heatmap(&area, &empty, &theme),
+            Err(ChartError::NoData)
+        );
         let nan = RfHeatmapInput::counts(2, vec![f64::NAN; 4]);
-        assert_eq!(draw_rf_heatmap(&area, &nan, &theme), Err(ChartError::NoData));
+        assert_eq!(
+            draw_rf_heatmap(&area, &nan, &theme),
+            Err(ChartError::NoData)
+        );
 
         rec.clear();
         let mut flat = RfHeatmapInput::counts(3, vec![7.0; 9]);

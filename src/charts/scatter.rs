@@ -11,8 +11,8 @@ use plotters::prelude::*;
 use super::error::ChartError;
 use super::format::compact;
 use super::layout::{
-    ensure_min_size, fill_background, legend_strip, padded_range, style_mesh, widest,
-    x_label_area, y_label_area, LegendEntry, MARGIN_PX,
+    ensure_min_size, fill_background, legend_strip, padded_range, style_mesh, widest, x_label_area,
+    y_label_area, LegendEntry, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -170,6 +170,9 @@ pub fn draw_scatter_frame<DB: DrawingBackend>(
     })
 }
 
+/// A "seen" bitset over the plot rectangle and the pixels kept, for one colour.
+type SeenPixels = (Vec<u64>, Vec<(i32, i32)>);
+
 /// Pixels per colour, ready for one path per colour. Identical pixels are
 /// kept once (first occurrence order), so a million points shrink to at most
 /// plot-width × plot-height per colour. Points outside the plot rectangle and
@@ -181,7 +184,7 @@ pub fn group_points_by_colour(
     let rect = frame.plot_rect();
     let (width, height) = (rect.width() as usize, rect.height() as usize);
     // One "seen" bit per plot pixel and colour: cheaper than hashing pixels.
-    let mut groups: BTreeMap<usize, (Vec<u64>, Vec<(i32, i32)>)> = BTreeMap::new();
+    let mut groups: BTreeMap<usize, SeenPixels> = BTreeMap::new();
     for &(x, y, colour) in points {
         if !x.is_finite() || !y.is_finite() {
             continue;
@@ -368,8 +371,14 @@ mod tests {
 
     fn frame(width: u32, height: u32) -> ScatterFrame {
         let (area, _) = RecordingBackend::area(width, height);
-        draw_scatter_frame(&area, (0.0, 100.0), (0.0, 1000.0), &labels(), &Theme::light())
-            .unwrap()
+        draw_scatter_frame(
+            &area,
+            (0.0, 100.0),
+            (0.0, 1000.0),
+            &labels(),
+            &Theme::light(),
+        )
+        .unwrap()
     }
 
     /// Deterministic pseudo-random points (xorshift), no extra dependency.
@@ -452,7 +461,12 @@ mod tests {
     #[test]
     fn grouping_keeps_distinct_pixels_and_colours() {
         let frame = frame(640, 400);
-        let points = [(0.0, 0.0, 1), (0.0, 0.0, 1), (0.0, 0.0, 2), (100.0, 1000.0, 1)];
+        let points = [
+            (0.0, 0.0, 1),
+            (0.0, 0.0, 1),
+            (0.0, 0.0, 2),
+            (100.0, 1000.0, 1),
+        ];
         let groups = group_points_by_colour(&points, &frame);
         let rect = frame.plot_rect();
         assert_eq!(
@@ -471,7 +485,10 @@ mod tests {
         let index = HoverIndex::new(&frame, &points, 12);
         let rect = frame.plot_rect();
         for i in 0..300 {
-            let pixel = (rect.left - 5 + (i * 37) % (rect.width() + 10), rect.top + (i * 53) % rect.height());
+            let pixel = (
+                rect.left - 5 + (i * 37) % (rect.width() + 10),
+                rect.top + (i * 53) % rect.height(),
+            );
             let expected = nearest_point(&frame, &points, pixel, 10.0);
             let found = index.nearest(pixel, 10.0);
             let distance = |p: Option<usize>| {
@@ -512,6 +529,10 @@ mod tests {
             .map(|p| p.colour)
             .collect();
         assert_eq!(circles, vec![theme.palette(0), theme.palette(7)]);
-        assert_ne!(theme.palette(7), palette(7), "dark mode swaps black for grey");
+        assert_ne!(
+            theme.palette(7),
+            palette(7),
+            "dark mode swaps black for grey"
+        );
     }
 }

@@ -37,7 +37,11 @@ pub fn draw_snake_plot<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     fill_background(area, theme)?;
     let feature_count = input.features.len();
-    if let Some(bad) = input.clusters.iter().find(|c| c.means.len() != feature_count) {
+    if let Some(bad) = input
+        .clusters
+        .iter()
+        .find(|c| c.means.len() != feature_count)
+    {
         return Err(ChartError::InvalidInput(format!(
             "cluster {:?} has {} means for {feature_count} features",
             bad.name,
@@ -111,7 +115,10 @@ pub fn draw_snake_plot<DB: DrawingBackend>(
             .map(|(i, &mean)| (SegmentValue::CenterOf(i as i32), mean))
             .collect();
         // A missing mean breaks the line instead of bridging the gap.
-        for run in points.split(|p| !p.1.is_finite()).filter(|run| run.len() > 1) {
+        for run in points
+            .split(|p| !p.1.is_finite())
+            .filter(|run| run.len() > 1)
+        {
             let line = LineSeries::new(run.iter().cloned(), colour.stroke_width(line_width));
             chart.draw_series(line).map_err(ChartError::drawing)?;
         }
@@ -151,14 +158,25 @@ mod tests {
         let (area, rec) = RecordingBackend::area(600, 360);
         let input = rfm_clusters();
         draw_snake_plot(&area, &input, &Theme::light()).unwrap();
-        for text in ["Recency", "Frequency", "Monetary", "Champions", "At risk", "New"] {
+        for text in [
+            "Recency",
+            "Frequency",
+            "Monetary",
+            "Champions",
+            "At risk",
+            "New",
+        ] {
             assert!(rec.has_text(text), "missing {text}");
         }
         assert!(rec.has_text(SNAKE_Y_AXIS_LABEL));
         for (i, cluster) in input.clusters.iter().enumerate() {
             let colour = palette(cluster.colour);
             assert_eq!(rec.filled_circles(colour).len(), 3, "cluster {i} markers");
-            let lines: Vec<_> = rec.strokes(colour).into_iter().filter(|s| s.len() == 3).collect();
+            let lines: Vec<_> = rec
+                .strokes(colour)
+                .into_iter()
+                .filter(|s| s.len() == 3)
+                .collect();
             assert_eq!(lines.len(), 1, "cluster {i} line");
         }
         // Champions' recency (-1.1) is drawn below At risk's (+0.9).
@@ -184,10 +202,18 @@ mod tests {
     fn no_clusters_or_all_nan_is_no_data() {
         let (area, rec) = RecordingBackend::area(600, 360);
         let empty = SnakeInput::default();
-        assert_eq!(draw_snake_plot(&area, &empty, &Theme::light()), Err(ChartError::NoData));
+        assert_eq!(
+            draw_snake_plot(&area, &empty, &Theme::light()),
+            Err(ChartError::NoData)
+        );
         let mut nan = rfm_clusters();
-        nan.clusters.iter_mut().for_each(|c| c.means = vec![f64::NAN; 3]);
-        assert_eq!(draw_snake_plot(&area, &nan, &Theme::light()), Err(ChartError::NoData));
+        nan.clusters
+            .iter_mut()
+            .for_each(|c| c.means = vec![f64::NAN; 3]);
+        assert_eq!(
+            draw_snake_plot(&area, &nan, &Theme::light()),
+            Err(ChartError::NoData)
+        );
         assert!(rec.has_text(crate::charts::NO_DATA_MESSAGE));
     }
 }

@@ -145,7 +145,11 @@ impl Theme {
     /// Same theme for a canvas sized at CSS size × `scale`; non-positive or
     /// non-finite scales fall back to 1.
     pub fn with_scale(mut self, scale: f64) -> Self {
-        self.scale = if scale.is_finite() && scale > 0.0 { scale } else { 1.0 };
+        self.scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
         self
     }
 
