@@ -4,6 +4,7 @@
 //! profiling, export); it has no web dependencies and is tested natively.
 //! `app` and `worker_protocol` are the thin browser shell around it.
 
+pub mod charts;
 pub mod engine;
 pub mod studio;
 
