@@ -1,7 +1,7 @@
 //! Charts on `<canvas>`: sized for the device pixel ratio so they are crisp on
-//! HiDPI screens, redrawn when their data or the colour scheme changes, and
-//! downloadable as PNG.
+//! HiDPI screens, drawn with the light or dark theme, downloadable as PNG.
 
+use crate::charts::{ChartError, Theme};
 use leptos::{html, prelude::*};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,32 +22,45 @@ pub fn pixel_ratio() -> f64 {
 pub fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .map(|m| m.matches())
-        .unwrap_or(false)
+        .is_some_and(|m| m.matches())
 }
 
-/// Resizes `canvas` to its CSS box × devicePixelRatio and hands a drawing
-/// area to `draw`. Errors are drawn onto the canvas's accessible label
-/// instead of aborting the app.
+/// The chart theme for the user's colour scheme at this pixel ratio.
+pub fn theme(ratio: f64) -> Theme {
+    let base = if prefers_dark() {
+        Theme::dark()
+    } else {
+        Theme::light()
+    };
+    base.with_scale(ratio)
+}
+
+/// Resizes `canvas` to its CSS width × devicePixelRatio (and `css_height`)
+/// and hands a drawing area to `draw`. A failure is logged and described on
+/// the canvas's accessible label instead of aborting the app; "no data" is
+/// already drawn on the canvas by the chart itself.
 pub fn redraw(
     canvas: &web_sys::HtmlCanvasElement,
     css_height: u32,
-    draw: impl FnOnce(&CanvasArea, f64) -> Result<(), String>,
+    draw: impl FnOnce(&CanvasArea, &Theme) -> Result<(), ChartError>,
 ) {
     let ratio = pixel_ratio();
-    let css_width = canvas.client_width().max(200) as f64;
+    let css_width = f64::from(canvas.client_width().max(200));
     canvas.set_width((css_width * ratio).round() as u32);
-    canvas.set_height((css_height as f64 * ratio).round() as u32);
+    canvas.set_height((f64::from(css_height) * ratio).round() as u32);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
         return;
     };
     let area = backend.into_drawing_area();
-    if let Err(message) = draw(&area, ratio).and_then(|_| area.present().map_err(|e| e.to_string()))
-    {
-        canvas
-            .set_attribute("aria-description", &format!("Chart unavailable: {message}"))
-            .ok();
-        web_sys::console::warn_1(&format!("chart: {message}").into());
+    match draw(&area, &theme(ratio)) {
+        Ok(()) | Err(ChartError::NoData) => {
+            let _ = area.present();
+        }
+        Err(error) => {
+            let _ =
+                canvas.set_attribute("aria-description", &format!("Chart unavailable: {error}"));
+            web_sys::console::warn_1(&format!("chart: {error}").into());
+        }
     }
 }
 
@@ -63,10 +76,11 @@ pub fn download_url(url: &str, file_name: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(anchor) = document.create_element("a") else {
-        return;
-    };
-    let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>() else {
+    let Some(anchor) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
         return;
     };
     anchor.set_href(url);
@@ -80,13 +94,14 @@ pub fn download_url(url: &str, file_name: &str) {
 pub fn ChartCanvas<F>(
     title: &'static str,
     /// Accessible description of what the chart shows.
+    #[prop(into)]
     description: Signal<String>,
     file_name: &'static str,
     #[prop(default = 320)] height: u32,
     draw: F,
 ) -> impl IntoView
 where
-    F: Fn(&CanvasArea, f64) -> Result<(), String> + 'static,
+    F: Fn(&CanvasArea, &Theme) -> Result<(), ChartError> + 'static,
 {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     Effect::new(move |_| {

@@ -18,7 +18,7 @@ pub mod testing;
 pub use error::ChartError;
 pub use format::NumberFormat;
 pub use layout::{LegendEntry, NO_DATA_MESSAGE};
-pub use theme::{palette, palette_for, Theme, ThemeMode};
+pub use theme::{css_hex, palette, palette_for, Theme, ThemeMode};
 
 pub mod k_sweep;
 pub use k_sweep::{draw_k_sweep, KSweepInput, KSweepPoint};

@@ -32,6 +32,9 @@ pub struct MonthlyRevenueInput {
 
 /// "Revenue (£)".
 pub fn revenue_axis_label(currency_symbol: &str) -> String {
+    if currency_symbol.is_empty() {
+        return "Revenue (file's currency)".into();
+    }
     format!("Revenue ({currency_symbol})")
 }
 

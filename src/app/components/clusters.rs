@@ -1,6 +1,7 @@
 //! Clusters: the k chooser with the sweep's metrics, and a profile card with
 //! a playbook per cluster.
 
+use super::charts::ClusterCharts;
 use crate::app::state::Studio;
 use crate::studio::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
@@ -16,6 +17,7 @@ pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
     let analysis = &result.analysis;
     let chosen = analysis.chosen_k;
     let recommended = analysis.recommendation.k;
+    let charts_result = result.clone();
     view! {
         <section class="panel" aria-labelledby="clusters-title">
             <h2 id="clusters-title">{format!("Clusters (k-means, k = {chosen})")}</h2>
@@ -42,6 +44,7 @@ pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <ClusterCharts result=charts_result/>
             <div class="profiles">
                 {analysis.profiles.iter().map(|p| view! {
                     <article class=format!("panel profile {}", CLUSTER_CLASSES[p.cluster % CLUSTER_CLASSES.len()]) aria-label=format!("Cluster {}: {}", p.cluster, p.name)>

@@ -1,5 +1,6 @@
 //! Page components. Each reads the [`Studio`] from context and renders it.
 
+mod charts;
 mod clusters;
 mod customers;
 mod downloads;

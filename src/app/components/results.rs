@@ -1,5 +1,6 @@
 //! The results of the last successful run: overview and data quality.
 
+use super::charts::Distributions;
 use super::{
     clusters::Clusters, customers::CustomerTable, downloads::Downloads, segments::Segments,
 };
@@ -22,6 +23,7 @@ pub fn Results() -> impl IntoView {
                     <DataQuality result=result.clone()/>
                     <Segments result=result.clone()/>
                     <Clusters result=result.clone()/>
+                    <Distributions result=result.clone()/>
                     <CustomerTable result=result.clone()/>
                     <Downloads result=result/>
                 </section>

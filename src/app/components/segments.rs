@@ -1,5 +1,6 @@
 //! RFM segments: the named grid's sizes, revenue shares and actions.
 
+use super::charts::SegmentCharts;
 use crate::studio::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
@@ -9,10 +10,12 @@ use std::sync::Arc;
 pub fn Segments(result: Arc<RunResult>) -> impl IntoView {
     let analysis = &result.analysis;
     let warnings = analysis.scores.warnings.clone();
+    let charts_result = result.clone();
     view! {
         <section class="panel" aria-labelledby="segments-title">
             <h2 id="segments-title">{format!("RFM segments ({}-point scores)", analysis.scores.bins)}</h2>
             {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+            <SegmentCharts result=charts_result/>
             <table class="segments">
                 <thead><tr>
                     <th>"Segment"</th><th class="num">"Customers"</th><th class="num">"Share"</th><th class="num">"Revenue share"</th>

@@ -1,0 +1,209 @@
+//! Dashboard charts: each one a canvas drawn by `crate::charts` from a chart
+//! input built in `crate::studio::chart_inputs`.
+
+use crate::app::canvas::{pixel_ratio, theme, ChartCanvas};
+use crate::charts::{
+    self, css_hex, palette_for, HoverIndex, ScatterFrame, ScatterLabels, ScatterPoint,
+};
+use crate::studio::chart_inputs::{self as inputs, ScatterView};
+use crate::studio::format::money;
+use crate::worker_protocol::RunResult;
+use leptos::{ev, html, prelude::*};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn SegmentCharts(result: Arc<RunResult>) -> impl IntoView {
+    let heatmap = inputs::rf_heatmap(&result.analysis);
+    let sizes = inputs::segment_sizes(&result.analysis);
+    let revenue = inputs::segment_revenue(&result.analysis);
+    view! {
+        <div class="chart-grid">
+            <ChartCanvas title="Customers by R and F score" file_name="rf-heatmap.png"
+                description="Heatmap of customer counts by recency score (columns) and frequency score (rows)"
+                draw=move |area, theme| charts::draw_rf_heatmap(area, &heatmap, theme)/>
+            <ChartCanvas title="Segment sizes" file_name="segment-sizes.png"
+                description="Bar chart of customers per RFM segment"
+                draw=move |area, theme| charts::draw_bars(area, &sizes, theme)/>
+            <ChartCanvas title="Revenue share by segment" file_name="segment-revenue.png"
+                description="Bar chart of each segment's share of revenue"
+                draw=move |area, theme| charts::draw_bars(area, &revenue, theme)/>
+        </div>
+    }
+}
+
+#[component]
+pub fn ClusterCharts(result: Arc<RunResult>) -> impl IntoView {
+    let sweep = inputs::k_sweep(&result.analysis);
+    let snake = inputs::snake(&result.analysis);
+    view! {
+        <div class="chart-grid">
+            <ChartCanvas title="Choosing k: inertia (elbow) and silhouette" file_name="k-sweep.png"
+                description="Line chart of inertia and silhouette for k from 2 to 10, with the recommended and chosen k marked"
+                draw=move |area, theme| charts::draw_k_sweep(area, &sweep, theme)/>
+            <ChartCanvas title="Snake plot: standardised means per cluster" file_name="snake-plot.png"
+                description="Line chart of each cluster's standardised mean log recency, frequency and monetary"
+                draw=move |area, theme| charts::draw_snake_plot(area, &snake, theme)/>
+        </div>
+        <div class="chart-grid">
+            <Scatter result=result.clone() view=ScatterView::RecencyMonetary title="Customers: recency vs monetary" file_name="scatter-rm.png"/>
+            <Scatter result=result view=ScatterView::Pca title="Customers: PCA of the clustering features" file_name="scatter-pca.png"/>
+        </div>
+    }
+}
+
+#[component]
+pub fn Distributions(result: Arc<RunResult>) -> impl IntoView {
+    let log = RwSignal::new(true);
+    let monthly = inputs::monthly_revenue(&result.monthly);
+    let histograms = (0..3usize)
+        .map(|feature| {
+            let result = result.clone();
+            let title = ["Recency", "Frequency", "Monetary"][feature];
+            let file_name = ["recency-histogram.png", "frequency-histogram.png", "monetary-histogram.png"][feature];
+            view! {
+                <ChartCanvas title=title file_name=file_name height=260
+                    description=move || format!("Histogram of customer {} ({} scale)", title.to_lowercase(), if log.get() { "log" } else { "linear" })
+                    draw=move |area, theme| charts::draw_histogram(area, &inputs::distribution(&result.analysis, feature, log.get()), theme)/>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="distributions-title">
+            <h2 id="distributions-title">"Distributions"</h2>
+            <label class="toggle">
+                <input type="checkbox" prop:checked=move || log.get() on:change=move |_| log.update(|l| *l = !*l)/>
+                " Logarithmic x axis"
+            </label>
+            <div class="chart-grid three">{histograms}</div>
+            <ChartCanvas title="Revenue by month" file_name="monthly-revenue.png"
+                description="Bar chart of revenue per calendar month"
+                draw=move |area, theme| charts::draw_monthly_revenue(area, &monthly, theme)/>
+        </section>
+    }
+}
+
+/// A customers scatter coloured by cluster. Axes come from plotters; the
+/// points are drawn straight onto the canvas, one path per cluster, because
+/// plotters' per-point drawing is too slow for 100k customers.
+#[component]
+fn Scatter(
+    result: Arc<RunResult>,
+    view: ScatterView,
+    title: &'static str,
+    file_name: &'static str,
+) -> impl IntoView {
+    let (points, (x_label, y_label)) = inputs::scatter(&result.analysis, view);
+    let legend: Vec<(usize, String)> = result
+        .analysis
+        .profiles
+        .iter()
+        .map(|p| (p.cluster, p.name.clone()))
+        .collect();
+    let labels = ScatterLabels {
+        x_label,
+        y_label,
+        legend,
+    };
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let hover = RwSignal::new(String::new());
+    let state: StoredValue<Option<(ScatterFrame, HoverIndex, f64)>, LocalStorage> =
+        StoredValue::new_local(None);
+    let points = Arc::new(points);
+    let drawn_points = points.clone();
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let ratio = pixel_ratio();
+        let theme = theme(ratio);
+        let css_width = canvas.client_width().max(200) as f64;
+        canvas.set_width((css_width * ratio).round() as u32);
+        canvas.set_height((360.0 * ratio).round() as u32);
+        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+            return;
+        };
+        let area = backend.into_drawing_area();
+        let (xs, ys): (Vec<f64>, Vec<f64>) = drawn_points.iter().map(|p| (p.0, p.1)).unzip();
+        let range = |v: &[f64]| {
+            (
+                v.iter().copied().fold(f64::INFINITY, f64::min),
+                v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            )
+        };
+        let Ok(frame) = charts::draw_scatter_frame(&area, range(&xs), range(&ys), &labels, &theme)
+        else {
+            return;
+        };
+        let _ = area.present();
+        draw_points(&canvas, &frame, &drawn_points, &theme);
+        let index = HoverIndex::new(&frame, &drawn_points, (12.0 * ratio) as i32);
+        state.set_value(Some((frame, index, ratio)));
+    });
+    let on_move = {
+        let result = result.clone();
+        move |e: ev::MouseEvent| {
+            let text = state.with_value(|s| {
+                let (_, index, ratio) = s.as_ref()?;
+                let pixel = ((f64::from(e.offset_x()) * ratio) as i32, (f64::from(e.offset_y()) * ratio) as i32);
+                let i = index.nearest(pixel, 10.0 * ratio)?;
+                let row = result.analysis.rfm.rows.get(i)?;
+                let cluster = points.get(i).map_or(0, |p| p.2);
+                let name = result.analysis.profiles.get(cluster).map_or("", |p| p.name.as_str());
+                Some(format!(
+                    "Customer {} — recency {} days, {} purchases, {} spent — cluster {cluster} · {name}",
+                    row.customer_id, row.recency_days, row.frequency, money(row.monetary)
+                ))
+            });
+            hover.set(text.unwrap_or_default());
+        }
+    };
+    view! {
+        <figure class="chart panel">
+            <figcaption>
+                <h3>{title}</h3>
+                <button class="link" aria-label=format!("Download the {title} chart as PNG")
+                    on:click=move |_| if let Some(c) = canvas_ref.get() { crate::app::canvas::download_png(&c, file_name) }>"PNG"</button>
+            </figcaption>
+            <canvas node_ref=canvas_ref class="chart-canvas" height="360" role="img"
+                aria-label=format!("Scatter plot of customers coloured by cluster: {title}")
+                on:mousemove=on_move on:mouseleave=move |_| hover.set(String::new())></canvas>
+            <p class="hover muted" aria-live="polite">{move || { let h = hover.get(); if h.is_empty() { "Hover a point to see the customer.".to_string() } else { h } }}</p>
+        </figure>
+    }
+}
+
+/// Fills one small square per distinct pixel, one path per cluster colour.
+fn draw_points(
+    canvas: &web_sys::HtmlCanvasElement,
+    frame: &ScatterFrame,
+    points: &[ScatterPoint],
+    theme: &charts::Theme,
+) {
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let size = (3.0 * theme.scale).max(2.0);
+    ctx.set_global_alpha(0.75);
+    for (colour, pixels) in charts::group_points_by_colour(points, frame) {
+        ctx.set_fill_style_str(&css_hex(palette_for(theme.mode, colour)));
+        ctx.begin_path();
+        for (x, y) in pixels {
+            ctx.rect(
+                f64::from(x) - size / 2.0,
+                f64::from(y) - size / 2.0,
+                size,
+                size,
+            );
+        }
+        ctx.fill();
+    }
+    ctx.set_global_alpha(1.0);
+}
