@@ -1,7 +1,7 @@
 //! The studio's state and the actions that change it.
 
 use super::bridge::AnalysisWorker;
-use crate::engine::ingest::IngestSettings;
+use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
 use crate::worker_protocol::{RunResult, WorkerEvent, WorkerRequest};
 use leptos::prelude::*;
@@ -28,6 +28,8 @@ pub struct Studio {
     pub progress: RwSignal<Option<RunProgress>>,
     pub result: RwSignal<Option<Arc<RunResult>>>,
     pub error: RwSignal<Option<String>>,
+    /// The column-mapping step for the current file, while it is open.
+    pub sniffed: RwSignal<Option<Arc<SniffReport>>>,
     pub ingest_settings: RwSignal<IngestSettings>,
     pub analysis_settings: RwSignal<AnalysisSettings>,
     /// The file of the last run, to re-run it with other settings.
@@ -41,6 +43,7 @@ impl Studio {
             progress: RwSignal::new(None),
             result: RwSignal::new(None),
             error: RwSignal::new(None),
+            sniffed: RwSignal::new(None),
             ingest_settings: RwSignal::new(IngestSettings::default()),
             analysis_settings: RwSignal::new(AnalysisSettings::default()),
             file: StoredValue::new_local(None),
@@ -48,36 +51,67 @@ impl Studio {
         }
     }
 
-    /// Starts analysing a newly chosen file with detected columns.
+    /// A newly chosen file: detect its format and open the column-mapping step.
+    pub fn open_file(self, file: Blob, file_name: String) {
+        self.set_file(file, file_name);
+        self.sniff();
+    }
+
+    /// Starts analysing a file straight away with detected columns (the sample).
     pub fn analyze_new(self, file: Blob, file_name: String) {
+        self.set_file(file, file_name);
+        self.rerun();
+    }
+
+    /// Makes `file` current; format overrides made for the previous file are dropped.
+    fn set_file(self, file: Blob, file_name: String) {
         self.ingest_settings.update(|s| {
             s.mapping = None;
             s.delimiter = None;
             s.day_first = None;
+            s.decimal_comma = None;
         });
         self.file.set_value(Some((file, file_name)));
-        self.rerun();
+    }
+
+    /// (Re-)detects the current file's format with the current overrides.
+    pub fn sniff(self) {
+        let request = WorkerRequest::Sniff {
+            settings: self.ingest_settings.get_untracked(),
+        };
+        self.run(request, "Detecting columns");
     }
 
     /// Runs the current file again with the current settings.
     pub fn rerun(self) {
+        let request = WorkerRequest::Analyze {
+            file_name: String::new(),
+            ingest: self.ingest_settings.get_untracked(),
+            analysis: Box::new(self.analysis_settings.get_untracked()),
+        };
+        self.run(request, "Starting");
+    }
+
+    /// Sends `request` with the current file to a fresh worker.
+    fn run(self, mut request: WorkerRequest, stage: &str) {
         let Some((file, file_name)) = self.file.get_value() else {
             return;
         };
+        if let WorkerRequest::Analyze {
+            file_name: name, ..
+        } = &mut request
+        {
+            name.clone_from(&file_name);
+        }
         self.cancel();
         self.error.set(None);
         self.progress.set(Some(RunProgress {
-            file_name: file_name.clone(),
-            stage: "Starting".into(),
+            file_name,
+            stage: stage.into(),
             fraction: 0.0,
             bytes_done: 0,
             bytes_total: file.size() as u64,
         }));
-        let request = WorkerRequest::Analyze {
-            file_name,
-            ingest: self.ingest_settings.get_untracked(),
-            analysis: Box::new(self.analysis_settings.get_untracked()),
-        };
         let started = AnalysisWorker::spawn(move |event| self.on_event(event)).and_then(|worker| {
             worker.send(&request, &file)?;
             Ok(worker)
@@ -86,6 +120,11 @@ impl Studio {
             Ok(worker) => self.worker.set_value(Some(worker)),
             Err(message) => self.fail(message),
         }
+    }
+
+    pub fn file_name(self) -> Option<String> {
+        self.file
+            .with_value(|f| f.as_ref().map(|(_, name)| name.clone()))
     }
 
     /// Stops the run in progress (terminating its worker); previous results stay.
@@ -121,7 +160,14 @@ impl Studio {
 
     fn on_event(self, event: WorkerEvent) {
         match event {
-            WorkerEvent::Ready | WorkerEvent::Sniffed(_) => {}
+            WorkerEvent::Ready => {}
+            WorkerEvent::Sniffed(report) => {
+                self.progress.set(None);
+                // Later edits start from what was detected.
+                self.ingest_settings
+                    .update(|s| s.mapping = Some(report.mapping.clone()));
+                self.sniffed.set(Some(Arc::from(report)));
+            }
             WorkerEvent::Progress {
                 stage,
                 fraction,
@@ -137,6 +183,7 @@ impl Studio {
             }),
             WorkerEvent::Finished(result) => {
                 self.progress.set(None);
+                self.sniffed.set(None);
                 self.result.set(Some(Arc::from(result)));
             }
             WorkerEvent::Failed { message } => self.fail(message),

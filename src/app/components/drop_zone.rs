@@ -13,7 +13,7 @@ pub fn DropZone() -> impl IntoView {
     let take_file = move |file: Option<File>| {
         if let Some(file) = file {
             let name = file.name();
-            studio.analyze_new(file.into(), name);
+            studio.open_file(file.into(), name);
         }
     };
     let open_picker = move || {

@@ -5,6 +5,7 @@ mod clusters;
 mod customers;
 mod downloads;
 mod drop_zone;
+mod mapping;
 mod progress;
 mod results;
 mod segments;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
             <drop_zone::DropZone/>
             <progress::RunProgressPanel/>
             <ErrorBanner/>
+            <mapping::MappingStep/>
             <results::Results/>
         </main>
     }

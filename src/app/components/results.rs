@@ -126,7 +126,10 @@ fn DataQuality(result: Arc<RunResult>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <button class="primary" on:click=move |_| studio.rerun()>"Re-run with these rules"</button>
+            <div class="mapping-actions">
+                <button class="primary" on:click=move |_| studio.rerun()>"Re-run with these rules"</button>
+                <button on:click=move |_| studio.sniff()>"Review column mapping"</button>
+            </div>
         </section>
     }
 }
