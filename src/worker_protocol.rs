@@ -8,6 +8,7 @@
 use crate::engine::clean::CleaningReport;
 use crate::engine::ingest::{DetectedFormat, IngestSettings, SniffReport};
 use crate::engine::ledger::MonthlyRevenue;
+use crate::engine::model::Assignment;
 use crate::engine::pipeline::{Analysis, AnalysisSettings};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,12 @@ pub enum WorkerRequest {
         ingest: IngestSettings,
         analysis: Box<AnalysisSettings>,
     },
+    /// Label the attached file's customers with a saved model.
+    ApplyModel {
+        file_name: String,
+        model_json: String,
+        ingest: IngestSettings,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +47,7 @@ pub enum WorkerEvent {
     },
     Sniffed(Box<SniffReport>),
     Finished(Box<RunResult>),
+    Applied(Box<AppliedModel>),
     Failed {
         message: String,
     },
@@ -56,6 +64,16 @@ pub struct RunResult {
     /// Milliseconds spent reading + cleaning, and analysing.
     pub ingest_ms: f64,
     pub analysis_ms: f64,
+}
+
+/// A saved model applied to a new file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedModel {
+    pub file_name: String,
+    pub model_trained_on: String,
+    pub assignments: Vec<Assignment>,
+    pub rows_read: u64,
+    pub rows_kept: u64,
 }
 
 /// Share of the progress bar given to reading the file (the rest is analysis).

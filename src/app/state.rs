@@ -3,7 +3,7 @@
 use super::bridge::AnalysisWorker;
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
-use crate::worker_protocol::{RunResult, WorkerEvent, WorkerRequest};
+use crate::worker_protocol::{AppliedModel, RunResult, WorkerEvent, WorkerRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
@@ -28,6 +28,8 @@ pub struct Studio {
     pub progress: RwSignal<Option<RunProgress>>,
     pub result: RwSignal<Option<Arc<RunResult>>>,
     pub error: RwSignal<Option<String>>,
+    /// The last saved model applied to a new file.
+    pub applied: RwSignal<Option<Arc<AppliedModel>>>,
     /// The column-mapping step for the current file, while it is open.
     pub sniffed: RwSignal<Option<Arc<SniffReport>>>,
     pub ingest_settings: RwSignal<IngestSettings>,
@@ -44,6 +46,7 @@ impl Studio {
             result: RwSignal::new(None),
             error: RwSignal::new(None),
             sniffed: RwSignal::new(None),
+            applied: RwSignal::new(None),
             ingest_settings: RwSignal::new(IngestSettings::default()),
             analysis_settings: RwSignal::new(AnalysisSettings::default()),
             file: StoredValue::new_local(None),
@@ -92,6 +95,26 @@ impl Studio {
         self.run(request, "Starting");
     }
 
+    /// Labels the customers of `data` with the saved model in `model_file`.
+    pub fn apply_model(self, model_file: Blob, data: Blob, file_name: String) {
+        leptos::task::spawn_local(async move {
+            let text = JsFuture::from(model_file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string());
+            let Some(model_json) = text else {
+                self.fail("could not read the model file".into());
+                return;
+            };
+            let request = WorkerRequest::ApplyModel {
+                file_name: file_name.clone(),
+                model_json,
+                ingest: IngestSettings::default(),
+            };
+            self.run_on(request, "Applying the saved model", data, file_name);
+        });
+    }
+
     /// Sends `request` with the current file to a fresh worker.
     fn run(self, mut request: WorkerRequest, stage: &str) {
         let Some((file, file_name)) = self.file.get_value() else {
@@ -103,6 +126,11 @@ impl Studio {
         {
             name.clone_from(&file_name);
         }
+        self.run_on(request, stage, file, file_name);
+    }
+
+    /// Sends `request` with `file` to a fresh worker, replacing any run in progress.
+    fn run_on(self, request: WorkerRequest, stage: &str, file: Blob, file_name: String) {
         self.cancel();
         self.error.set(None);
         self.progress.set(Some(RunProgress {
@@ -185,6 +213,10 @@ impl Studio {
                 self.progress.set(None);
                 self.sniffed.set(None);
                 self.result.set(Some(Arc::from(result)));
+            }
+            WorkerEvent::Applied(applied) => {
+                self.progress.set(None);
+                self.applied.set(Some(Arc::from(applied)));
             }
             WorkerEvent::Failed { message } => self.fail(message),
         }

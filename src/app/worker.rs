@@ -1,9 +1,14 @@
 //! The analysis worker's side: runs inside a dedicated Web Worker so parsing
 //! and clustering never block the page.
 
-use crate::engine::ingest::{sniff_with_settings, Ingestor, SNIFF_WINDOW};
+use crate::engine::ingest::{
+    sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SNIFF_WINDOW,
+};
+use crate::engine::model::SegmentationModel;
 use crate::engine::pipeline;
-use crate::worker_protocol::{RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE};
+use crate::worker_protocol::{
+    AppliedModel, RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -65,22 +70,7 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         } => {
             let started = now_ms();
             let total = blob.size() as u64;
-            let mut ingestor = Ingestor::new(ingest);
-            let mut done = 0u64;
-            while done < total {
-                let end = (done + CHUNK_BYTES).min(total);
-                ingestor
-                    .push(&read_slice(&reader, &blob, done, end)?)
-                    .map_err(|e| e.to_string())?;
-                done = end;
-                post(&WorkerEvent::Progress {
-                    stage: "Reading and cleaning".into(),
-                    fraction: READING_SHARE * done as f64 / total.max(1) as f64,
-                    bytes_done: done,
-                    bytes_total: total,
-                });
-            }
-            let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+            let outcome = ingest_blob(&reader, &blob, ingest)?;
             let ingested = now_ms();
             let result = pipeline::analyze(&outcome.ledger, &analysis, &mut |stage, fraction| {
                 post(&WorkerEvent::Progress {
@@ -101,7 +91,51 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 analysis_ms: now_ms() - ingested,
             })))
         }
+        WorkerRequest::ApplyModel {
+            file_name,
+            model_json,
+            ingest,
+        } => {
+            let model = SegmentationModel::from_json(&model_json).map_err(|e| e.to_string())?;
+            let outcome = ingest_blob(&reader, &blob, ingest)?;
+            let assignments = model.apply(&outcome.ledger).map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::Applied(Box::new(AppliedModel {
+                file_name,
+                model_trained_on: format!(
+                    "{} customers, reference date {}",
+                    model.trained_on.customers, model.trained_on.reference_date
+                ),
+                assignments,
+                rows_read: outcome.report.rows_read,
+                rows_kept: outcome.report.rows_kept,
+            })))
+        }
     }
+}
+
+/// Streams `blob` through the ingest in slices, reporting progress after each.
+fn ingest_blob(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    settings: IngestSettings,
+) -> Result<IngestOutcome, String> {
+    let total = blob.size() as u64;
+    let mut ingestor = Ingestor::new(settings);
+    let mut done = 0u64;
+    while done < total {
+        let end = (done + CHUNK_BYTES).min(total);
+        ingestor
+            .push(&read_slice(reader, blob, done, end)?)
+            .map_err(|e| e.to_string())?;
+        done = end;
+        post(&WorkerEvent::Progress {
+            stage: "Reading and cleaning".into(),
+            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
+            bytes_done: done,
+            bytes_total: total,
+        });
+    }
+    ingestor.finish().map_err(|e| e.to_string())
 }
 
 fn read_slice(

@@ -120,6 +120,39 @@ impl SegmentationModel {
     }
 }
 
+/// Writes labelled customers as CSV (text cells neutralised like the main export).
+pub fn write_assignments_csv(
+    out: &mut impl std::io::Write,
+    assignments: &[Assignment],
+) -> std::io::Result<()> {
+    use super::export::text_cell;
+    writeln!(out, "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment,cluster,cluster_name\r")?;
+    for a in assignments {
+        let quote = |s: String| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s
+            }
+        };
+        writeln!(
+            out,
+            "{},{},{},{:.2},{},{},{},{},{},{}\r",
+            quote(text_cell(&a.customer_id)),
+            a.recency_days,
+            a.frequency,
+            a.monetary,
+            a.scores[0],
+            a.scores[1],
+            a.scores[2],
+            quote(text_cell(&a.segment)),
+            a.cluster,
+            quote(text_cell(&a.cluster_name))
+        )?;
+    }
+    Ok(())
+}
+
 /// Builds a model from a finished analysis's parts.
 pub struct ModelParts<'a> {
     pub rfm_settings: RfmSettings,

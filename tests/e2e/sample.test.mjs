@@ -72,7 +72,7 @@ test("a malformed file produces a clear message and keeps the previous results",
   const { page, problems } = await openApp(browser, server.url);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
-  await page.locator('input[type="file"]').setInputFiles({
+  await page.getByLabel("Choose a transactions file").setInputFiles({
     name: "photo.csv",
     mimeType: "text/csv",
     buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),

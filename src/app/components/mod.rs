@@ -1,5 +1,6 @@
 //! Page components. Each reads the [`Studio`] from context and renders it.
 
+mod apply_model;
 mod charts;
 mod clusters;
 mod customers;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
             <ErrorBanner/>
             <mapping::MappingStep/>
             <results::Results/>
+            <apply_model::ApplyModel/>
         </main>
     }
 }

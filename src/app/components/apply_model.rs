@@ -1,0 +1,66 @@
+//! "Apply a saved model": label a new file's customers with a model JSON
+//! downloaded earlier (daily batch labelling), without re-clustering.
+
+use super::downloads::save_bytes;
+use crate::app::state::Studio;
+use crate::engine::model::write_assignments_csv;
+use crate::studio::format::thousands;
+use leptos::{ev, html, prelude::*};
+use std::collections::BTreeMap;
+use web_sys::File;
+
+#[component]
+pub fn ApplyModel() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let model_input = NodeRef::<html::Input>::new();
+    let data_input = NodeRef::<html::Input>::new();
+    let first_file = |input: NodeRef<html::Input>| -> Option<File> { input.get()?.files()?.get(0) };
+    let apply = move |_: ev::MouseEvent| match (first_file(model_input), first_file(data_input)) {
+        (Some(model), Some(data)) => {
+            let name = data.name();
+            studio.apply_model(model.into(), data.into(), name);
+        }
+        _ => studio.error.set(Some(
+            "Choose both a model JSON and a transactions file to apply it to.".into(),
+        )),
+    };
+    view! {
+        <section class="panel" aria-labelledby="apply-title">
+            <h2 id="apply-title">"Apply a saved model"</h2>
+            <p class="muted">"Label the customers of a new file with a model downloaded earlier: same definitions, score thresholds, scaler and cluster centres."</p>
+            <div class="mapping-controls">
+                <label class="mapping-field"><span>"model JSON"</span>
+                    <input node_ref=model_input type="file" accept=".json,application/json" aria-label="Saved model JSON"/></label>
+                <label class="mapping-field"><span>"transactions file"</span>
+                    <input node_ref=data_input type="file" accept=".csv,.tsv,.txt,text/csv" aria-label="Transactions to label"/></label>
+            </div>
+            <button class="primary" on:click=apply>"Apply model"</button>
+            {move || studio.applied.get().map(|applied| {
+                let mut by_cluster: BTreeMap<(usize, String), usize> = BTreeMap::new();
+                for a in &applied.assignments {
+                    *by_cluster.entry((a.cluster, a.cluster_name.clone())).or_default() += 1;
+                }
+                let csv_name = format!("{}-labelled.csv", applied.file_name.rsplit_once('.').map_or(applied.file_name.as_str(), |(s, _)| s));
+                let for_download = applied.clone();
+                view! {
+                    <div class="applied" aria-live="polite">
+                        <h3>{format!("{}: {} customers labelled", applied.file_name, thousands(applied.assignments.len() as u64))}</h3>
+                        <p class="muted">{format!("Model trained on {}; {} of {} rows kept.", applied.model_trained_on, thousands(applied.rows_kept), thousands(applied.rows_read))}</p>
+                        <table>
+                            <thead><tr><th>"Cluster"</th><th class="num">"Customers"</th></tr></thead>
+                            <tbody>{by_cluster.into_iter().map(|((c, name), n)| view! {
+                                <tr><td>{format!("{c} · {name}")}</td><td class="num">{thousands(n as u64)}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                        <button on:click=move |_| {
+                            let mut out = Vec::new();
+                            if write_assignments_csv(&mut out, &for_download.assignments).is_ok() {
+                                save_bytes(&out, "text/csv", &csv_name);
+                            }
+                        }>"Download labelled customers CSV"</button>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
