@@ -10,6 +10,25 @@ use wasm_bindgen::JsCast;
 
 pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
 
+/// Bumped when the window is resized, so charts redraw at the new width.
+#[derive(Clone, Copy)]
+pub struct ViewportVersion(pub RwSignal<u32>);
+
+/// Installs the resize listener; call once at the top of the app.
+pub fn provide_viewport_version() {
+    let version = RwSignal::new(0u32);
+    let handle = window_event_listener(leptos::ev::resize, move |_| version.update(|v| *v += 1));
+    on_cleanup(move || handle.remove());
+    provide_context(ViewportVersion(version));
+}
+
+/// Makes the calling effect re-run when the window is resized.
+pub fn track_viewport() {
+    if let Some(ViewportVersion(version)) = use_context::<ViewportVersion>() {
+        version.track();
+    }
+}
+
 /// Current devicePixelRatio (1 when unknown).
 pub fn pixel_ratio() -> f64 {
     web_sys::window()
@@ -105,6 +124,7 @@ where
 {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     Effect::new(move |_| {
+        track_viewport();
         if let Some(canvas) = canvas_ref.get() {
             redraw(&canvas, height, &draw);
         }

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serveDist, launchBrowser, openApp, screenshot } from "./harness.mjs";
+import { serveDist, launchBrowser, openApp, screenshot, SCREENSHOTS } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -64,7 +64,7 @@ test("switching k updates the cluster profiles", async () => {
   await chooser.getByRole("radio", { name: /^k = 2/ }).click();
   await page.getByRole("heading", { name: "Clusters (k-means, k = 2)" }).waitFor();
   assert.equal(await page.locator("article.profile").count(), 2);
-  await screenshot(page, "clusters-k2");
+  await page.locator("section[aria-labelledby=clusters-title]").screenshot({ path: `${SCREENSHOTS}/clusters.png` });
   assert.deepEqual(problems, []);
 });
 

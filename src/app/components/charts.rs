@@ -1,7 +1,7 @@
 //! Dashboard charts: each one a canvas drawn by `crate::charts` from a chart
 //! input built in `crate::studio::chart_inputs`.
 
-use crate::app::canvas::{pixel_ratio, theme, ChartCanvas};
+use crate::app::canvas::{pixel_ratio, theme, track_viewport, ChartCanvas};
 use crate::charts::{
     self, css_hex, palette_for, HoverIndex, ScatterFrame, ScatterLabels, ScatterPoint,
 };
@@ -114,6 +114,7 @@ fn Scatter(
     let points = Arc::new(points);
     let drawn_points = points.clone();
     Effect::new(move |_| {
+        track_viewport();
         let Some(canvas) = canvas_ref.get() else {
             return;
         };

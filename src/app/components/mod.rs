@@ -18,6 +18,7 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
+    crate::app::canvas::provide_viewport_version();
     view! {
         <header class="topbar">
             <h1 class="brand">"Segmento"</h1>
