@@ -131,7 +131,9 @@ impl Studio {
 
     /// Sends `request` with `file` to a fresh worker, replacing any run in progress.
     fn run_on(self, request: WorkerRequest, stage: &str, file: Blob, file_name: String) {
-        self.cancel();
+        if self.progress.get_untracked().is_some() {
+            self.cancel(); // a run is in progress: replace it
+        }
         self.error.set(None);
         self.progress.set(Some(RunProgress {
             file_name,
@@ -140,13 +142,25 @@ impl Studio {
             bytes_done: 0,
             bytes_total: file.size() as u64,
         }));
-        let started = AnalysisWorker::spawn(move |event| self.on_event(event)).and_then(|worker| {
-            worker.send(&request, &file)?;
-            Ok(worker)
-        });
-        match started {
+        if self.worker.with_value(Option::is_none) {
+            self.warm_up();
+        }
+        let sent = self
+            .worker
+            .with_value(|w| w.as_ref().map(|w| w.send(&request, &file)));
+        match sent {
+            Some(Ok(())) => {}
+            Some(Err(message)) => self.fail(message),
+            None => self.fail("could not start the analysis worker".into()),
+        }
+    }
+
+    /// Starts an idle analysis worker, so its code is fetched and compiled
+    /// while the page loads: processing a file then makes no network request.
+    pub fn warm_up(self) {
+        match AnalysisWorker::spawn(move |event| self.on_event(event)) {
             Ok(worker) => self.worker.set_value(Some(worker)),
-            Err(message) => self.fail(message),
+            Err(message) => self.error.set(Some(message)),
         }
     }
 
@@ -155,10 +169,12 @@ impl Studio {
             .with_value(|f| f.as_ref().map(|(_, name)| name.clone()))
     }
 
-    /// Stops the run in progress (terminating its worker); previous results stay.
+    /// Stops the run in progress by terminating its worker (a fresh one
+    /// takes its place); previous results stay.
     pub fn cancel(self) {
         self.worker.set_value(None);
         self.progress.set(None);
+        self.warm_up();
     }
 
     /// Fetches the bundled sample (same origin) and analyses it.
@@ -188,7 +204,15 @@ impl Studio {
 
     fn on_event(self, event: WorkerEvent) {
         match event {
-            WorkerEvent::Ready => {}
+            WorkerEvent::Ready => {
+                // Lets tests (and curious users) see the worker is up.
+                if let Some(body) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.body())
+                {
+                    let _ = body.set_attribute("data-worker-ready", "");
+                }
+            }
             WorkerEvent::Sniffed(report) => {
                 self.progress.set(None);
                 // Later edits start from what was detected.

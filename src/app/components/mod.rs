@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
     crate::app::canvas::provide_viewport_version();
+    studio.warm_up();
     view! {
         <header class="topbar">
             <h1 class="brand">"Segmento"</h1>

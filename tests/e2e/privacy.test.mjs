@@ -1,0 +1,35 @@
+// Privacy: once the page has loaded, analysing a file makes no network
+// request at all — not to other origins, not even to its own.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serveDist, launchBrowser, openApp } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const CSV = ["customer_id,date,amount"]
+  .concat(Array.from({ length: 300 }, (_, i) => `C${i % 60},2011-0${1 + (i % 9)}-1${i % 10},${(5 + (i * 7) % 90).toFixed(2)}`))
+  .join("\n");
+
+test("processing a file after load makes zero network requests", async () => {
+  const { page, problems } = await openApp(browser, server.url);
+  // The analysis worker is started (and its code fetched) while the page loads.
+  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30_000 });
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.context().on("request", (r) => requests.push(`context: ${r.url()}`));
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "private.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Customers CSV" }).click();
+  await page.waitForTimeout(500);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+});
