@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { readFile, mkdir } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const DIST = process.env.SEGMENTO_DIST ?? join(ROOT, "dist");
@@ -79,4 +80,22 @@ export async function openApp(browser, url, viewport = { width: 1440, height: 90
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Registers before/after hooks that serve dist/ and start Chromium for the
+ * tests of one file; returns an object whose `server` and `browser` are set
+ * once the hooks have run.
+ */
+export function useApp() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serveDist();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

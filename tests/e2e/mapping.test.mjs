@@ -1,18 +1,10 @@
 // A dropped file with unfamiliar headers goes through the column-mapping
 // step: the missing columns are named, the user picks them, the run succeeds.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launchBrowser, openApp, screenshot } from "./harness.mjs";
+import { useApp, openApp, screenshot } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 /** Semicolon-separated, decimal commas, headers no exporter uses. */
 function unfamiliarCsv() {
@@ -37,7 +29,7 @@ async function dropFile(page, name, text) {
 }
 
 test("a dropped file goes through the mapping step", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   await dropFile(page, "shop-export.csv", unfamiliarCsv());
   const mapping = page.getByRole("region", { name: /Columns — shop-export\.csv/ });
   await mapping.waitFor({ timeout: 30_000 });

@@ -1,20 +1,12 @@
 // Downloads: the model JSON carries no customer data, and applying it to the
 // same file labels every customer exactly as the dashboard did.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { serveDist, launchBrowser, openApp, DIST } from "./harness.mjs";
+import { useApp, openApp, DIST } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function download(page, buttonName) {
   const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: buttonName, exact: true }).click()]);
@@ -31,7 +23,7 @@ function clusterById(csv) {
 }
 
 test("a saved model applied to the same file reproduces the labels", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
 
@@ -56,7 +48,7 @@ test("a saved model applied to the same file reproduces the labels", async () =>
 });
 
 test("a file that is not a model is refused with a clear message", async () => {
-  const { page } = await openApp(browser, server.url);
+  const { page } = await openApp(app.browser, app.server.url);
   await page.getByLabel("Saved model JSON").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
   await page.getByLabel("Transactions to label").setInputFiles(join(DIST, "sample.csv"));
   await page.getByRole("button", { name: "Apply model" }).click();

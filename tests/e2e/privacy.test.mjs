@@ -1,25 +1,17 @@
 // Privacy: once the page has loaded, analysing a file makes no network
 // request at all — not to other origins, not even to its own.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveDist, launchBrowser, openApp } from "./harness.mjs";
+import { useApp, openApp } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const CSV = ["customer_id,date,amount"]
   .concat(Array.from({ length: 300 }, (_, i) => `C${i % 60},2011-0${1 + (i % 9)}-1${i % 10},${(5 + (i * 7) % 90).toFixed(2)}`))
   .join("\n");
 
 test("processing a file after load makes zero network requests", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   // The analysis worker is started (and its code fetched) while the page loads.
   await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30_000 });
   const requests = [];

@@ -1,21 +1,13 @@
 // Long runs show progress and can be cancelled; the dashboard is readable
 // in dark mode and on a 1280px laptop screen.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveDist, launchBrowser, openApp, screenshot, SCREENSHOTS } from "./harness.mjs";
+import { useApp, openApp, screenshot, SCREENSHOTS } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 /** About 75 MB of UCI-layout lines, written to a file: long enough to cancel mid-way. */
 async function bigCsvFile() {
@@ -30,7 +22,7 @@ async function bigCsvFile() {
 }
 
 test("a long run shows progress and Cancel stops it without results or errors", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
   await page.getByRole("region", { name: /Columns — segmento-big-/ }).waitFor({ timeout: 30_000 });
   await page.getByRole("button", { name: "Analyse" }).click();
@@ -47,10 +39,10 @@ test("a long run shows progress and Cancel stops it without results or errors", 
 });
 
 test("dark mode and a 1280px screen", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
   const problems = [];
   page.on("pageerror", (err) => problems.push(err.message));
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

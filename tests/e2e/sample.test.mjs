@@ -1,19 +1,11 @@
 // The sample data end to end: the page loads, the sample runs through the
 // worker, the dashboard shows real figures, and the CSV download matches them.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serveDist, launchBrowser, openApp, screenshot, SCREENSHOTS } from "./harness.mjs";
+import { useApp, openApp, screenshot, SCREENSHOTS } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 /** Reads an overview card's value by its label. */
 async function card(page, label) {
@@ -23,7 +15,7 @@ async function card(page, label) {
 }
 
 test("the sample data runs end to end and shows results", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   assert.match(await page.title(), /Segmento/);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   const results = page.getByRole("region", { name: "Results" });
@@ -54,7 +46,7 @@ test("the sample data runs end to end and shows results", async () => {
 });
 
 test("switching k updates the cluster profiles", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
   const chooser = page.getByRole("radiogroup", { name: "Number of clusters" });
@@ -69,7 +61,7 @@ test("switching k updates the cluster profiles", async () => {
 });
 
 test("a malformed file produces a clear message and keeps the previous results", async () => {
-  const { page, problems } = await openApp(browser, server.url);
+  const { page, problems } = await openApp(app.browser, app.server.url);
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
   await page.getByLabel("Choose a transactions file").setInputFiles({
