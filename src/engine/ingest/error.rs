@@ -42,6 +42,12 @@ pub enum IngestError {
     )]
     RecordTooLong { line: u64, limit: usize },
 
+    #[error(
+        "the first line has no end within its first {limit} bytes, so it cannot be a header row; \
+         is this a CSV file, and are its quotes closed?"
+    )]
+    HeaderTooLong { limit: usize },
+
     #[error("all {rows} data rows were removed by cleaning: {breakdown}")]
     AllRowsRejected { rows: u64, breakdown: String },
 }

@@ -128,7 +128,11 @@ pub fn analyze(
         .unwrap_or_else(|| detect_delimiter(&text, complete));
     let records = split_all(&text, delimiter, complete, usize::MAX)?;
     let mut records = records.into_iter().map(|(_, fields)| fields);
-    let headers = records.next().ok_or(IngestError::Empty)?;
+    // Text but no complete first line in the whole window: not an empty file,
+    // a header line too long to be a CSV header (or an unclosed quote).
+    let headers = records
+        .next()
+        .ok_or(IngestError::HeaderTooLong { limit: head.len() })?;
     let non_empty: Vec<&String> = headers.iter().filter(|h| !h.trim().is_empty()).collect();
     if !non_empty.is_empty() && non_empty.iter().all(|h| looks_like_value(h)) {
         return Err(IngestError::HeaderLooksLikeData {
@@ -318,6 +322,14 @@ A;01.02.2011;12,50
         );
         assert_eq!(sniff(b""), Err(IngestError::Empty));
         assert_eq!(sniff(b"\xEF\xBB\xBF \r\n"), Err(IngestError::Empty));
+        // A window of text with no line end is not "empty".
+        let long_line = vec![b'x'; SNIFF_WINDOW + 10];
+        assert_eq!(
+            sniff(&long_line),
+            Err(IngestError::HeaderTooLong {
+                limit: SNIFF_WINDOW
+            })
+        );
     }
 
     #[test]
