@@ -12,6 +12,7 @@ pub mod clean;
 pub mod cluster;
 pub mod error;
 pub mod export;
+pub mod fast_hash;
 pub mod features;
 pub mod ingest;
 pub mod ledger;

@@ -3,7 +3,8 @@
 //! State is one entry per customer and one per (customer, invoice): memory
 //! grows with customers × invoices, not with rows.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::engine::fast_hash::FastHashMap;
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
@@ -46,8 +47,10 @@ pub struct KeptLine<'a> {
 #[derive(Default)]
 pub struct Aggregator {
     customers: Vec<CustomerTotals>,
-    customer_index: HashMap<String, usize>,
-    purchase_index: HashMap<(usize, String), usize>,
+    customer_index: FastHashMap<String, usize>,
+    /// Per customer slot: invoice → purchase slot (looked up by `&str`, so a
+    /// line of a known invoice allocates nothing).
+    purchase_index: Vec<FastHashMap<String, usize>>,
 }
 
 fn month_of(at: NaiveDateTime) -> NaiveDate {
@@ -66,6 +69,7 @@ impl Aggregator {
                     purchases: Vec::new(),
                 });
                 self.customer_index.insert(line.customer.to_string(), slot);
+                self.purchase_index.push(FastHashMap::default());
                 slot
             }
         };
@@ -82,12 +86,11 @@ impl Aggregator {
                 .map(str::to_string);
         }
         let month = month_of(line.at);
+        let invoices = self.purchase_index.get_mut(customer_slot);
         let existing = line
             .invoice
-            .and_then(|invoice| {
-                self.purchase_index
-                    .get(&(customer_slot, invoice.to_string()))
-            })
+            .zip(invoices.as_deref())
+            .and_then(|(invoice, map)| map.get(invoice))
             .copied();
         match existing.and_then(|slot| customer.purchases.get_mut(slot)) {
             Some(purchase) => {
@@ -99,11 +102,8 @@ impl Aggregator {
                 }
             }
             None => {
-                if let Some(invoice) = line.invoice {
-                    self.purchase_index.insert(
-                        (customer_slot, invoice.to_string()),
-                        customer.purchases.len(),
-                    );
+                if let (Some(invoice), Some(map)) = (line.invoice, invoices) {
+                    map.insert(invoice.to_string(), customer.purchases.len());
                 }
                 customer.purchases.push(PurchaseTotals {
                     invoice: line

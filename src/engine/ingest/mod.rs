@@ -32,7 +32,7 @@ pub mod records;
 pub mod sniff;
 pub mod values;
 
-use std::collections::HashSet;
+use crate::engine::fast_hash::FastHashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -313,9 +313,9 @@ struct RowProcessor {
     aggregator: Aggregator,
     header_done: bool,
     /// 64-bit hashes of kept rows, for the duplicate rule.
-    seen_rows: HashSet<u64>,
+    seen_rows: FastHashSet<u64>,
     /// Invoices whose status said "not paid", for their status-less lines.
-    unpaid_invoices: HashSet<String>,
+    unpaid_invoices: FastHashSet<String>,
 }
 
 /// Why a row could not be used: (column, value, expected).
@@ -367,8 +367,8 @@ impl RowProcessor {
             rules,
             aggregator: Aggregator::default(),
             header_done: false,
-            seen_rows: HashSet::new(),
-            unpaid_invoices: HashSet::new(),
+            seen_rows: FastHashSet::default(),
+            unpaid_invoices: FastHashSet::default(),
         }
     }
 
