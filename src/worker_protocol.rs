@@ -64,6 +64,9 @@ pub struct RunResult {
     /// Milliseconds spent reading + cleaning, and analysing.
     pub ingest_ms: f64,
     pub analysis_ms: f64,
+    /// Size of the worker's WebAssembly memory after the run (it never
+    /// shrinks, so this is the run's peak).
+    pub worker_memory_bytes: f64,
 }
 
 /// A saved model applied to a new file.

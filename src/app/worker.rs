@@ -89,6 +89,7 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 analysis: result,
                 ingest_ms: ingested - started,
                 analysis_ms: now_ms() - ingested,
+                worker_memory_bytes: wasm_memory_bytes(),
             })))
         }
         WorkerRequest::ApplyModel {
@@ -111,6 +112,16 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             })))
         }
     }
+}
+
+fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64
+        })
 }
 
 /// Streams `blob` through the ingest in slices, reporting progress after each.

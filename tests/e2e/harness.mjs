@@ -22,8 +22,20 @@ const TYPES = {
   ".webmanifest": "application/manifest+json",
 };
 
-/** Serves `DIST` on a free loopback port; resolves to { url, close }. */
+/** The headers `public/_headers` gives every path, as a static host would send them. */
+export async function hostHeaders() {
+  const text = await readFile(join(ROOT, "public", "_headers"), "utf8");
+  const headers = {};
+  for (const line of text.split("\n")) {
+    const match = line.match(/^\s+([A-Za-z-]+):\s*(.+)$/);
+    if (match) headers[match[1]] = match[2].trim();
+  }
+  return headers;
+}
+
+/** Serves `DIST` on a free loopback port with the host's security headers; resolves to { url, close }. */
 export async function serveDist() {
+  const security = await hostHeaders();
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     const file = normalize(join(DIST, path.endsWith("/") ? path + "index.html" : path));
@@ -33,10 +45,7 @@ export async function serveDist() {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, {
-        "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
-        "X-Content-Type-Options": "nosniff",
-      });
+      res.writeHead(200, { ...security, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");

@@ -63,8 +63,8 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
             </div>
             <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
             <p class="muted">{format!(
-                "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser.",
-                result.ingest_ms, result.analysis_ms
+                "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser ({:.0} MB of worker memory).",
+                result.ingest_ms, result.analysis_ms, result.worker_memory_bytes / 1e6
             )}</p>
         </section>
     }
