@@ -3,6 +3,7 @@
 use super::bridge::AnalysisWorker;
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
+use crate::engine::segments::SegmentGrid;
 use crate::worker_protocol::{AppliedModel, RunResult, WorkerEvent, WorkerRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -185,6 +186,16 @@ impl Studio {
                 Err(message) => self.fail(message),
             }
         });
+    }
+
+    /// Renames segments with an edited grid (no re-run: the scores stay).
+    pub fn set_grid(self, grid: SegmentGrid) {
+        self.analysis_settings.update(|s| s.grid = grid.clone());
+        if let Some(current) = self.result.get_untracked() {
+            let mut next = (*current).clone();
+            next.analysis.set_grid(grid);
+            self.result.set(Some(Arc::new(next)));
+        }
     }
 
     /// Switches the dashboard to another k of the sweep (no re-clustering).

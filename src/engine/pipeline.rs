@@ -162,6 +162,14 @@ impl Analysis {
         Ok(())
     }
 
+    /// Renames segments with an edited grid (instant: scores don't change).
+    pub fn set_grid(&mut self, grid: SegmentGrid) {
+        let (names, summaries) = segments::assign(&self.rfm, &self.scores, &grid);
+        self.segments = names;
+        self.segment_summaries = summaries;
+        self.settings.grid = grid;
+    }
+
     pub fn clustering(&self) -> Option<&Clustering> {
         self.sweep.iter().find(|c| c.k == self.chosen_k)
     }
@@ -320,6 +328,30 @@ mod tests {
             SegmentationModel::from_json("not json"),
             Err(AnalysisError::BadModel(_))
         ));
+    }
+
+    #[test]
+    fn editing_the_grid_renames_segments_everywhere() {
+        let mut a = analyze(&ledger(), &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
+        // Rename every grid cell of the first customer's segment.
+        let target = a.segments[0].clone();
+        let members = a.segments.iter().filter(|s| **s == target).count();
+        let mut grid = SegmentGrid::default();
+        for cell in grid.names.iter_mut().flatten().filter(|c| **c == target) {
+            *cell = "VIP".into();
+        }
+        a.set_grid(grid.clone());
+        assert_eq!(a.segments.iter().filter(|s| *s == "VIP").count(), members);
+        assert!(a
+            .segment_summaries
+            .iter()
+            .any(|s| s.name == "VIP" && s.customers == members));
+        assert!(!a.segments.iter().any(|s| *s == target));
+        assert_eq!(
+            a.model().unwrap().segment_grid,
+            grid,
+            "the model keeps the edited grid"
+        );
     }
 
     #[test]

@@ -77,3 +77,23 @@ test("a malformed file produces a clear message and keeps the previous results",
   await screenshot(page, "error-keeps-results");
   assert.deepEqual(problems, []);
 });
+
+test("renaming a grid cell renames the segment in the table and the export", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.getByText("Edit segment names (R × F grid)").click();
+  for (const f of [4, 5]) {
+    const cell = page.getByLabel(`Segment name for R 5, F ${f}`);
+    await cell.fill("VIP");
+    await cell.press("Enter");
+    await cell.blur();
+  }
+  await page.locator("table.segments").getByText("VIP", { exact: true }).waitFor();
+  assert.equal(await page.locator("table.segments").getByText("Champions", { exact: true }).count(), 0);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Customers CSV", exact: true }).click()]);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.match(csv, /,VIP,/);
+  assert.doesNotMatch(csv, /,Champions,/);
+  assert.deepEqual(problems, []);
+});

@@ -6,6 +6,7 @@ mod clusters;
 mod customers;
 mod downloads;
 mod drop_zone;
+mod grid_editor;
 mod mapping;
 mod progress;
 mod results;

@@ -1,6 +1,7 @@
 //! RFM segments: the named grid's sizes, revenue shares and actions.
 
 use super::charts::SegmentCharts;
+use super::grid_editor::GridEditor;
 use crate::studio::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub fn Segments(result: Arc<RunResult>) -> impl IntoView {
             <h2 id="segments-title">{format!("RFM segments ({}-point scores)", analysis.scores.bins)}</h2>
             {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
             <SegmentCharts result=charts_result/>
+            <GridEditor grid=analysis.settings.grid.clone()/>
             <table class="segments">
                 <thead><tr>
                     <th>"Segment"</th><th class="num">"Customers"</th><th class="num">"Share"</th><th class="num">"Revenue share"</th>
