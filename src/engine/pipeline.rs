@@ -346,7 +346,7 @@ mod tests {
             .segment_summaries
             .iter()
             .any(|s| s.name == "VIP" && s.customers == members));
-        assert!(!a.segments.iter().any(|s| *s == target));
+        assert!(!a.segments.contains(&target));
         assert_eq!(
             a.model().unwrap().segment_grid,
             grid,
