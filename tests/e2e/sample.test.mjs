@@ -97,3 +97,19 @@ test("renaming a grid cell renames the segment in the table and the export", asy
   assert.doesNotMatch(csv, /,Champions,/);
   assert.deepEqual(problems, []);
 });
+
+test("changing the RFM definitions re-runs and shows them on the page and in the export", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.getByText("RFM definitions").click();
+  await page.getByLabel("A purchase is").selectOption("day");
+  await page.getByLabel("Monetary is").selectOption("mean");
+  await page.getByLabel("Reference date").fill("2011-12-01");
+  await page.getByRole("button", { name: "Re-run with these definitions" }).click();
+  await page.getByText(/a purchase is a calendar day with orders; monetary is the mean spent per purchase; recency counts days to 2011-12-01 \(chosen\)/).waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Customers CSV", exact: true }).click()]);
+  const header = (await readFile(await download.path(), "utf8")).split(/\r?\n/)[0];
+  assert.match(header, /recency_days_to_2011-12-01,frequency_days,monetary_mean_per_purchase/);
+  assert.deepEqual(problems, []);
+});

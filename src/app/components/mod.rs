@@ -11,6 +11,7 @@ mod mapping;
 mod progress;
 mod results;
 mod segments;
+mod settings;
 
 use super::state::Studio;
 use leptos::prelude::*;

@@ -62,6 +62,7 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
                 }).collect_view()}
             </div>
             <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
+            <super::settings::RfmSettingsPanel/>
             <p class="muted">{format!(
                 "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser ({:.0} MB of worker memory).",
                 result.ingest_ms, result.analysis_ms, result.worker_memory_bytes / 1e6

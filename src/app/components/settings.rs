@@ -1,0 +1,55 @@
+//! The RFM definitions as settings: what a purchase is, what monetary means,
+//! the reference date and the score scale. Changing them re-runs the analysis.
+
+use crate::app::state::Studio;
+use crate::engine::rfm::{MonetaryMode, PurchaseUnit, ReferenceDate};
+use chrono::NaiveDate;
+use leptos::{ev, prelude::*};
+
+#[component]
+pub fn RfmSettingsPanel() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let settings = studio.analysis_settings;
+    let current = settings.get_untracked();
+    let fixed_date = match current.rfm.reference {
+        ReferenceDate::Fixed(d) => d.to_string(),
+        ReferenceDate::DayAfterLast => String::new(),
+    };
+    view! {
+        <details class="rfm-settings">
+            <summary>"RFM definitions"</summary>
+            <div class="mapping-controls">
+                <label class="mapping-field"><span>"a purchase is"</span>
+                    <select aria-label="A purchase is" on:change=move |e: ev::Event| {
+                        let unit = if event_target_value(&e) == "day" { PurchaseUnit::Day } else { PurchaseUnit::Invoice };
+                        settings.update(|s| s.rfm.purchase = unit);
+                    }>
+                        <option value="invoice" selected=current.rfm.purchase == PurchaseUnit::Invoice>"an invoice / order"</option>
+                        <option value="day" selected=current.rfm.purchase == PurchaseUnit::Day>"a calendar day with orders"</option>
+                    </select></label>
+                <label class="mapping-field"><span>"monetary is"</span>
+                    <select aria-label="Monetary is" on:change=move |e: ev::Event| {
+                        let mode = if event_target_value(&e) == "mean" { MonetaryMode::MeanPerPurchase } else { MonetaryMode::Total };
+                        settings.update(|s| s.rfm.monetary = mode);
+                    }>
+                        <option value="total" selected=current.rfm.monetary == MonetaryMode::Total>"the total spent"</option>
+                        <option value="mean" selected=current.rfm.monetary == MonetaryMode::MeanPerPurchase>"the mean per purchase"</option>
+                    </select></label>
+                <label class="mapping-field"><span>"reference date (empty: the day after the last purchase)"</span>
+                    <input type="date" value=fixed_date aria-label="Reference date" on:change=move |e: ev::Event| {
+                        let value = event_target_value(&e);
+                        let reference = NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_or(ReferenceDate::DayAfterLast, ReferenceDate::Fixed);
+                        settings.update(|s| s.rfm.reference = reference);
+                    }/></label>
+                <label class="mapping-field"><span>"score scale"</span>
+                    <select aria-label="Score scale" on:change=move |e: ev::Event| {
+                        let bins = event_target_value(&e).parse().unwrap_or(5);
+                        settings.update(|s| s.score_bins = bins);
+                    }>
+                        {[5u8, 4, 3].map(|b| view! { <option value=b.to_string() selected=current.score_bins == b>{format!("1–{b}")}</option> }).collect_view()}
+                    </select></label>
+            </div>
+            <button class="primary" on:click=move |_| studio.rerun()>"Re-run with these definitions"</button>
+        </details>
+    }
+}
