@@ -23,7 +23,7 @@ try {
   await page.getByRole("button", { name: "Analyse" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
   const runMs = Date.now() - started;
-  const footer = await page.locator("#overview-title + .cards + p + p").innerText();
+  const footer = await page.locator(".run-stats").innerText();
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
   const customers = Number((await page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value").innerText()).replace(/,/g, ""));
   const longTasks = await page.evaluate(() => window.__longTasks);

@@ -29,6 +29,12 @@ pub struct Studio {
     pub progress: RwSignal<Option<RunProgress>>,
     pub result: RwSignal<Option<Arc<RunResult>>>,
     pub error: RwSignal<Option<String>>,
+    /// Which collapsible panels are open; kept here so they stay open when
+    /// the dashboard re-renders for a k switch or a grid edit.
+    pub grid_editor_open: RwSignal<bool>,
+    pub definitions_open: RwSignal<bool>,
+    /// Counts finished runs (not k switches or grid edits of the same run).
+    pub runs: RwSignal<u64>,
     /// The last saved model applied to a new file.
     pub applied: RwSignal<Option<Arc<AppliedModel>>>,
     /// The column-mapping step for the current file, while it is open.
@@ -48,6 +54,9 @@ impl Studio {
             error: RwSignal::new(None),
             sniffed: RwSignal::new(None),
             applied: RwSignal::new(None),
+            runs: RwSignal::new(0),
+            grid_editor_open: RwSignal::new(false),
+            definitions_open: RwSignal::new(false),
             ingest_settings: RwSignal::new(IngestSettings::default()),
             analysis_settings: RwSignal::new(AnalysisSettings::default()),
             file: StoredValue::new_local(None),
@@ -247,6 +256,7 @@ impl Studio {
             WorkerEvent::Finished(result) => {
                 self.progress.set(None);
                 self.sniffed.set(None);
+                self.runs.update(|n| *n += 1);
                 self.result.set(Some(Arc::from(result)));
             }
             WorkerEvent::Applied(applied) => {

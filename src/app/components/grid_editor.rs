@@ -34,7 +34,8 @@ pub fn GridEditor(grid: SegmentGrid) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="grid-editor">
+        <details class="grid-editor" prop:open=move || studio.grid_editor_open.get()
+            on:toggle=move |e: ev::Event| studio.grid_editor_open.set(event_target::<web_sys::HtmlDetailsElement>(&e).open())>
             <summary>"Edit segment names (R × F grid)"</summary>
             <p class="muted">"Rows are recency scores (5 = most recent), columns frequency scores. Changes apply at once and go into the exports and the model."</p>
             <table>

@@ -12,24 +12,57 @@ use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// Sections after the first few are mounted one per task (a zero-delay
+/// timeout each), so a large result never blocks the page in one long task.
+const SECTIONS: usize = 7;
+const IMMEDIATE: usize = 3;
+
 #[component]
 pub fn Results() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let mounted = RwSignal::new(IMMEDIATE);
+    // A new run (not a k switch or a grid edit) mounts its sections afresh.
+    Effect::new(move |_| {
+        studio.runs.track();
+        mounted.set(IMMEDIATE);
+        mount_next(mounted);
+    });
+    let section = move |index: usize, result: &Arc<RunResult>| {
+        let result = result.clone();
+        move || {
+            (mounted.get() > index).then(|| match index {
+                0 => view! { <Overview result=result.clone()/> }.into_any(),
+                1 => view! { <DataQuality result=result.clone()/> }.into_any(),
+                2 => view! { <Segments result=result.clone()/> }.into_any(),
+                3 => view! { <Clusters result=result.clone()/> }.into_any(),
+                4 => view! { <Distributions result=result.clone()/> }.into_any(),
+                5 => view! { <CustomerTable result=result.clone()/> }.into_any(),
+                _ => view! { <Downloads result=result.clone()/> }.into_any(),
+            })
+        }
+    };
     move || {
         studio.result.get().map(|result| {
             view! {
                 <section class="results" aria-label="Results">
-                    <Overview result=result.clone()/>
-                    <DataQuality result=result.clone()/>
-                    <Segments result=result.clone()/>
-                    <Clusters result=result.clone()/>
-                    <Distributions result=result.clone()/>
-                    <CustomerTable result=result.clone()/>
-                    <Downloads result=result/>
+                    {(0..SECTIONS).map(|i| section(i, &result)).collect_view()}
                 </section>
             }
         })
     }
+}
+
+fn mount_next(mounted: RwSignal<usize>) {
+    if mounted.get_untracked() >= SECTIONS {
+        return;
+    }
+    set_timeout(
+        move || {
+            mounted.update(|n| *n += 1);
+            mount_next(mounted);
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 #[component]
@@ -58,12 +91,12 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
             <h2 id="overview-title">{format!("Overview — {}", result.file_name)}</h2>
             <div class="cards">
                 {cards.into_iter().map(|(value, label)| view! {
-                    <div class="card"><span class="card-value">{value}</span><span class="card-label">{label}</span></div>
+                    <div class="card"><span class="card-value" class:dates=label == "date range">{value}</span><span class="card-label">{label}</span></div>
                 }).collect_view()}
             </div>
             <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
             <super::settings::RfmSettingsPanel/>
-            <p class="muted">{format!(
+            <p class="muted run-stats">{format!(
                 "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser ({:.0} MB of worker memory).",
                 result.ingest_ms, result.analysis_ms, result.worker_memory_bytes / 1e6
             )}</p>

@@ -16,7 +16,8 @@ pub fn RfmSettingsPanel() -> impl IntoView {
         ReferenceDate::DayAfterLast => String::new(),
     };
     view! {
-        <details class="rfm-settings">
+        <details class="rfm-settings" prop:open=move || studio.definitions_open.get()
+            on:toggle=move |e: ev::Event| studio.definitions_open.set(event_target::<web_sys::HtmlDetailsElement>(&e).open())>
             <summary>"RFM definitions"</summary>
             <div class="mapping-controls">
                 <label class="mapping-field"><span>"a purchase is"</span>
