@@ -174,6 +174,13 @@ impl Analysis {
         self.sweep.iter().find(|c| c.k == self.chosen_k)
     }
 
+    /// Customer `i`'s cluster for the chosen k (0 when out of range).
+    pub fn cluster_of(&self, i: usize) -> usize {
+        self.clustering()
+            .and_then(|c| c.labels.get(i))
+            .map_or(0, |&l| usize::from(l))
+    }
+
     pub fn cluster_names(&self) -> Vec<String> {
         self.profiles.iter().map(|p| p.name.clone()).collect()
     }

@@ -171,8 +171,6 @@ pub fn playbook(name: &str) -> Playbook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rfm::{RfmRow, RfmSettings};
-    use chrono::NaiveDate;
 
     #[test]
     fn names_follow_the_profile() {
@@ -187,23 +185,12 @@ mod tests {
 
     #[test]
     fn profiles_sizes_shares_and_unique_names() {
-        let rows = [(1, 5, 100.0), (2, 4, 300.0), (300, 1, 10.0), (250, 1, 30.0)]
-            .iter()
-            .enumerate()
-            .map(|(i, &(r, f, m))| RfmRow {
-                customer_id: i.to_string(),
-                country: None,
-                recency_days: r,
-                frequency: f,
-                monetary: m,
-            })
-            .collect();
-        let table = RfmTable {
-            settings: RfmSettings::default(),
-            reference_date: NaiveDate::from_ymd_opt(2011, 1, 1).unwrap(),
-            rows,
-            skipped_after_reference: 0,
-        };
+        let table = crate::engine::rfm::tests::table_of(&[
+            (1, 5, 100.0),
+            (2, 4, 300.0),
+            (300, 1, 10.0),
+            (250, 1, 30.0),
+        ]);
         let clustering = Clustering {
             k: 2,
             centroids: vec![[-1.0, 1.0, 1.0], [-1.0, 1.0, 0.9]],

@@ -188,6 +188,26 @@ pub(crate) mod tests {
         }
     }
 
+    /// A table of customers "0", "1", … with the given (recency, frequency, monetary).
+    pub fn table_of(rows: &[(i64, u32, f64)]) -> RfmTable {
+        RfmTable {
+            settings: RfmSettings::default(),
+            reference_date: NaiveDate::from_ymd_opt(2011, 12, 10).unwrap(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, &(r, f, m))| RfmRow {
+                    customer_id: i.to_string(),
+                    country: None,
+                    recency_days: r,
+                    frequency: f,
+                    monetary: m,
+                })
+                .collect(),
+            skipped_after_reference: 0,
+        }
+    }
+
     fn ledger() -> Ledger {
         Ledger {
             customers: vec![

@@ -187,26 +187,9 @@ fn distance(bin: &ScoreBin, v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rfm::{RfmRow, RfmSettings};
-    use chrono::NaiveDate;
 
     fn table(rows: &[(i64, u32, f64)]) -> RfmTable {
-        RfmTable {
-            settings: RfmSettings::default(),
-            reference_date: NaiveDate::from_ymd_opt(2011, 12, 10).unwrap(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, &(r, f, m))| RfmRow {
-                    customer_id: i.to_string(),
-                    country: None,
-                    recency_days: r,
-                    frequency: f,
-                    monetary: m,
-                })
-                .collect(),
-            skipped_after_reference: 0,
-        }
+        crate::engine::rfm::tests::table_of(rows)
     }
 
     #[test]

@@ -105,11 +105,7 @@ pub enum ScatterView {
 
 /// Points (x, y, cluster) for the chosen k, the axis labels, and the axis ranges.
 pub fn scatter(analysis: &Analysis, view: ScatterView) -> (Vec<ScatterPoint>, (String, String)) {
-    let labels = analysis
-        .clustering()
-        .map(|c| c.labels.as_slice())
-        .unwrap_or(&[]);
-    let cluster = |i: usize| labels.get(i).map_or(0, |&l| usize::from(l));
+    let cluster = |i: usize| analysis.cluster_of(i);
     match view {
         ScatterView::RecencyMonetary => (
             analysis

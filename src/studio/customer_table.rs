@@ -141,10 +141,6 @@ fn natural(a: &str, b: &str) -> Ordering {
 
 /// One table row per customer of `analysis`, for its chosen k.
 pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow> {
-    let labels = analysis
-        .clustering()
-        .map(|c| c.labels.as_slice())
-        .unwrap_or(&[]);
     let names = analysis.cluster_names();
     let score = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
     analysis
@@ -153,7 +149,7 @@ pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow>
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let cluster = labels.get(i).map_or(0, |&l| usize::from(l));
+            let cluster = analysis.cluster_of(i);
             CustomerRow {
                 customer_id: r.customer_id.clone(),
                 country: r.country.clone().unwrap_or_default(),
