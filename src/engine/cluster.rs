@@ -117,14 +117,14 @@ fn lloyd(
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
     let k = centroids.len();
-    let mut labels = vec![0usize; points.len()];
+    let mut sums = vec![[0.0f64; 3]; k];
+    let mut counts = vec![0usize; k];
     for _ in 0..max_iterations {
-        for (label, p) in labels.iter_mut().zip(points) {
-            *label = nearest(&centroids, p);
-        }
-        let mut sums = vec![[0.0f64; 3]; k];
-        let mut counts = vec![0usize; k];
-        for (&l, p) in labels.iter().zip(points) {
+        // Assign and accumulate in one pass over the points.
+        sums.iter_mut().for_each(|s| *s = [0.0; 3]);
+        counts.iter_mut().for_each(|c| *c = 0);
+        for p in points {
+            let l = nearest(&centroids, p);
             for d in 0..3 {
                 sums[l][d] += p[d];
             }
@@ -167,7 +167,7 @@ fn greedy_kmeans_plus_plus(points: &[Point], k: usize, rng: &mut Xoshiro256Plus)
     let trials = 2 + (k as f64).ln() as usize;
     while centres.len() < k {
         let total: f64 = closest.iter().sum();
-        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        let mut best: Option<(f64, usize)> = None;
         for _ in 0..trials {
             // Draw an index with probability proportional to its squared distance.
             let mut target = uniform(rng) * total;
@@ -179,26 +179,30 @@ fn greedy_kmeans_plus_plus(points: &[Point], k: usize, rng: &mut Xoshiro256Plus)
                 }
                 target -= d;
             }
-            let updated: Vec<f64> = points
+            let c = points[candidate];
+            let potential: f64 = points
                 .iter()
                 .zip(&closest)
-                .map(|(p, c)| c.min(dist2(p, &points[candidate])))
-                .collect();
-            let potential: f64 = updated.iter().sum();
-            if best.as_ref().is_none_or(|(b, _, _)| potential < *b) {
-                best = Some((potential, candidate, updated));
+                .map(|(p, d)| d.min(dist2(p, &c)))
+                .sum();
+            if best.is_none_or(|(b, _)| potential < b) {
+                best = Some((potential, candidate));
             }
         }
-        let Some((_, candidate, updated)) = best else {
+        let Some((_, candidate)) = best else {
             break;
         };
-        centres.push(points[candidate]);
-        closest = updated;
+        let c = points[candidate];
+        for (d, p) in closest.iter_mut().zip(points) {
+            *d = d.min(dist2(p, &c));
+        }
+        centres.push(c);
     }
     centres
 }
 
 /// Index of the centroid nearest to `p`.
+#[inline]
 pub fn nearest(centroids: &[Point], p: &Point) -> usize {
     // A plain loop: this is the innermost operation of k-means.
     let mut best = (0, f64::INFINITY);
