@@ -327,7 +327,7 @@ struct Unparseable {
 
 /// A row's parsed values.
 struct ParsedRow<'a> {
-    customer: Option<String>,
+    customer: Option<std::borrow::Cow<'a, str>>,
     invoice: Option<&'a str>,
     at: chrono::NaiveDateTime,
     quantity: Option<f64>,
@@ -413,7 +413,7 @@ impl RowProcessor {
             }
             None => {
                 self.report.record_kept_anyway(Rule::MissingCustomer);
-                MISSING_CUSTOMER_ID.to_string()
+                MISSING_CUSTOMER_ID.into()
             }
         };
 

@@ -192,7 +192,11 @@ impl RecordSplitter {
     {
         let bytes = self.output.get(..self.output_len).unwrap_or_default();
         let record = RecordView {
-            text: String::from_utf8_lossy(bytes),
+            // `from_utf8` has a fast ASCII path; lossy only for the rare bad record.
+            text: std::str::from_utf8(bytes).map_or_else(
+                |_| String::from_utf8_lossy(bytes),
+                std::borrow::Cow::Borrowed,
+            ),
             ends: self.ends.get(..self.ends_len).unwrap_or_default(),
             line: self.record_line,
         };
