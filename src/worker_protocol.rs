@@ -81,3 +81,13 @@ pub struct AppliedModel {
 
 /// Share of the progress bar given to reading the file (the rest is analysis).
 pub const READING_SHARE: f64 = 0.6;
+
+/// Encodes an event for `postMessage` (postcard: compact, and fast to decode
+/// on the page, which must stay responsive while a large result arrives).
+pub fn encode_event(event: &WorkerEvent) -> Result<Vec<u8>, String> {
+    postcard::to_allocvec(event).map_err(|e| format!("cannot encode worker event: {e}"))
+}
+
+pub fn decode_event(bytes: &[u8]) -> Result<WorkerEvent, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("unreadable worker event: {e}"))
+}

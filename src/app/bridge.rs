@@ -1,6 +1,6 @@
 //! The page's side of the analysis worker.
 
-use crate::worker_protocol::{WorkerEvent, WorkerRequest};
+use crate::worker_protocol::{decode_event, WorkerEvent, WorkerRequest};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,14 +28,10 @@ impl AnalysisWorker {
             let worker = worker.clone();
             let pending = pending.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-                let event = message
-                    .data()
-                    .as_string()
-                    .and_then(|json| serde_json::from_str::<WorkerEvent>(&json).ok())
-                    .unwrap_or_else(|| WorkerEvent::Failed {
-                        message: "internal error: unreadable message from the analysis worker"
-                            .into(),
-                    });
+                let bytes = js_sys::Uint8Array::new(&message.data()).to_vec();
+                let event = decode_event(&bytes).unwrap_or_else(|err| WorkerEvent::Failed {
+                    message: format!("internal error: {err}"),
+                });
                 if matches!(event, WorkerEvent::Ready) {
                     for queued in pending.borrow_mut().take().unwrap_or_default() {
                         let _ = worker.post_message(&queued);

@@ -7,7 +7,7 @@ use crate::engine::ingest::{
 use crate::engine::model::SegmentationModel;
 use crate::engine::pipeline;
 use crate::worker_protocol::{
-    AppliedModel, RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE,
+    encode_event, AppliedModel, RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,10 +29,14 @@ pub fn register() {
 
 fn post(event: &WorkerEvent) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    match serde_json::to_string(event) {
-        // Posting a string cannot fail except when the page is gone.
-        Ok(json) => drop(scope.post_message(&JsValue::from_str(&json))),
-        Err(err) => web_sys::console::error_1(&format!("cannot encode worker event: {err}").into()),
+    match encode_event(event) {
+        Ok(bytes) => {
+            // Transfer the buffer instead of copying it; posting fails only when the page is gone.
+            let message = js_sys::Uint8Array::from(bytes.as_slice());
+            let transfer = js_sys::Array::of1(&message.buffer());
+            drop(scope.post_message_with_transfer(&message, &transfer));
+        }
+        Err(err) => web_sys::console::error_1(&err.into()),
     }
 }
 
