@@ -104,7 +104,7 @@ fi
 ln -sf "$TOOLS/node_modules/.bin/wasm-opt" "$TOOLS/bin/wasm-opt"
 
 if [ "${SEGMENTO_SETUP_TESTS:-}" = 1 ]; then
-  apt_install chromium chromium-driver
+  apt_install chromium chromium-driver nginx-light
   if [ ! -d "$SEGMENTO_ROOT/tests/e2e/node_modules" ] ||
      [ "$SEGMENTO_ROOT/tests/e2e/package-lock.json" -nt "$SEGMENTO_ROOT/tests/e2e/node_modules" ]; then
     log "npm ci (end-to-end test driver)"
