@@ -250,3 +250,131 @@ fn degenerate_inputs() {
         assert_eq!(got.to_string(), error.to_string());
     }
 }
+
+mod with_model {
+    use super::*;
+    use crate::engine::error::AnalysisError;
+    use crate::engine::ledger::Ledger;
+    use crate::engine::model::SegmentationModel;
+    use crate::engine::pipeline::{analyze, AnalysisSettings};
+    use crate::engine::rfm::tests::customer;
+    use chrono::{Days, NaiveDate};
+
+    /// Customers with the given R, F, M as purchase histories (reference date 2011-12-10).
+    fn ledger_of(rows: &[(i64, u32, f64)]) -> Ledger {
+        let reference = NaiveDate::from_ymd_opt(2011, 12, 10).unwrap();
+        let customers = rows
+            .iter()
+            .enumerate()
+            .map(|(i, &(r, f, m))| {
+                let purchases: Vec<(String, String, f64)> = (0..f)
+                    .map(|j| {
+                        let day = reference - Days::new(r as u64 + 3 * u64::from(j));
+                        (format!("{i}-{j}"), format!("{day} 10:00"), m / f64::from(f))
+                    })
+                    .collect();
+                let refs: Vec<(&str, &str, f64)> = purchases
+                    .iter()
+                    .map(|(a, b, c)| (a.as_str(), b.as_str(), *c))
+                    .collect();
+                customer(&format!("c{i}"), &refs)
+            })
+            .collect();
+        Ledger {
+            customers,
+            monthly: vec![],
+        }
+    }
+
+    #[test]
+    fn explains_an_analysis_and_labels_new_customers_by_its_rules() {
+        let mut rows = customers(600, 3);
+        rows[0].0 = 1; // someone bought on the last day, so the reference date is fixed
+        let ledger = ledger_of(&rows);
+        let analysis = analyze(&ledger, &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
+        let e = explain(&analysis, &TreeSettings::default()).unwrap();
+        assert_eq!(e.customers_used + e.holdout_customers, 600);
+        assert!(e.train_accuracy > 0.7, "{e:#?}");
+        for rule in &e.rules {
+            assert_eq!(rule.cluster_name, analysis.profiles[rule.cluster].name);
+            assert!(rule.text.ends_with(&format!("→ {}", rule.cluster_name)));
+        }
+        // Accuracy is the share of customers whose rule names their k-means cluster.
+        let agree = (0..600)
+            .filter(|&i| {
+                let r = &analysis.rfm.rows[i];
+                e.tree.predict(r.recency_days, r.frequency, r.monetary) == analysis.cluster_of(i)
+            })
+            .count() as f64
+            / 600.0;
+        let expected = (e.train_accuracy * e.customers_used as f64
+            + e.holdout_accuracy.unwrap() * e.holdout_customers as f64)
+            / 600.0;
+        assert!((agree - expected).abs() < 1e-9);
+
+        let plain = analysis.model().unwrap();
+        assert_eq!(
+            plain.apply_rules(&ledger),
+            Err(AnalysisError::ModelHasNoRules)
+        );
+        let model = plain.clone().with_rules(e.tree.clone());
+        let json = model.to_json();
+        assert!(json.contains("\"rules\""));
+        assert!(!plain.to_json().contains("\"rules\""));
+        assert_eq!(SegmentationModel::from_json(&json).unwrap(), model);
+        assert_eq!(
+            SegmentationModel::from_json(&plain.to_json()).unwrap(),
+            plain
+        );
+
+        // A new customer base: labelled by the rules exactly as the tree predicts,
+        // while `apply` still uses the nearest centroid.
+        let newcomers = ledger_of(&customers(200, 8));
+        let by_rules = model.apply_rules(&newcomers).unwrap();
+        let by_centroid = model.apply(&newcomers).unwrap();
+        assert_eq!(by_centroid, plain.apply(&newcomers).unwrap());
+        assert_eq!(by_rules.len(), 200);
+        for (a, c) in by_rules.iter().zip(&by_centroid) {
+            assert_eq!(
+                a.cluster,
+                e.tree.predict(a.recency_days, a.frequency, a.monetary)
+            );
+            assert_eq!(a.cluster_name, analysis.profiles[a.cluster].name);
+            assert_eq!((&a.customer_id, &a.segment), (&c.customer_id, &c.segment));
+        }
+        let training = model.apply_rules(&ledger).unwrap();
+        for (i, a) in training.iter().enumerate() {
+            let r = &analysis.rfm.rows[i];
+            assert_eq!(
+                a.cluster,
+                e.tree.predict(r.recency_days, r.frequency, r.monetary)
+            );
+        }
+    }
+
+    #[test]
+    fn model_files_with_broken_rules_are_refused() {
+        let mut rows = customers(100, 5);
+        rows[0].0 = 1;
+        let analysis = analyze(
+            &ledger_of(&rows),
+            &AnalysisSettings::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        let e = explain(&analysis, &TreeSettings::default()).unwrap();
+        let mut model = analysis.model().unwrap().with_rules(e.tree);
+        if let Some(tree) = model.rules.as_mut() {
+            tree.nodes.push(RuleNode::Leaf(Leaf {
+                cluster: 99,
+                customers: 0,
+                share: 0.0,
+                purity: 0.0,
+            }));
+        }
+        assert!(matches!(
+            SegmentationModel::from_json(&model.to_json()),
+            Err(AnalysisError::BadModel(_))
+        ));
+    }
+}
