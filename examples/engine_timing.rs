@@ -1,7 +1,8 @@
 //! Times the engine natively on a CSV file, streaming it in 4 MiB chunks like
 //! the browser worker does:
-//!     cargo run --release --example engine_timing -- path/to/transactions.csv
+//!     cargo run --release --example engine_timing -- path/to/transactions.csv [k]
 
+use segmento::engine::explain::{explain, TreeSettings};
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::io::Read;
@@ -25,11 +26,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = ingestor.bytes_seen();
     let outcome = ingestor.finish()?;
     let ingest = started.elapsed();
-    let analysis = analyze(
-        &outcome.ledger,
-        &AnalysisSettings::default(),
-        &mut |_, _| {},
-    )?;
+    let settings = AnalysisSettings {
+        chosen_k: std::env::args().nth(2).and_then(|k| k.parse().ok()),
+        ..Default::default()
+    };
+    let analysis = analyze(&outcome.ledger, &settings, &mut |_, _| {})?;
     let total = started.elapsed();
     println!(
         "{path}: {} rows ({:.1} MB) → {} customers, {} purchases; ingest {:.2} s ({:.0} rows/s), analysis {:.2} s, total {:.2} s; recommended k = {}",
@@ -43,5 +44,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total.as_secs_f64(),
         analysis.recommendation.k,
     );
+    for max_depth in [3, 6] {
+        let started = Instant::now();
+        let e = explain(
+            &analysis,
+            &TreeSettings {
+                max_depth,
+                ..Default::default()
+            },
+        )?;
+        println!(
+            "explain (depth {max_depth}, k = {}): {:.0} ms, {} rules, train accuracy {:.3}, holdout {:.3} ({} + {} customers)",
+            analysis.chosen_k,
+            started.elapsed().as_secs_f64() * 1e3,
+            e.rules.len(),
+            e.train_accuracy,
+            e.holdout_accuracy.unwrap_or(f64::NAN),
+            e.customers_used,
+            e.holdout_customers,
+        );
+        if max_depth == 3 {
+            for rule in &e.rules {
+                println!("  {}  [{}]", rule.text, rule.summary);
+            }
+        }
+    }
     Ok(())
 }

@@ -25,4 +25,6 @@ pub enum AnalysisError {
     BadModel(String),
     #[error("the k chosen ({0}) was not part of the sweep")]
     UnknownK(usize),
+    #[error("this model was saved without rules; save it again with its rules to label by rules")]
+    ModelHasNoRules,
 }

@@ -11,6 +11,7 @@
 pub mod clean;
 pub mod cluster;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod fast_hash;
 pub mod features;

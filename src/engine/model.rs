@@ -3,9 +3,10 @@
 
 use super::cluster::{nearest, Clustering};
 use super::error::AnalysisError;
+use super::explain::RuleTree;
 use super::features::{raw_features, Point, Scaler};
 use super::ledger::Ledger;
-use super::rfm::{self, RfmSettings};
+use super::rfm::{self, RfmRow, RfmSettings};
 use super::score::{DimensionScores, RfmScores};
 use super::segments::SegmentGrid;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,10 @@ pub struct SegmentationModel {
     pub cluster_names: Vec<String>,
     pub seed: u64,
     pub trained_on: TrainingSummary,
+    /// The decision tree that explains the clusters, if one was saved; it can
+    /// label new customers instead of the nearest centroid. Absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RuleTree>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,12 +90,43 @@ impl SegmentationModel {
                 "it needs at least 2 centroids, each with a name".into(),
             ));
         }
+        if let Some(tree) = &model.rules {
+            tree.validate(model.centroids.len())
+                .map_err(AnalysisError::BadModel)?;
+        }
         Ok(model)
+    }
+
+    /// The same model carrying `tree` (from `explain::explain`) for [`Self::apply_rules`].
+    pub fn with_rules(self, tree: RuleTree) -> Self {
+        Self {
+            rules: Some(tree),
+            ..self
+        }
     }
 
     /// Labels the customers of `ledger` with this model's definitions,
     /// score bins, grid, scaler and centroids.
     pub fn apply(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
+        self.apply_with(ledger, |row| {
+            nearest(&self.centroids, &self.scaler.transform(&raw_features(row)))
+        })
+    }
+
+    /// Like [`Self::apply`], but the cluster comes from the saved rule tree
+    /// (the plain rules shown in the studio) instead of the nearest centroid.
+    pub fn apply_rules(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
+        let tree = self.rules.as_ref().ok_or(AnalysisError::ModelHasNoRules)?;
+        self.apply_with(ledger, |row| {
+            tree.predict(row.recency_days, row.frequency, row.monetary)
+        })
+    }
+
+    fn apply_with(
+        &self,
+        ledger: &Ledger,
+        cluster_of: impl Fn(&RfmRow) -> usize,
+    ) -> Result<Vec<Assignment>, AnalysisError> {
         let table = rfm::compute(ledger, &self.rfm_settings)?;
         Ok(table
             .rows
@@ -101,7 +137,7 @@ impl SegmentationModel {
                     self.frequency_bins.score_of(f64::from(row.frequency)),
                     self.monetary_bins.score_of(row.monetary),
                 ];
-                let cluster = nearest(&self.centroids, &self.scaler.transform(&raw_features(row)));
+                let cluster = cluster_of(row);
                 Assignment {
                     customer_id: row.customer_id.clone(),
                     recency_days: row.recency_days,
@@ -183,6 +219,7 @@ impl From<ModelParts<'_>> for SegmentationModel {
             cluster_names: p.cluster_names,
             seed: p.seed,
             trained_on: p.trained_on,
+            rules: None,
         }
     }
 }
