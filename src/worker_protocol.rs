@@ -31,6 +31,8 @@ pub enum WorkerRequest {
         file_name: String,
         model_json: String,
         ingest: IngestSettings,
+        /// Label by the model's decision rules instead of the nearest cluster centre.
+        by_rules: bool,
     },
 }
 
@@ -74,6 +76,8 @@ pub struct RunResult {
 pub struct AppliedModel {
     pub file_name: String,
     pub model_trained_on: String,
+    /// How customers were labelled (nearest cluster centre or the model's rules).
+    pub method: String,
     pub assignments: Vec<Assignment>,
     pub rows_read: u64,
     pub rows_kept: u64,

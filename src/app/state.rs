@@ -1,6 +1,7 @@
 //! The studio's state and the actions that change it.
 
 use super::bridge::AnalysisWorker;
+use crate::engine::explain::TreeSettings;
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
@@ -33,6 +34,8 @@ pub struct Studio {
     /// the dashboard re-renders for a k switch or a grid edit.
     pub grid_editor_open: RwSignal<bool>,
     pub definitions_open: RwSignal<bool>,
+    /// Depth of the explaining decision tree (also saved with the model).
+    pub rules_depth: RwSignal<usize>,
     /// Counts finished runs (not k switches or grid edits of the same run).
     pub runs: RwSignal<u64>,
     /// The last saved model applied to a new file.
@@ -57,6 +60,7 @@ impl Studio {
             runs: RwSignal::new(0),
             grid_editor_open: RwSignal::new(false),
             definitions_open: RwSignal::new(false),
+            rules_depth: RwSignal::new(TreeSettings::default().max_depth),
             ingest_settings: RwSignal::new(IngestSettings::default()),
             analysis_settings: RwSignal::new(AnalysisSettings::default()),
             file: StoredValue::new_local(None),
@@ -106,7 +110,7 @@ impl Studio {
     }
 
     /// Labels the customers of `data` with the saved model in `model_file`.
-    pub fn apply_model(self, model_file: Blob, data: Blob, file_name: String) {
+    pub fn apply_model(self, model_file: Blob, data: Blob, file_name: String, by_rules: bool) {
         leptos::task::spawn_local(async move {
             let text = JsFuture::from(model_file.text())
                 .await
@@ -120,6 +124,7 @@ impl Studio {
                 file_name: file_name.clone(),
                 model_json,
                 ingest: IngestSettings::default(),
+                by_rules,
             };
             self.run_on(request, "Applying the saved model", data, file_name);
         });

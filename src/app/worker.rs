@@ -100,16 +100,23 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             file_name,
             model_json,
             ingest,
+            by_rules,
         } => {
             let model = SegmentationModel::from_json(&model_json).map_err(|e| e.to_string())?;
             let outcome = ingest_blob(&reader, &blob, ingest)?;
-            let assignments = model.apply(&outcome.ledger).map_err(|e| e.to_string())?;
+            let (assignments, method) = if by_rules {
+                (model.apply_rules(&outcome.ledger), "the model's decision rules")
+            } else {
+                (model.apply(&outcome.ledger), "the nearest cluster centre")
+            };
+            let assignments = assignments.map_err(|e| e.to_string())?;
             Ok(WorkerEvent::Applied(Box::new(AppliedModel {
                 file_name,
                 model_trained_on: format!(
                     "{} customers, reference date {}",
                     model.trained_on.customers, model.trained_on.reference_date
                 ),
+                method: method.into(),
                 assignments,
                 rows_read: outcome.report.rows_read,
                 rows_kept: outcome.report.rows_kept,

@@ -14,11 +14,12 @@ pub fn ApplyModel() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let model_input = NodeRef::<html::Input>::new();
     let data_input = NodeRef::<html::Input>::new();
+    let by_rules = RwSignal::new(false);
     let first_file = |input: NodeRef<html::Input>| -> Option<File> { input.get()?.files()?.get(0) };
     let apply = move |_: ev::MouseEvent| match (first_file(model_input), first_file(data_input)) {
         (Some(model), Some(data)) => {
             let name = data.name();
-            studio.apply_model(model.into(), data.into(), name);
+            studio.apply_model(model.into(), data.into(), name, by_rules.get_untracked());
         }
         _ => studio.error.set(Some(
             "Choose both a model JSON and a transactions file to apply it to.".into(),
@@ -34,6 +35,10 @@ pub fn ApplyModel() -> impl IntoView {
                 <label class="mapping-field"><span>"transactions file"</span>
                     <input node_ref=data_input type="file" accept=".csv,.tsv,.txt,text/csv" aria-label="Transactions to label"/></label>
             </div>
+            <label class="checkbox-field">
+                <input type="checkbox" prop:checked=move || by_rules.get() on:change=move |_| by_rules.update(|b| *b = !*b)/>
+                " Label by the model's plain rules (decision tree) instead of the nearest cluster centre"
+            </label>
             <button class="primary" on:click=apply>"Apply model"</button>
             {move || studio.applied.get().map(|applied| {
                 let mut by_cluster: BTreeMap<(usize, String), usize> = BTreeMap::new();
@@ -45,7 +50,7 @@ pub fn ApplyModel() -> impl IntoView {
                 view! {
                     <div class="applied" aria-live="polite">
                         <h3>{format!("{}: {} customers labelled", applied.file_name, thousands(applied.assignments.len() as u64))}</h3>
-                        <p class="muted">{format!("Model trained on {}; {} of {} rows kept.", applied.model_trained_on, thousands(applied.rows_kept), thousands(applied.rows_read))}</p>
+                        <p class="muted">{format!("Model trained on {}; labelled by {}; {} of {} rows kept.", applied.model_trained_on, applied.method, thousands(applied.rows_kept), thousands(applied.rows_read))}</p>
                         <table>
                             <thead><tr><th>"Cluster"</th><th class="num">"Customers"</th></tr></thead>
                             <tbody>{by_cluster.into_iter().map(|((c, name), n)| view! {

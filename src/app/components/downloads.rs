@@ -1,6 +1,8 @@
 //! Downloads: the segmented customers CSV and the reusable model JSON.
 
+use super::rules::explanation;
 use crate::app::canvas::download_url;
+use crate::app::state::Studio;
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ pub fn Downloads(result: Arc<RunResult>) -> impl IntoView {
     let csv_result = result.clone();
     let csv_name = format!("{stem}-segments.csv");
     let model_name = format!("{stem}-model.json");
+    let depth = expect_context::<Studio>().rules_depth;
     view! {
         <section class="panel" aria-labelledby="downloads-title">
             <h2 id="downloads-title">"Downloads"</h2>
@@ -23,7 +26,13 @@ pub fn Downloads(result: Arc<RunResult>) -> impl IntoView {
                     "Customers CSV"
                 </button>
                 <button on:click=move |_| {
+                    // The model carries the rules shown on the dashboard, when there are any.
+                    let rules = explanation(&result.analysis, depth.get_untracked()).ok();
                     if let Some(model) = result.analysis.model() {
+                        let model = match rules {
+                            Some(found) => model.with_rules(found.tree),
+                            None => model,
+                        };
                         save_bytes(model.to_json().as_bytes(), "application/json", &model_name);
                     }
                 }>"Model JSON"</button>

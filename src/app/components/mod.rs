@@ -10,6 +10,7 @@ mod grid_editor;
 mod mapping;
 mod progress;
 mod results;
+mod rules;
 mod segments;
 mod settings;
 

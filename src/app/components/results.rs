@@ -2,7 +2,8 @@
 
 use super::charts::Distributions;
 use super::{
-    clusters::Clusters, customers::CustomerTable, downloads::Downloads, segments::Segments,
+    clusters::Clusters, customers::CustomerTable, downloads::Downloads, rules::Rules,
+    segments::Segments,
 };
 use crate::app::state::Studio;
 use crate::engine::clean::Rule;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 /// Sections after the first few are mounted one per task (a zero-delay
 /// timeout each), so a large result never blocks the page in one long task.
-const SECTIONS: usize = 7;
+const SECTIONS: usize = 8;
 const IMMEDIATE: usize = 3;
 
 #[component]
@@ -35,8 +36,9 @@ pub fn Results() -> impl IntoView {
                 1 => view! { <DataQuality result=result.clone()/> }.into_any(),
                 2 => view! { <Segments result=result.clone()/> }.into_any(),
                 3 => view! { <Clusters result=result.clone()/> }.into_any(),
-                4 => view! { <Distributions result=result.clone()/> }.into_any(),
-                5 => view! { <CustomerTable result=result.clone()/> }.into_any(),
+                4 => view! { <Rules result=result.clone()/> }.into_any(),
+                5 => view! { <Distributions result=result.clone()/> }.into_any(),
+                6 => view! { <CustomerTable result=result.clone()/> }.into_any(),
                 _ => view! { <Downloads result=result.clone()/> }.into_any(),
             })
         }
