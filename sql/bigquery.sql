@@ -73,6 +73,7 @@ purchases AS (
     -- A line without an invoice number is a purchase of its own.
     SELECT customer_key AS customer_id,
            MIN(invoice_at) AS purchase_at,
+           MIN(line_no) AS first_line,
            SUM(qty * price) AS amount
     FROM kept
     GROUP BY customer_key, COALESCE(invoice, CONCAT('line ', CAST(line_no AS STRING)))
@@ -104,4 +105,6 @@ CROSS JOIN reference r
 LEFT JOIN countries c ON c.customer_id = p.customer_id
 WHERE DATE(p.purchase_at) < r.reference_date
 GROUP BY p.customer_id, c.country, r.reference_date
-ORDER BY p.customer_id;
+-- Customers in order of first appearance, like the app (k-means seeding
+-- depends on row order, so this keeps the clusters identical).
+ORDER BY MIN(p.first_line);

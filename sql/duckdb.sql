@@ -72,6 +72,7 @@ purchases AS (
     -- A line without an invoice number is a purchase of its own.
     SELECT customer_key AS customer_id,
            min(invoice_at) AS purchase_at,
+           min(line_no) AS first_line,
            sum(qty * price) AS amount
     FROM kept
     GROUP BY customer_key, COALESCE(invoice, 'line ' || line_no)
@@ -102,4 +103,6 @@ CROSS JOIN reference r
 LEFT JOIN countries c USING (customer_id)
 WHERE CAST(p.purchase_at AS DATE) < r.reference_date
 GROUP BY p.customer_id, c.country, r.reference_date
-ORDER BY p.customer_id;
+-- Customers in order of first appearance, like the app (k-means seeding
+-- depends on row order, so this keeps the clusters identical).
+ORDER BY min(p.first_line);

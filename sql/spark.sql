@@ -71,6 +71,7 @@ purchases AS (
     -- A line without an invoice number is a purchase of its own.
     SELECT customer_key AS customer_id,
            min(invoice_at) AS purchase_at,
+           min(line_no) AS first_line,
            sum(qty * price) AS amount
     FROM kept
     GROUP BY customer_key, coalesce(invoice, concat('line ', CAST(line_no AS STRING)))
@@ -101,4 +102,6 @@ CROSS JOIN reference r
 LEFT JOIN countries c ON c.customer_id = p.customer_id
 WHERE to_date(p.purchase_at) < r.reference_date
 GROUP BY p.customer_id, c.country, r.reference_date
-ORDER BY p.customer_id;
+-- Customers in order of first appearance, like the app (k-means seeding
+-- depends on row order, so this keeps the clusters identical).
+ORDER BY min(p.first_line);

@@ -15,7 +15,8 @@ struct SqlRow {
     reference_date: String,
 }
 
-fn read_sql_output(name: &str) -> BTreeMap<String, SqlRow> {
+/// Customer ids in file order, and the rows by id.
+fn read_sql_output(name: &str) -> (Vec<String>, BTreeMap<String, SqlRow>) {
     let root = env!("CARGO_MANIFEST_DIR");
     let text =
         std::fs::read_to_string(format!("{root}/tests/fixtures/sql_duckdb_{name}.csv")).unwrap();
@@ -24,7 +25,7 @@ fn read_sql_output(name: &str) -> BTreeMap<String, SqlRow> {
         lines.next(),
         Some("customer_id,recency_days,frequency,monetary,country,reference_date")
     );
-    lines
+    let rows: Vec<(String, SqlRow)> = lines
         .map(|line| {
             assert!(
                 !line.contains('"'),
@@ -43,25 +44,34 @@ fn read_sql_output(name: &str) -> BTreeMap<String, SqlRow> {
                 },
             )
         })
-        .collect()
+        .collect();
+    let order = rows.iter().map(|(id, _)| id.clone()).collect();
+    (order, rows.into_iter().collect())
 }
 
-fn engine_rfm(csv: &str) -> (String, BTreeMap<String, RfmRow>) {
+/// The reference date, customer ids in table order, and the rows by id.
+fn engine_rfm(csv: &str) -> (String, Vec<String>, BTreeMap<String, RfmRow>) {
     let root = env!("CARGO_MANIFEST_DIR");
     let bytes = std::fs::read(format!("{root}/{csv}")).unwrap();
     let outcome = ingest_bytes(&bytes, IngestSettings::default()).unwrap();
     let table = rfm::compute(&outcome.ledger, &RfmSettings::default()).unwrap();
+    let order = table.rows.iter().map(|r| r.customer_id.clone()).collect();
     let rows = table
         .rows
         .into_iter()
         .map(|r| (r.customer_id.clone(), r))
         .collect();
-    (table.reference_date.to_string(), rows)
+    (table.reference_date.to_string(), order, rows)
 }
 
 fn assert_same(csv: &str, fixture: &str) {
-    let sql = read_sql_output(fixture);
-    let (reference_date, engine) = engine_rfm(csv);
+    let (sql_order, sql) = read_sql_output(fixture);
+    let (reference_date, engine_order, engine) = engine_rfm(csv);
+    // Same order too: k-means seeding depends on it (see sql/README.md).
+    assert_eq!(
+        sql_order, engine_order,
+        "customers in order of first appearance"
+    );
     assert_eq!(
         sql.keys().collect::<Vec<_>>(),
         engine.keys().collect::<Vec<_>>(),

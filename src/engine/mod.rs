@@ -21,5 +21,6 @@ pub mod model;
 pub mod pipeline;
 pub mod profile;
 pub mod rfm;
+pub mod rfm_import;
 pub mod score;
 pub mod segments;
