@@ -103,3 +103,32 @@ fn our_own_export_re_imports() {
     let model = imported.model().unwrap();
     assert_eq!(model.trained_on.customers, full.overview.customers);
 }
+
+#[test]
+fn cohorts_come_with_transactions_only() {
+    use segmento::studio::chart_inputs::cohort_heatmap;
+    let full = full_analysis();
+    let cohorts = full.cohorts.as_ref().unwrap();
+    // The sample runs from December 2010 to December 2011.
+    assert_eq!(cohorts.months.first().map(String::as_str), Some("2010-12"));
+    assert_eq!(cohorts.months.last().map(String::as_str), Some("2011-12"));
+    assert_eq!(cohorts.months.len(), 13);
+    assert_eq!(cohorts.sizes.iter().sum::<usize>(), full.overview.customers);
+    for (size, row) in cohorts.sizes.iter().zip(&cohorts.retention) {
+        if *size > 0 {
+            assert_eq!(row[0], Some(1.0));
+        }
+    }
+    // The last cohort can only be observed in its own month.
+    assert!(cohorts.retention[12][1..].iter().all(Option::is_none));
+    assert!(cohort_heatmap(&full).is_some());
+
+    let imported = imported_analysis(&read("tests/fixtures/sql_duckdb_sample.csv"));
+    assert_eq!(imported.cohorts, None);
+    assert_eq!(cohort_heatmap(&imported), None);
+    // Analyses saved before cohorts existed still load.
+    let mut json: serde_json::Value = serde_json::to_value(&imported).unwrap();
+    json.as_object_mut().unwrap().remove("cohorts");
+    let loaded: Analysis = serde_json::from_value(json).unwrap();
+    assert_eq!(loaded.cohorts, None);
+}

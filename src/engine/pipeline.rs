@@ -1,6 +1,7 @@
 //! The whole analysis from a ledger, as the studio runs it.
 
 use super::cluster::{self, Clustering, KMeansSettings, Recommendation};
+use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
 use super::export::{self, ExportColumns};
 use super::features::{raw_features, Point, Scaler};
@@ -71,6 +72,10 @@ pub struct Analysis {
     pub recommendation: Recommendation,
     pub chosen_k: usize,
     pub profiles: Vec<ClusterProfile>,
+    /// Monthly cohort retention; `None` for an imported RFM table (no
+    /// transactions) and for analyses saved before cohorts existed.
+    #[serde(default)]
+    pub cohorts: Option<CohortTable>,
 }
 
 /// Progress of the analysis: fraction done in 0..=1 and what is happening.
@@ -89,7 +94,9 @@ pub fn analyze(
         last: last.date(),
         definitions: settings.rfm.describe(table.reference_date),
     };
-    analyze_rfm(table, settings.clone(), span, progress)
+    let mut analysis = analyze_rfm(table, settings.clone(), span, progress)?;
+    analysis.cohorts = Some(cohorts::compute(ledger));
+    Ok(analysis)
 }
 
 /// The analysis of an imported RFM table (see [`super::rfm_import`]): the
@@ -203,6 +210,7 @@ fn analyze_rfm(
         recommendation,
         sweep,
         profiles: Vec::new(),
+        cohorts: None,
     };
     let k = chosen_k
         .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
