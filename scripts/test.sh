@@ -22,6 +22,11 @@ if [ -x tests/reference/check_fixture.sh ] && command -v python3 >/dev/null; the
   tests/reference/check_fixture.sh
 fi
 
+if [ -x tests/reference/check_sql.sh ] && command -v python3 >/dev/null; then
+  step "warehouse SQL (DuckDB) matches its committed outputs"
+  tests/reference/check_sql.sh
+fi
+
 step "trunk build --release"
 trunk build --release
 wasm_raw=$(stat -c %s dist/segmento_bg.wasm)

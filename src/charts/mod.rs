@@ -47,3 +47,6 @@ pub mod monthly_revenue;
 pub use monthly_revenue::{
     continuous_months, draw_monthly_revenue, MonthRevenue, MonthlyRevenueInput,
 };
+
+pub mod cohort_heatmap;
+pub use cohort_heatmap::{draw_cohort_heatmap, CohortHeatmapInput, CohortRow};

@@ -26,7 +26,7 @@ pub fn header(table: &RfmTable) -> Vec<String> {
     [
         "customer_id".to_string(),
         "country".into(),
-        format!("recency_days_to_{}", table.reference_date),
+        super::rfm_import::recency_header(table.reference_date),
         frequency.into(),
         monetary.into(),
         "r_score".into(),

@@ -47,7 +47,18 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiplies only carry entropy upwards, and hashbrown picks
+        // buckets from the low bits: without a finaliser, 8-byte keys that
+        // differ only in their last characters (`C0000001`, `C0000002`, …)
+        // share their low bits and pile into a few buckets (quadratic
+        // inserts). MurmurHash3's fmix64 mixes every bit into every bit,
+        // once per key.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -74,5 +85,21 @@ mod tests {
         assert_eq!(hash("17850"), hash("17850"));
         assert_ne!(hash("17850"), hash("17851"));
         assert_ne!(hash("ab"), hash("ab\0"));
+    }
+
+    #[test]
+    fn low_bits_vary_for_keys_differing_only_at_the_end() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<FxHasher>::default();
+        let mut buckets = HashSet::new();
+        for i in 0..4096 {
+            buckets.insert(build.hash_one(format!("C{i:07}")) & 0xfff);
+        }
+        // 4096 random keys into 4096 buckets fill about 63% (1 − 1/e).
+        assert!(
+            buckets.len() > 2400,
+            "only {} distinct buckets",
+            buckets.len()
+        );
     }
 }

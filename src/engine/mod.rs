@@ -10,6 +10,7 @@
 
 pub mod clean;
 pub mod cluster;
+pub mod cohorts;
 pub mod error;
 pub mod explain;
 pub mod export;
@@ -22,5 +23,6 @@ pub mod model;
 pub mod pipeline;
 pub mod profile;
 pub mod rfm;
+pub mod rfm_import;
 pub mod score;
 pub mod segments;

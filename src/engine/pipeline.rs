@@ -1,6 +1,7 @@
 //! The whole analysis from a ledger, as the studio runs it.
 
 use super::cluster::{self, Clustering, KMeansSettings, Recommendation};
+use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
 use super::export::{self, ExportColumns};
 use super::features::{raw_features, Point, Scaler};
@@ -10,6 +11,7 @@ use super::profile::{self, ClusterProfile};
 use super::rfm::{self, median, RfmSettings, RfmTable};
 use super::score::{self, RfmScores};
 use super::segments::{self, SegmentGrid, SegmentSummary};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +72,10 @@ pub struct Analysis {
     pub recommendation: Recommendation,
     pub chosen_k: usize,
     pub profiles: Vec<ClusterProfile>,
+    /// Monthly cohort retention; `None` for an imported RFM table (no
+    /// transactions) and for analyses saved before cohorts existed.
+    #[serde(default)]
+    pub cohorts: Option<CohortTable>,
 }
 
 /// Progress of the analysis: fraction done in 0..=1 and what is happening.
@@ -82,6 +88,70 @@ pub fn analyze(
 ) -> Result<Analysis, AnalysisError> {
     progress("Computing RFM", 0.0);
     let table = rfm::compute(ledger, &settings.rfm)?;
+    let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
+    let span = PurchaseSpan {
+        first: first.date(),
+        last: last.date(),
+        definitions: settings.rfm.describe(table.reference_date),
+    };
+    let mut analysis = analyze_rfm(table, settings.clone(), span, progress)?;
+    analysis.cohorts = Some(cohorts::compute(ledger));
+    Ok(analysis)
+}
+
+/// The analysis of an imported RFM table (see [`super::rfm_import`]): the
+/// same scores, segments and clusters as [`analyze`], without transactions.
+/// The table's own definitions replace `settings.rfm`.
+pub fn analyze_table(
+    table: RfmTable,
+    settings: &AnalysisSettings,
+    progress: Progress,
+) -> Result<Analysis, AnalysisError> {
+    progress("Reading the RFM table", 0.0);
+    let recency = |pick: fn(i64, i64) -> i64| {
+        table
+            .rows
+            .iter()
+            .map(|r| r.recency_days)
+            .reduce(pick)
+            .ok_or(AnalysisError::NoCustomers)
+    };
+    // The oldest recency is the first purchase, the smallest the last.
+    let days_before_reference = |days: i64| {
+        table
+            .reference_date
+            .checked_sub_signed(chrono::TimeDelta::days(days))
+            .unwrap_or(table.reference_date)
+    };
+    let span = PurchaseSpan {
+        first: days_before_reference(recency(i64::max)?),
+        last: days_before_reference(recency(i64::min)?),
+        definitions: format!(
+            "imported RFM table; {}",
+            table.settings.describe_imported(table.reference_date)
+        ),
+    };
+    let settings = AnalysisSettings {
+        rfm: table.settings,
+        ..settings.clone()
+    };
+    analyze_rfm(table, settings, span, progress)
+}
+
+/// What the overview says about purchases besides the RFM table.
+struct PurchaseSpan {
+    first: NaiveDate,
+    last: NaiveDate,
+    definitions: String,
+}
+
+/// Scores, segments, the k sweep and profiles: shared by both entry points.
+fn analyze_rfm(
+    table: RfmTable,
+    settings: AnalysisSettings,
+    span: PurchaseSpan,
+    progress: Progress,
+) -> Result<Analysis, AnalysisError> {
     let scores = score::score(&table, settings.score_bins)?;
     let (segment_names, segment_summaries) = segments::assign(&table, &scores, &settings.grid);
     let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
@@ -103,7 +173,6 @@ pub fn analyze(
         },
     )?;
     let recommendation = cluster::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
-    let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
     let overview = Overview {
         customers: table.rows.len(),
         purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),
@@ -119,16 +188,17 @@ pub fn analyze(
                     }
             })
             .sum(),
-        first_purchase: first.date().to_string(),
-        last_purchase: last.date().to_string(),
+        first_purchase: span.first.to_string(),
+        last_purchase: span.last.to_string(),
         reference_date: table.reference_date.to_string(),
         median_recency: median(table.rows.iter().map(|r| r.recency_days as f64)),
         median_frequency: median(table.rows.iter().map(|r| f64::from(r.frequency))),
         median_monetary: median(table.rows.iter().map(|r| r.monetary)),
-        definitions: settings.rfm.describe(table.reference_date),
+        definitions: span.definitions,
     };
+    let chosen_k = settings.chosen_k;
     let mut analysis = Analysis {
-        settings: settings.clone(),
+        settings,
         overview,
         rfm: table,
         scores,
@@ -140,9 +210,9 @@ pub fn analyze(
         recommendation,
         sweep,
         profiles: Vec::new(),
+        cohorts: None,
     };
-    let k = settings
-        .chosen_k
+    let k = chosen_k
         .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
         .unwrap_or(analysis.recommendation.k);
     analysis.choose_k(k)?;
@@ -388,6 +458,16 @@ mod tests {
         };
         assert_eq!(
             analyze(&twins, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),
+            AnalysisError::TooFewDistinct(1)
+        );
+        let mut empty = crate::engine::rfm::tests::table_of(&[]);
+        assert_eq!(
+            analyze_table(empty.clone(), &AnalysisSettings::default(), &mut |_, _| {}),
+            Err(AnalysisError::NoCustomers)
+        );
+        empty.rows = crate::engine::rfm::tests::table_of(&[(1, 1, 5.0)]).rows;
+        assert_eq!(
+            analyze_table(empty, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),
             AnalysisError::TooFewDistinct(1)
         );
         let bad_bins = AnalysisSettings {

@@ -42,6 +42,19 @@ pub struct RfmSettings {
 }
 
 impl RfmSettings {
+    /// The definitions of an imported table: only what its headers say.
+    pub fn describe_imported(&self, reference_date: NaiveDate) -> String {
+        let purchase = match self.purchase {
+            PurchaseUnit::Invoice => "frequency counts purchases",
+            PurchaseUnit::Day => "frequency counts days with purchases",
+        };
+        let monetary = match self.monetary {
+            MonetaryMode::Total => "monetary is the total spent",
+            MonetaryMode::MeanPerPurchase => "monetary is the mean spent per purchase",
+        };
+        format!("{purchase}; {monetary}; recency counts days to {reference_date}")
+    }
+
     /// One line for the UI and exports.
     pub fn describe(&self, reference_date: NaiveDate) -> String {
         let purchase = match self.purchase {

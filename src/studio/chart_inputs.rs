@@ -1,9 +1,11 @@
 //! Chart inputs built from a run's results: what each dashboard chart shows.
 
 use crate::charts::{
-    AxisScale, Bar, BarsInput, HistogramInput, KSweepInput, KSweepPoint, MonthRevenue,
-    MonthlyRevenueInput, NumberFormat, RfHeatmapInput, ScatterPoint, SnakeInput, SnakeSeries,
+    AxisScale, Bar, BarsInput, CohortHeatmapInput, CohortRow, HistogramInput, KSweepInput,
+    KSweepPoint, MonthRevenue, MonthlyRevenueInput, NumberFormat, RfHeatmapInput, ScatterPoint,
+    SnakeInput, SnakeSeries,
 };
+use crate::engine::cohorts::CohortTable;
 use crate::engine::features::FEATURE_NAMES;
 use crate::engine::ledger::MonthlyRevenue;
 use crate::engine::pipeline::Analysis;
@@ -23,6 +25,31 @@ pub fn k_sweep(analysis: &Analysis) -> KSweepInput {
         recommended_k: Some(analysis.recommendation.k),
         chosen_k: Some(analysis.chosen_k),
     }
+}
+
+/// Cohort retention; `None` for an imported RFM table (no transactions).
+pub fn cohort_heatmap(analysis: &Analysis) -> Option<CohortHeatmapInput> {
+    cohort_rows(analysis.cohorts.as_ref()?)
+}
+
+/// One row per month in which customers first bought, labelled with the
+/// cohort's size; months without new customers are left out.
+pub fn cohort_rows(table: &CohortTable) -> Option<CohortHeatmapInput> {
+    let rows: Vec<CohortRow> = table
+        .months
+        .iter()
+        .zip(&table.sizes)
+        .zip(&table.retention)
+        .filter(|((_, size), _)| **size > 0)
+        .map(|((month, size), retention)| CohortRow {
+            label: format!(
+                "{month} ({})",
+                NumberFormat::Grouped(0).format(*size as f64)
+            ),
+            retention: retention.clone(),
+        })
+        .collect();
+    (!rows.is_empty()).then_some(CohortHeatmapInput { rows })
 }
 
 /// Customers per (R score, F score) cell.
@@ -238,6 +265,25 @@ pub fn monthly_revenue(monthly: &[MonthlyRevenue]) -> MonthlyRevenueInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cohort_rows_skip_empty_months_and_label_sizes() {
+        let table = CohortTable {
+            months: vec!["2011-01".into(), "2011-02".into(), "2011-03".into()],
+            sizes: vec![1200, 0, 2],
+            retention: vec![
+                vec![Some(1.0), Some(0.25), Some(0.5)],
+                vec![None, None, None],
+                vec![Some(1.0), None, None],
+            ],
+        };
+        let input = cohort_rows(&table).unwrap();
+        let labels: Vec<&str> = input.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["2011-01 (1,200)", "2011-03 (2)"]);
+        assert_eq!(input.rows[0].retention, table.retention[0]);
+        assert_eq!(input.columns(), 3);
+        assert_eq!(cohort_rows(&CohortTable::default()), None);
+    }
 
     #[test]
     fn principal_axes_find_the_main_direction() {
