@@ -23,6 +23,8 @@ pub enum MethodError {
     NonFinite,
     #[error("the Gaussian mixture could not be fitted: {0}")]
     Gmm(String),
+    #[error("this clustering labels {labelled} customers but the analysis has {customers}")]
+    WrongCustomers { labelled: usize, customers: usize },
     #[error("the clustering library failed: {0}")]
     Library(String),
     #[error("DBSCAN with eps = {eps:.3} found {found} cluster(s); it needs 2 to {max}. Try eps = {suggestion:.3}{hint}")]

@@ -59,6 +59,15 @@ impl ClusteringMethodSettings {
             Self::Dbscan(_) => ClusteringMethod::Dbscan,
         }
     }
+
+    /// The seed of a mixture or DBSCAN (0 for k-means, whose seed is in its own settings).
+    pub fn seed(&self) -> u64 {
+        match self {
+            Self::KMeans => 0,
+            Self::GaussianMixture(s) => s.seed,
+            Self::Dbscan(s) => s.seed,
+        }
+    }
 }
 
 /// A fitted Gaussian mixture or DBSCAN.
