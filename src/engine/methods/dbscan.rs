@@ -22,11 +22,16 @@ pub const DBSCAN_SAMPLE: usize = 10_000;
 pub const EPS_QUERIES: usize = 2_000;
 /// More clusters than this is fragmentation, not segmentation.
 pub const MAX_DBSCAN_CLUSTERS: usize = 12;
+/// With eps automatic: runs at most, each widening eps by the step, while
+/// there are more than [`MAX_DBSCAN_CLUSTERS`] clusters.
+pub const AUTO_EPS_TRIES: usize = 4;
+pub const AUTO_EPS_STEP: f64 = 1.5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DbscanSettings {
     /// Neighbourhood radius in standardised feature units; `None`: suggested
-    /// from the k-distance curve ([`suggest_eps`]).
+    /// from the k-distance curve ([`suggest_eps`]), widened while DBSCAN
+    /// finds more than [`MAX_DBSCAN_CLUSTERS`] clusters.
     pub eps: Option<f64>,
     /// Customers (itself included) within eps that make a customer a core point.
     pub min_points: usize,
@@ -105,7 +110,7 @@ fn suggest_eps_sampled(
         seed,
     }
     .check(points)?;
-    let sample = sample_indices(points.len(), sample_size, seed);
+    let sample = sample_indices(points.len(), sample_size.max(1), seed);
     let data = records(points, &sample)?;
     let index = tree(&data)?;
     let queries = sample_indices(sample.len(), EPS_QUERIES, seed.wrapping_add(1));
@@ -143,28 +148,51 @@ fn knee(sorted: &[f64]) -> f64 {
 /// Runs DBSCAN on (a seeded sample of) `points`. Between 2 and
 /// [`MAX_DBSCAN_CLUSTERS`] clusters are required; otherwise the error names an eps to try.
 pub fn fit(points: &[Point], settings: &DbscanSettings) -> Result<MethodFit, MethodError> {
-    fit_sampled(points, settings, DBSCAN_SAMPLE)
+    fit_on_sample(points, settings, DBSCAN_SAMPLE)
 }
 
-/// [`fit`] with the sample size as a parameter (tests use a small one).
-fn fit_sampled(
+/// [`fit`] on a seeded sample of at most `sample_size` customers.
+pub fn fit_on_sample(
     points: &[Point],
     settings: &DbscanSettings,
     sample_size: usize,
 ) -> Result<MethodFit, MethodError> {
     settings.check(points)?;
-    let suggested = || suggest_eps_sampled(points, settings.min_points, settings.seed, sample_size);
-    let eps = match settings.eps {
-        Some(eps) => eps,
-        None => suggested()?,
+    let auto = match settings.eps {
+        Some(_) => None,
+        None => Some(suggest_eps_sampled(
+            points,
+            settings.min_points,
+            settings.seed,
+            sample_size,
+        )?),
     };
-    let sample = sample_indices(points.len(), sample_size, settings.seed);
+    let sample = sample_indices(points.len(), sample_size.max(1), settings.seed);
     let data = records(points, &sample)?;
-    let sample_labels = Dbscan::params(settings.min_points)
-        .tolerance(eps)
-        .check()
-        .map_err(|e| MethodError::Library(e.to_string()))?
-        .transform(&data);
+    let run = |eps: f64| -> Result<Vec<Option<usize>>, MethodError> {
+        Ok(Dbscan::params(settings.min_points)
+            .tolerance(eps)
+            .check()
+            .map_err(|e| MethodError::Library(e.to_string()))?
+            .transform(&data)
+            .to_vec())
+    };
+    let (mut eps, mut sample_labels) = match (settings.eps, auto) {
+        (Some(eps), _) | (None, Some(eps)) => (eps, run(eps)?),
+        (None, None) => return Err(MethodError::BadEps(0.0)),
+    };
+    // Automatic eps: the knee can sit inside tight local clumps (customers
+    // with the same purchase count lie on thin sheets), giving dozens of
+    // clusters; widen it a few times until the clusters are few enough.
+    if auto.is_some() {
+        for _ in 1..AUTO_EPS_TRIES {
+            if compact(&sample_labels).1 <= MAX_DBSCAN_CLUSTERS {
+                break;
+            }
+            eps *= AUTO_EPS_STEP;
+            sample_labels = run(eps)?;
+        }
+    }
     let mut raw: Vec<Option<usize>> = vec![None; points.len()];
     for (&i, &l) in sample.iter().zip(&sample_labels) {
         raw[i] = l;
@@ -174,7 +202,10 @@ fn fit_sampled(
     }
     let (labels, k) = compact(&raw);
     if !(2..=MAX_DBSCAN_CLUSTERS).contains(&k) {
-        let auto = suggested()?;
+        let auto = match auto {
+            Some(a) => a,
+            None => suggest_eps_sampled(points, settings.min_points, settings.seed, sample_size)?,
+        };
         // Which way to move eps: no cluster → too strict; one → too loose; many → too strict.
         let (factor, why) = match k {
             0 => (1.5, "; a larger eps, since every customer was noise"),
@@ -331,6 +362,44 @@ mod tests {
         assert!(eps > 0.1 && eps < 2.0, "{eps}");
     }
 
+    /// Three groups, each a row of tight clumps: the knee eps sees every
+    /// clump (too many clusters); the automatic eps widens to the groups.
+    #[test]
+    fn automatic_eps_widens_past_clumps() {
+        let mut centres = Vec::new();
+        for g in 0..3 {
+            for c in 0..6 {
+                centres.push([10.0 * g as f64 + 0.08 * c as f64, 0.0, g as f64 * 5.0]);
+            }
+        }
+        let (points, truth) = blobs(&centres, 40, 0.015, 4);
+        let knee = suggest_eps(&points, 6, 42).unwrap();
+        let at_knee = fit(
+            &points,
+            &DbscanSettings {
+                eps: Some(knee),
+                ..Default::default()
+            },
+        );
+        assert!(
+            matches!(at_knee, Err(MethodError::DbscanClusterCount { found, .. }) if found > MAX_DBSCAN_CLUSTERS),
+            "{at_knee:?}"
+        );
+        let auto = fit(&points, &DbscanSettings::default()).unwrap();
+        let groups: Vec<usize> = truth.iter().map(|t| t / 6).collect();
+        let labels: Vec<usize> = auto
+            .clustering
+            .labels
+            .iter()
+            .map(|&l| usize::from(l))
+            .collect();
+        assert_eq!(auto.noise_cluster, None);
+        assert_eq!(adjusted_rand_index(&labels, &groups), 1.0);
+        assert!(
+            matches!(auto.settings, ClusteringMethodSettings::Dbscan(DbscanSettings { eps: Some(e), .. }) if e > knee)
+        );
+    }
+
     #[test]
     fn deterministic() {
         let (points, _) = three_blobs_and_outliers();
@@ -403,7 +472,7 @@ mod tests {
             points.push([20.0 + 3.0 * i as f64, -20.0, 0.0]);
             truth.push(2);
         }
-        let fit = fit_sampled(&points, &DbscanSettings::default(), 1_000).unwrap();
+        let fit = fit_on_sample(&points, &DbscanSettings::default(), 1_000).unwrap();
         assert_eq!(fit.fitted_on, 1_000);
         let labels: Vec<usize> = fit
             .clustering

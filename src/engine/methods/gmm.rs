@@ -157,8 +157,17 @@ fn mean_log_likelihood(components: &[Component], points: &[Point]) -> f64 {
 /// Fits the mixture on (a seeded sample of) `points` and labels every point
 /// with its most likely component. Components that win no customer are dropped.
 pub fn fit(points: &[Point], settings: &GmmSettings) -> Result<MethodFit, MethodError> {
+    fit_on_sample(points, settings, GMM_SAMPLE)
+}
+
+/// [`fit`] on a seeded sample of at most `sample_size` customers.
+pub fn fit_on_sample(
+    points: &[Point],
+    settings: &GmmSettings,
+    sample_size: usize,
+) -> Result<MethodFit, MethodError> {
     settings.check(points)?;
-    let sample = sample_indices(points.len(), GMM_SAMPLE, settings.seed);
+    let sample = sample_indices(points.len(), sample_size.max(1), settings.seed);
     let records = ndarray::Array2::from_shape_vec(
         (sample.len(), 3),
         sample.iter().flat_map(|&i| points[i]).collect(),
