@@ -30,25 +30,25 @@ fn fit_times_on_a_large_file() {
         start.elapsed()
     );
     let features = analysis.features.clone();
-    for k in [analysis.chosen_k, 4, 8] {
-        let t = Instant::now();
-        let fit = gmm::fit(
-            &features,
-            &GmmSettings {
+    for sample in [5_000, 10_000, 20_000] {
+        for k in [analysis.chosen_k, 4, 8] {
+            let t = Instant::now();
+            let settings = GmmSettings {
                 k,
                 ..Default::default()
-            },
-        );
-        let took = t.elapsed();
-        match fit {
-            Ok(f) => println!(
-                "GMM k={k}: {took:?} (fitted on {}; silhouette {:.3}, CH {:.0}, DB {:.3})",
-                f.fitted_on,
-                f.clustering.silhouette,
-                f.clustering.calinski_harabasz,
-                f.clustering.davies_bouldin
-            ),
-            Err(e) => println!("GMM k={k}: {took:?} error: {e}"),
+            };
+            let fit = gmm::fit_on_sample(&features, &settings, sample);
+            let took = t.elapsed();
+            match fit {
+                Ok(f) => println!(
+                    "GMM k={k} on {}: {took:?} (silhouette {:.3}, CH {:.0}, DB {:.3})",
+                    f.fitted_on,
+                    f.clustering.silhouette,
+                    f.clustering.calinski_harabasz,
+                    f.clustering.davies_bouldin
+                ),
+                Err(e) => println!("GMM k={k} on {sample}: {took:?} error: {e}"),
+            }
         }
     }
     let t = Instant::now();

@@ -16,7 +16,8 @@ use ndarray::{aview1, Array2};
 use serde::{Deserialize, Serialize};
 
 /// Fitted on at most this many customers (seeded sample); the rest join the
-/// cluster of their nearest core customer within eps, else noise.
+/// cluster of their nearest core customer within eps, else noise (DBSCAN's
+/// own rule for border points). 33k customers, native: 0.3–1.6 s.
 pub const DBSCAN_SAMPLE: usize = 10_000;
 /// Customers whose neighbour distances make the k-distance curve for the eps suggestion.
 pub const EPS_QUERIES: usize = 2_000;
