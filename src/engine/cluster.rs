@@ -217,7 +217,11 @@ pub fn nearest(centroids: &[Point], p: &Point) -> usize {
 
 /// Renumbers clusters by descending centroid monetary (then frequency), so
 /// cluster ids mean something and are stable across runs.
-fn order_by_value(centroids: Vec<Point>, labels: Vec<usize>, k: usize) -> (Vec<Point>, Vec<usize>) {
+pub(crate) fn order_by_value(
+    centroids: Vec<Point>,
+    labels: Vec<usize>,
+    k: usize,
+) -> (Vec<Point>, Vec<usize>) {
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (centroids[a], centroids[b]);

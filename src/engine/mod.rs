@@ -18,6 +18,7 @@ pub mod fast_hash;
 pub mod features;
 pub mod ingest;
 pub mod ledger;
+pub mod methods;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

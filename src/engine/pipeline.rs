@@ -6,8 +6,13 @@ use super::error::AnalysisError;
 use super::export::{self, ExportColumns};
 use super::features::{raw_features, Point, Scaler};
 use super::ledger::Ledger;
+use super::methods::compare::{self, MethodComparison};
+use super::methods::dbscan::DbscanSettings;
+use super::methods::error::MethodError;
+use super::methods::gmm::GmmSettings;
+use super::methods::{self, ClusteringMethod, ClusteringMethodSettings, MethodFit};
 use super::model::{ModelParts, SegmentationModel, TrainingSummary};
-use super::profile::{self, ClusterProfile};
+use super::profile::{self, ClusterProfile, Playbook};
 use super::rfm::{self, median, RfmSettings, RfmTable};
 use super::score::{self, RfmScores};
 use super::segments::{self, SegmentGrid, SegmentSummary};
@@ -76,7 +81,14 @@ pub struct Analysis {
     /// transactions) and for analyses saved before cohorts existed.
     #[serde(default)]
     pub cohorts: Option<CohortTable>,
+    /// A Gaussian mixture or DBSCAN used instead of k-means at `chosen_k`;
+    /// profiles, exports and the model follow it. `None`: k-means.
+    #[serde(default)]
+    pub alternative: Option<MethodFit>,
 }
+
+/// The name DBSCAN's noise cluster gets in profiles, exports and the model.
+pub const NOISE_CLUSTER_NAME: &str = "Unusual customers (noise)";
 
 /// Progress of the analysis: fraction done in 0..=1 and what is happening.
 pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
@@ -211,6 +223,7 @@ fn analyze_rfm(
         sweep,
         profiles: Vec::new(),
         cohorts: None,
+        alternative: None,
     };
     let k = chosen_k
         .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
@@ -220,8 +233,12 @@ fn analyze_rfm(
 }
 
 impl Analysis {
-    /// Switches to another k from the sweep (instant: no re-clustering).
+    /// Switches to another k from the sweep (instant: no re-clustering),
+    /// and back to k-means if another method was in use.
     pub fn choose_k(&mut self, k: usize) -> Result<(), AnalysisError> {
+        if self.sweep.iter().any(|c| c.k == k) {
+            self.alternative = None;
+        }
         let clustering = self
             .sweep
             .iter()
@@ -240,8 +257,65 @@ impl Analysis {
         self.settings.grid = grid;
     }
 
+    /// The clustering in use: the alternative method's, else k-means at `chosen_k`.
     pub fn clustering(&self) -> Option<&Clustering> {
-        self.sweep.iter().find(|c| c.k == self.chosen_k)
+        match &self.alternative {
+            Some(fit) => Some(&fit.clustering),
+            None => self.sweep.iter().find(|c| c.k == self.chosen_k),
+        }
+    }
+
+    /// The method in use.
+    pub fn method(&self) -> ClusteringMethod {
+        self.alternative
+            .as_ref()
+            .map_or(ClusteringMethod::KMeans, |f| f.settings.method())
+    }
+
+    /// Fits a Gaussian mixture or DBSCAN on this analysis's features and
+    /// switches to it; k-means settings switch back to k-means at `chosen_k`.
+    pub fn use_method(&mut self, settings: &ClusteringMethodSettings) -> Result<(), MethodError> {
+        let fit = methods::fit(&self.features, settings)?;
+        self.use_fit(fit)
+    }
+
+    /// Switches to an already fitted alternative (`None`: back to k-means).
+    pub fn use_fit(&mut self, fit: Option<MethodFit>) -> Result<(), MethodError> {
+        if let Some(f) = &fit {
+            if f.clustering.labels.len() != self.rfm.rows.len() {
+                return Err(MethodError::WrongCustomers {
+                    labelled: f.clustering.labels.len(),
+                    customers: self.rfm.rows.len(),
+                });
+            }
+        }
+        self.alternative = fit;
+        if let Some(clustering) = self.clustering() {
+            self.profiles = profile::profile(&self.rfm, clustering);
+        }
+        if let Some(noise) = self.alternative.as_ref().and_then(|f| f.noise_cluster) {
+            if let Some(p) = self.profiles.get_mut(noise) {
+                p.name = NOISE_CLUSTER_NAME.into();
+                p.summary = format!("Unlike any dense group of customers. {}", p.summary);
+                p.playbook = Playbook {
+                    what_to_do: "Look at them one by one: big wholesalers, one-off buyers and data errors end up here".into(),
+                    channel: "Personal contact for the valuable ones; none for the rest".into(),
+                    avoid: "Treating them as one audience".into(),
+                };
+            }
+        }
+        Ok(())
+    }
+
+    /// k-means at `chosen_k`, a Gaussian mixture and DBSCAN side by side.
+    pub fn compare_methods(&self, gmm: &GmmSettings, dbscan: &DbscanSettings) -> MethodComparison {
+        match self.sweep.iter().find(|c| c.k == self.chosen_k) {
+            Some(kmeans) => compare::compare(&self.features, kmeans, gmm, dbscan),
+            None => MethodComparison {
+                rows: Vec::new(),
+                failures: Vec::new(),
+            },
+        }
     }
 
     /// Customer `i`'s cluster for the chosen k (0 when out of range).
@@ -277,7 +351,9 @@ impl Analysis {
         out
     }
 
-    /// The reusable model for the chosen k.
+    /// The reusable model for the clustering in use. Customers are labelled
+    /// by their nearest centroid (cluster mean), also for a Gaussian mixture
+    /// or DBSCAN: close to, not always equal to, those methods' own labels.
     pub fn model(&self) -> Option<SegmentationModel> {
         let clustering = self.clustering()?;
         Some(
@@ -289,7 +365,10 @@ impl Analysis {
                 scaler: self.scaler,
                 clustering,
                 cluster_names: self.cluster_names(),
-                seed: self.settings.kmeans.seed,
+                seed: self
+                    .alternative
+                    .as_ref()
+                    .map_or(self.settings.kmeans.seed, |f| f.settings.seed()),
                 trained_on: TrainingSummary {
                     customers: self.overview.customers,
                     first_purchase: self.overview.first_purchase.clone(),
@@ -405,6 +484,128 @@ mod tests {
             SegmentationModel::from_json("not json"),
             Err(AnalysisError::BadModel(_))
         ));
+    }
+
+    /// (cluster, cluster_name) per customer from the customers CSV.
+    fn csv_clusters(a: &Analysis) -> Vec<(usize, String)> {
+        let csv = String::from_utf8(a.customers_csv()).unwrap();
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = header.iter().position(|h| *h == "cluster").unwrap();
+        lines
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                (cells[at].parse().unwrap(), cells[at + 1].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn another_method_drives_profiles_exports_and_the_model() {
+        let mut a = analyze(&ledger(), &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
+        let kmeans_profiles = a.profiles.clone();
+        let gmm = GmmSettings {
+            k: 4,
+            ..Default::default()
+        };
+        a.use_method(&ClusteringMethodSettings::GaussianMixture(gmm))
+            .unwrap();
+        assert_eq!(a.method(), ClusteringMethod::GaussianMixture);
+        let c = a.clustering().unwrap().clone();
+        assert_eq!(Some(&c), a.alternative.as_ref().map(|f| &f.clustering));
+        assert_eq!(a.profiles.len(), c.k);
+        assert_eq!(a.profiles.iter().map(|p| p.customers).sum::<usize>(), 40);
+        for (i, (cluster, name)) in csv_clusters(&a).into_iter().enumerate() {
+            assert_eq!(cluster, usize::from(c.labels[i]));
+            assert_eq!(name, a.profiles[cluster].name);
+            assert_eq!(a.cluster_of(i), cluster);
+        }
+        // The model carries the mixture's cluster means and names, and labels
+        // customers by the nearest of them.
+        let model = SegmentationModel::from_json(&a.model().unwrap().to_json()).unwrap();
+        assert_eq!(model.centroids, c.centroids);
+        assert_eq!(model.cluster_names, a.cluster_names());
+        assert_eq!(model.seed, gmm.seed);
+        let assigned = model.apply(&ledger()).unwrap();
+        let agree = assigned
+            .iter()
+            .zip(&c.labels)
+            .filter(|(row, &l)| row.cluster == usize::from(l))
+            .count();
+        assert!(agree >= 38, "{agree} of 40 agree with the mixture's labels");
+        assert!(assigned
+            .iter()
+            .all(|r| r.cluster_name == a.profiles[r.cluster].name));
+        // Saved and restored analyses keep the alternative; older ones have none.
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Analysis>(&json).unwrap(), a);
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("alternative");
+        let old: Analysis = serde_json::from_value(old).unwrap();
+        assert_eq!(old.method(), ClusteringMethod::KMeans);
+        // Choosing a k goes back to k-means.
+        a.choose_k(a.chosen_k).unwrap();
+        assert_eq!(a.method(), ClusteringMethod::KMeans);
+        assert_eq!(a.profiles, kmeans_profiles);
+    }
+
+    #[test]
+    fn dbscan_noise_is_named_and_exported_last() {
+        let mut a = analyze(&ledger(), &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
+        let settings = DbscanSettings {
+            min_points: 3,
+            ..Default::default()
+        };
+        a.use_method(&ClusteringMethodSettings::Dbscan(settings))
+            .unwrap();
+        let fit = a.alternative.clone().unwrap();
+        let k = fit.clustering.k;
+        // The four behaviour groups, plus the customers at their edges as noise.
+        assert_eq!(fit.noise_cluster, Some(4));
+        assert_eq!(k, 5, "noise is last");
+        assert_eq!(a.profiles[4].name, NOISE_CLUSTER_NAME);
+        let share = a.profiles[4].customers as f64 / 40.0;
+        assert!(share > 0.0 && (share - fit.noise_share).abs() < 1e-12);
+        assert_eq!(a.profiles.len(), k);
+        assert!(csv_clusters(&a)
+            .iter()
+            .any(|(c, name)| *c == 4 && name == NOISE_CLUSTER_NAME));
+        let model = a.model().unwrap();
+        assert_eq!(model.centroids.len(), k);
+        assert_eq!(model.cluster_names, a.cluster_names());
+        // A clustering of other customers is refused, not half-applied.
+        let mut other = a.alternative.clone().unwrap();
+        other.clustering.labels.pop();
+        assert_eq!(
+            a.use_fit(Some(other)),
+            Err(MethodError::WrongCustomers {
+                labelled: 39,
+                customers: 40
+            })
+        );
+        // Back to k-means through the method settings too.
+        a.use_method(&ClusteringMethodSettings::KMeans).unwrap();
+        assert_eq!(a.method(), ClusteringMethod::KMeans);
+        assert_eq!(a.profiles.len(), a.chosen_k);
+    }
+
+    #[test]
+    fn compares_methods_on_the_analysis() {
+        let a = analyze(&ledger(), &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
+        let c = a.compare_methods(
+            &GmmSettings {
+                k: 4,
+                ..Default::default()
+            },
+            &DbscanSettings {
+                min_points: 3,
+                ..Default::default()
+            },
+        );
+        assert_eq!(c.rows.len() + c.failures.len(), 3);
+        assert_eq!(c.rows[0].method, ClusteringMethod::KMeans);
+        assert_eq!(c.rows[0].k, a.chosen_k);
+        assert_eq!(c.rows[0].silhouette, a.clustering().unwrap().silhouette);
     }
 
     #[test]

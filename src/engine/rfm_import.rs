@@ -376,6 +376,7 @@ impl Rows {
         };
 
         let customer_id = normalise_customer_id(unguard(cell(columns.customer)))
+            .map(std::borrow::Cow::into_owned)
             .ok_or_else(|| bad(columns.customer, "a customer id"))?;
         let decimal_comma = *self.decimal_comma.get_or_insert_with(|| {
             self.delimiter != b',' && looks_decimal_comma(cell(columns.monetary))
