@@ -10,6 +10,7 @@
 
 pub mod clean;
 pub mod cluster;
+pub mod clv;
 pub mod error;
 pub mod export;
 pub mod fast_hash;
