@@ -5,6 +5,11 @@
 
 pub mod error;
 pub mod summary;
+pub mod value;
 
 pub use error::ClvError;
 pub use summary::{summarize, CustomerSummary};
+pub mod bgnbd;
+pub mod gamma_gamma;
+pub mod optimize;
+pub mod special;
