@@ -24,17 +24,36 @@ pub struct BgNbdParams {
 /// (x, t_x, T) with how many customers share it: the likelihood is a sum over patterns.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pattern {
-    x: f64,
+    /// Index into [`Patterns::xs`].
+    x_index: usize,
     recency: f64,
     age: f64,
     count: f64,
 }
 
-fn patterns(summaries: &[CustomerSummary], scale: f64) -> Vec<Pattern> {
-    let mut keys: Vec<(u32, u64, u64)> = summaries
+/// Patterns sorted by (T, t_x) so ln(α + T) and ln(α + t_x) are computed once
+/// per distinct value, with the distinct x's for the Γ terms.
+#[derive(Debug, Clone, PartialEq)]
+struct Patterns {
+    xs: Vec<f64>,
+    patterns: Vec<Pattern>,
+}
+
+fn patterns(summaries: &[CustomerSummary], scale: f64) -> Patterns {
+    let mut xs: Vec<u32> = summaries.iter().map(|s| s.frequency).collect();
+    xs.sort_unstable();
+    xs.dedup();
+    let mut keys: Vec<(u64, u64, u32)> = summaries
         .iter()
-        .map(|s| (s.frequency, s.recency.to_bits(), s.age.to_bits()))
+        .map(|s| {
+            (
+                (s.age * scale).to_bits(),
+                (s.recency * scale).to_bits(),
+                s.frequency,
+            )
+        })
         .collect();
+    // Non-negative floats order like their bit patterns.
     keys.sort_unstable();
     let mut out: Vec<Pattern> = Vec::new();
     let mut previous = None;
@@ -47,41 +66,53 @@ fn patterns(summaries: &[CustomerSummary], scale: f64) -> Vec<Pattern> {
         }
         previous = Some(key);
         out.push(Pattern {
-            x: f64::from(key.0),
-            recency: f64::from_bits(key.1) * scale,
-            age: f64::from_bits(key.2) * scale,
+            x_index: xs.binary_search(&key.2).unwrap_or(0),
+            recency: f64::from_bits(key.1),
+            age: f64::from_bits(key.0),
             count: 1.0,
         });
     }
-    out
+    Patterns {
+        xs: xs.into_iter().map(f64::from).collect(),
+        patterns: out,
+    }
 }
 
 /// Σ count × ln L(r, α, a, b | x, t_x, T), equation (6) of the paper written
 /// as lifetimes does (log-sum-exp of its two terms).
-fn log_likelihood(params: [f64; 4], patterns: &[Pattern]) -> f64 {
+fn log_likelihood(params: [f64; 4], data: &Patterns) -> f64 {
     let [r, alpha, a, b] = params;
-    let (ln_g_r, ln_g_ab, ln_g_b) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b));
-    let mut total = 0.0;
-    // Patterns are sorted by x: the Γ terms change only when x does.
-    let mut cached_x = f64::NAN;
-    let mut gamma_part = 0.0;
-    for p in patterns {
-        let x = p.x;
-        if x != cached_x {
-            cached_x = x;
-            gamma_part = ln_gamma(r + x) - ln_g_r + r * alpha.ln() + ln_g_ab + ln_gamma(b + x)
+    let (ln_g_r, ln_g_ab, ln_g_b, ln_a) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b), a.ln());
+    let gamma_part: Vec<f64> = data
+        .xs
+        .iter()
+        .map(|&x| {
+            ln_gamma(r + x) - ln_g_r + r * alpha.ln() + ln_g_ab + ln_gamma(b + x)
                 - ln_g_b
-                - ln_gamma(a + b + x);
+                - ln_gamma(a + b + x)
+        })
+        .collect();
+    let (mut cached_age, mut ln_age) = (f64::NAN, 0.0);
+    let (mut cached_recency, mut ln_recency) = (f64::NAN, 0.0);
+    let mut total = 0.0;
+    for p in &data.patterns {
+        let x = data.xs[p.x_index];
+        if p.age != cached_age {
+            cached_age = p.age;
+            ln_age = (alpha + p.age).ln();
         }
-        let a3 = -(r + x) * (alpha + p.age).ln();
+        let a3 = -(r + x) * ln_age;
         let combined = if x > 0.0 {
-            let a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (p.recency + alpha).ln();
-            let m = a3.max(a4);
-            m + ((a3 - m).exp() + (a4 - m).exp()).ln()
+            if p.recency != cached_recency {
+                cached_recency = p.recency;
+                ln_recency = (alpha + p.recency).ln();
+            }
+            let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * ln_recency;
+            a3.max(a4) + (-(a3 - a4).abs()).exp().ln_1p()
         } else {
             a3
         };
-        total += p.count * (gamma_part + combined);
+        total += p.count * (gamma_part[p.x_index] + combined);
     }
     total
 }

@@ -18,30 +18,47 @@ pub struct GammaGammaParams {
     pub log_likelihood: f64,
 }
 
-/// Σ ln L(p, q, v | x, m̄) over (frequency, mean repeat spend) pairs, equation (1a) of note 025.
-fn log_likelihood(params: [f64; 3], data: &[(f64, f64)]) -> f64 {
+/// One fitted customer: x, m̄ and ln m̄ (precomputed: the search evaluates the likelihood thousands of times).
+#[derive(Debug, Clone, Copy)]
+struct Spend {
+    x: f64,
+    m: f64,
+    ln_m: f64,
+}
+
+/// Σ ln L(p, q, v | x, m̄), equation (1a) of note 025, over customers sorted
+/// by x so the Γ terms are computed once per distinct x.
+fn log_likelihood(params: [f64; 3], data: &[Spend]) -> f64 {
     let [p, q, v] = params;
-    let ln_g_q = ln_gamma(q);
-    data.iter()
-        .map(|&(x, m)| {
-            ln_gamma(p * x + q) - ln_gamma(p * x) - ln_g_q
-                + q * v.ln()
-                + (p * x - 1.0) * m.ln()
-                + p * x * x.ln()
-                - (p * x + q) * (x * m + v).ln()
-        })
-        .sum()
+    let (ln_g_q, ln_v) = (ln_gamma(q), v.ln());
+    let mut cached_x = f64::NAN;
+    let mut per_x = 0.0;
+    let mut total = 0.0;
+    for d in data {
+        let px = p * d.x;
+        if d.x != cached_x {
+            cached_x = d.x;
+            per_x = ln_gamma(px + q) - ln_gamma(px) - ln_g_q + q * ln_v + px * d.x.ln();
+        }
+        total += per_x + (px - 1.0) * d.ln_m - (px + q) * (d.x * d.m + v).ln();
+    }
+    total
 }
 
 /// Fits on (frequency, mean repeat spend) of customers with frequency > 0 and
 /// spend > 0 (lifetimes refuses non-positive spend). Starts from ln p = 0.1
 /// like lifetimes; the objective is −mean log-likelihood + penalizer × Σ p².
 pub fn fit(data: &[(u32, f64)], penalizer: f64) -> Result<GammaGammaParams, ClvError> {
-    let data: Vec<(f64, f64)> = data
+    let mut data: Vec<Spend> = data
         .iter()
         .filter(|(x, m)| *x > 0 && *m > 0.0)
-        .map(|&(x, m)| (f64::from(x), m))
+        .map(|&(x, m)| Spend {
+            x: f64::from(x),
+            m,
+            ln_m: m.ln(),
+        })
         .collect();
+    data.sort_by(|a, b| a.x.total_cmp(&b.x));
     let n = data.len() as f64;
     let mut objective = |log_params: &[f64]| {
         let p = [

@@ -92,3 +92,96 @@ pub fn predict(
         repeat_buyers,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rfm::tests::customer;
+
+    fn reference() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2011, 12, 10).unwrap()
+    }
+
+    /// `repeaters` customers with 2–5 purchase days at varied rhythms (some
+    /// falling silent months before the end), plus `one_timers` buying once.
+    fn ledger(repeaters: usize, one_timers: usize) -> Ledger {
+        let base = NaiveDate::from_ymd_opt(2011, 1, 3).unwrap();
+        let day = |offset: usize| {
+            base.checked_add_days(chrono::Days::new(offset as u64))
+                .unwrap()
+                .format("%Y-%m-%d 10:00")
+                .to_string()
+        };
+        let mut customers = Vec::new();
+        for i in 0..repeaters {
+            let start = (i * 37) % 200;
+            let gap = 4 + (i * 13) % 41;
+            let times: Vec<String> = (0..2 + i % 4).map(|k| day(start + k * gap)).collect();
+            let purchases: Vec<(&str, &str, f64)> = times
+                .iter()
+                .enumerate()
+                .map(|(k, t)| ("x", t.as_str(), 8.0 + ((i * 7 + k * 11) % 40) as f64))
+                .collect();
+            customers.push(customer(&format!("R{i}"), &purchases));
+        }
+        for i in 0..one_timers {
+            customers.push(customer(
+                &format!("O{i}"),
+                &[("d", &day((i * 29) % 330), 12.0)],
+            ));
+        }
+        Ledger {
+            customers,
+            monthly: vec![],
+        }
+    }
+
+    #[test]
+    fn too_few_repeat_buyers_and_bad_settings_are_explained() {
+        let err = predict(&ledger(3, 40), reference(), &ClvSettings::default()).unwrap_err();
+        assert_eq!(
+            err,
+            ClvError::TooFewRepeatBuyers {
+                found: 3,
+                needed: 10
+            }
+        );
+        assert!(err.to_string().contains("at least 10 customers"));
+        let bad = ClvSettings {
+            churn_threshold: 2.0,
+            ..Default::default()
+        };
+        assert!(matches!(
+            predict(&ledger(30, 30), reference(), &bad),
+            Err(ClvError::BadSetting(_))
+        ));
+    }
+
+    #[test]
+    fn predicts_every_customer_in_ledger_order() {
+        let data = ledger(40, 30);
+        let report = predict(&data, reference(), &ClvSettings::default()).unwrap();
+        assert_eq!(report.repeat_buyers, 40);
+        let ids: Vec<&str> = report
+            .customers
+            .iter()
+            .map(|c| c.customer_id.as_str())
+            .collect();
+        let expected: Vec<&str> = data.customers.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, expected);
+        for c in &report.customers {
+            assert!((0.0..=1.0).contains(&c.p_alive), "{c:?}");
+            assert!(c.expected_purchases >= 0.0 && c.clv >= 0.0, "{c:?}");
+        }
+        // One-timers are "alive" in BG/NBD, so never on the churn list.
+        assert!(report
+            .churn_list(usize::MAX)
+            .iter()
+            .all(|r| r.customer_id.starts_with('R')));
+        // Same input, same output.
+        assert_eq!(
+            predict(&data, reference(), &ClvSettings::default()).unwrap(),
+            report
+        );
+    }
+}
