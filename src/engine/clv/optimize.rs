@@ -21,6 +21,7 @@ pub struct NelderMead {
     pub x_tolerance: f64,
     /// ... and its values differ by at most this much.
     pub f_tolerance: f64,
+    /// Evaluation budget of each run (a restart gets a fresh one).
     pub max_evaluations: usize,
     pub max_restarts: usize,
 }
