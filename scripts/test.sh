@@ -27,6 +27,11 @@ if [ -x tests/reference/check_sql.sh ] && command -v python3 >/dev/null; then
   tests/reference/check_sql.sh
 fi
 
+if [ -x tests/reference/check_clv.sh ] && command -v python3 >/dev/null; then
+  step "CLV fixture matches lifetimes (BG/NBD + Gamma-Gamma)"
+  tests/reference/check_clv.sh
+fi
+
 step "trunk build --release"
 trunk build --release
 wasm_raw=$(stat -c %s dist/segmento_bg.wasm)

@@ -10,6 +10,7 @@
 
 pub mod clean;
 pub mod cluster;
+pub mod clv;
 pub mod cohorts;
 pub mod error;
 pub mod explain;
