@@ -6,10 +6,18 @@
 //! so cancelling is simply terminating it.
 
 use crate::engine::clean::CleaningReport;
+use crate::engine::cluster::Clustering;
+use crate::engine::clv::{ClvReport, ClvSettings};
+use crate::engine::features::Point;
 use crate::engine::ingest::{DetectedFormat, IngestSettings, SniffReport};
 use crate::engine::ledger::MonthlyRevenue;
+use crate::engine::methods::compare::MethodComparison;
+use crate::engine::methods::dbscan::DbscanSettings;
+use crate::engine::methods::gmm::GmmSettings;
+use crate::engine::methods::{ClusteringMethodSettings, MethodFit};
 use crate::engine::model::Assignment;
 use crate::engine::pipeline::{Analysis, AnalysisSettings};
+use crate::engine::rfm_import::RfmColumns;
 use serde::{Deserialize, Serialize};
 
 /// Size of the slices the worker reads from the file: large enough that
@@ -25,6 +33,25 @@ pub enum WorkerRequest {
         file_name: String,
         ingest: IngestSettings,
         analysis: Box<AnalysisSettings>,
+    },
+    /// Predict lifetime value and churn (BG/NBD + Gamma-Gamma) for the
+    /// attached transactions file, as of the analysis' reference date.
+    PredictClv {
+        ingest: IngestSettings,
+        reference_date: chrono::NaiveDate,
+        settings: ClvSettings,
+    },
+    /// Cluster the analysis' standardised features with another method (no file).
+    FitMethod {
+        features: Vec<Point>,
+        settings: ClusteringMethodSettings,
+    },
+    /// Metrics of k-means (the given clustering), the mixture and DBSCAN (no file).
+    CompareMethods {
+        features: Vec<Point>,
+        kmeans: Box<Clustering>,
+        gmm: GmmSettings,
+        dbscan: DbscanSettings,
     },
     /// Label the attached file's customers with a saved model.
     ApplyModel {
@@ -48,7 +75,13 @@ pub enum WorkerEvent {
         bytes_total: u64,
     },
     Sniffed(Box<SniffReport>),
+    /// The file is an RFM table (one row per customer), not transactions:
+    /// no column mapping needed, analyse it directly.
+    RfmTableDetected,
     Finished(Box<RunResult>),
+    ClvPredicted(Box<ClvReport>),
+    MethodFitted(Box<MethodFit>),
+    MethodsCompared(Box<MethodComparison>),
     Applied(Box<AppliedModel>),
     Failed {
         message: String,
@@ -59,8 +92,8 @@ pub enum WorkerEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     pub file_name: String,
-    pub format: DetectedFormat,
-    pub report: CleaningReport,
+    pub source: DataSource,
+    /// Empty for an imported RFM table.
     pub monthly: Vec<MonthlyRevenue>,
     pub analysis: Analysis,
     /// Milliseconds spent reading + cleaning, and analysing.
@@ -69,6 +102,31 @@ pub struct RunResult {
     /// Size of the worker's WebAssembly memory after the run (it never
     /// shrinks, so this is the run's peak).
     pub worker_memory_bytes: f64,
+}
+
+/// What the run read: transactions (cleaned into a ledger) or an RFM table.
+// One per run, so the variants' size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataSource {
+    Transactions {
+        format: DetectedFormat,
+        report: CleaningReport,
+    },
+    RfmTable {
+        rows: usize,
+        delimiter: u8,
+        decimal_comma: bool,
+        columns: RfmColumns,
+        /// Where the reference date came from, in words.
+        reference_from: String,
+    },
+}
+
+impl DataSource {
+    pub fn is_rfm_table(&self) -> bool {
+        matches!(self, Self::RfmTable { .. })
+    }
 }
 
 /// A saved model applied to a new file.

@@ -2,7 +2,7 @@
 
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
-use segmento::worker_protocol::{decode_event, encode_event, RunResult, WorkerEvent};
+use segmento::worker_protocol::{decode_event, encode_event, DataSource, RunResult, WorkerEvent};
 
 fn sample_result() -> RunResult {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/sample.csv")).unwrap();
@@ -15,8 +15,10 @@ fn sample_result() -> RunResult {
     .unwrap();
     RunResult {
         file_name: "sample.csv".into(),
-        format: outcome.format,
-        report: outcome.report,
+        source: DataSource::Transactions {
+            format: outcome.format,
+            report: outcome.report,
+        },
         monthly: outcome.ledger.monthly,
         analysis,
         ingest_ms: 1.5,

@@ -48,11 +48,13 @@ impl AnalysisWorker {
         })
     }
 
-    pub fn send(&self, request: &WorkerRequest, file: &Blob) -> Result<(), String> {
+    pub fn send(&self, request: &WorkerRequest, file: Option<&Blob>) -> Result<(), String> {
         let json = serde_json::to_string(request).map_err(|e| format!("internal error: {e}"))?;
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
-        let _ = js_sys::Reflect::set(&message, &"file".into(), file);
+        if let Some(file) = file {
+            let _ = js_sys::Reflect::set(&message, &"file".into(), file);
+        }
         if let Some(queue) = self.pending.borrow_mut().as_mut() {
             queue.push(message.into());
             return Ok(());

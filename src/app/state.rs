@@ -1,8 +1,13 @@
 //! The studio's state and the actions that change it.
 
 use super::bridge::AnalysisWorker;
+use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::explain::TreeSettings;
 use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::methods::compare::MethodComparison;
+use crate::engine::methods::dbscan::DbscanSettings;
+use crate::engine::methods::gmm::GmmSettings;
+use crate::engine::methods::ClusteringMethodSettings;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
 use crate::worker_protocol::{AppliedModel, RunResult, WorkerEvent, WorkerRequest};
@@ -40,6 +45,10 @@ pub struct Studio {
     pub runs: RwSignal<u64>,
     /// The last saved model applied to a new file.
     pub applied: RwSignal<Option<Arc<AppliedModel>>>,
+    /// Lifetime value and churn predictions for the current result, when asked for.
+    pub clv: RwSignal<Option<Arc<ClvReport>>>,
+    /// Metrics of k-means, the Gaussian mixture and DBSCAN, when asked for.
+    pub comparison: RwSignal<Option<Arc<MethodComparison>>>,
     /// The column-mapping step for the current file, while it is open.
     pub sniffed: RwSignal<Option<Arc<SniffReport>>>,
     pub ingest_settings: RwSignal<IngestSettings>,
@@ -57,6 +66,8 @@ impl Studio {
             error: RwSignal::new(None),
             sniffed: RwSignal::new(None),
             applied: RwSignal::new(None),
+            clv: RwSignal::new(None),
+            comparison: RwSignal::new(None),
             runs: RwSignal::new(0),
             grid_editor_open: RwSignal::new(false),
             definitions_open: RwSignal::new(false),
@@ -126,8 +137,67 @@ impl Studio {
                 ingest: IngestSettings::default(),
                 by_rules,
             };
-            self.run_on(request, "Applying the saved model", data, file_name);
+            self.run_on(request, "Applying the saved model", Some(data), file_name);
         });
+    }
+
+    /// Predicts lifetime value and churn for the current file (re-read in the worker).
+    pub fn predict_clv(self) {
+        let Some(current) = self.result.get_untracked() else {
+            return;
+        };
+        let request = WorkerRequest::PredictClv {
+            ingest: self.ingest_settings.get_untracked(),
+            reference_date: current.analysis.rfm.reference_date,
+            settings: ClvSettings::default(),
+        };
+        self.run(request, "Predicting lifetime value");
+    }
+
+    /// Re-clusters the current result with a Gaussian mixture or DBSCAN
+    /// (k-means: pick a k instead), in the worker, from the features alone.
+    pub fn use_method(self, settings: ClusteringMethodSettings) {
+        let Some(current) = self.result.get_untracked() else {
+            return;
+        };
+        if settings == ClusteringMethodSettings::KMeans {
+            self.choose_k(current.analysis.chosen_k);
+            return;
+        }
+        let stage = format!("Fitting {}", settings.method().name());
+        let request = WorkerRequest::FitMethod {
+            features: current.analysis.features.clone(),
+            settings,
+        };
+        self.run_detached(request, &stage);
+    }
+
+    /// Fits all three methods for the comparison table.
+    pub fn compare_methods(self, gmm: GmmSettings, dbscan: DbscanSettings) {
+        let Some(current) = self.result.get_untracked() else {
+            return;
+        };
+        let Some(kmeans) = current
+            .analysis
+            .sweep
+            .iter()
+            .find(|c| c.k == current.analysis.chosen_k)
+        else {
+            return;
+        };
+        let request = WorkerRequest::CompareMethods {
+            features: current.analysis.features.clone(),
+            kmeans: Box::new(kmeans.clone()),
+            gmm,
+            dbscan,
+        };
+        self.run_detached(request, "Comparing clustering methods");
+    }
+
+    /// Sends a request that needs no file (the data travels in it).
+    fn run_detached(self, request: WorkerRequest, stage: &str) {
+        let file_name = self.file_name().unwrap_or_default();
+        self.run_on(request, stage, None, file_name);
     }
 
     /// Sends `request` with the current file to a fresh worker.
@@ -141,11 +211,11 @@ impl Studio {
         {
             name.clone_from(&file_name);
         }
-        self.run_on(request, stage, file, file_name);
+        self.run_on(request, stage, Some(file), file_name);
     }
 
     /// Sends `request` with `file` to a fresh worker, replacing any run in progress.
-    fn run_on(self, request: WorkerRequest, stage: &str, file: Blob, file_name: String) {
+    fn run_on(self, request: WorkerRequest, stage: &str, file: Option<Blob>, file_name: String) {
         if self.progress.get_untracked().is_some() {
             self.cancel(); // a run is in progress: replace it
         }
@@ -155,14 +225,14 @@ impl Studio {
             stage: stage.into(),
             fraction: 0.0,
             bytes_done: 0,
-            bytes_total: file.size() as u64,
+            bytes_total: file.as_ref().map_or(0, |f| f.size() as u64),
         }));
         if self.worker.with_value(Option::is_none) {
             self.warm_up();
         }
         let sent = self
             .worker
-            .with_value(|w| w.as_ref().map(|w| w.send(&request, &file)));
+            .with_value(|w| w.as_ref().map(|w| w.send(&request, file.as_ref())));
         match sent {
             Some(Ok(())) => {}
             Some(Err(message)) => self.fail(message),
@@ -258,11 +328,36 @@ impl Studio {
                     p.bytes_total = bytes_total;
                 }
             }),
+            WorkerEvent::RfmTableDetected => {
+                self.progress.set(None);
+                self.rerun();
+            }
             WorkerEvent::Finished(result) => {
                 self.progress.set(None);
                 self.sniffed.set(None);
+                self.clv.set(None);
+                self.comparison.set(None);
                 self.runs.update(|n| *n += 1);
                 self.result.set(Some(Arc::from(result)));
+            }
+            WorkerEvent::ClvPredicted(report) => {
+                self.progress.set(None);
+                self.clv.set(Some(Arc::from(report)));
+            }
+            WorkerEvent::MethodFitted(fit) => {
+                self.progress.set(None);
+                let Some(current) = self.result.get_untracked() else {
+                    return;
+                };
+                let mut next = (*current).clone();
+                match next.analysis.use_fit(Some(*fit)) {
+                    Ok(()) => self.result.set(Some(Arc::new(next))),
+                    Err(e) => self.fail(e.to_string()),
+                }
+            }
+            WorkerEvent::MethodsCompared(comparison) => {
+                self.progress.set(None);
+                self.comparison.set(Some(Arc::from(comparison)));
             }
             WorkerEvent::Applied(applied) => {
                 self.progress.set(None);

@@ -1,13 +1,20 @@
 //! The analysis worker's side: runs inside a dedicated Web Worker so parsing
 //! and clustering never block the page.
 
+use crate::engine::clv;
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SNIFF_WINDOW,
 };
+use crate::engine::methods::{self, compare::compare};
 use crate::engine::model::SegmentationModel;
-use crate::engine::pipeline;
+use crate::engine::pipeline::{self, AnalysisSettings};
+use crate::engine::rfm::ReferenceDate;
+use crate::engine::rfm_import::{
+    looks_like_rfm_table, ReferenceSource, RfmImportSettings, RfmTableIngestor,
+};
 use crate::worker_protocol::{
-    encode_event, AppliedModel, RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES, READING_SHARE,
+    encode_event, AppliedModel, DataSource, RunResult, WorkerEvent, WorkerRequest, CHUNK_BYTES,
+    READING_SHARE,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,16 +61,22 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         .ok_or("internal error: the worker received a message without a request")?;
     let request: WorkerRequest = serde_json::from_str(&request_json)
         .map_err(|e| format!("internal error: bad worker request: {e}"))?;
-    let blob: Blob = js_sys::Reflect::get(data, &"file".into())
-        .ok()
-        .and_then(|v| v.dyn_into().ok())
-        .ok_or("internal error: the worker received no file")?;
-    let reader = FileReaderSync::new()
-        .map_err(|_| "this browser cannot read files in a worker".to_string())?;
+    let file = || -> Result<(FileReaderSync, Blob), String> {
+        let blob: Blob = js_sys::Reflect::get(data, &"file".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or("internal error: the worker received no file")?;
+        let reader = FileReaderSync::new()
+            .map_err(|_| "this browser cannot read files in a worker".to_string())?;
+        Ok((reader, blob))
+    };
     match request {
         WorkerRequest::Sniff { settings } => {
-            let total = blob.size() as u64;
-            let head = read_slice(&reader, &blob, 0, total.min(SNIFF_WINDOW as u64))?;
+            let (reader, blob) = file()?;
+            let head = read_head(&reader, &blob)?;
+            if looks_like_rfm_table(&head) {
+                return Ok(WorkerEvent::RfmTableDetected);
+            }
             let report = sniff_with_settings(&head, &settings).map_err(|e| e.to_string())?;
             Ok(WorkerEvent::Sniffed(Box::new(report)))
         }
@@ -72,23 +85,23 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             ingest,
             analysis,
         } => {
+            let (reader, blob) = file()?;
+            if looks_like_rfm_table(&read_head(&reader, &blob)?) {
+                return analyze_rfm_table(&reader, &blob, file_name, &analysis);
+            }
             let started = now_ms();
             let total = blob.size() as u64;
             let outcome = ingest_blob(&reader, &blob, ingest)?;
             let ingested = now_ms();
-            let result = pipeline::analyze(&outcome.ledger, &analysis, &mut |stage, fraction| {
-                post(&WorkerEvent::Progress {
-                    stage: stage.into(),
-                    fraction: READING_SHARE + (1.0 - READING_SHARE) * fraction,
-                    bytes_done: total,
-                    bytes_total: total,
-                })
-            })
-            .map_err(|e| e.to_string())?;
+            let result =
+                pipeline::analyze(&outcome.ledger, &analysis, &mut analysis_progress(total))
+                    .map_err(|e| e.to_string())?;
             Ok(WorkerEvent::Finished(Box::new(RunResult {
                 file_name,
-                format: outcome.format,
-                report: outcome.report,
+                source: DataSource::Transactions {
+                    format: outcome.format,
+                    report: outcome.report,
+                },
                 monthly: outcome.ledger.monthly,
                 analysis: result,
                 ingest_ms: ingested - started,
@@ -96,16 +109,51 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 worker_memory_bytes: wasm_memory_bytes(),
             })))
         }
+        WorkerRequest::PredictClv {
+            ingest,
+            reference_date,
+            settings,
+        } => {
+            let (reader, blob) = file()?;
+            let outcome = ingest_blob(&reader, &blob, ingest)?;
+            post(&WorkerEvent::Progress {
+                stage: "Fitting BG/NBD and Gamma-Gamma".into(),
+                fraction: READING_SHARE,
+                bytes_done: blob.size() as u64,
+                bytes_total: blob.size() as u64,
+            });
+            let report = clv::predict(&outcome.ledger, reference_date, &settings)
+                .map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::ClvPredicted(Box::new(report)))
+        }
+        WorkerRequest::FitMethod { features, settings } => {
+            let fit = methods::fit(&features, &settings)
+                .map_err(|e| e.to_string())?
+                .ok_or("k-means needs no separate fit: choose a k instead")?;
+            Ok(WorkerEvent::MethodFitted(Box::new(fit)))
+        }
+        WorkerRequest::CompareMethods {
+            features,
+            kmeans,
+            gmm,
+            dbscan,
+        } => Ok(WorkerEvent::MethodsCompared(Box::new(compare(
+            &features, &kmeans, &gmm, &dbscan,
+        )))),
         WorkerRequest::ApplyModel {
             file_name,
             model_json,
             ingest,
             by_rules,
         } => {
+            let (reader, blob) = file()?;
             let model = SegmentationModel::from_json(&model_json).map_err(|e| e.to_string())?;
             let outcome = ingest_blob(&reader, &blob, ingest)?;
             let (assignments, method) = if by_rules {
-                (model.apply_rules(&outcome.ledger), "the model's decision rules")
+                (
+                    model.apply_rules(&outcome.ledger),
+                    "the model's decision rules",
+                )
             } else {
                 (model.apply(&outcome.ledger), "the nearest cluster centre")
             };
@@ -123,6 +171,82 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             })))
         }
     }
+}
+
+/// Progress of the analysis stage, after the file has been read.
+fn analysis_progress(total: u64) -> impl FnMut(&str, f64) {
+    move |stage, fraction| {
+        post(&WorkerEvent::Progress {
+            stage: stage.into(),
+            fraction: READING_SHARE + (1.0 - READING_SHARE) * fraction,
+            bytes_done: total,
+            bytes_total: total,
+        })
+    }
+}
+
+fn read_head(reader: &FileReaderSync, blob: &Blob) -> Result<Vec<u8>, String> {
+    let total = blob.size() as u64;
+    read_slice(reader, blob, 0, total.min(SNIFF_WINDOW as u64))
+}
+
+/// An RFM table (the warehouse SQL's output, or Segmento's own export):
+/// streamed in slices like transactions, then clustered.
+fn analyze_rfm_table(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    file_name: String,
+    analysis: &AnalysisSettings,
+) -> Result<WorkerEvent, String> {
+    let started = now_ms();
+    let total = blob.size() as u64;
+    let reference_date = match analysis.rfm.reference {
+        ReferenceDate::Fixed(date) => Some(date),
+        ReferenceDate::DayAfterLast => None,
+    };
+    let mut ingestor = RfmTableIngestor::new(RfmImportSettings {
+        reference_date,
+        ..RfmImportSettings::default()
+    });
+    let mut done = 0u64;
+    while done < total {
+        let end = (done + CHUNK_BYTES).min(total);
+        ingestor
+            .push(&read_slice(reader, blob, done, end)?)
+            .map_err(|e| e.to_string())?;
+        done = end;
+        post(&WorkerEvent::Progress {
+            stage: "Reading the RFM table".into(),
+            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
+            bytes_done: done,
+            bytes_total: total,
+        });
+    }
+    let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+    let ingested = now_ms();
+    let rows = outcome.table.rows.len();
+    let reference_from = match outcome.reference_from {
+        ReferenceSource::Settings => "the reference date set in the RFM definitions",
+        ReferenceSource::Header => "the recency column's name",
+        ReferenceSource::Column => "the reference_date column",
+    };
+    let result = pipeline::analyze_table(outcome.table, analysis, &mut analysis_progress(total))
+        .map_err(|e| e.to_string())?;
+    Ok(WorkerEvent::Finished(Box::new(RunResult {
+        file_name,
+        source: DataSource::RfmTable {
+            rows,
+            delimiter: outcome.delimiter,
+            decimal_comma: outcome.decimal_comma,
+            columns: outcome.columns,
+            reference_from: reference_from.into(),
+        },
+        monthly: Vec::new(),
+        analysis: result,
+        ingest_ms: ingested - started,
+        analysis_ms: now_ms() - ingested,
+        worker_memory_bytes: wasm_memory_bytes(),
+    })))
 }
 
 fn wasm_memory_bytes() -> f64 {

@@ -83,7 +83,7 @@ pub fn text_cell(value: &str) -> String {
     }
 }
 
-fn write_row(out: &mut impl Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
+pub fn write_row(out: &mut impl Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
     let mut first = true;
     for cell in cells {
         if !first {

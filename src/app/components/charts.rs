@@ -58,6 +58,7 @@ pub fn ClusterCharts(result: Arc<RunResult>) -> impl IntoView {
 pub fn Distributions(result: Arc<RunResult>) -> impl IntoView {
     let log = RwSignal::new(true);
     let monthly = inputs::monthly_revenue(&result.monthly);
+    let cohorts = inputs::cohort_heatmap(&result.analysis);
     let histograms = (0..3usize)
         .map(|feature| {
             let result = result.clone();
@@ -81,6 +82,15 @@ pub fn Distributions(result: Arc<RunResult>) -> impl IntoView {
             <ChartCanvas title="Revenue by month" file_name="monthly-revenue.png"
                 description="Bar chart of revenue per calendar month"
                 draw=move |area, theme| charts::draw_monthly_revenue(area, &monthly, theme)/>
+            {cohorts.map(|cohorts| {
+                let height = (90 + 24 * cohorts.rows.len()).clamp(260, 900) as u32;
+                view! {
+                    <ChartCanvas title="Cohort retention: share of each first-purchase month buying again" file_name="cohort-retention.png"
+                        height=height
+                        description="Heatmap: rows are customers grouped by the month of their first purchase, columns the months since; each cell is the share of the cohort that bought in that month"
+                        draw=move |area, theme| charts::draw_cohort_heatmap(area, &cohorts, theme)/>
+                }
+            })}
         </section>
     }
 }

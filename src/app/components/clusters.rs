@@ -2,6 +2,7 @@
 //! a playbook per cluster.
 
 use super::charts::ClusterCharts;
+use super::methods::MethodChooser;
 use crate::app::state::Studio;
 use crate::studio::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
@@ -18,16 +19,21 @@ pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
     let chosen = analysis.chosen_k;
     let recommended = analysis.recommendation.k;
     let charts_result = result.clone();
+    let methods_result = result.clone();
+    let kmeans = analysis.alternative.is_none();
     view! {
         <section class="panel" aria-labelledby="clusters-title">
-            <h2 id="clusters-title">{format!("Clusters (k-means, k = {chosen})")}</h2>
+            <h2 id="clusters-title">{match &analysis.alternative {
+                None => format!("Clusters (k-means, k = {chosen})"),
+                Some(fit) => format!("Clusters ({}, {} clusters)", fit.settings.method().name(), fit.clustering.k),
+            }}</h2>
             <p>{analysis.recommendation.reason.clone()}</p>
             <div class="k-chooser" role="radiogroup" aria-label="Number of clusters">
                 {analysis.sweep.iter().map(|c| {
                     let k = c.k;
                     let label = if k == recommended { format!("k = {k} ★") } else { format!("k = {k}") };
                     view! {
-                        <button role="radio" aria-checked=(k == chosen).to_string() class:selected=k == chosen
+                        <button role="radio" aria-checked=(k == chosen && kmeans).to_string() class:selected=k == chosen && kmeans
                             title=format!("silhouette {:.3} · inertia {:.1} · Calinski–Harabasz {:.1} · Davies–Bouldin {:.3}", c.silhouette, c.inertia, c.calinski_harabasz, c.davies_bouldin)
                             on:click=move |_| studio.choose_k(k)>{label}</button>
                     }
@@ -44,6 +50,7 @@ pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <MethodChooser result=methods_result/>
             <ClusterCharts result=charts_result/>
             <div class="profiles">
                 {analysis.profiles.iter().map(|p| view! {

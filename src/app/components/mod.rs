@@ -3,11 +3,13 @@
 mod apply_model;
 mod charts;
 mod clusters;
+mod clv;
 mod customers;
 mod downloads;
 mod drop_zone;
 mod grid_editor;
 mod mapping;
+mod methods;
 mod progress;
 mod results;
 mod rules;

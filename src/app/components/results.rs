@@ -1,21 +1,23 @@
 //! The results of the last successful run: overview and data quality.
 
 use super::charts::Distributions;
+use super::clv::Predictions;
 use super::{
     clusters::Clusters, customers::CustomerTable, downloads::Downloads, rules::Rules,
     segments::Segments,
 };
 use crate::app::state::Studio;
-use crate::engine::clean::Rule;
+use crate::engine::clean::{CleaningReport, Rule};
 use crate::engine::ingest::sniff::delimiter_label;
+use crate::engine::ingest::DetectedFormat;
 use crate::studio::format::{money, thousands};
-use crate::worker_protocol::RunResult;
+use crate::worker_protocol::{DataSource, RunResult};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Sections after the first few are mounted one per task (a zero-delay
 /// timeout each), so a large result never blocks the page in one long task.
-const SECTIONS: usize = 8;
+const SECTIONS: usize = 9;
 const IMMEDIATE: usize = 3;
 
 #[component]
@@ -37,8 +39,9 @@ pub fn Results() -> impl IntoView {
                 2 => view! { <Segments result=result.clone()/> }.into_any(),
                 3 => view! { <Clusters result=result.clone()/> }.into_any(),
                 4 => view! { <Rules result=result.clone()/> }.into_any(),
-                5 => view! { <Distributions result=result.clone()/> }.into_any(),
-                6 => view! { <CustomerTable result=result.clone()/> }.into_any(),
+                5 => view! { <Predictions result=result.clone()/> }.into_any(),
+                6 => view! { <Distributions result=result.clone()/> }.into_any(),
+                7 => view! { <CustomerTable result=result.clone()/> }.into_any(),
                 _ => view! { <Downloads result=result.clone()/> }.into_any(),
             })
         }
@@ -108,9 +111,55 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
 
 #[component]
 fn DataQuality(result: Arc<RunResult>) -> impl IntoView {
+    match &result.source {
+        DataSource::Transactions { format, report } => {
+            view! { <TransactionsQuality format=format.clone() report=report.clone()/> }.into_any()
+        }
+        DataSource::RfmTable {
+            rows,
+            delimiter,
+            decimal_comma,
+            columns,
+            reference_from,
+        } => {
+            let found = |index: Option<usize>| {
+                index
+                    .and_then(|i| columns.headers.get(i))
+                    .map_or("—".to_string(), |h| h.clone())
+            };
+            let mapping = [
+                ("customer", found(columns.customer)),
+                ("recency", found(columns.recency)),
+                ("frequency", found(columns.frequency)),
+                ("monetary", found(columns.monetary)),
+                ("country", found(columns.country)),
+            ];
+            view! {
+                <section class="panel" aria-labelledby="quality-title">
+                    <h2 id="quality-title">"Imported RFM table"</h2>
+                    <p class="muted">{format!(
+                        "{} customers read · {} delimited{} · reference date {} from {}",
+                        thousands(*rows as u64), delimiter_label(*delimiter),
+                        if *decimal_comma { " · decimal commas" } else { "" },
+                        result.analysis.overview.reference_date, reference_from
+                    )}</p>
+                    <p class="muted">"One row per customer (for example the output of the warehouse SQL in sql/, or Segmento's own customers export): no transactions, so no cleaning report, monthly revenue or cohorts."</p>
+                    <table class="quality">
+                        <thead><tr><th>"Field"</th><th>"Column"</th></tr></thead>
+                        <tbody>{mapping.into_iter().map(|(field, column)| view! {
+                            <tr><td>{field}</td><td>{column}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn TransactionsQuality(format: DetectedFormat, report: CleaningReport) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let report = result.report.clone();
-    let format = result.format.clone();
     let rules = studio.ingest_settings;
     let toggle = move |rule: Rule| {
         rules.update(|s| {

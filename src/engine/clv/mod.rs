@@ -6,6 +6,7 @@
 
 pub mod bgnbd;
 pub mod error;
+pub mod export;
 pub mod gamma_gamma;
 pub mod optimize;
 pub mod report;
@@ -183,5 +184,28 @@ mod tests {
             predict(&data, reference(), &ClvSettings::default()).unwrap(),
             report
         );
+    }
+
+    #[test]
+    fn predictions_csv_has_a_row_per_customer_and_neutralised_ids() {
+        let mut data = ledger(40, 30);
+        data.customers[0].id = "=HYPERLINK(\"x\")".into();
+        let report = predict(&data, reference(), &ClvSettings::default()).unwrap();
+        let mut out = Vec::new();
+        export::write_predictions_csv(&mut out, &report).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 71);
+        assert_eq!(
+            lines[0],
+            "customer_id,p_alive,expected_purchases_next_90_days,expected_value_per_purchase,clv_12_months,total_spent,likely_to_churn_p_alive_below_0.5"
+        );
+        assert!(
+            lines[1].starts_with("\"'=HYPERLINK(\"\"x\"\")\","),
+            "{}",
+            lines[1]
+        );
+        let churners = lines.iter().filter(|l| l.ends_with(",true")).count();
+        assert_eq!(churners, report.churn_list(usize::MAX).len());
     }
 }
