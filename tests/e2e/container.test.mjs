@@ -71,7 +71,7 @@ after(async () => {
 
 test("nginx sends the security headers of public/_headers on every response", async () => {
   const expected = await hostHeaders();
-  for (const path of ["", "index.html", "segmento_bg.wasm", "worker_loader.js", "sw.js", "no-such-file"]) {
+  for (const path of ["", "index.html", "segmento_bg.wasm", "worker_loader.js", "sw.js", "sample.csv", "manifest.webmanifest", "no-such-file"]) {
     const response = await fetch(url + path);
     for (const [name, value] of Object.entries(expected)) {
       assert.equal(response.headers.get(name), value, `${name} on /${path}`);

@@ -10,10 +10,15 @@ use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// Customers the page's tree learns from at most: it is fitted on the main
+/// thread, which must stay responsive (≈ 30 ms at this size).
+const TRAINING_CUSTOMERS: usize = 10_000;
+
 /// The rule tree for the analysis' chosen clustering at `depth`.
 pub fn explanation(analysis: &Analysis, depth: usize) -> Result<Explanation, String> {
     let settings = TreeSettings {
         max_depth: depth,
+        max_training_customers: TRAINING_CUSTOMERS,
         ..TreeSettings::default()
     };
     explain(analysis, &settings).map_err(|e| e.to_string())
