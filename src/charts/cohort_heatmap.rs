@@ -79,9 +79,10 @@ pub fn draw_cohort_heatmap<DB: DrawingBackend>(
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
         .y_label_area_size(y_label_area(theme, widest(area, &labels, &tick_style)?))
+        // A segmented `a..b` has a segment for every value in a..=b.
         .build_cartesian_2d(
-            (0..columns_i32).into_segmented(),
-            (0..rows_i32).into_segmented(),
+            (0..columns_i32 - 1).into_segmented(),
+            (0..rows_i32 - 1).into_segmented(),
         )
         .map_err(ChartError::drawing)?;
 
@@ -195,6 +196,8 @@ mod tests {
             .filter(|p| p.colour != theme.background)
             .collect();
         assert_eq!(cells.len(), 6, "only observed cells are drawn");
+        assert!(rec.has_text("2"), "the last month is labelled");
+        assert!(!rec.has_text("3"), "no empty column after the last month");
         assert_eq!(rec.filled_rects(theme.sequential(1.0)).len(), 3);
         assert_eq!(rec.filled_rects(theme.sequential(0.0)).len(), 1);
     }

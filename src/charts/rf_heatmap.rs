@@ -90,8 +90,9 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
             widest(area, &score_labels, &tick_style)?,
         ))
         .build_cartesian_2d(
-            (1..bins_i32 + 1).into_segmented(),
-            (1..bins_i32 + 1).into_segmented(),
+            // A segmented `a..b` has a segment for every value in a..=b.
+            (1..bins_i32).into_segmented(),
+            (1..bins_i32).into_segmented(),
         )
         .map_err(ChartError::drawing)?;
 
@@ -167,6 +168,11 @@ mod tests {
 
         assert!(rec.has_text("Recency score (5 = most recent)"));
         assert!(rec.has_text(FREQUENCY_AXIS_LABEL));
+        assert!(rec.has_text("5"), "the top score is labelled");
+        assert!(
+            !rec.has_text("6"),
+            "no empty row or column past the top score"
+        );
         for i in 0..25 {
             let label = NumberFormat::Grouped(0).format((i * 100) as f64);
             assert!(rec.has_text(&label), "missing cell label {label}");

@@ -23,8 +23,9 @@ pub const DBSCAN_SAMPLE: usize = 10_000;
 pub const EPS_QUERIES: usize = 2_000;
 /// More clusters than this is fragmentation, not segmentation.
 pub const MAX_DBSCAN_CLUSTERS: usize = 12;
-/// With eps automatic: runs at most, each widening eps by the step, while
-/// there are more than [`MAX_DBSCAN_CLUSTERS`] clusters.
+/// With eps automatic: runs at most, each widening eps by the step while
+/// there are more than [`MAX_DBSCAN_CLUSTERS`] clusters (or none), narrowing
+/// it while there is only one.
 pub const AUTO_EPS_TRIES: usize = 4;
 pub const AUTO_EPS_STEP: f64 = 1.5;
 
@@ -185,12 +186,16 @@ pub fn fit_on_sample(
     // Automatic eps: the knee can sit inside tight local clumps (customers
     // with the same purchase count lie on thin sheets), giving dozens of
     // clusters; widen it a few times until the clusters are few enough.
+    // On small files the knee can instead swallow everyone into one cluster;
+    // then narrow it.
     if auto.is_some() {
         for _ in 1..AUTO_EPS_TRIES {
-            if compact(&sample_labels).1 <= MAX_DBSCAN_CLUSTERS {
-                break;
+            match compact(&sample_labels).1 {
+                1 => eps /= AUTO_EPS_STEP,
+                0 => eps *= AUTO_EPS_STEP,
+                k if k > MAX_DBSCAN_CLUSTERS => eps *= AUTO_EPS_STEP,
+                _ => break,
             }
-            eps *= AUTO_EPS_STEP;
             sample_labels = run(eps)?;
         }
     }
