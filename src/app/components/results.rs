@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// Sections after the first few are mounted one per task (a zero-delay
 /// timeout each), so a large result never blocks the page in one long task.
 const SECTIONS: usize = 9;
-const IMMEDIATE: usize = 3;
+const IMMEDIATE: usize = 1;
 
 #[component]
 pub fn Results() -> impl IntoView {
@@ -32,8 +32,10 @@ pub fn Results() -> impl IntoView {
     });
     let section = move |index: usize, result: &Arc<RunResult>| {
         let result = result.clone();
+        // A memo, so mounting the next section does not rebuild this one.
+        let shown = Memo::new(move |_| mounted.get() > index);
         move || {
-            (mounted.get() > index).then(|| match index {
+            shown.get().then(|| match index {
                 0 => view! { <Overview result=result.clone()/> }.into_any(),
                 1 => view! { <DataQuality result=result.clone()/> }.into_any(),
                 2 => view! { <Segments result=result.clone()/> }.into_any(),
