@@ -58,7 +58,8 @@ pub fn draw_bars<DB: DrawingBackend>(
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
         .y_label_area_size(y_label_area(theme, widest(area, &labels, &tick_style)?))
-        .build_cartesian_2d(value_range, (0..rows).into_segmented())
+        // A segmented `a..b` has a segment for every value in a..=b.
+        .build_cartesian_2d(value_range, (0..rows - 1).into_segmented())
         .map_err(ChartError::drawing)?;
 
     // Row 0 is at the bottom in plotters; the first bar should be on top.
@@ -177,6 +178,31 @@ mod tests {
         let (c, l) = (champions[0], loyal[0]);
         assert!(c.0 .1 < l.0 .1);
         assert!(c.1 .0 - c.0 .0 > l.1 .0 - l.0 .0);
+    }
+
+    #[test]
+    fn bars_fill_the_plot_with_no_empty_row() {
+        let (area, rec) = RecordingBackend::area(600, 300);
+        let mut input = segments();
+        draw_bars(&area, &input, &Theme::light()).unwrap();
+        let top = |rec: &crate::charts::testing::Recording| {
+            rec.filled_rects(palette(5))
+                .first()
+                .map(|(a, b)| a.1.min(b.1))
+                .unwrap()
+        };
+        // The first bar starts within one row height of the top margin: no empty
+        // segment above it (a segmented a..b has a segment per value in a..=b).
+        let four = top(&rec);
+        assert!(four < 40, "first bar starts at y = {four}");
+        input.bars.truncate(1);
+        rec.clear();
+        draw_bars(&area, &input, &Theme::light()).unwrap();
+        assert_eq!(
+            rec.filled_rects(palette(5)).len(),
+            1,
+            "a single bar is drawn"
+        );
     }
 
     #[test]

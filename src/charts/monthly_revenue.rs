@@ -106,7 +106,8 @@ pub fn draw_monthly_revenue<DB: DrawingBackend>(
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
         .y_label_area_size(y_label_area(theme, widest(area, &y_ticks, &tick_style)?))
-        .build_cartesian_2d((0..columns).into_segmented(), y_range)
+        // A segmented `a..b` has a segment for every value in a..=b.
+        .build_cartesian_2d((0..columns - 1).into_segmented(), y_range)
         .map_err(ChartError::drawing)?;
 
     // Label every n-th month so labels never overlap.
@@ -218,6 +219,17 @@ mod tests {
         assert_eq!(bars.len(), 12);
         // Growing revenue → each bar's top is higher on screen (smaller y).
         assert!(bars.windows(2).all(|w| w[1].0 .1 <= w[0].0 .1));
+        // The last bar ends near the right edge: no empty month after it.
+        let right = bars.iter().map(|b| b.0 .0.max(b.1 .0)).max().unwrap();
+        assert!(right > 800 - 60, "last bar ends at x = {right}");
+        rec.clear();
+        let one = vec![month(2011, 5, 10.0)];
+        draw_monthly_revenue(&area, &input(one), &Theme::light()).unwrap();
+        assert_eq!(
+            rec.filled_rects(palette(0)).len(),
+            1,
+            "a single month is drawn"
+        );
     }
 
     #[test]

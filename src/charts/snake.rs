@@ -70,7 +70,8 @@ pub fn draw_snake_plot<DB: DrawingBackend>(
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
         .y_label_area_size(y_label_area(theme, widest(area, &y_ticks, &tick_style)?))
-        .build_cartesian_2d((0..columns).into_segmented(), y_lo..y_hi)
+        // A segmented `a..b` has a segment for every value in a..=b.
+        .build_cartesian_2d((0..columns - 1).into_segmented(), y_lo..y_hi)
         .map_err(ChartError::drawing)?;
 
     let format_feature = |v: &SegmentValue<i32>| match v {
