@@ -137,6 +137,10 @@ pub fn fit(
 /// centroid shift is ≤ `tolerance` (features are standardised, so this is
 /// scikit-learn's relative tolerance). An empty cluster keeps its centroid.
 /// Returns the centroids and the inertia of the final assignment.
+// Not inlined: V8 runs WebAssembly with a baseline compiler first and swaps
+// in optimised code only between calls, so a hot loop must live in a function
+// that is called many times (once per restart), not in one entered once.
+#[inline(never)]
 fn lloyd(
     points: &[Point],
     mut centroids: Vec<Point>,
@@ -184,6 +188,7 @@ fn lloyd(
 /// k-means++ seeding with 2 + ln(k) candidates per centre, keeping the
 /// candidate that lowers the total squared distance most (the greedy variant
 /// scikit-learn uses).
+#[inline(never)]
 fn greedy_kmeans_plus_plus(points: &[Point], k: usize, rng: &mut Xoshiro256Plus) -> Vec<Point> {
     let dist2 = |a: &Point, b: &Point| (0..3).map(|i| (a[i] - b[i]).powi(2)).sum::<f64>();
     let uniform = |rng: &mut Xoshiro256Plus| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;

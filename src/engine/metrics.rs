@@ -25,6 +25,18 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
 /// labeling's per-cluster sums are then added up from the few cell sums:
 /// about n² + n·cells·labelings operations instead of n²·labelings.
 /// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
+/// Sums `p`'s distances to every point per cell. Its own function, called
+/// once per point: V8 swaps optimised WebAssembly in only between calls.
+#[inline(never)]
+fn distances_by_cell(p: &Point, points: &[Point], cell_of: &[u32], cell_sums: &mut [f64]) {
+    cell_sums.iter_mut().for_each(|s| *s = 0.0);
+    for (&cell, q) in cell_of.iter().zip(points) {
+        if let Some(sum) = cell_sums.get_mut(cell as usize) {
+            *sum += dist2(p, q).sqrt();
+        }
+    }
+}
+
 pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
     let n = points.len();
     if n == 0 {
@@ -53,10 +65,7 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
     let mut cell_sums = vec![0.0f64; cells];
     let mut sums = [0.0f64; 256];
     for (i, p) in points.iter().enumerate() {
-        cell_sums.iter_mut().for_each(|s| *s = 0.0);
-        for (&cell, q) in cell_of.iter().zip(points) {
-            cell_sums[cell as usize] += dist2(p, q).sqrt();
-        }
+        distances_by_cell(p, points, &cell_of, &mut cell_sums);
         for (((labels, sizes), total), cell_label) in compact
             .iter()
             .zip(&sizes)
