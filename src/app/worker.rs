@@ -208,20 +208,9 @@ fn analyze_rfm_table(
         reference_date,
         ..RfmImportSettings::default()
     });
-    let mut done = 0u64;
-    while done < total {
-        let end = (done + CHUNK_BYTES).min(total);
-        ingestor
-            .push(&read_slice(reader, blob, done, end)?)
-            .map_err(|e| e.to_string())?;
-        done = end;
-        post(&WorkerEvent::Progress {
-            stage: "Reading the RFM table".into(),
-            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
-            bytes_done: done,
-            bytes_total: total,
-        });
-    }
+    stream_blob(reader, blob, "Reading the RFM table", |chunk| {
+        ingestor.push(chunk).map_err(|e| e.to_string())
+    })?;
     let outcome = ingestor.finish().map_err(|e| e.to_string())?;
     let ingested = now_ms();
     let rows = outcome.table.rows.len();
@@ -265,23 +254,34 @@ fn ingest_blob(
     blob: &Blob,
     settings: IngestSettings,
 ) -> Result<IngestOutcome, String> {
-    let total = blob.size() as u64;
     let mut ingestor = Ingestor::new(settings);
+    stream_blob(reader, blob, "Reading and cleaning", |chunk| {
+        ingestor.push(chunk).map_err(|e| e.to_string())
+    })?;
+    ingestor.finish().map_err(|e| e.to_string())
+}
+
+/// Feeds `blob` to `push` in `CHUNK_BYTES` slices, posting progress after each.
+fn stream_blob(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    stage: &str,
+    mut push: impl FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let total = blob.size() as u64;
     let mut done = 0u64;
     while done < total {
         let end = (done + CHUNK_BYTES).min(total);
-        ingestor
-            .push(&read_slice(reader, blob, done, end)?)
-            .map_err(|e| e.to_string())?;
+        push(&read_slice(reader, blob, done, end)?)?;
         done = end;
         post(&WorkerEvent::Progress {
-            stage: "Reading and cleaning".into(),
+            stage: stage.into(),
             fraction: READING_SHARE * done as f64 / total.max(1) as f64,
             bytes_done: done,
             bytes_total: total,
         });
     }
-    ingestor.finish().map_err(|e| e.to_string())
+    Ok(())
 }
 
 fn read_slice(

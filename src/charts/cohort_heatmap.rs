@@ -5,13 +5,12 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::error::ChartError;
 use super::format::NumberFormat;
 use super::layout::{
-    draw_no_data, ensure_min_size, fill_background, style_mesh, text_width, widest, x_label_area,
-    y_label_area, MARGIN_PX,
+    draw_heatmap_cell, draw_no_data, ensure_min_size, fill_background, style_mesh, widest,
+    x_label_area, y_label_area, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -110,43 +109,20 @@ pub fn draw_cohort_heatmap<DB: DrawingBackend>(
         .draw()
         .map_err(ChartError::drawing)?;
 
-    let gap = theme.px_i32(1.0);
     let (plot_width, plot_height) = chart.plotting_area().dim_in_pixel();
-    let cell_width = plot_width as i32 / columns_i32;
-    let cell_height = plot_height as i32 / rows_i32;
-    let value_style = theme.font(theme.tick_font_px, theme.foreground);
+    let room = (
+        plot_width as i32 / columns_i32,
+        plot_height as i32 / rows_i32,
+    );
     let percent = NumberFormat::Percent(0);
     for (i, row) in input.rows.iter().enumerate() {
         let y = rows_i32 - 1 - i as i32;
         for (m, value) in row.retention.iter().enumerate() {
             // Unobserved cells stay background: the triangle shows the data's end.
             let Some(share) = value else { continue };
-            let x = m as i32;
             let fill = theme.sequential(*share);
-            let corners = [
-                (SegmentValue::Exact(x), SegmentValue::Exact(y + 1)),
-                (SegmentValue::Exact(x + 1), SegmentValue::Exact(y)),
-            ];
-            let mut cell = Rectangle::new(corners, fill.filled());
-            cell.set_margin(gap as u32, gap as u32, gap as u32, gap as u32);
-            chart
-                .draw_series(std::iter::once(cell))
-                .map_err(ChartError::drawing)?;
-
             let text = percent.format(*share);
-            // Skip labels that would overflow a small cell rather than overlap.
-            if text_width(area, &text, &value_style)? as i32 > cell_width - 2 * gap
-                || theme.px(theme.tick_font_px) as i32 > cell_height - 2 * gap
-            {
-                continue;
-            }
-            let text_style = theme
-                .font(theme.tick_font_px, theme.text_on(fill))
-                .pos(Pos::new(HPos::Center, VPos::Center));
-            let centre = (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y));
-            chart
-                .draw_series(std::iter::once(Text::new(text, centre, text_style)))
-                .map_err(ChartError::drawing)?;
+            draw_heatmap_cell(&mut chart, area, theme, (m as i32, y), fill, &text, room)?;
         }
     }
     Ok(())

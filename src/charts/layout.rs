@@ -3,6 +3,8 @@
 
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::Ranged;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::RangedCoordi32;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -215,4 +217,45 @@ pub(crate) fn zero_based_range(lo: f64, hi: f64) -> (f64, f64) {
     } else {
         (lo, hi)
     }
+}
+
+/// A grid of integer cells (the heatmaps' coordinate system).
+pub(crate) type CellGrid =
+    Cartesian2d<SegmentedCoord<RangedCoordi32>, SegmentedCoord<RangedCoordi32>>;
+
+/// One heatmap cell: `fill` from the corner at (x, y) to (x + 1, y + 1) with a
+/// one-pixel gap, and `text` centred on it in a colour readable on `fill`,
+/// unless it is wider than `room.0` or taller than `room.1` pixels (skipped
+/// rather than overlapping its neighbours).
+pub(crate) fn draw_heatmap_cell<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, CellGrid>,
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    (x, y): (i32, i32),
+    fill: RGBColor,
+    text: &str,
+    room: (i32, i32),
+) -> Result<(), ChartError> {
+    let gap = theme.px_i32(1.0);
+    let corners = [
+        (SegmentValue::Exact(x), SegmentValue::Exact(y + 1)),
+        (SegmentValue::Exact(x + 1), SegmentValue::Exact(y)),
+    ];
+    let mut cell = Rectangle::new(corners, fill.filled());
+    cell.set_margin(gap as u32, gap as u32, gap as u32, gap as u32);
+    chart
+        .draw_series(std::iter::once(cell))
+        .map_err(ChartError::drawing)?;
+    let style = theme.font(theme.tick_font_px, theme.text_on(fill));
+    if text_width(area, text, &style)? as i32 > room.0 - 2 * gap
+        || theme.px(theme.tick_font_px) as i32 > room.1 - 2 * gap
+    {
+        return Ok(());
+    }
+    let centre = (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y));
+    let style = style.pos(Pos::new(HPos::Center, VPos::Center));
+    chart
+        .draw_series(std::iter::once(Text::new(text.to_string(), centre, style)))
+        .map_err(ChartError::drawing)?;
+    Ok(())
 }

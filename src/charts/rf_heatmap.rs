@@ -3,13 +3,12 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::error::ChartError;
 use super::format::{NumberFormat, MISSING};
 use super::layout::{
-    draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh, text_width, widest,
-    x_label_area, y_label_area, MARGIN_PX,
+    draw_heatmap_cell, draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh,
+    widest, x_label_area, y_label_area, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -112,9 +111,7 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
         .draw()
         .map_err(ChartError::drawing)?;
 
-    let gap = theme.px_i32(1.0);
     let cell_width = chart.plotting_area().dim_in_pixel().0 as i32 / bins_i32;
-    let value_style = theme.font(theme.tick_font_px, theme.foreground);
     for r in 1..=bins_i32 {
         for f in 1..=bins_i32 {
             let value = input.value(r as usize, f as usize).unwrap_or(f64::NAN);
@@ -124,27 +121,15 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
             } else {
                 (theme.grid, MISSING.to_string())
             };
-            let corners = [
-                (SegmentValue::Exact(r), SegmentValue::Exact(f + 1)),
-                (SegmentValue::Exact(r + 1), SegmentValue::Exact(f)),
-            ];
-            let mut cell = Rectangle::new(corners, fill.filled());
-            cell.set_margin(gap as u32, gap as u32, gap as u32, gap as u32);
-            chart
-                .draw_series(std::iter::once(cell))
-                .map_err(ChartError::drawing)?;
-
-            // Skip labels that would overflow a small cell rather than overlap.
-            if text_width(area, &text, &value_style)? as i32 > cell_width - 2 * gap {
-                continue;
-            }
-            let text_style = theme
-                .font(theme.tick_font_px, theme.text_on(fill))
-                .pos(Pos::new(HPos::Center, VPos::Center));
-            let centre = (SegmentValue::CenterOf(r), SegmentValue::CenterOf(f));
-            chart
-                .draw_series(std::iter::once(Text::new(text, centre, text_style)))
-                .map_err(ChartError::drawing)?;
+            draw_heatmap_cell(
+                &mut chart,
+                area,
+                theme,
+                (r, f),
+                fill,
+                &text,
+                (cell_width, i32::MAX),
+            )?;
         }
     }
     Ok(())
