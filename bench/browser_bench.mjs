@@ -26,6 +26,7 @@ try {
   const footer = await page.locator(".run-stats").innerText();
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
   const customers = Number((await page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value").innerText()).replace(/,/g, ""));
+  if (process.env.BENCH_VERBOSE) console.error(`sniff ${sniffMs} ms, run ${runMs} ms; ${footer}`);
   const longTasks = await page.evaluate(() => window.__longTasks);
   console.log(JSON.stringify({ seconds: (sniffMs + runMs) / 1000, customers, worker_memory_mb: memory, longest_task_ms: Math.round(Math.max(0, ...longTasks)) }));
 } finally {

@@ -44,6 +44,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total.as_secs_f64(),
         analysis.recommendation.k,
     );
+    if std::env::var_os("SWEEP_ONLY").is_some() {
+        let fastest = (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                segmento::engine::cluster::sweep(
+                    &analysis.features,
+                    2,
+                    10,
+                    &settings.kmeans,
+                    &mut |_, _| {},
+                )
+                .map(|_| started.elapsed().as_secs_f64())
+            })
+            .collect::<Result<Vec<f64>, _>>()?
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        println!("sweep alone: {:.0} ms (fastest of 3)", fastest * 1e3);
+        let sweep = segmento::engine::cluster::sweep(
+            &analysis.features,
+            2,
+            10,
+            &settings.kmeans,
+            &mut |_, _| {},
+        )?;
+        for c in &sweep {
+            println!(
+                "k={} inertia {:.3} silhouette {:.4}",
+                c.k, c.inertia, c.silhouette
+            );
+        }
+        return Ok(());
+    }
     for max_depth in [3, 6] {
         let started = Instant::now();
         let e = explain(

@@ -1,0 +1,71 @@
+//! The engine compiled to WebAssembly for Node, to compare V8's speed with
+//! native code stage by stage (see `bench/wasm_probe.sh`).
+
+#[cfg(target_arch = "wasm32")]
+mod probe {
+    use segmento::engine::ingest::{IngestSettings, Ingestor};
+    use segmento::engine::pipeline::{analyze, AnalysisSettings};
+    use wasm_bindgen::prelude::*;
+
+    /// Ingests and analyses `bytes` in 4 MiB chunks; returns the timings.
+    #[wasm_bindgen]
+    pub fn run(bytes: &[u8]) -> Result<String, String> {
+        let now = js_sys::Date::now;
+        let started = now();
+        let mut ingestor = Ingestor::new(IngestSettings::default());
+        for chunk in bytes.chunks(4 * 1024 * 1024) {
+            ingestor.push(chunk).map_err(|e| e.to_string())?;
+        }
+        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+        let ingested = now();
+        let mut stages = Vec::new();
+        let mut last = (String::from("start"), ingested);
+        analyze(
+            &outcome.ledger,
+            &AnalysisSettings::default(),
+            &mut |stage, _| {
+                if stage != last.0 {
+                    stages.push(format!("{} {:.0} ms", last.0, now() - last.1));
+                    last = (stage.to_string(), now());
+                }
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        stages.push(format!("{} {:.0} ms", last.0, now() - last.1));
+        Ok(format!(
+            "ingest {:.0} ms, analysis {:.0} ms ({})",
+            ingested - started,
+            now() - ingested,
+            stages.join(", ")
+        ))
+    }
+
+    /// The k sweep alone on `bytes`' customers, three times: the fastest run in ms.
+    #[wasm_bindgen]
+    pub fn sweep(bytes: &[u8]) -> Result<f64, String> {
+        let mut ingestor = Ingestor::new(IngestSettings::default());
+        ingestor.push(bytes).map_err(|e| e.to_string())?;
+        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+        let analysis = analyze(
+            &outcome.ledger,
+            &AnalysisSettings::default(),
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())?;
+        let settings = AnalysisSettings::default();
+        let mut fastest = f64::INFINITY;
+        for _ in 0..3 {
+            let started = js_sys::Date::now();
+            segmento::engine::cluster::sweep(
+                &analysis.features,
+                2,
+                10,
+                &settings.kmeans,
+                &mut |_, _| {},
+            )
+            .map_err(|e| e.to_string())?;
+            fastest = fastest.min(js_sys::Date::now() - started);
+        }
+        Ok(fastest)
+    }
+}
