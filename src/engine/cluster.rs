@@ -357,6 +357,12 @@ pub fn sweep(
     settings: &KMeansSettings,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<Clustering>, AnalysisError> {
+    let ks = sweep_ks(points, k_min, k_max)?;
+    fit_ks(points, &ks, settings, progress)
+}
+
+/// The ks a sweep over `k_min..=k_max` fits: clamped to the distinct points.
+pub fn sweep_ks(points: &[Point], k_min: usize, k_max: usize) -> Result<Vec<usize>, AnalysisError> {
     let distinct = distinct_points(points);
     if distinct < 2 {
         return Err(AnalysisError::TooFewDistinct(distinct));
@@ -366,9 +372,41 @@ pub fn sweep(
     if k_min > k_max {
         return Err(AnalysisError::KTooLarge { k: k_min, distinct });
     }
-    let total = k_max - k_min + 2; // + the silhouette pass
+    Ok((k_min..=k_max).collect())
+}
+
+/// Splits a sweep's ks into two shares of about equal work (a fit costs
+/// about k), for two workers. Each share is sorted.
+pub fn split_ks(ks: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let mut by_cost = ks.to_vec();
+    by_cost.sort_unstable_by(|a, b| b.cmp(a));
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    let (mut first_cost, mut second_cost) = (0, 0);
+    for k in by_cost {
+        if first_cost <= second_cost {
+            first.push(k);
+            first_cost += k;
+        } else {
+            second.push(k);
+            second_cost += k;
+        }
+    }
+    first.sort_unstable();
+    second.sort_unstable();
+    (first, second)
+}
+
+/// Fits each of `ks`, then fills in their silhouettes in one shared pass.
+/// `progress(done, total)` after each k and after the silhouettes.
+pub fn fit_ks(
+    points: &[Point],
+    ks: &[usize],
+    settings: &KMeansSettings,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<Clustering>, AnalysisError> {
+    let total = ks.len() + 1; // + the silhouette pass
     let mut results = Vec::new();
-    for k in k_min..=k_max {
+    for &k in ks {
         results.push(fit(points, k, settings)?);
         progress(results.len(), total);
     }
@@ -482,6 +520,35 @@ mod tests {
                 [uniform() * 3.0 - 1.5, f, f * 0.7 + uniform() * 2.0]
             })
             .collect()
+    }
+
+    #[test]
+    fn a_sweep_split_in_two_fits_the_same_clusterings() {
+        let points = rfm_like(4_000, 8);
+        let settings = KMeansSettings::default();
+        let ks = sweep_ks(&points, 2, 10).unwrap();
+        let (first, second) = split_ks(&ks);
+        assert_eq!(
+            (first.iter().sum::<usize>(), second.iter().sum::<usize>()),
+            (28, 26)
+        );
+        let whole = sweep(&points, 2, 10, &settings, &mut |_, _| {}).unwrap();
+        let mut halves = fit_ks(&points, &first, &settings, &mut |_, _| {}).unwrap();
+        halves.extend(fit_ks(&points, &second, &settings, &mut |_, _| {}).unwrap());
+        halves.sort_by_key(|c| c.k);
+        assert_eq!(halves.len(), whole.len());
+        for (half, one) in halves.iter().zip(&whole) {
+            assert_eq!(
+                (half.k, &half.labels, half.inertia),
+                (one.k, &one.labels, one.inertia)
+            );
+            // Silhouettes summed in another grouping: equal up to rounding.
+            assert!(
+                (half.silhouette - one.silhouette).abs() < 1e-12,
+                "k = {}",
+                one.k
+            );
+        }
     }
 
     #[test]

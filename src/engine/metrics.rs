@@ -20,23 +20,13 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
 ///
 /// Points that share a cluster in every labeling (a "cell" of the labelings'
 /// common refinement; a k sweep in 3-D has a few hundred at most) are
-/// interchangeable when summing distances per cluster. So each point's
-/// distances to all others are summed per cell in one pass, and each
-/// labeling's per-cluster sums are then added up from the few cell sums:
-/// about n² + n·cells·labelings operations instead of n²·labelings.
+/// interchangeable when summing distances per cluster. The points are
+/// ordered by cell and each pair's distance is computed once: it counts for
+/// the earlier point towards the later one's cell and for the later point
+/// towards the earlier one's cell. Each labeling's per-cluster sums are then
+/// added up from the per-cell sums: about n²/2 + n·cells·labelings operations
+/// instead of n²·labelings.
 /// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
-/// Sums `p`'s distances to every point per cell. Its own function, called
-/// once per point: V8 swaps optimised WebAssembly in only between calls.
-#[inline(never)]
-fn distances_by_cell(p: &Point, points: &[Point], cell_of: &[u32], cell_sums: &mut [f64]) {
-    cell_sums.iter_mut().for_each(|s| *s = 0.0);
-    for (&cell, q) in cell_of.iter().zip(points) {
-        if let Some(sum) = cell_sums.get_mut(cell as usize) {
-            *sum += dist2(p, q).sqrt();
-        }
-    }
-}
-
 pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
     let n = points.len();
     if n == 0 {
@@ -50,7 +40,7 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
         .iter()
         .zip(ks)
         .map(|(labels, &k)| {
-            let mut sizes = vec![0usize; k.max(1)];
+            let mut sizes = vec![0usize; k.clamp(1, 256)];
             for &l in labels {
                 if let Some(s) = sizes.get_mut(usize::from(l)) {
                     *s += 1;
@@ -61,29 +51,78 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
         .collect();
     let (cell_of, cell_labels) = common_refinement(&compact, n);
     let cells = cell_labels.first().map_or(1, Vec::len).max(1);
+    // Points ordered by cell; `starts[c]..starts[c + 1]` are cell c's.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| cell_of.get(i).copied().unwrap_or(0));
+    let mut starts = vec![0usize; cells + 1];
+    for &i in &order {
+        if let Some(s) = starts.get_mut(cell_of.get(i).map_or(0, |&c| c as usize) + 1) {
+            *s += 1;
+        }
+    }
+    for c in 0..cells {
+        starts[c + 1] += starts[c];
+    }
+    let coordinate = |d: usize| -> Vec<f64> { order.iter().map(|&i| points[i][d]).collect() };
+    let (xs, ys, zs) = (coordinate(0), coordinate(1), coordinate(2));
+    // Per ordered point, per labeling, per cluster: summed distances.
+    let mut offsets = Vec::with_capacity(sizes.len());
+    let mut width = 0;
+    for s in &sizes {
+        offsets.push(width);
+        width += s.len();
+    }
+    let mut by_cluster = vec![0.0f64; n * width];
+    let add = |by_cluster: &mut [f64], point: usize, cell: usize, sum: f64| {
+        let row = &mut by_cluster[point * width..(point + 1) * width];
+        for (labels, &offset) in cell_labels.iter().zip(&offsets) {
+            if let Some(&l) = labels.get(cell) {
+                row[offset + usize::from(l)] += sum;
+            }
+        }
+    };
+    let mut column = vec![0.0f64; n];
+    for c in 0..cells {
+        column[starts[c]..].iter_mut().for_each(|s| *s = 0.0);
+        for i in starts[c]..starts[c + 1] {
+            let p = [xs[i], ys[i], zs[i]];
+            for d in c..cells {
+                let range = (i + 1).max(starts[d])..starts[d + 1];
+                if range.is_empty() {
+                    continue;
+                }
+                let sum = distance_sums(
+                    &p,
+                    &xs[range.clone()],
+                    &ys[range.clone()],
+                    &zs[range.clone()],
+                    &mut column[range],
+                );
+                add(&mut by_cluster, i, d, sum);
+            }
+        }
+        // column[j]: j's distances to the points of cell c before it.
+        for (j, &sum) in column.iter().enumerate().skip(starts[c]) {
+            add(&mut by_cluster, j, c, sum);
+        }
+    }
     let mut totals = vec![0.0f64; labelings.len()];
-    let mut cell_sums = vec![0.0f64; cells];
-    let mut sums = [0.0f64; 256];
-    for (i, p) in points.iter().enumerate() {
-        distances_by_cell(p, points, &cell_of, &mut cell_sums);
-        for (((labels, sizes), total), cell_label) in compact
+    for (position, &i) in order.iter().enumerate() {
+        let row = &by_cluster[position * width..(position + 1) * width];
+        for (((labels, sizes), total), &offset) in compact
             .iter()
             .zip(&sizes)
             .zip(totals.iter_mut())
-            .zip(&cell_labels)
+            .zip(&offsets)
         {
-            let k = sizes.len().min(256);
-            sums[..k].iter_mut().for_each(|s| *s = 0.0);
-            for (&l, &s) in cell_label.iter().zip(&cell_sums) {
-                sums[usize::from(l)] += s;
-            }
+            let sums = &row[offset..offset + sizes.len()];
             let own = usize::from(labels[i]);
             if sizes.get(own).is_none_or(|&s| s <= 1) {
                 continue; // sklearn: a singleton cluster's silhouette is 0
             }
             // The distance to itself is 0, so it adds nothing to the own sum.
             let a = sums[own] / (sizes[own] - 1) as f64;
-            let b = (0..k)
+            let b = (0..sizes.len())
                 .filter(|&c| c != own && sizes[c] > 0)
                 .map(|c| sums[c] / sizes[c] as f64)
                 .fold(f64::INFINITY, f64::min);
@@ -93,6 +132,41 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
         }
     }
     totals.into_iter().map(|t| t / n as f64).collect()
+}
+
+/// The distances from `p` to the points (`xs`, `ys`, `zs`): added to `column`
+/// point by point, and returned summed. Two running sums and no branches, so
+/// it compiles to vector instructions; its own function, called once per
+/// point and cell, because V8 swaps optimised WebAssembly in only between calls.
+#[inline(never)]
+fn distance_sums(p: &Point, xs: &[f64], ys: &[f64], zs: &[f64], column: &mut [f64]) -> f64 {
+    // Equal lengths by construction; re-sliced so the loop has no bounds checks.
+    let n = column.len().min(xs.len()).min(ys.len()).min(zs.len());
+    let (xs, ys, zs, column) = (&xs[..n], &ys[..n], &zs[..n], &mut column[..n]);
+    let mut sums = [0.0f64; 2];
+    let mut pairs = column.chunks_exact_mut(2);
+    let mut j = 0;
+    for out in pairs.by_ref() {
+        for lane in 0..2 {
+            let (x, y, z) = (
+                xs[j + lane] - p[0],
+                ys[j + lane] - p[1],
+                zs[j + lane] - p[2],
+            );
+            let d = (x * x + y * y + z * z).sqrt();
+            sums[lane] += d;
+            out[lane] += d;
+        }
+        j += 2;
+    }
+    for out in pairs.into_remainder() {
+        let (x, y, z) = (xs[j] - p[0], ys[j] - p[1], zs[j] - p[2]);
+        let d = (x * x + y * y + z * z).sqrt();
+        sums[0] += d;
+        *out += d;
+        j += 1;
+    }
+    sums[0] + sums[1]
 }
 
 /// The cells of several labelings' common refinement: each point's cell, and

@@ -99,6 +99,13 @@ pub fn analyze(
     progress: Progress,
 ) -> Result<Analysis, AnalysisError> {
     progress("Computing RFM", 0.0);
+    prepare(ledger, settings)?.sweep_and_finish(progress)
+}
+
+/// Everything of [`analyze`] before the k sweep: RFM, scores, segments,
+/// features and cohorts. The sweep can then run here or be shared between
+/// workers, and [`Prepared::finish`] completes the analysis.
+pub fn prepare(ledger: &Ledger, settings: &AnalysisSettings) -> Result<Prepared, AnalysisError> {
     let table = rfm::compute(ledger, &settings.rfm)?;
     let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
     let span = PurchaseSpan {
@@ -106,9 +113,9 @@ pub fn analyze(
         last: last.date(),
         definitions: settings.rfm.describe(table.reference_date),
     };
-    let mut analysis = analyze_rfm(table, settings.clone(), span, progress)?;
-    analysis.cohorts = Some(cohorts::compute(ledger));
-    Ok(analysis)
+    let mut prepared = Prepared::new(table, settings.clone(), span)?;
+    prepared.cohorts = Some(cohorts::compute(ledger));
+    Ok(prepared)
 }
 
 /// The analysis of an imported RFM table (see [`super::rfm_import`]): the
@@ -120,6 +127,14 @@ pub fn analyze_table(
     progress: Progress,
 ) -> Result<Analysis, AnalysisError> {
     progress("Reading the RFM table", 0.0);
+    prepare_table(table, settings)?.sweep_and_finish(progress)
+}
+
+/// [`prepare`] for an imported RFM table.
+pub fn prepare_table(
+    table: RfmTable,
+    settings: &AnalysisSettings,
+) -> Result<Prepared, AnalysisError> {
     let recency = |pick: fn(i64, i64) -> i64| {
         table
             .rows
@@ -147,7 +162,7 @@ pub fn analyze_table(
         rfm: table.settings,
         ..settings.clone()
     };
-    analyze_rfm(table, settings, span, progress)
+    Prepared::new(table, settings, span)
 }
 
 /// What the overview says about purchases besides the RFM table.
@@ -157,79 +172,144 @@ struct PurchaseSpan {
     definitions: String,
 }
 
-/// Scores, segments, the k sweep and profiles: shared by both entry points.
-fn analyze_rfm(
+/// An analysis before its k sweep (see [`prepare`]).
+pub struct Prepared {
     table: RfmTable,
     settings: AnalysisSettings,
     span: PurchaseSpan,
-    progress: Progress,
-) -> Result<Analysis, AnalysisError> {
-    let scores = score::score(&table, settings.score_bins)?;
-    let (segment_names, segment_summaries) = segments::assign(&table, &scores, &settings.grid);
-    let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
-    let scaler = Scaler::fit(&raw);
-    let features: Vec<Point> = raw.iter().map(|p| scaler.transform(p)).collect();
-    progress("Clustering", 0.05);
-    let sweep = cluster::sweep(
-        &features,
-        settings.k_min,
-        settings.k_max,
-        &settings.kmeans,
-        &mut |done, total| {
-            let stage = if done < total {
-                "Clustering"
-            } else {
-                "Measuring cluster quality"
-            };
-            progress(stage, 0.05 + 0.95 * done as f64 / total.max(1) as f64)
-        },
-    )?;
-    let recommendation = cluster::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
-    let overview = Overview {
-        customers: table.rows.len(),
-        purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),
-        revenue: table
-            .rows
-            .iter()
-            .map(|r| {
-                r.monetary
-                    * if settings.rfm.monetary == rfm::MonetaryMode::Total {
-                        1.0
-                    } else {
-                        f64::from(r.frequency)
-                    }
-            })
-            .sum(),
-        first_purchase: span.first.to_string(),
-        last_purchase: span.last.to_string(),
-        reference_date: table.reference_date.to_string(),
-        median_recency: median(table.rows.iter().map(|r| r.recency_days as f64)),
-        median_frequency: median(table.rows.iter().map(|r| f64::from(r.frequency))),
-        median_monetary: median(table.rows.iter().map(|r| r.monetary)),
-        definitions: span.definitions,
-    };
-    let chosen_k = settings.chosen_k;
-    let mut analysis = Analysis {
-        settings,
-        overview,
-        rfm: table,
-        scores,
-        segments: segment_names,
-        segment_summaries,
-        scaler,
-        features,
-        chosen_k: recommendation.k,
-        recommendation,
-        sweep,
-        profiles: Vec::new(),
-        cohorts: None,
-        alternative: None,
-    };
-    let k = chosen_k
-        .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
-        .unwrap_or(analysis.recommendation.k);
-    analysis.choose_k(k)?;
-    Ok(analysis)
+    scores: RfmScores,
+    segment_names: Vec<String>,
+    segment_summaries: Vec<SegmentSummary>,
+    scaler: Scaler,
+    features: Vec<Point>,
+    cohorts: Option<CohortTable>,
+}
+
+impl Prepared {
+    /// Scores, segments and standardised features: shared by both entry points.
+    fn new(
+        table: RfmTable,
+        settings: AnalysisSettings,
+        span: PurchaseSpan,
+    ) -> Result<Prepared, AnalysisError> {
+        let scores = score::score(&table, settings.score_bins)?;
+        let (segment_names, segment_summaries) = segments::assign(&table, &scores, &settings.grid);
+        let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
+        let scaler = Scaler::fit(&raw);
+        let features = raw.iter().map(|p| scaler.transform(p)).collect();
+        Ok(Prepared {
+            table,
+            settings,
+            span,
+            scores,
+            segment_names,
+            segment_summaries,
+            scaler,
+            features,
+            cohorts: None,
+        })
+    }
+
+    /// Standardised features, one per customer: what k-means clusters.
+    pub fn features(&self) -> &[Point] {
+        &self.features
+    }
+
+    pub fn kmeans(&self) -> &KMeansSettings {
+        &self.settings.kmeans
+    }
+
+    /// The ks the sweep fits.
+    pub fn sweep_ks(&self) -> Result<Vec<usize>, AnalysisError> {
+        cluster::sweep_ks(&self.features, self.settings.k_min, self.settings.k_max)
+    }
+
+    /// Runs the whole sweep here, then finishes.
+    pub fn sweep_and_finish(self, progress: Progress) -> Result<Analysis, AnalysisError> {
+        progress("Clustering", 0.05);
+        let ks = self.sweep_ks()?;
+        let sweep = cluster::fit_ks(
+            &self.features,
+            &ks,
+            &self.settings.kmeans,
+            &mut sweep_progress(progress),
+        )?;
+        self.finish(sweep)
+    }
+
+    /// Completes the analysis with the fitted sweep (any order of ks).
+    pub fn finish(self, mut sweep: Vec<Clustering>) -> Result<Analysis, AnalysisError> {
+        sweep.sort_by_key(|c| c.k);
+        let Prepared {
+            table,
+            settings,
+            span,
+            scores,
+            segment_names,
+            segment_summaries,
+            scaler,
+            features,
+            cohorts,
+        } = self;
+        let recommendation = cluster::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
+        let overview = Overview {
+            customers: table.rows.len(),
+            purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),
+            revenue: table
+                .rows
+                .iter()
+                .map(|r| {
+                    r.monetary
+                        * if settings.rfm.monetary == rfm::MonetaryMode::Total {
+                            1.0
+                        } else {
+                            f64::from(r.frequency)
+                        }
+                })
+                .sum(),
+            first_purchase: span.first.to_string(),
+            last_purchase: span.last.to_string(),
+            reference_date: table.reference_date.to_string(),
+            median_recency: median(table.rows.iter().map(|r| r.recency_days as f64)),
+            median_frequency: median(table.rows.iter().map(|r| f64::from(r.frequency))),
+            median_monetary: median(table.rows.iter().map(|r| r.monetary)),
+            definitions: span.definitions,
+        };
+        let chosen_k = settings.chosen_k;
+        let mut analysis = Analysis {
+            settings,
+            overview,
+            rfm: table,
+            scores,
+            segments: segment_names,
+            segment_summaries,
+            scaler,
+            features,
+            chosen_k: recommendation.k,
+            recommendation,
+            sweep,
+            profiles: Vec::new(),
+            cohorts,
+            alternative: None,
+        };
+        let k = chosen_k
+            .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
+            .unwrap_or(analysis.recommendation.k);
+        analysis.choose_k(k)?;
+        Ok(analysis)
+    }
+}
+
+/// Maps the sweep's `(done, total)` to the analysis' progress (after 5% for RFM).
+pub fn sweep_progress<'a>(progress: &'a mut dyn FnMut(&str, f64)) -> impl FnMut(usize, usize) + 'a {
+    move |done, total| {
+        let stage = if done < total {
+            "Clustering"
+        } else {
+            "Measuring cluster quality"
+        };
+        progress(stage, 0.05 + 0.95 * done as f64 / total.max(1) as f64)
+    }
 }
 
 impl Analysis {
