@@ -6,7 +6,7 @@
 //! so cancelling is simply terminating it.
 
 use crate::engine::clean::CleaningReport;
-use crate::engine::cluster::Clustering;
+use crate::engine::cluster::{Clustering, KMeansSettings};
 use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::features::Point;
 use crate::engine::ingest::{DetectedFormat, IngestSettings, SniffReport};
@@ -53,6 +53,14 @@ pub enum WorkerRequest {
         gmm: GmmSettings,
         dbscan: DbscanSettings,
     },
+    /// Fit these ks of a k sweep (with their silhouettes) on the attached
+    /// features: the analysis worker hands half of its sweep to a second
+    /// worker this way. The features travel as a flat `Float64Array` (x, y, z
+    /// per customer) in the message's `features` field.
+    FitKs {
+        ks: Vec<usize>,
+        settings: KMeansSettings,
+    },
     /// Label the attached file's customers with a saved model.
     ApplyModel {
         file_name: String,
@@ -83,6 +91,7 @@ pub enum WorkerEvent {
     MethodFitted(Box<MethodFit>),
     MethodsCompared(Box<MethodComparison>),
     Applied(Box<AppliedModel>),
+    KsFitted(Vec<Clustering>),
     Failed {
         message: String,
     },
@@ -99,6 +108,8 @@ pub struct RunResult {
     /// Milliseconds spent reading + cleaning, and analysing.
     pub ingest_ms: f64,
     pub analysis_ms: f64,
+    /// Workers that shared the k sweep: 2 with the helper, 1 without.
+    pub sweep_workers: u8,
     /// Size of the worker's WebAssembly memory after the run (it never
     /// shrinks, so this is the run's peak).
     pub worker_memory_bytes: f64,

@@ -23,6 +23,7 @@ fn sample_result() -> RunResult {
         analysis,
         ingest_ms: 1.5,
         analysis_ms: 2.5,
+        sweep_workers: 2,
         worker_memory_bytes: 1e6,
     }
 }
@@ -53,4 +54,15 @@ fn truncated_or_foreign_bytes_are_an_error_not_a_panic() {
         decode_event(&encode_event(&WorkerEvent::Ready).unwrap()),
         Ok(WorkerEvent::Ready)
     ));
+}
+
+#[test]
+fn a_sweep_share_round_trips_exactly() {
+    let result = sample_result();
+    let event = WorkerEvent::KsFitted(result.analysis.sweep.clone());
+    let decoded = decode_event(&encode_event(&event).unwrap()).unwrap();
+    let WorkerEvent::KsFitted(sweep) = decoded else {
+        panic!("decoded another event");
+    };
+    assert_eq!(sweep, result.analysis.sweep);
 }

@@ -5,6 +5,7 @@ mod bridge;
 mod canvas;
 mod components;
 mod state;
+mod sweep_helper;
 pub mod worker;
 
 /// Entry point of the page binary.

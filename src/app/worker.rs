@@ -1,13 +1,15 @@
 //! The analysis worker's side: runs inside a dedicated Web Worker so parsing
 //! and clustering never block the page.
 
+use super::sweep_helper;
+use crate::engine::cluster;
 use crate::engine::clv;
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SNIFF_WINDOW,
 };
 use crate::engine::methods::{self, compare::compare};
 use crate::engine::model::SegmentationModel;
-use crate::engine::pipeline::{self, AnalysisSettings};
+use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm::ReferenceDate;
 use crate::engine::rfm_import::{
     looks_like_rfm_table, ReferenceSource, RfmImportSettings, RfmTableIngestor,
@@ -25,13 +27,22 @@ pub fn register() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let outcome =
-            handle(&event.data()).unwrap_or_else(|message| WorkerEvent::Failed { message });
-        post(&outcome);
+        let data = event.data();
+        // Async only to await the sweep helper; everything else runs straight through.
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = handle(&data)
+                .await
+                .unwrap_or_else(|message| WorkerEvent::Failed { message });
+            post(&outcome);
+        });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    post(&WorkerEvent::Ready);
+    if sweep_helper::is_helper() {
+        post(&WorkerEvent::Ready);
+    } else {
+        sweep_helper::start(|| post(&WorkerEvent::Ready));
+    }
 }
 
 fn post(event: &WorkerEvent) {
@@ -54,7 +65,7 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
+async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
     let request_json = js_sys::Reflect::get(data, &"request".into())
         .ok()
         .and_then(|v| v.as_string())
@@ -87,15 +98,17 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         } => {
             let (reader, blob) = file()?;
             if looks_like_rfm_table(&read_head(&reader, &blob)?) {
-                return analyze_rfm_table(&reader, &blob, file_name, &analysis);
+                return analyze_rfm_table(&reader, &blob, file_name, &analysis).await;
             }
             let started = now_ms();
             let total = blob.size() as u64;
             let outcome = ingest_blob(&reader, &blob, ingest)?;
             let ingested = now_ms();
-            let result =
-                pipeline::analyze(&outcome.ledger, &analysis, &mut analysis_progress(total))
-                    .map_err(|e| e.to_string())?;
+            let mut progress = analysis_progress(total);
+            progress("Computing RFM", 0.0);
+            let prepared =
+                pipeline::prepare(&outcome.ledger, &analysis).map_err(|e| e.to_string())?;
+            let (result, sweep_workers) = sweep_and_finish(prepared, &mut progress).await?;
             Ok(WorkerEvent::Finished(Box::new(RunResult {
                 file_name,
                 source: DataSource::Transactions {
@@ -106,6 +119,7 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 analysis: result,
                 ingest_ms: ingested - started,
                 analysis_ms: now_ms() - ingested,
+                sweep_workers,
                 worker_memory_bytes: wasm_memory_bytes(),
             })))
         }
@@ -131,6 +145,12 @@ fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 .map_err(|e| e.to_string())?
                 .ok_or("k-means needs no separate fit: choose a k instead")?;
             Ok(WorkerEvent::MethodFitted(Box::new(fit)))
+        }
+        WorkerRequest::FitKs { ks, settings } => {
+            let features = sweep_helper::features_of(data)?;
+            let fitted = cluster::fit_ks(&features, &ks, &settings, &mut |_, _| {})
+                .map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::KsFitted(fitted))
         }
         WorkerRequest::CompareMethods {
             features,
@@ -190,9 +210,57 @@ fn read_head(reader: &FileReaderSync, blob: &Blob) -> Result<Vec<u8>, String> {
     read_slice(reader, blob, 0, total.min(SNIFF_WINDOW as u64))
 }
 
+/// The k sweep shared with the helper worker (half the ks each, on two
+/// cores), then the rest of the analysis. Without a helper, or when it
+/// fails, this worker fits every k.
+/// Returns the analysis and how many workers fitted the sweep.
+async fn sweep_and_finish(
+    prepared: pipeline::Prepared,
+    progress: &mut dyn FnMut(&str, f64),
+) -> Result<(Analysis, u8), String> {
+    progress("Clustering", 0.05);
+    let ks = prepared.sweep_ks().map_err(|e| e.to_string())?;
+    let (own, theirs) = cluster::split_ks(&ks);
+    let features = prepared.features();
+    let reply = match theirs.is_empty() {
+        true => None,
+        false => sweep_helper::fit_ks(features, &theirs, prepared.kmeans()),
+    };
+    let Some(reply) = reply else {
+        let analysis = prepared
+            .sweep_and_finish(progress)
+            .map_err(|e| e.to_string())?;
+        return Ok((analysis, 1));
+    };
+    let mut sweep = cluster::fit_ks(features, &own, prepared.kmeans(), &mut |done, total| {
+        progress(
+            "Clustering",
+            0.05 + 0.85 * done as f64 / total.max(1) as f64,
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    progress("Clustering (second worker)", 0.9);
+    let helped = reply
+        .await
+        .ok()
+        .and_then(|event| sweep_helper::accept(event, &theirs, features.len()));
+    let (others, workers) = match helped {
+        Some(clusterings) => (clusterings, 2),
+        None => (
+            cluster::fit_ks(features, &theirs, prepared.kmeans(), &mut |_, _| {})
+                .map_err(|e| e.to_string())?,
+            1,
+        ),
+    };
+    sweep.extend(others);
+    progress("Measuring cluster quality", 1.0);
+    let analysis = prepared.finish(sweep).map_err(|e| e.to_string())?;
+    Ok((analysis, workers))
+}
+
 /// An RFM table (the warehouse SQL's output, or Segmento's own export):
 /// streamed in slices like transactions, then clustered.
-fn analyze_rfm_table(
+async fn analyze_rfm_table(
     reader: &FileReaderSync,
     blob: &Blob,
     file_name: String,
@@ -219,8 +287,10 @@ fn analyze_rfm_table(
         ReferenceSource::Header => "the recency column's name",
         ReferenceSource::Column => "the reference_date column",
     };
-    let result = pipeline::analyze_table(outcome.table, analysis, &mut analysis_progress(total))
-        .map_err(|e| e.to_string())?;
+    let mut progress = analysis_progress(total);
+    progress("Reading the RFM table", 0.0);
+    let prepared = pipeline::prepare_table(outcome.table, analysis).map_err(|e| e.to_string())?;
+    let (result, sweep_workers) = sweep_and_finish(prepared, &mut progress).await?;
     Ok(WorkerEvent::Finished(Box::new(RunResult {
         file_name,
         source: DataSource::RfmTable {
@@ -234,6 +304,7 @@ fn analyze_rfm_table(
         analysis: result,
         ingest_ms: ingested - started,
         analysis_ms: now_ms() - ingested,
+        sweep_workers,
         worker_memory_bytes: wasm_memory_bytes(),
     })))
 }

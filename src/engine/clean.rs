@@ -167,6 +167,22 @@ impl CleaningReport {
         }
     }
 
+    /// Adds the counts of another share of the same file (see
+    /// [`crate::engine::ingest::Share`]); examples stay the first by row.
+    pub fn absorb(&mut self, other: CleaningReport) {
+        self.rows_read += other.rows_read;
+        self.rows_kept += other.rows_kept;
+        for theirs in other.rules {
+            if let Some(ours) = self.rule_mut(theirs.rule) {
+                ours.count += theirs.count;
+                ours.matched_but_kept += theirs.matched_but_kept;
+                ours.examples.extend(theirs.examples);
+                ours.examples.sort_by_key(|e| e.row);
+                ours.examples.truncate(MAX_EXAMPLES);
+            }
+        }
+    }
+
     pub fn rule(&self, rule: Rule) -> Option<&RuleReport> {
         self.rules.iter().find(|r| r.rule == rule)
     }

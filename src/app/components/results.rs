@@ -104,8 +104,11 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
             <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
             <super::settings::RfmSettingsPanel/>
             <p class="muted run-stats">{format!(
-                "Read in {:.0} ms, analysed in {:.0} ms, entirely in this browser ({:.0} MB of worker memory).",
-                result.ingest_ms, result.analysis_ms, result.worker_memory_bytes / 1e6
+                "Read in {:.0} ms, analysed in {:.0} ms ({}), entirely in this browser ({:.0} MB of worker memory).",
+                result.ingest_ms,
+                result.analysis_ms,
+                if result.sweep_workers > 1 { "k sweep shared by 2 workers" } else { "1 worker" },
+                result.worker_memory_bytes / 1e6
             )}</p>
         </section>
     }

@@ -32,14 +32,14 @@ pub mod records;
 pub mod sniff;
 pub mod values;
 
-use crate::engine::fast_hash::FastHashSet;
+use crate::engine::fast_hash::{self, FastHashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{is_cancellation, status_is_paid, CleaningReport, CleaningRules, Rule};
 use crate::engine::ledger::Ledger;
 
-use aggregate::{Aggregator, KeptLine};
+use aggregate::{Aggregator, CustomerTotals, KeptLine};
 pub use columns::{ColumnMapping, Field, MappedColumn};
 use dates::DateParser;
 pub use dates::{DateFormat, DayMonthDecision};
@@ -107,8 +107,96 @@ pub struct IngestOutcome {
 /// [`Ingestor::finish`]. After an error every call returns that error.
 pub struct Ingestor {
     settings: IngestSettings,
+    share: Option<Share>,
     bytes_seen: u64,
     state: State,
+}
+
+/// Part `index` of `count` of a file's customers, for ingesting one file
+/// in several workers at once: each reads every record but parses and folds
+/// only the rows of its customers (by a hash of the normalised id). A
+/// customer's rows, duplicates and orders then all land in one share, so
+/// merging is concatenation. Rows without a usable customer id go to share 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Share {
+    /// Whether splitting by customer gives exactly the single-pass result with
+    /// these settings: rows kept without a customer id share one placeholder
+    /// customer whose orders may inherit a status from another share's rows.
+    pub fn exact_for(settings: &IngestSettings) -> bool {
+        settings.rules.drop_missing_customer
+    }
+
+    fn owns(&self, record: &RecordView, columns: &Columns) -> bool {
+        let owner = match record.get(columns.customer).map(normalise_customer_id) {
+            Some(Some(id)) if record.len() == columns.width => {
+                fast_hash::hash_str(&id) % u64::from(self.count.max(1))
+            }
+            _ => 0,
+        };
+        owner == u64::from(self.index)
+    }
+}
+
+/// What one share of a file's ingest produced (see [`Share`]); merge them
+/// with [`merge_shares`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestShare {
+    customers: Vec<CustomerTotals>,
+    report: CleaningReport,
+    format: DetectedFormat,
+    rules: CleaningRules,
+}
+
+/// The outcome of the whole file from all its shares: the same as one
+/// [`Ingestor`] over the file.
+pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestError> {
+    let mut shares = shares.into_iter();
+    let Some(first) = shares.next() else {
+        return Err(IngestError::NoDataRows);
+    };
+    let IngestShare {
+        customers,
+        mut report,
+        format,
+        rules,
+    } = first;
+    let mut parts = vec![customers];
+    for share in shares {
+        report.absorb(share.report);
+        parts.push(share.customers);
+    }
+    finish_ingest(Aggregator::from_shares(parts), report, format, &rules)
+}
+
+/// The end of every ingest: checks that rows were kept, then the
+/// customer-level outlier rule and the ledger.
+fn finish_ingest(
+    aggregator: Aggregator,
+    mut report: CleaningReport,
+    format: DetectedFormat,
+    rules: &CleaningRules,
+) -> Result<IngestOutcome, IngestError> {
+    if report.rows_read == 0 {
+        return Err(IngestError::NoDataRows);
+    }
+    if report.rows_kept == 0 {
+        return Err(IngestError::AllRowsRejected {
+            rows: report.rows_read,
+            breakdown: report.breakdown(),
+        });
+    }
+    let quantile_cut = rules.drop_outliers.then_some(rules.outlier_quantile);
+    let ledger = aggregator.into_ledger(quantile_cut, &mut report);
+    Ok(IngestOutcome {
+        ledger,
+        report,
+        format,
+    })
 }
 
 enum State {
@@ -121,8 +209,18 @@ impl Ingestor {
     pub fn new(settings: IngestSettings) -> Ingestor {
         Ingestor {
             settings,
+            share: None,
             bytes_seen: 0,
             state: State::Sniffing { head: Vec::new() },
+        }
+    }
+
+    /// An ingestor for one [`Share`] of the file's customers; end it with
+    /// [`Ingestor::finish_share`].
+    pub fn for_share(settings: IngestSettings, share: Share) -> Ingestor {
+        Ingestor {
+            share: Some(share),
+            ..Ingestor::new(settings)
         }
     }
 
@@ -148,7 +246,7 @@ impl Ingestor {
                     return Ok(());
                 }
                 let head = std::mem::take(head);
-                let mut pipeline = Pipeline::start(&head, false, &self.settings)?;
+                let mut pipeline = Pipeline::start(&head, false, &self.settings, self.share)?;
                 pipeline.feed(&head, false)?;
                 pipeline.feed(rest, false)?;
                 self.state = State::Streaming(Box::new(pipeline));
@@ -165,17 +263,35 @@ impl Ingestor {
     }
 
     pub fn finish(self) -> Result<IngestOutcome, IngestError> {
+        let pipeline = self.flush()?;
+        let (aggregator, report, format, rules) = pipeline.into_parts();
+        finish_ingest(aggregator, report, format, &rules)
+    }
+
+    /// Ends a share's ingest (see [`Ingestor::for_share`]): its customers
+    /// and report, to be merged with the other shares'.
+    pub fn finish_share(self) -> Result<IngestShare, IngestError> {
+        let (aggregator, report, format, rules) = self.flush()?.into_parts();
+        Ok(IngestShare {
+            customers: aggregator.into_customers(),
+            report,
+            format,
+            rules,
+        })
+    }
+
+    fn flush(self) -> Result<Pipeline, IngestError> {
         let mut pipeline = match self.state {
             State::Failed(error) => return Err(error),
             State::Streaming(pipeline) => *pipeline,
             State::Sniffing { head } => {
-                let mut pipeline = Pipeline::start(&head, true, &self.settings)?;
+                let mut pipeline = Pipeline::start(&head, true, &self.settings, self.share)?;
                 pipeline.feed(&head, false)?;
                 pipeline
             }
         };
         pipeline.feed(&[], true)?;
-        pipeline.finish()
+        Ok(pipeline)
     }
 }
 
@@ -208,6 +324,7 @@ impl Pipeline {
         head: &[u8],
         complete: bool,
         settings: &IngestSettings,
+        share: Option<Share>,
     ) -> Result<Pipeline, IngestError> {
         let sniffed = analyze(head, complete, &settings.overrides())?;
         let missing = sniffed.mapping.missing_required();
@@ -239,7 +356,7 @@ impl Pipeline {
             decoder,
             splitter: RecordSplitter::new(format.delimiter),
             decoded: String::new(),
-            rows: RowProcessor::new(&format, settings.rules.clone()),
+            rows: RowProcessor::new(&format, settings.rules.clone(), share),
             format,
         })
     }
@@ -260,32 +377,18 @@ impl Pipeline {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<IngestOutcome, IngestError> {
+    fn into_parts(self) -> (Aggregator, CleaningReport, DetectedFormat, CleaningRules) {
+        let mut format = self.format;
         if let Some(encoding) = self.decoder.encoding() {
-            self.format.encoding = encoding;
+            format.encoding = encoding;
         }
         let RowProcessor {
             rules,
-            mut report,
+            report,
             aggregator,
             ..
         } = self.rows;
-        if report.rows_read == 0 {
-            return Err(IngestError::NoDataRows);
-        }
-        if report.rows_kept == 0 {
-            return Err(IngestError::AllRowsRejected {
-                rows: report.rows_read,
-                breakdown: report.breakdown(),
-            });
-        }
-        let quantile_cut = rules.drop_outliers.then_some(rules.outlier_quantile);
-        let ledger = aggregator.into_ledger(quantile_cut, &mut report);
-        Ok(IngestOutcome {
-            ledger,
-            report,
-            format: self.format,
-        })
+        (aggregator, report, format, rules)
     }
 }
 
@@ -316,6 +419,8 @@ struct RowProcessor {
     seen_rows: FastHashSet<u64>,
     /// Invoices whose status said "not paid", for their status-less lines.
     unpaid_invoices: FastHashSet<String>,
+    /// Only this share's customers' rows are processed (`None`: every row).
+    share: Option<Share>,
 }
 
 /// Why a row could not be used: (column, value, expected).
@@ -338,7 +443,7 @@ struct ParsedRow<'a> {
 }
 
 impl RowProcessor {
-    fn new(format: &DetectedFormat, rules: CleaningRules) -> RowProcessor {
+    fn new(format: &DetectedFormat, rules: CleaningRules, share: Option<Share>) -> RowProcessor {
         let mapping = &format.mapping;
         let quantity_price = match (
             mapping.index(Field::Quantity),
@@ -369,12 +474,19 @@ impl RowProcessor {
             header_done: false,
             seen_rows: FastHashSet::default(),
             unpaid_invoices: FastHashSet::default(),
+            share,
         }
     }
 
     fn process(&mut self, record: &RecordView) {
         if !self.header_done {
             self.header_done = true;
+            return;
+        }
+        if self
+            .share
+            .is_some_and(|share| !share.owns(record, &self.columns))
+        {
             return;
         }
         self.report.rows_read += 1;
