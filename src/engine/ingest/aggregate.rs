@@ -8,13 +8,11 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{quantile, CleaningReport, Rule};
 use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PurchaseTotals {
     invoice: String,
     at: NaiveDateTime,
@@ -27,13 +25,8 @@ pub struct PurchaseTotals {
 /// One customer's lines folded so far. Public (with private fields) so a
 /// share of the file ingested by another worker can travel back and merge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub /// One customer's lines folded so far. Public (with private fields) so a
-/// share of the file ingested by another worker can travel back and merge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerTotals {
     id: String,
-    /// Line of the customer's first kept row: merged shares keep file order.
-    first_line: u64,
     /// Line of the customer's first kept row: merged shares keep file order.
     first_line: u64,
     country: Option<String>,
@@ -79,7 +72,6 @@ impl Aggregator {
                 let slot = self.customers.len();
                 self.customers.push(CustomerTotals {
                     id: line.customer.to_string(),
-                    first_line: line.line,
                     first_line: line.line,
                     country: None,
                     purchases: Vec::new(),
@@ -130,23 +122,6 @@ impl Aggregator {
                     by_month: vec![(month, line.amount)],
                 });
             }
-        }
-    }
-
-    /// The customers folded so far, for merging with other shares.
-    pub fn into_customers(self) -> Vec<CustomerTotals> {
-        self.customers
-    }
-
-    /// An aggregator holding the customers of several shares (each customer
-    /// in exactly one), in order of first appearance in the file. Only for
-    /// [`Aggregator::into_ledger`]: the lookup indexes stay empty.
-    pub fn from_shares(shares: impl IntoIterator<Item = Vec<CustomerTotals>>) -> Aggregator {
-        let mut customers: Vec<CustomerTotals> = shares.into_iter().flatten().collect();
-        customers.sort_by_key(|c| c.first_line);
-        Aggregator {
-            customers,
-            ..Aggregator::default()
         }
     }
 
