@@ -9,7 +9,7 @@ use crate::engine::clean::CleaningReport;
 use crate::engine::cluster::{Clustering, KMeansSettings};
 use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::features::Point;
-use crate::engine::ingest::{DetectedFormat, IngestSettings, SniffReport};
+use crate::engine::ingest::{DetectedFormat, IngestSettings, IngestShare, Share, SniffReport};
 use crate::engine::ledger::MonthlyRevenue;
 use crate::engine::methods::compare::MethodComparison;
 use crate::engine::methods::dbscan::DbscanSettings;
@@ -61,6 +61,12 @@ pub enum WorkerRequest {
         ks: Vec<usize>,
         settings: KMeansSettings,
     },
+    /// Read and clean one share of the attached file's customers (the
+    /// analysis worker reads the other share meanwhile).
+    IngestShare {
+        ingest: IngestSettings,
+        share: Share,
+    },
     /// Label the attached file's customers with a saved model.
     ApplyModel {
         file_name: String,
@@ -92,6 +98,7 @@ pub enum WorkerEvent {
     MethodsCompared(Box<MethodComparison>),
     Applied(Box<AppliedModel>),
     KsFitted(Vec<Clustering>),
+    ShareIngested(Box<IngestShare>),
     Failed {
         message: String,
     },
@@ -108,7 +115,8 @@ pub struct RunResult {
     /// Milliseconds spent reading + cleaning, and analysing.
     pub ingest_ms: f64,
     pub analysis_ms: f64,
-    /// Workers that shared the k sweep: 2 with the helper, 1 without.
+    /// Workers that shared reading and the k sweep: 2 with the helper, 1 without.
+    pub ingest_workers: u8,
     pub sweep_workers: u8,
     /// Size of the worker's WebAssembly memory after the run (it never
     /// shrinks, so this is the run's peak).

@@ -23,6 +23,7 @@ fn sample_result() -> RunResult {
         analysis,
         ingest_ms: 1.5,
         analysis_ms: 2.5,
+        ingest_workers: 2,
         sweep_workers: 2,
         worker_memory_bytes: 1e6,
     }

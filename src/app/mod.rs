@@ -4,8 +4,8 @@
 mod bridge;
 mod canvas;
 mod components;
+mod helper;
 mod state;
-mod sweep_helper;
 pub mod worker;
 
 /// Entry point of the page binary.

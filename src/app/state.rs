@@ -363,8 +363,8 @@ impl Studio {
                 self.progress.set(None);
                 self.applied.set(Some(Arc::from(applied)));
             }
-            // Only the sweep helper answers with a part of a sweep, to the analysis worker.
-            WorkerEvent::KsFitted(_) => {}
+            // Only the helper answers with these, to the analysis worker.
+            WorkerEvent::KsFitted(_) | WorkerEvent::ShareIngested(_) => {}
             WorkerEvent::Failed { message } => self.fail(message),
         }
     }

@@ -1,11 +1,11 @@
 //! The analysis worker's side: runs inside a dedicated Web Worker so parsing
 //! and clustering never block the page.
 
-use super::sweep_helper;
+use super::helper;
 use crate::engine::cluster;
 use crate::engine::clv;
 use crate::engine::ingest::{
-    sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SNIFF_WINDOW,
+    merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share, SNIFF_WINDOW,
 };
 use crate::engine::methods::{self, compare::compare};
 use crate::engine::model::SegmentationModel;
@@ -38,10 +38,10 @@ pub fn register() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    if sweep_helper::is_helper() {
+    if helper::is_helper() {
         post(&WorkerEvent::Ready);
     } else {
-        sweep_helper::start(|| post(&WorkerEvent::Ready));
+        helper::start(|| post(&WorkerEvent::Ready));
     }
 }
 
@@ -102,7 +102,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             }
             let started = now_ms();
             let total = blob.size() as u64;
-            let outcome = ingest_blob(&reader, &blob, ingest)?;
+            let (outcome, ingest_workers) = ingest_shared(&reader, &blob, ingest).await?;
             let ingested = now_ms();
             let mut progress = analysis_progress(total);
             progress("Computing RFM", 0.0);
@@ -119,6 +119,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 analysis: result,
                 ingest_ms: ingested - started,
                 analysis_ms: now_ms() - ingested,
+                ingest_workers,
                 sweep_workers,
                 worker_memory_bytes: wasm_memory_bytes(),
             })))
@@ -146,8 +147,17 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 .ok_or("k-means needs no separate fit: choose a k instead")?;
             Ok(WorkerEvent::MethodFitted(Box::new(fit)))
         }
+        WorkerRequest::IngestShare { ingest, share } => {
+            let (reader, blob) = file()?;
+            let mut ingestor = Ingestor::for_share(ingest, share);
+            for_each_slice(&reader, &blob, |chunk, _| {
+                ingestor.push(chunk).map_err(|e| e.to_string())
+            })?;
+            let share = ingestor.finish_share().map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::ShareIngested(Box::new(share)))
+        }
         WorkerRequest::FitKs { ks, settings } => {
-            let features = sweep_helper::features_of(data)?;
+            let features = helper::features_of(data)?;
             let fitted = cluster::fit_ks(&features, &ks, &settings, &mut |_, _| {})
                 .map_err(|e| e.to_string())?;
             Ok(WorkerEvent::KsFitted(fitted))
@@ -224,7 +234,7 @@ async fn sweep_and_finish(
     let features = prepared.features();
     let reply = match theirs.is_empty() {
         true => None,
-        false => sweep_helper::fit_ks(features, &theirs, prepared.kmeans()),
+        false => helper::fit_ks(features, &theirs, prepared.kmeans()),
     };
     let Some(reply) = reply else {
         let analysis = prepared
@@ -243,7 +253,7 @@ async fn sweep_and_finish(
     let helped = reply
         .await
         .ok()
-        .and_then(|event| sweep_helper::accept(event, &theirs, features.len()));
+        .and_then(|event| helper::accept(event, &theirs, features.len()));
     let (others, workers) = match helped {
         Some(clusterings) => (clusterings, 2),
         None => (
@@ -304,6 +314,7 @@ async fn analyze_rfm_table(
         analysis: result,
         ingest_ms: ingested - started,
         analysis_ms: now_ms() - ingested,
+        ingest_workers: 1,
         sweep_workers,
         worker_memory_bytes: wasm_memory_bytes(),
     })))
@@ -340,19 +351,65 @@ fn stream_blob(
     mut push: impl FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
     let total = blob.size() as u64;
-    let mut done = 0u64;
-    while done < total {
-        let end = (done + CHUNK_BYTES).min(total);
-        push(&read_slice(reader, blob, done, end)?)?;
-        done = end;
+    for_each_slice(reader, blob, |chunk, done| {
+        push(chunk)?;
         post(&WorkerEvent::Progress {
             stage: stage.into(),
             fraction: READING_SHARE * done as f64 / total.max(1) as f64,
             bytes_done: done,
             bytes_total: total,
         });
+        Ok(())
+    })
+}
+
+/// Feeds `blob` to `push` in `CHUNK_BYTES` slices, with the bytes done after each.
+fn for_each_slice(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    mut push: impl FnMut(&[u8], u64) -> Result<(), String>,
+) -> Result<(), String> {
+    let total = blob.size() as u64;
+    let mut done = 0u64;
+    while done < total {
+        let end = (done + CHUNK_BYTES).min(total);
+        push(&read_slice(reader, blob, done, end)?, end)?;
+        done = end;
     }
     Ok(())
+}
+
+/// Reads and cleans the file, half of the customers' rows here and half in
+/// the helper (both read every record; each parses and folds its own
+/// customers' rows), merged into exactly the single-pass outcome. Without a
+/// helper, or when it fails, reads everything here. Returns the outcome and
+/// how many workers read.
+async fn ingest_shared(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    settings: IngestSettings,
+) -> Result<(IngestOutcome, u8), String> {
+    let theirs = Share { index: 1, count: 2 };
+    let reply = match Share::exact_for(&settings) {
+        true => helper::ingest_share(blob, &settings, theirs),
+        false => None,
+    };
+    let Some(reply) = reply else {
+        return Ok((ingest_blob(reader, blob, settings)?, 1));
+    };
+    let mut ingestor = Ingestor::for_share(settings.clone(), Share { index: 0, count: 2 });
+    stream_blob(reader, blob, "Reading and cleaning", |chunk| {
+        ingestor.push(chunk).map_err(|e| e.to_string())
+    })?;
+    // An error here (a missing column, an endless record) is the file's, the same for both.
+    let own = ingestor.finish_share().map_err(|e| e.to_string())?;
+    match reply.await {
+        Ok(WorkerEvent::ShareIngested(other)) => {
+            let outcome = merge_shares(vec![own, *other]).map_err(|e| e.to_string())?;
+            Ok((outcome, 2))
+        }
+        _ => Ok((ingest_blob(reader, blob, settings)?, 1)),
+    }
 }
 
 fn read_slice(

@@ -24,8 +24,8 @@ test("the sample data runs end to end and shows results", async () => {
   const customers = Number((await card(page, "customers")).replace(/,/g, ""));
   assert.ok(customers > 50, `customers card shows ${customers}`);
   assert.ok(Number((await card(page, "purchases")).replace(/,/g, "")) >= customers);
-  // The k sweep ran on two cores: the analysis worker and its helper.
-  assert.match(await page.locator(".run-stats").innerText(), /k sweep shared by 2 workers/);
+  // Reading and the k sweep ran on two cores: the analysis worker and its helper.
+  assert.match(await page.locator(".run-stats").innerText(), /^Read in \d+ ms \(2 workers\), analysed in \d+ ms \(k sweep shared by 2 workers\)/);
   for (const heading of ["Data quality", "RFM segments", "Customers", "Downloads"]) {
     await results.getByRole("heading", { name: new RegExp(heading) }).first().waitFor();
   }

@@ -104,8 +104,9 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
             <p class="muted definitions">"Definitions: " {o.definitions.clone()} "."</p>
             <super::settings::RfmSettingsPanel/>
             <p class="muted run-stats">{format!(
-                "Read in {:.0} ms, analysed in {:.0} ms ({}), entirely in this browser ({:.0} MB of worker memory).",
+                "Read in {:.0} ms ({}), analysed in {:.0} ms ({}), entirely in this browser ({:.0} MB of worker memory).",
                 result.ingest_ms,
+                if result.ingest_workers > 1 { "2 workers" } else { "1 worker" },
                 result.analysis_ms,
                 if result.sweep_workers > 1 { "k sweep shared by 2 workers" } else { "1 worker" },
                 result.worker_memory_bytes / 1e6

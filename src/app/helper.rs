@@ -1,19 +1,21 @@
-//! A second worker that fits half of the k sweep while the analysis worker
-//! fits the other half: the two run on two cores. Started by the analysis
-//! worker (a nested worker running the same binary); when it is missing or
-//! fails, the analysis worker simply fits every k itself.
+//! A second worker that reads half of the customers' rows and fits half of
+//! the k sweep while the analysis worker does the other half: the two run on
+//! two cores. Started by the analysis worker (a nested worker running the
+//! same binary); when it is missing or fails, the analysis worker simply
+//! does everything itself.
 
 use crate::engine::cluster::{Clustering, KMeansSettings};
 use crate::engine::features::Point;
+use crate::engine::ingest::{IngestSettings, Share};
 use crate::worker_protocol::{decode_event, WorkerEvent, WorkerRequest};
 use futures_channel::oneshot;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions};
 
 /// The helper's worker name: it starts no helper of its own.
-pub const HELPER_NAME: &str = "segmento-sweep-helper";
+pub const HELPER_NAME: &str = "segmento-helper";
 
 /// The same loader the page starts the analysis worker with.
 const LOADER_URL: &str = "./worker_loader.js";
@@ -135,25 +137,47 @@ pub fn fit_ks(
     ks: &[usize],
     settings: &KMeansSettings,
 ) -> Option<oneshot::Receiver<WorkerEvent>> {
+    let flat: Vec<f64> = features.iter().flatten().copied().collect();
+    let coordinates = js_sys::Float64Array::from(flat.as_slice());
+    let request = WorkerRequest::FitKs {
+        ks: ks.to_vec(),
+        settings: *settings,
+    };
+    let transfer = js_sys::Array::of1(&coordinates.buffer());
+    ask(&request, "features", &coordinates, &transfer)
+}
+
+/// Asks the helper to ingest `share` of `file`'s customers; `None` when
+/// there is no helper (or it is busy).
+pub fn ingest_share(
+    file: &Blob,
+    ingest: &IngestSettings,
+    share: Share,
+) -> Option<oneshot::Receiver<WorkerEvent>> {
+    let request = WorkerRequest::IngestShare {
+        ingest: ingest.clone(),
+        share,
+    };
+    ask(&request, "file", file, &js_sys::Array::new())
+}
+
+/// Posts `request` with `attachment` under `field`; the receiver gets the reply.
+fn ask(
+    request: &WorkerRequest,
+    field: &str,
+    attachment: &JsValue,
+    transfer: &js_sys::Array,
+) -> Option<oneshot::Receiver<WorkerEvent>> {
     let worker = HELPER.with_borrow(|h| {
         (h.status == Status::Ready && h.reply.is_none())
             .then(|| h.worker.clone())
             .flatten()
     })?;
-    let request = serde_json::to_string(&WorkerRequest::FitKs {
-        ks: ks.to_vec(),
-        settings: *settings,
-    })
-    .ok()?;
-    let flat: Vec<f64> = features.iter().flatten().copied().collect();
-    let coordinates = js_sys::Float64Array::from(flat.as_slice());
+    let json = serde_json::to_string(request).ok()?;
     let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"request".into(), &request.into());
-    let _ = js_sys::Reflect::set(&message, &"features".into(), &coordinates);
-    let transfer = js_sys::Array::of1(&coordinates.buffer());
-    worker
-        .post_message_with_transfer(&message, &transfer)
-        .ok()?;
+    let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
+    let _ = js_sys::Reflect::set(&message, &field.into(), attachment);
+    worker.post_message_with_transfer(&message, transfer).ok()?;
     let (sender, receiver) = oneshot::channel();
     HELPER.with_borrow_mut(|h| h.reply = Some(sender));
     Some(receiver)
