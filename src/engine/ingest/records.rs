@@ -48,6 +48,12 @@ impl RecordView<'_> {
     }
 }
 
+/// A plain count, so it compiles to vector compares (a byte-by-byte state
+/// machine here was 8% of ingest).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 pub struct RecordSplitter {
     reader: Reader,
     output: Vec<u8>,
@@ -158,15 +164,20 @@ impl RecordSplitter {
     }
 
     fn track_lines(&mut self, consumed: &[u8]) {
-        for &byte in consumed {
-            if self.at_record_start && byte != b'\n' && byte != b'\r' {
-                self.record_line = self.newlines_consumed + 1;
-                self.at_record_start = false;
-            }
-            if byte == b'\n' {
-                self.newlines_consumed += 1;
-            }
+        let mut rest = consumed;
+        if self.at_record_start {
+            // The record starts at its first byte that is not a line break.
+            let Some(start) = rest.iter().position(|&b| b != b'\n' && b != b'\r') else {
+                self.newlines_consumed += count_newlines(rest);
+                return;
+            };
+            let (blank, record) = rest.split_at(start);
+            self.newlines_consumed += count_newlines(blank);
+            self.record_line = self.newlines_consumed + 1;
+            self.at_record_start = false;
+            rest = record;
         }
+        self.newlines_consumed += count_newlines(rest);
     }
 
     fn grow_output(&mut self) -> Result<(), IngestError> {
