@@ -61,10 +61,10 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                             let r = &rows[i];
                             view! {
                                 <tr>
-                                    <td>{r.customer_id.clone()}</td><td>{r.country.clone()}</td>
+                                    <td>{r.customer_id.clone()}</td><td>{r.country.to_string()}</td>
                                     <td class="num">{r.recency_days}</td><td class="num">{r.frequency}</td>
-                                    <td class="num">{money(r.monetary)}</td><td>{r.rfm_score.clone()}</td>
-                                    <td>{r.segment.clone()}</td><td>{format!("{} · {}", r.cluster, r.cluster_name)}</td>
+                                    <td class="num">{money(r.monetary)}</td><td>{r.rfm_score.to_string()}</td>
+                                    <td>{r.segment.to_string()}</td><td>{format!("{} · {}", r.cluster, r.cluster_name)}</td>
                                 </tr>
                             }
                         }).collect_view())
