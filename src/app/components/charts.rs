@@ -128,30 +128,14 @@ fn Scatter(
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
-        let ratio = pixel_ratio();
-        let theme = theme(ratio);
-        let css_width = canvas.client_width().max(200) as f64;
-        canvas.set_width((css_width * ratio).round() as u32);
-        canvas.set_height((360.0 * ratio).round() as u32);
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
-            return;
-        };
-        let area = backend.into_drawing_area();
-        let (xs, ys): (Vec<f64>, Vec<f64>) = drawn_points.iter().map(|p| (p.0, p.1)).unzip();
-        let range = |v: &[f64]| {
-            (
-                v.iter().copied().fold(f64::INFINITY, f64::min),
-                v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            )
-        };
-        let Ok(frame) = charts::draw_scatter_frame(&area, range(&xs), range(&ys), &labels, &theme)
-        else {
-            return;
-        };
-        let _ = area.present();
-        draw_points(&canvas, &frame, &drawn_points, &theme);
-        let index = HoverIndex::new(&frame, &drawn_points, (12.0 * ratio) as i32);
-        state.set_value(Some((frame, index, ratio)));
+        // Drawn in a task of its own: with 100k+ customers each scatter takes
+        // tens of milliseconds, and the section's other charts draw meanwhile.
+        let drawn_points = drawn_points.clone();
+        let labels = labels.clone();
+        set_timeout(
+            move || draw_scatter(&canvas, &drawn_points, &labels, state),
+            std::time::Duration::ZERO,
+        );
     });
     let on_move = {
         let result = result.clone();
@@ -217,4 +201,37 @@ fn draw_points(
         ctx.fill();
     }
     ctx.set_global_alpha(1.0);
+}
+
+/// Axes with plotters, then the points straight onto the canvas, then the hover index.
+fn draw_scatter(
+    canvas: &web_sys::HtmlCanvasElement,
+    drawn_points: &[ScatterPoint],
+    labels: &ScatterLabels,
+    state: StoredValue<Option<(ScatterFrame, HoverIndex, f64)>, LocalStorage>,
+) {
+    let ratio = pixel_ratio();
+    let theme = theme(ratio);
+    let css_width = canvas.client_width().max(200) as f64;
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((360.0 * ratio).round() as u32);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+        return;
+    };
+    let area = backend.into_drawing_area();
+    let (xs, ys): (Vec<f64>, Vec<f64>) = drawn_points.iter().map(|p| (p.0, p.1)).unzip();
+    let range = |v: &[f64]| {
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let Ok(frame) = charts::draw_scatter_frame(&area, range(&xs), range(&ys), labels, &theme)
+    else {
+        return;
+    };
+    let _ = area.present();
+    draw_points(canvas, &frame, drawn_points, &theme);
+    let index = HoverIndex::new(&frame, drawn_points, (12.0 * ratio) as i32);
+    state.set_value(Some((frame, index, ratio)));
 }
