@@ -2,7 +2,7 @@
 //! only one page is ever in the DOM).
 
 use crate::studio::customer_table::{query, rows_of, SortColumn, TableQuery};
-use crate::studio::format::money;
+use crate::studio::format::{money, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::{ev, prelude::*};
 use std::sync::Arc;
@@ -42,7 +42,7 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                         let text = event_target_value(&e);
                         table_query.update(|q| { q.search = text; q.page = 0; });
                     }/>
-                <span class="muted" aria-live="polite">{move || format!("{} matching customers", page.with(|p| p.matched))}</span>
+                <span class="muted" aria-live="polite">{move || format!("{} matching customers", thousands(page.with(|p| p.matched) as u64))}</span>
             </div>
             <table class="customers">
                 <thead><tr>
