@@ -61,14 +61,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .into_iter()
             .fold(f64::INFINITY, f64::min);
         println!("sweep alone: {:.0} ms (fastest of 3)", fastest * 1e3);
-        let sweep = segmento::engine::cluster::sweep(
-            &analysis.features,
-            2,
-            10,
-            &settings.kmeans,
-            &mut |_, _| {},
-        )?;
-        for c in &sweep {
+        // The analysis' own sweep: same features and settings as the timed runs.
+        for c in &analysis.sweep {
             println!(
                 "k={} inertia {:.3} silhouette {:.4}",
                 c.k, c.inertia, c.silhouette

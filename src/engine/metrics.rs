@@ -75,9 +75,11 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
     let mut by_cluster = vec![0.0f64; n * width];
     let add = |by_cluster: &mut [f64], point: usize, cell: usize, sum: f64| {
         let row = &mut by_cluster[point * width..(point + 1) * width];
-        for (labels, &offset) in cell_labels.iter().zip(&offsets) {
-            if let Some(&l) = labels.get(cell) {
-                row[offset + usize::from(l)] += sum;
+        for ((labels, &offset), clusters) in cell_labels.iter().zip(&offsets).zip(&sizes) {
+            // A label outside its labeling's k (never from k-means) counts nowhere.
+            match labels.get(cell).map(|&l| usize::from(l)) {
+                Some(l) if l < clusters.len() => row[offset + l] += sum,
+                _ => {}
             }
         }
     };
