@@ -1,0 +1,38 @@
+// Records a Chromium performance trace of one run (file chosen → results on
+// screen) and prints the main thread's and the workers' busiest stretches:
+// where the time between "Analyse" and the dashboard goes.
+//     node bench/trace_run.mjs transactions.csv [trace.json]
+import { readFileSync } from "node:fs";
+import { serveDist, launchBrowser } from "../tests/e2e/harness.mjs";
+
+const file = process.argv[2];
+const tracePath = process.argv[3] ?? "/tmp/segmento-trace.json";
+const server = await serveDist();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(server.url);
+  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 60_000 });
+  await page.getByLabel("Choose a transactions file").setInputFiles(file);
+  await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
+  await browser.startTracing(page, { path: tracePath, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"] });
+  const clickedAt = await page.evaluate(() => performance.timeOrigin + performance.now());
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
+  await page.waitForTimeout(300);
+  await browser.stopTracing();
+  console.log(await page.locator(".run-stats").innerText());
+  const events = JSON.parse(readFileSync(tracePath, "utf8")).traceEvents;
+  const threads = new Map();
+  for (const e of events) if (e.name === "thread_name") threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const tasks = events.filter((e) => e.name === "RunTask" && e.dur > 5000);
+  const t0 = Math.min(...tasks.map((e) => e.ts));
+  for (const e of tasks.sort((a, b) => a.ts - b.ts)) {
+    const thread = threads.get(`${e.pid}:${e.tid}`) ?? "?";
+    if (!/CrRendererMain|Worker/.test(thread)) continue;
+    console.log(`${((e.ts - t0) / 1000).toFixed(0).padStart(6)} ms  ${(e.dur / 1000).toFixed(1).padStart(7)} ms  ${thread}`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
