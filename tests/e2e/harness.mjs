@@ -69,6 +69,7 @@ export async function launchBrowser() {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      ...(process.env.EXTRA_CHROMIUM_ARGS ?? "").split(" ").filter(Boolean),
     ],
   });
 }
