@@ -183,6 +183,16 @@ impl CleaningReport {
         }
     }
 
+    /// Moves every example's line `offset` lines down: for the report of a
+    /// file's later part, read with lines counted from where it starts.
+    pub fn shift_rows(&mut self, offset: u64) {
+        for example in self.rules.iter_mut().flat_map(|r| r.examples.iter_mut()) {
+            if let Some(row) = &mut example.row {
+                *row += offset;
+            }
+        }
+    }
+
     pub fn rule(&self, rule: Rule) -> Option<&RuleReport> {
         self.rules.iter().find(|r| r.rule == rule)
     }

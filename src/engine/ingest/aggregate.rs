@@ -24,6 +24,8 @@ pub struct PurchaseTotals {
     /// so a purchase costs no allocation besides its name.
     month: (NaiveDate, f64),
     other_months: Vec<(NaiveDate, f64)>,
+    /// For a line without an invoice: that line, which names the purchase.
+    line_named: Option<u64>,
 }
 
 impl PurchaseTotals {
@@ -142,19 +144,11 @@ impl Aggregator {
                     amount: line.amount,
                     month: (month, line.amount),
                     other_months: Vec::new(),
+                    line_named: line.invoice.is_none().then_some(line.line),
                 });
                 // A line without an invoice is a purchase of its own, never looked up.
                 if let Some(invoice) = line.invoice {
-                    let key = (customer_slot, self.name_hash(invoice));
-                    match self.purchase_index.entry(key) {
-                        Entry::Vacant(entry) => {
-                            entry.insert(slot);
-                        }
-                        Entry::Occupied(_) => {
-                            self.purchase_collisions
-                                .insert((customer_slot, invoice.to_string()), slot);
-                        }
-                    }
+                    self.index_purchase(customer_slot, invoice, slot);
                 }
             }
         }
@@ -162,6 +156,68 @@ impl Aggregator {
 
     fn name_hash(&self, name: &str) -> u64 {
         fast_hash::hash_str(name) & self.hash_mask
+    }
+
+    fn index_purchase(&mut self, customer_slot: u32, invoice: &str, slot: u32) {
+        let key = (customer_slot, self.name_hash(invoice));
+        match self.purchase_index.entry(key) {
+            Entry::Vacant(entry) => {
+                entry.insert(slot);
+            }
+            Entry::Occupied(_) => {
+                self.purchase_collisions
+                    .insert((customer_slot, invoice.to_string()), slot);
+            }
+        }
+    }
+
+    /// Folds in the customers of the file's later part, read separately from
+    /// a record boundary to the end with lines counted from there
+    /// (`line_offset` line breaks came before it): the result is that of
+    /// reading on, except that a purchase spanning the cut sums its two
+    /// parts' amounts in another order (a last-bit difference).
+    pub fn absorb_later(&mut self, later: Vec<CustomerTotals>, line_offset: u64) {
+        for customer in later {
+            let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);
+            for mut purchase in customer.purchases {
+                if let Some(line) = &mut purchase.line_named {
+                    *line += line_offset;
+                    purchase.invoice = line.to_string();
+                }
+                let existing = match purchase.line_named {
+                    None => self.purchase_slot(slot, &purchase.invoice),
+                    Some(_) => None,
+                };
+                let Some(ours) = self.customers.get_mut(slot as usize) else {
+                    continue;
+                };
+                match existing.and_then(|p| ours.purchases.get_mut(p as usize)) {
+                    Some(merged) => {
+                        merged.at = merged.at.min(purchase.at);
+                        merged.amount += purchase.amount;
+                        for (month, revenue) in purchase.months() {
+                            merged.add_to_month(*month, *revenue);
+                        }
+                    }
+                    None => {
+                        let new_slot = ours.purchases.len() as u32;
+                        let invoice = purchase
+                            .line_named
+                            .is_none()
+                            .then(|| purchase.invoice.clone());
+                        ours.purchases.push(purchase);
+                        if let Some(invoice) = invoice {
+                            self.index_purchase(slot, &invoice, new_slot);
+                        }
+                    }
+                }
+            }
+            if let Some(ours) = self.customers.get_mut(slot as usize) {
+                if ours.country.is_none() {
+                    ours.country = customer.country;
+                }
+            }
+        }
     }
 
     /// The slot of `id`, added (first seen at `line`) if new.

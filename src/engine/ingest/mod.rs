@@ -152,6 +152,19 @@ pub struct IngestShare {
     rules: CleaningRules,
 }
 
+/// The later part of a file cut in two at a line break (see
+/// [`Ingestor::continuing`]), to be joined to the ingest of its start with
+/// [`Ingestor::join`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestRange {
+    customers: Vec<CustomerTotals>,
+    report: CleaningReport,
+    /// Hashes of its kept rows: one that duplicates a row kept before the
+    /// cut would have been dropped by a single pass.
+    kept_rows: Vec<u64>,
+    encoding: Option<TextEncoding>,
+}
+
 /// The outcome of the whole file from all its shares: the same as one
 /// [`Ingestor`] over the file.
 pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestError> {
@@ -222,6 +235,81 @@ impl Ingestor {
             share: Some(share),
             ..Ingestor::new(settings)
         }
+    }
+
+    /// An ingestor for the part of a file after a cut at a line break, for
+    /// reading one file in two workers at once: the format comes from `head`
+    /// (the file's first [`SNIFF_WINDOW`] bytes, or all of a smaller file),
+    /// then [`Ingestor::push`] the bytes from the cut on and end with
+    /// [`Ingestor::finish_range`]. Lines are counted from the cut.
+    pub fn continuing(settings: IngestSettings, head: &[u8]) -> Result<Ingestor, IngestError> {
+        let window = head.get(..SNIFF_WINDOW).unwrap_or(head);
+        let mut pipeline = Pipeline::start(window, head.len() < SNIFF_WINDOW, &settings, None)?;
+        pipeline.rows.header_done = true;
+        Ok(Ingestor {
+            settings,
+            share: None,
+            bytes_seen: 0,
+            state: State::Streaming(Box::new(pipeline)),
+        })
+    }
+
+    /// Ends the ingest of a file's later part (see [`Ingestor::continuing`]).
+    pub fn finish_range(self) -> Result<IngestRange, IngestError> {
+        let pipeline = self.flush()?;
+        let kept_rows = pipeline.rows.seen_rows.iter().copied().collect();
+        let encoding = pipeline.decoder.encoding();
+        let (aggregator, report, _, _) = pipeline.into_parts();
+        Ok(IngestRange {
+            customers: aggregator.into_customers(),
+            report,
+            kept_rows,
+            encoding,
+        })
+    }
+
+    /// Whether this ingestor, fed a file up to a cut at a line break, joined
+    /// with `later` (the rest, see [`Ingestor::continuing`]) gives what
+    /// reading on would: the cut ends a record, both parts decode alike, and
+    /// no row kept after the cut repeats one kept before it. When not, push
+    /// the rest here instead.
+    pub fn can_join(&self, later: &IngestRange) -> bool {
+        let State::Streaming(pipeline) = &self.state else {
+            return false;
+        };
+        let decoded_alike = match (pipeline.decoder.encoding(), later.encoding) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => true,
+        };
+        pipeline.splitter.at_record_boundary()
+            && decoded_alike
+            && !later
+                .kept_rows
+                .iter()
+                .any(|row| pipeline.rows.seen_rows.contains(row))
+    }
+
+    /// The outcome of the whole file from this ingestor (fed up to the cut)
+    /// and the rest; check [`Ingestor::can_join`] first. Amounts of an
+    /// invoice with lines on both sides of the cut are summed in another
+    /// order than in one pass (they may differ in the last bit).
+    pub fn join(self, later: IngestRange) -> Result<IngestOutcome, IngestError> {
+        let pipeline = match self.state {
+            State::Failed(error) => return Err(error),
+            State::Streaming(pipeline) => *pipeline,
+            State::Sniffing { .. } => return Err(IngestError::NoDataRows),
+        };
+        let line_offset = pipeline.splitter.newlines_consumed();
+        let undecided = pipeline.decoder.encoding().is_none();
+        let (mut aggregator, mut report, mut format, rules) = pipeline.into_parts();
+        if let (true, Some(encoding)) = (undecided, later.encoding) {
+            format.encoding = encoding;
+        }
+        let mut later_report = later.report;
+        later_report.shift_rows(line_offset);
+        report.absorb(later_report);
+        aggregator.absorb_later(later.customers, line_offset);
+        finish_ingest(aggregator, report, format, &rules)
     }
 
     pub fn bytes_seen(&self) -> u64 {

@@ -91,6 +91,19 @@ impl RecordSplitter {
         }
     }
 
+    /// Whether everything fed so far ends exactly at the end of a record (no
+    /// partial field or record pending). Only meaningful after input ending
+    /// in `\n`: a `\n` inside a quoted field is itself field content, so a
+    /// pending quoted field always has output.
+    pub fn at_record_boundary(&self) -> bool {
+        self.started && self.output_len == 0 && self.ends_len == 0
+    }
+
+    /// Line breaks (`\n`) consumed so far.
+    pub fn newlines_consumed(&self) -> u64 {
+        self.newlines_consumed
+    }
+
     /// Feed more text; `on_record` is called for every complete record.
     pub fn feed<F>(&mut self, input: &[u8], on_record: &mut F) -> Result<(), IngestError>
     where
@@ -274,6 +287,79 @@ mod tests {
         for chunk in 1..=text.len() {
             assert_eq!(split(text, chunk), expected, "chunk size {chunk}");
         }
+    }
+
+    /// Text with quoted fields holding line breaks, doubled quotes, CRLF and
+    /// blank lines, from a seed.
+    fn tricky_csv(seed: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut text = String::from("a,b,c\n");
+        for _ in 0..60 {
+            for field in 0..3 {
+                if field > 0 {
+                    text.push(',');
+                }
+                match next(6) {
+                    0 => text.push_str("\"x\ny\""),
+                    1 => text.push_str("\"\n\""),
+                    2 => text.push_str("\"say \"\"hi\"\"\n\""),
+                    3 => {}
+                    _ => text.push_str("plain"),
+                }
+            }
+            text.push_str(match next(4) {
+                0 => "\r\n",
+                1 => "\n\n",
+                _ => "\n",
+            });
+        }
+        text
+    }
+
+    #[test]
+    fn a_cut_after_a_record_boundary_splits_into_the_same_records() {
+        let mut boundaries = 0;
+        for seed in 1..40 {
+            let text = tricky_csv(seed);
+            let whole = split(&text, text.len());
+            for (cut, _) in text.match_indices('\n') {
+                let (head, tail) = text.split_at(cut + 1);
+                let mut first = Vec::new();
+                let mut splitter = RecordSplitter::new(b',');
+                let mut collect = |r: &RecordView| {
+                    first.push((r.line, r.to_strings()));
+                    Ok(())
+                };
+                splitter.feed(head.as_bytes(), &mut collect).unwrap();
+                if !splitter.at_record_boundary() {
+                    // Not a boundary: some record of the whole spans the cut.
+                    let line_after_cut = splitter.newlines_consumed() + 1;
+                    assert!(
+                        !whole.iter().any(|(line, _)| *line == line_after_cut)
+                            || tail.starts_with('\n')
+                            || tail.starts_with('\r')
+                            || tail.is_empty(),
+                        "seed {seed}, cut {cut}: a boundary was missed"
+                    );
+                    continue;
+                }
+                boundaries += 1;
+                let offset = splitter.newlines_consumed();
+                let mut rest = split(tail, tail.len().max(1));
+                for (line, _) in &mut rest {
+                    *line += offset;
+                }
+                first.extend(rest);
+                assert_eq!(first, whole, "seed {seed}, cut after byte {cut}");
+            }
+        }
+        assert!(boundaries > 1000, "only {boundaries} boundaries checked");
     }
 
     #[test]
