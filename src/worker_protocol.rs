@@ -9,7 +9,9 @@ use crate::engine::clean::CleaningReport;
 use crate::engine::cluster::{Clustering, KMeansSettings};
 use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::features::Point;
-use crate::engine::ingest::{DetectedFormat, IngestSettings, IngestShare, Share, SniffReport};
+use crate::engine::ingest::{
+    DetectedFormat, IngestRange, IngestSettings, IngestShare, Share, SniffReport,
+};
 use crate::engine::ledger::MonthlyRevenue;
 use crate::engine::methods::compare::MethodComparison;
 use crate::engine::methods::dbscan::DbscanSettings;
@@ -67,6 +69,9 @@ pub enum WorkerRequest {
         ingest: IngestSettings,
         share: Share,
     },
+    /// Read and clean the attached file from byte `start` (just after a line
+    /// break) to its end; the analysis worker reads the part before.
+    IngestRange { ingest: IngestSettings, start: u64 },
     /// Label the attached file's customers with a saved model.
     ApplyModel {
         file_name: String,
@@ -99,6 +104,7 @@ pub enum WorkerEvent {
     Applied(Box<AppliedModel>),
     KsFitted(Vec<Clustering>),
     ShareIngested(Box<IngestShare>),
+    RangeIngested(Box<IngestRange>),
     Failed {
         message: String,
     },

@@ -161,6 +161,20 @@ pub fn ingest_share(
     ask(&request, "file", file, &js_sys::Array::new())
 }
 
+/// Asks the helper to ingest `file` from byte `start` (just after a line
+/// break) to its end; `None` when there is no helper (or it is busy).
+pub fn ingest_range(
+    file: &Blob,
+    ingest: &IngestSettings,
+    start: u64,
+) -> Option<oneshot::Receiver<WorkerEvent>> {
+    let request = WorkerRequest::IngestRange {
+        ingest: ingest.clone(),
+        start,
+    };
+    ask(&request, "file", file, &js_sys::Array::new())
+}
+
 /// Posts `request` with `attachment` under `field`; the receiver gets the reply.
 fn ask(
     request: &WorkerRequest,

@@ -364,7 +364,9 @@ impl Studio {
                 self.applied.set(Some(Arc::from(applied)));
             }
             // Only the helper answers with these, to the analysis worker.
-            WorkerEvent::KsFitted(_) | WorkerEvent::ShareIngested(_) => {}
+            WorkerEvent::KsFitted(_)
+            | WorkerEvent::ShareIngested(_)
+            | WorkerEvent::RangeIngested(_) => {}
             WorkerEvent::Failed { message } => self.fail(message),
         }
     }

@@ -5,7 +5,8 @@ use super::helper;
 use crate::engine::cluster;
 use crate::engine::clv;
 use crate::engine::ingest::{
-    merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share, SNIFF_WINDOW,
+    merge_shares, sniff_with_settings, Field, IngestOutcome, IngestSettings, Ingestor, Share,
+    TextEncoding, SNIFF_WINDOW,
 };
 use crate::engine::methods::{self, compare::compare};
 use crate::engine::model::SegmentationModel;
@@ -153,6 +154,20 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             .await?;
             let share = ingestor.finish_share().map_err(|e| e.to_string())?;
             Ok(WorkerEvent::ShareIngested(Box::new(share)))
+        }
+        WorkerRequest::IngestRange { ingest, start } => {
+            let blob = file()?;
+            let head = read_head(&blob).await?;
+            let mut ingestor = Ingestor::continuing(ingest, &head).map_err(|e| e.to_string())?;
+            let rest = blob
+                .slice_with_f64_and_f64(start as f64, blob.size())
+                .map_err(|_| "could not slice the file".to_string())?;
+            for_each_slice(&rest, |chunk, _| {
+                ingestor.push(chunk).map_err(|e| e.to_string())
+            })
+            .await?;
+            let range = ingestor.finish_range().map_err(|e| e.to_string())?;
+            Ok(WorkerEvent::RangeIngested(Box::new(range)))
         }
         WorkerRequest::FitKs { ks, settings } => {
             let features = helper::features_of(data)?;
@@ -347,15 +362,93 @@ async fn stream_blob(
     let total = blob.size() as u64;
     for_each_slice(blob, |chunk, done| {
         push(chunk)?;
-        post(&WorkerEvent::Progress {
-            stage: stage.into(),
-            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
-            bytes_done: done,
-            bytes_total: total,
-        });
+        post_progress(stage, done, total);
         Ok(())
     })
     .await
+}
+
+fn post_progress(stage: &str, done: u64, total: u64) {
+    post(&WorkerEvent::Progress {
+        stage: stage.into(),
+        fraction: READING_SHARE * done as f64 / total.max(1) as f64,
+        bytes_done: done,
+        bytes_total: total,
+    });
+}
+
+fn post_reading_progress(done: u64, total: u64) {
+    post_progress("Reading and cleaning", done, total);
+}
+
+/// Where to cut the file for [`ingest_in_two_parts`]: just after the first
+/// line break from the middle on. `None` when the file is small, its format
+/// cannot be cut (UTF-16; a status column, whose empty cells inherit their
+/// order's earlier verdict) or the head does not sniff (the single-worker
+/// path reports why).
+async fn cut_in_two(blob: &Blob, settings: &IngestSettings) -> Result<Option<u64>, String> {
+    let total = blob.size() as u64;
+    if total < MIN_BYTES_FOR_TWO_PARTS {
+        return Ok(None);
+    }
+    let Ok(sniffed) = sniff_with_settings(&read_head(blob).await?, settings) else {
+        return Ok(None);
+    };
+    let byte_oriented = matches!(
+        sniffed.encoding,
+        TextEncoding::Utf8 | TextEncoding::Windows1252
+    );
+    if !byte_oriented || sniffed.mapping.index(Field::Status).is_some() {
+        return Ok(None);
+    }
+    let middle = total / 2;
+    let window = read_slice_async(blob, middle, (middle + CHUNK_BYTES).min(total))?.await?;
+    // Not before a byte-order mark: the later part's reader would drop it.
+    let cut = window
+        .windows(2)
+        .position(|pair| pair[0] == b'\n' && pair[1] != 0xEF)
+        .map(|i| middle + i as u64 + 1);
+    Ok(cut.filter(|&cut| cut < total))
+}
+
+/// Reads `..cut` here while the helper reads `cut..` (see
+/// `Ingestor::continuing`), then joins the parts. When they cannot be joined
+/// (the cut fell inside a quoted field, a row after it repeats one before
+/// it, …) or the helper failed, reads on here from the cut: the outcome is
+/// always the single pass's (up to the last bit of a purchase with lines on
+/// both sides of the cut).
+async fn ingest_in_two_parts(
+    blob: &Blob,
+    settings: IngestSettings,
+    cut: u64,
+    reply: futures_channel::oneshot::Receiver<WorkerEvent>,
+) -> Result<(IngestOutcome, u8), String> {
+    let total = blob.size() as u64;
+    let slice = |start: u64, end: u64| {
+        blob.slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(|_| "could not slice the file".to_string())
+    };
+    let mut ingestor = Ingestor::new(settings);
+    // Progress: this part's share of the file, as both parts advance alike.
+    for_each_slice(&slice(0, cut)?, |chunk, done| {
+        ingestor.push(chunk).map_err(|e| e.to_string())?;
+        post_reading_progress(done * total / cut.max(1), total);
+        Ok(())
+    })
+    .await?;
+    if let Ok(WorkerEvent::RangeIngested(later)) = reply.await {
+        if ingestor.can_join(&later) {
+            let outcome = ingestor.join(*later).map_err(|e| e.to_string())?;
+            return Ok((outcome, 2));
+        }
+    }
+    for_each_slice(&slice(cut, total)?, |chunk, done| {
+        ingestor.push(chunk).map_err(|e| e.to_string())?;
+        post_reading_progress(cut + done, total);
+        Ok(())
+    })
+    .await?;
+    Ok((ingestor.finish().map_err(|e| e.to_string())?, 1))
 }
 
 /// Feeds `blob` to `push` in `CHUNK_BYTES` slices, with the bytes done after
@@ -399,8 +492,14 @@ fn read_slice_async(
     })
 }
 
-/// Reads and cleans the file, half of the customers' rows here and half in
-/// the helper (both read every record; each parses and folds its own
+/// Files from this size on are read in two parts cut at a line break near
+/// the middle, one per worker (see [`ingest_in_two_parts`]).
+const MIN_BYTES_FOR_TWO_PARTS: u64 = 256 * 1024;
+
+/// Reads and cleans the file in two workers when there is a helper: in two
+/// parts cut at a line break when the format allows (see
+/// [`ingest_in_two_parts`]), else half of the customers' rows here and half
+/// in the helper (both read every record; each parses and folds its own
 /// customers' rows), merged into exactly the single-pass outcome. Without a
 /// helper, or when it fails, reads everything here. Returns the outcome and
 /// how many workers read.
@@ -408,6 +507,11 @@ async fn ingest_shared(
     blob: &Blob,
     settings: IngestSettings,
 ) -> Result<(IngestOutcome, u8), String> {
+    if let Some(cut) = cut_in_two(blob, &settings).await? {
+        if let Some(reply) = helper::ingest_range(blob, &settings, cut) {
+            return ingest_in_two_parts(blob, settings, cut, reply).await;
+        }
+    }
     let theirs = Share { index: 1, count: 2 };
     let reply = match Share::exact_for(&settings) {
         true => helper::ingest_share(blob, &settings, theirs),
