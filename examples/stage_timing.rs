@@ -31,6 +31,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         outcome.report.rows_read
     );
     let t = Instant::now();
+    let prepared = segmento::engine::pipeline::prepare(
+        &outcome.ledger,
+        &segmento::engine::pipeline::AnalysisSettings::default(),
+    )?;
+    println!(
+        "prepare     {:>8.3} s (RFM, scores, segments, features, cohorts)",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    prepared.sweep_ks()?;
+    println!("sweep ks    {:>8.3} s (distinct points)", t.elapsed().as_secs_f64());
+    drop(prepared);
+    let t = Instant::now();
     let table = rfm::compute(&outcome.ledger, &RfmSettings::default())?;
     let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
     let scaler = Scaler::fit(&raw);
