@@ -41,7 +41,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let t = Instant::now();
     prepared.sweep_ks()?;
-    println!("sweep ks    {:>8.3} s (distinct points)", t.elapsed().as_secs_f64());
+    println!(
+        "sweep ks    {:>8.3} s (distinct points)",
+        t.elapsed().as_secs_f64()
+    );
     drop(prepared);
     let t = Instant::now();
     let table = rfm::compute(&outcome.ledger, &RfmSettings::default())?;

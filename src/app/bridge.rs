@@ -17,16 +17,20 @@ pub struct AnalysisWorker {
     worker: Worker,
     /// Requests posted before the worker reported `Ready` (it would drop them).
     pending: Rc<RefCell<Option<Vec<JsValue>>>>,
+    /// Cleared on drop, so a deferred event of a cancelled run is dropped too.
+    alive: Rc<std::cell::Cell<bool>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
 impl AnalysisWorker {
     pub fn spawn(on_event: impl Fn(WorkerEvent) + 'static) -> Result<Self, String> {
         let on_event = std::rc::Rc::new(on_event);
+        let alive = Rc::new(std::cell::Cell::new(true));
         let worker = Worker::new(WORKER_URL)
             .map_err(|_| "could not start the analysis worker".to_string())?;
         let pending: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let on_message = {
+            let alive = alive.clone();
             let worker = worker.clone();
             let pending = pending.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
@@ -44,8 +48,13 @@ impl AnalysisWorker {
                 // overview in one task blocked the page ≈ 150 ms.
                 match event {
                     WorkerEvent::Finished(_) => {
-                        let on_event = on_event.clone();
-                        set_timeout(move || on_event(event), std::time::Duration::ZERO);
+                        let (on_event, alive) = (on_event.clone(), alive.clone());
+                        let show = move || {
+                            if alive.get() {
+                                on_event(event);
+                            }
+                        };
+                        set_timeout(show, std::time::Duration::ZERO);
                     }
                     event => on_event(event),
                 }
@@ -55,6 +64,7 @@ impl AnalysisWorker {
         Ok(Self {
             worker,
             pending,
+            alive,
             _on_message: on_message,
         })
     }
@@ -78,6 +88,7 @@ impl AnalysisWorker {
 
 impl Drop for AnalysisWorker {
     fn drop(&mut self) {
+        self.alive.set(false);
         self.worker.terminate();
     }
 }
