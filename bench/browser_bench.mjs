@@ -2,19 +2,11 @@
 // file to the dashboard on screen (the mapping step's click excluded), and
 // the longest main-thread task meanwhile. Prints one JSON line.
 //     node bench/browser_bench.mjs transactions.csv
-import { serveDist, launchBrowser } from "../tests/e2e/harness.mjs";
+import { withAppPage, observeLongTasks, longestTaskMs } from "./bench_page.mjs";
 
 const file = process.argv[2];
-const server = await serveDist();
-const browser = await launchBrowser();
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(server.url);
-  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 60_000 });
-  await page.evaluate(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: "longtask" });
-  });
+await withAppPage(async (page) => {
+  await observeLongTasks(page);
   let started = Date.now();
   await page.getByLabel("Choose a transactions file").setInputFiles(file);
   await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
@@ -27,9 +19,5 @@ try {
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
   const customers = Number((await page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value").innerText()).replace(/,/g, ""));
   if (process.env.BENCH_VERBOSE) console.error(`sniff ${sniffMs} ms, run ${runMs} ms; ${footer}`);
-  const longTasks = await page.evaluate(() => window.__longTasks);
-  console.log(JSON.stringify({ seconds: (sniffMs + runMs) / 1000, customers, worker_memory_mb: memory, longest_task_ms: Math.round(Math.max(0, ...longTasks)) }));
-} finally {
-  await browser.close();
-  await server.close();
-}
+  console.log(JSON.stringify({ seconds: (sniffMs + runMs) / 1000, customers, worker_memory_mb: memory, longest_task_ms: await longestTaskMs(page) }));
+});

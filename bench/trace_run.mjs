@@ -3,20 +3,14 @@
 // where the time between "Analyse" and the dashboard goes.
 //     node bench/trace_run.mjs transactions.csv [trace.json]
 import { readFileSync } from "node:fs";
-import { serveDist, launchBrowser } from "../tests/e2e/harness.mjs";
+import { withAppPage } from "./bench_page.mjs";
 
 const file = process.argv[2];
 const tracePath = process.argv[3] ?? "/tmp/segmento-trace.json";
-const server = await serveDist();
-const browser = await launchBrowser();
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(server.url);
-  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 60_000 });
+await withAppPage(async (page, browser) => {
   await page.getByLabel("Choose a transactions file").setInputFiles(file);
   await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
   await browser.startTracing(page, { path: tracePath, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"] });
-  const clickedAt = await page.evaluate(() => performance.timeOrigin + performance.now());
   await page.getByRole("button", { name: "Analyse" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
   await page.waitForTimeout(300);
@@ -32,7 +26,4 @@ try {
     if (!/CrRendererMain|Worker/.test(thread)) continue;
     console.log(`${((e.ts - t0) / 1000).toFixed(0).padStart(6)} ms  ${(e.dur / 1000).toFixed(1).padStart(7)} ms  ${thread}`);
   }
-} finally {
-  await browser.close();
-  await server.close();
-}
+});

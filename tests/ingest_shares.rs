@@ -6,6 +6,9 @@ use segmento::engine::ingest::{
     ingest_bytes, merge_shares, IngestError, IngestOutcome, IngestSettings, Ingestor, Share,
 };
 
+mod common;
+use common::troubled_file;
+
 /// Both workers read the whole file in chunks of `chunk` bytes.
 fn in_shares(
     bytes: &[u8],
@@ -25,38 +28,6 @@ fn in_shares(
     merge_shares(shares)
 }
 
-/// UCI-layout rows with every kind of trouble, repeated for many customers.
-fn troubled_file() -> String {
-    let mut csv = String::from(
-        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
-    );
-    for i in 0..400u32 {
-        let customer = 12000 + i % 97;
-        let invoice = 500000 + i / 3;
-        let day = 1 + i % 28;
-        csv.push_str(&format!(
-            "{invoice},A{i},\"MUG, RED\",{},{}/{day}/2011 10:{:02},{}.5,{customer}.0,Country {}\n",
-            1 + i % 7,
-            1 + i % 12,
-            i % 60,
-            i % 9,
-            i % 5
-        ));
-        match i % 11 {
-            // An exact duplicate, a cancellation, a return, a missing customer, a bad date, a short row, a free item.
-            0 => csv.push_str(&format!("{invoice},A{i},\"MUG, RED\",{},{}/{day}/2011 10:{:02},{}.5,{customer}.0,Country {}\n", 1 + i % 7, 1 + i % 12, i % 60, i % 9, i % 5)),
-            1 => csv.push_str(&format!("C{invoice},D,Discount,-1,{}/{day}/2011 11:00,2.5,{customer},X\n", 1 + i % 12)),
-            2 => csv.push_str(&format!("{invoice},B,RETURN,-2,{}/{day}/2011 11:00,2.5,{customer},X\n", 1 + i % 12)),
-            3 => csv.push_str(&format!("{invoice},B,NOBODY,2,{}/{day}/2011 11:00,2.5,,X\n", 1 + i % 12)),
-            4 => csv.push_str(&format!("{invoice},B,BAD DATE,2,13/45/2011 11:00,2.5,{customer},X\n")),
-            5 => csv.push_str(&format!("{invoice},B,SHORT,2\n")),
-            6 => csv.push_str(&format!("{invoice},B,FREE,2,{}/{day}/2011 11:00,0,{customer},X\n", 1 + i % 12)),
-            _ => {}
-        }
-    }
-    csv
-}
-
 fn check(name: &str, bytes: &[u8], settings: &IngestSettings) {
     let whole = ingest_bytes(bytes, settings.clone());
     for count in [2, 3] {
@@ -71,7 +42,7 @@ fn check(name: &str, bytes: &[u8], settings: &IngestSettings) {
 fn shares_merge_into_the_single_pass_result() {
     let sample = std::fs::read("public/sample.csv").unwrap();
     let edge = std::fs::read("tests/fixtures/sql_edge_cases.csv").unwrap();
-    let troubled = troubled_file();
+    let troubled = troubled_file(400);
     let outliers = IngestSettings {
         rules: CleaningRules {
             drop_outliers: true,

@@ -6,7 +6,6 @@
 
 use crate::engine::cluster::{Clustering, KMeansSettings};
 use crate::engine::features::Point;
-use crate::engine::ingest::{IngestSettings, Share};
 use crate::worker_protocol::{decode_event, WorkerEvent, WorkerRequest};
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -147,32 +146,11 @@ pub fn fit_ks(
     ask(&request, "features", &coordinates, &transfer)
 }
 
-/// Asks the helper to ingest `share` of `file`'s customers; `None` when
-/// there is no helper (or it is busy).
-pub fn ingest_share(
-    file: &Blob,
-    ingest: &IngestSettings,
-    share: Share,
-) -> Option<oneshot::Receiver<WorkerEvent>> {
-    let request = WorkerRequest::IngestShare {
-        ingest: ingest.clone(),
-        share,
-    };
-    ask(&request, "file", file, &js_sys::Array::new())
-}
-
-/// Asks the helper to ingest `file` from byte `start` (just after a line
-/// break) to its end; `None` when there is no helper (or it is busy).
-pub fn ingest_range(
-    file: &Blob,
-    ingest: &IngestSettings,
-    start: u64,
-) -> Option<oneshot::Receiver<WorkerEvent>> {
-    let request = WorkerRequest::IngestRange {
-        ingest: ingest.clone(),
-        start,
-    };
-    ask(&request, "file", file, &js_sys::Array::new())
+/// Asks the helper to read `file` as `request` says (its part of the
+/// file: `IngestShare`, `IngestRange`); `None` when there is no helper (or
+/// it is busy).
+pub fn ingest(file: &Blob, request: &WorkerRequest) -> Option<oneshot::Receiver<WorkerEvent>> {
+    ask(request, "file", file, &js_sys::Array::new())
 }
 
 /// Posts `request` with `attachment` under `field`; the receiver gets the reply.

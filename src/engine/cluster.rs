@@ -174,6 +174,20 @@ fn lloyd(
     max_iterations: u64,
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
+    if cfg!(target_arch = "wasm32") {
+        lloyd_compiled_for_k(points, centroids, max_iterations, tolerance)
+    } else {
+        lloyd_any_k(points, centroids, max_iterations, tolerance)
+    }
+}
+
+/// [`lloyd_fixed`] for `centroids.len()` in 2..=12, else [`lloyd_any_k`].
+fn lloyd_compiled_for_k(
+    points: &[Point],
+    centroids: Vec<Point>,
+    max_iterations: u64,
+    tolerance: f64,
+) -> (Vec<Point>, f64) {
     macro_rules! fixed {
         ($($k:literal)*) => {
             match centroids.len() {
@@ -182,11 +196,7 @@ fn lloyd(
             }
         };
     }
-    if cfg!(target_arch = "wasm32") {
-        fixed!(2 3 4 5 6 7 8 9 10 11 12)
-    } else {
-        lloyd_any_k(points, centroids, max_iterations, tolerance)
-    }
+    fixed!(2 3 4 5 6 7 8 9 10 11 12)
 }
 
 /// [`lloyd_any_k`] for exactly `K` centres.
@@ -224,17 +234,7 @@ fn lloyd_fixed<const K: usize>(
             }
             counts[l] += 1;
         }
-        let mut shift = 0.0;
-        for c in 0..K {
-            if counts[c] > 0 {
-                let updated = sums[c].map(|s| s / counts[c] as f64);
-                shift += (0..3)
-                    .map(|d| (updated[d] - centroids[c][d]).powi(2))
-                    .sum::<f64>();
-                centroids[c] = updated;
-            }
-        }
-        if shift <= tolerance {
+        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
             break;
         }
     }
@@ -242,10 +242,24 @@ fn lloyd_fixed<const K: usize>(
     (centroids.to_vec(), inertia)
 }
 
-/// Lloyd's algorithm from `centroids`. Stops when the total squared
-/// centroid shift is ≤ `tolerance` (features are standardised, so this is
-/// scikit-learn's relative tolerance). An empty cluster keeps its centroid.
-/// Returns the centroids and the inertia of the final assignment.
+/// Moves each centroid to the mean of its points (`sums` / `counts`); an
+/// empty cluster keeps its centroid. Returns the total squared shift.
+fn move_to_means(centroids: &mut [Point], sums: &[Point], counts: &[usize]) -> f64 {
+    let mut shift = 0.0;
+    for ((centroid, sum), &count) in centroids.iter_mut().zip(sums).zip(counts) {
+        if count > 0 {
+            let updated = sum.map(|s| s / count as f64);
+            shift += (0..3)
+                .map(|d| (updated[d] - centroid[d]).powi(2))
+                .sum::<f64>();
+            *centroid = updated;
+        }
+    }
+    shift
+}
+
+/// [`lloyd`] for any k, with the nearest-centre search over blocks of
+/// centres that compile to vector code natively.
 // Not inlined: V8 runs WebAssembly with a baseline compiler first and swaps
 // in optimised code only between calls, so a hot loop must live in a function
 // that is called many times (once per restart), not in one entered once.
@@ -271,17 +285,7 @@ fn lloyd_any_k(
             }
             counts[l] += 1;
         }
-        let mut shift = 0.0;
-        for c in 0..k {
-            if counts[c] > 0 {
-                let updated = sums[c].map(|s| s / counts[c] as f64);
-                shift += (0..3)
-                    .map(|d| (updated[d] - centroids[c][d]).powi(2))
-                    .sum::<f64>();
-                centroids[c] = updated;
-            }
-        }
-        if shift <= tolerance {
+        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
             break;
         }
     }
@@ -657,19 +661,7 @@ mod tests {
         for k in 2..=12 {
             let seeds = greedy_kmeans_plus_plus(&points, k, &mut rng);
             let generic = lloyd_any_k(&points, seeds.clone(), 300, 1e-4);
-            let fixed = match k {
-                2 => lloyd_fixed::<2>(&points, &seeds, 300, 1e-4),
-                3 => lloyd_fixed::<3>(&points, &seeds, 300, 1e-4),
-                4 => lloyd_fixed::<4>(&points, &seeds, 300, 1e-4),
-                5 => lloyd_fixed::<5>(&points, &seeds, 300, 1e-4),
-                6 => lloyd_fixed::<6>(&points, &seeds, 300, 1e-4),
-                7 => lloyd_fixed::<7>(&points, &seeds, 300, 1e-4),
-                8 => lloyd_fixed::<8>(&points, &seeds, 300, 1e-4),
-                9 => lloyd_fixed::<9>(&points, &seeds, 300, 1e-4),
-                10 => lloyd_fixed::<10>(&points, &seeds, 300, 1e-4),
-                11 => lloyd_fixed::<11>(&points, &seeds, 300, 1e-4),
-                _ => lloyd_fixed::<12>(&points, &seeds, 300, 1e-4),
-            };
+            let fixed = lloyd_compiled_for_k(&points, seeds, 300, 1e-4);
             assert_eq!(fixed.0, generic.0, "k = {k}: centroids");
             assert_eq!(fixed.1.to_bits(), generic.1.to_bits(), "k = {k}: inertia");
         }
