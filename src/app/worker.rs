@@ -95,12 +95,13 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             analysis,
         } => {
             let blob = file()?;
-            if looks_like_rfm_table(&read_head(&blob).await?) {
+            let head = read_head(&blob).await?;
+            if looks_like_rfm_table(&head) {
                 return analyze_rfm_table(&blob, file_name, &analysis).await;
             }
             let started = now_ms();
             let total = blob.size() as u64;
-            let (outcome, ingest_workers) = ingest_shared(&blob, ingest).await?;
+            let (outcome, ingest_workers) = ingest_shared(&blob, &head, ingest).await?;
             let ingested = now_ms();
             let mut progress = analysis_progress(total);
             progress("Computing RFM", 0.0);
@@ -386,12 +387,16 @@ fn post_reading_progress(done: u64, total: u64) {
 /// cannot be cut (UTF-16; a status column, whose empty cells inherit their
 /// order's earlier verdict) or the head does not sniff (the single-worker
 /// path reports why).
-async fn cut_in_two(blob: &Blob, settings: &IngestSettings) -> Result<Option<u64>, String> {
+async fn cut_in_two(
+    blob: &Blob,
+    head: &[u8],
+    settings: &IngestSettings,
+) -> Result<Option<u64>, String> {
     let total = blob.size() as u64;
     if total < MIN_BYTES_FOR_TWO_PARTS {
         return Ok(None);
     }
-    let Ok(sniffed) = sniff_with_settings(&read_head(blob).await?, settings) else {
+    let Ok(sniffed) = sniff_with_settings(head, settings) else {
         return Ok(None);
     };
     let byte_oriented = matches!(
@@ -502,19 +507,32 @@ const MIN_BYTES_FOR_TWO_PARTS: u64 = 256 * 1024;
 /// in the helper (both read every record; each parses and folds its own
 /// customers' rows), merged into exactly the single-pass outcome. Without a
 /// helper, or when it fails, reads everything here. Returns the outcome and
-/// how many workers read.
+/// how many workers read. `head` is the file's first bytes (see `read_head`).
 async fn ingest_shared(
     blob: &Blob,
+    head: &[u8],
     settings: IngestSettings,
 ) -> Result<(IngestOutcome, u8), String> {
-    if let Some(cut) = cut_in_two(blob, &settings).await? {
-        if let Some(reply) = helper::ingest_range(blob, &settings, cut) {
+    if let Some(cut) = cut_in_two(blob, head, &settings).await? {
+        if let Some(reply) = helper::ingest(
+            blob,
+            &WorkerRequest::IngestRange {
+                ingest: settings.clone(),
+                start: cut,
+            },
+        ) {
             return ingest_in_two_parts(blob, settings, cut, reply).await;
         }
     }
     let theirs = Share { index: 1, count: 2 };
     let reply = match Share::exact_for(&settings) {
-        true => helper::ingest_share(blob, &settings, theirs),
+        true => helper::ingest(
+            blob,
+            &WorkerRequest::IngestShare {
+                ingest: settings.clone(),
+                share: theirs,
+            },
+        ),
         false => None,
     };
     let Some(reply) = reply else {

@@ -81,8 +81,16 @@ pub fn sniff_with_settings(
     head: &[u8],
     settings: &IngestSettings,
 ) -> Result<SniffReport, IngestError> {
-    let window = head.get(..SNIFF_WINDOW).unwrap_or(head);
-    analyze(window, head.len() < SNIFF_WINDOW, &settings.overrides())
+    let (window, complete) = sniff_window(head);
+    analyze(window, complete, &settings.overrides())
+}
+
+/// The part of a file's `head` that is sniffed, and whether it is the whole file.
+fn sniff_window(head: &[u8]) -> (&[u8], bool) {
+    (
+        head.get(..SNIFF_WINDOW).unwrap_or(head),
+        head.len() < SNIFF_WINDOW,
+    )
 }
 
 /// How the file was read.
@@ -243,8 +251,8 @@ impl Ingestor {
     /// then [`Ingestor::push`] the bytes from the cut on and end with
     /// [`Ingestor::finish_range`]. Lines are counted from the cut.
     pub fn continuing(settings: IngestSettings, head: &[u8]) -> Result<Ingestor, IngestError> {
-        let window = head.get(..SNIFF_WINDOW).unwrap_or(head);
-        let mut pipeline = Pipeline::start(window, head.len() < SNIFF_WINDOW, &settings, None)?;
+        let (window, complete) = sniff_window(head);
+        let mut pipeline = Pipeline::start(window, complete, &settings, None)?;
         pipeline.rows.header_done = true;
         Ok(Ingestor {
             settings,
