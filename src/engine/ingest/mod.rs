@@ -28,6 +28,7 @@ pub mod columns;
 pub mod dates;
 pub mod decode;
 pub mod error;
+mod plain_line;
 pub mod records;
 pub mod sniff;
 pub mod values;
