@@ -13,6 +13,8 @@
 //! unparseable rows whose reason names the assumption, so nothing is silently
 //! mis-parsed and the user can set `day_first` explicitly and re-run.
 
+use std::cell::Cell;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +54,56 @@ impl DateFormat {
     }
 }
 
+/// A [`DateParser`] that remembers the last value it parsed: an order's
+/// lines follow each other and share their timestamp, so most rows repeat
+/// the previous row's date cell.
+pub struct RepeatedDates {
+    parser: DateParser,
+    last: Cell<Option<LastDate>>,
+}
+
+#[derive(Clone, Copy)]
+struct LastDate {
+    text: [u8; LastDate::CAPACITY],
+    len: usize,
+    at: NaiveDateTime,
+}
+
+impl LastDate {
+    const CAPACITY: usize = 40;
+
+    fn matches(&self, value: &str) -> bool {
+        self.text.get(..self.len) == Some(value.as_bytes())
+    }
+}
+
+impl RepeatedDates {
+    pub fn new(parser: DateParser) -> Self {
+        RepeatedDates {
+            parser,
+            last: Cell::new(None),
+        }
+    }
+
+    pub fn parse(&self, value: &str) -> Result<NaiveDateTime, String> {
+        if let Some(last) = self.last.get().filter(|last| last.matches(value)) {
+            return Ok(last.at);
+        }
+        let at = self.parser.parse(value)?;
+        let mut text = [0; LastDate::CAPACITY];
+        // Longer values are simply not remembered.
+        if let Some(start) = text.get_mut(..value.len()) {
+            start.copy_from_slice(value.as_bytes());
+            self.last.set(Some(LastDate {
+                text,
+                len: value.len(),
+                at,
+            }));
+        }
+        Ok(at)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct DateParser {
     day_first: bool,
@@ -70,7 +122,7 @@ struct DateParts {
 }
 
 fn split_date_time(value: &str) -> (&str, Option<&str>) {
-    let value = value.trim();
+    let value = super::values::trim(value);
     match value.find([' ', 'T', 't']) {
         Some(at) => {
             let (date, time) = value.split_at(at);
@@ -397,6 +449,30 @@ mod tests {
             .unwrap()
             .and_hms_opt(h, min, s)
             .unwrap()
+    }
+
+    #[test]
+    fn remembered_dates_parse_as_the_parser_does() {
+        let parser = detect(&["13/05/2011"], None).parser();
+        let repeated = RepeatedDates::new(parser);
+        let long = format!("1/2/2011 {}", " ".repeat(40));
+        let values = [
+            "1/2/2011 8:14",
+            "1/2/2011 8:14",
+            "1/2/2011 8:1",
+            "1/2/2011 8:14",
+            "1/2/2011 8:140",
+            "1/2/2011 8:14",
+            "31/2/2011",
+            "31/2/2011",
+            long.as_str(),
+            long.as_str(),
+            "2/2/2011",
+        ];
+        for value in values {
+            assert_eq!(repeated.parse(value), parser.parse(value), "{value:?}");
+        }
+        assert_eq!(repeated.parse("1/2/2011 8:1"), Ok(at(2011, 2, 1, 8, 1, 0)));
     }
 
     fn detect(values: &[&str], user: Option<bool>) -> DateFormat {

@@ -42,7 +42,7 @@ use crate::engine::ledger::Ledger;
 
 use aggregate::{Aggregator, CustomerTotals, KeptLine};
 pub use columns::{ColumnMapping, Field, MappedColumn};
-use dates::DateParser;
+use dates::RepeatedDates;
 pub use dates::{DateFormat, DayMonthDecision};
 use decode::StreamDecoder;
 pub use decode::TextEncoding;
@@ -506,7 +506,7 @@ struct Columns {
 struct RowProcessor {
     columns: Columns,
     delimiter: u8,
-    dates: DateParser,
+    dates: RepeatedDates,
     decimal_comma: bool,
     rules: CleaningRules,
     report: CleaningReport,
@@ -563,7 +563,7 @@ impl RowProcessor {
                 names: mapping.headers.clone(),
             },
             delimiter: format.delimiter,
-            dates: format.date_format.parser(),
+            dates: RepeatedDates::new(format.date_format.parser()),
             decimal_comma: format.decimal_comma,
             report: CleaningReport::new(&rules),
             rules,
@@ -690,7 +690,7 @@ impl RowProcessor {
                 let mut amount = number(amount_column)?;
                 if let Some(refunded_column) = columns.refunded {
                     // An empty refund cell means nothing was refunded.
-                    if !cell(refunded_column).trim().is_empty() {
+                    if !values::trim(cell(refunded_column)).is_empty() {
                         amount -= number(refunded_column)?;
                     }
                 }
@@ -705,7 +705,7 @@ impl RowProcessor {
             }
         };
         let non_empty =
-            |index: Option<usize>| index.map(cell).map(str::trim).filter(|v| !v.is_empty());
+            |index: Option<usize>| index.map(cell).map(values::trim).filter(|v| !v.is_empty());
         Ok(ParsedRow {
             customer: normalise_customer_id(cell(columns.customer)),
             invoice: non_empty(columns.invoice),
