@@ -116,7 +116,7 @@ pub fn looks_like_rfm_table(first_bytes: &[u8]) -> bool {
         Ok(())
     };
     let parsed = splitter
-        .feed(header_line.as_bytes(), &mut collect)
+        .feed(header_line, &mut collect)
         .and_then(|()| splitter.finish(&mut collect));
     parsed.is_ok() && RfmColumns::from_headers(headers).has_rfm()
 }
@@ -244,16 +244,13 @@ impl Reader {
             }
             Ok(())
         };
-        let split = self
-            .splitter
-            .feed(text.as_bytes(), &mut on_record)
-            .and_then(|()| {
-                if last {
-                    self.splitter.finish(&mut on_record)
-                } else {
-                    Ok(())
-                }
-            });
+        let split = self.splitter.feed(text, &mut on_record).and_then(|()| {
+            if last {
+                self.splitter.finish(&mut on_record)
+            } else {
+                Ok(())
+            }
+        });
         if let Some(error) = self.rows.error.take() {
             return Err(error);
         }

@@ -180,6 +180,17 @@ impl StreamDecoder {
     }
 
     /// Decode `input`, appending to `out`. Invalid sequences become U+FFFD.
+    /// `input` as text without copying it, when there is nothing to decode:
+    /// all of it ASCII before any encoding was decided (most exports).
+    pub fn pass_through<'a>(&self, input: &'a [u8]) -> Option<&'a str> {
+        match &self.state {
+            DecoderState::AsciiSoFar { held } if held.is_empty() && input.is_ascii() => {
+                std::str::from_utf8(input).ok()
+            }
+            _ => None,
+        }
+    }
+
     pub fn decode(&mut self, input: &[u8], last: bool, out: &mut String) {
         match &mut self.state {
             DecoderState::Decoding { decoder, .. } => decode_into(decoder, input, last, out),

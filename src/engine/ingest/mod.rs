@@ -459,15 +459,20 @@ impl Pipeline {
     }
 
     fn feed(&mut self, bytes: &[u8], last: bool) -> Result<(), IngestError> {
-        self.decoded.clear();
-        self.decoder.decode(bytes, last, &mut self.decoded);
+        let text = match self.decoder.pass_through(bytes) {
+            Some(text) => text,
+            None => {
+                self.decoded.clear();
+                self.decoder.decode(bytes, last, &mut self.decoded);
+                self.decoded.as_str()
+            }
+        };
         let rows = &mut self.rows;
         let mut on_record = |record: &RecordView| {
             rows.process(record);
             Ok(())
         };
-        self.splitter
-            .feed(self.decoded.as_bytes(), &mut on_record)?;
+        self.splitter.feed(text, &mut on_record)?;
         if last {
             self.splitter.finish(&mut on_record)?;
         }

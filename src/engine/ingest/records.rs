@@ -73,7 +73,7 @@ pub struct RecordSplitter {
     /// csv-core strips a BOM only if its first call sees ≥ 3 bytes; holding
     /// back the first bytes keeps that decision independent of chunking.
     started: bool,
-    held_back: Vec<u8>,
+    held_back: String,
     max_record_bytes: usize,
     /// csv-core has just ended a record, so the next line may be split in
     /// place (after a record csv-core skips blank lines and a `\n` following
@@ -101,7 +101,7 @@ impl RecordSplitter {
             at_record_start: true,
             record_line: 1,
             started: false,
-            held_back: Vec::new(),
+            held_back: String::new(),
             max_record_bytes,
             csv_core_between_records: false,
             plain_lines_allowed: true,
@@ -124,12 +124,12 @@ impl RecordSplitter {
     }
 
     /// Feed more text; `on_record` is called for every complete record.
-    pub fn feed<F>(&mut self, input: &[u8], on_record: &mut F) -> Result<(), IngestError>
+    pub fn feed<F>(&mut self, input: &str, on_record: &mut F) -> Result<(), IngestError>
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
         if !self.started {
-            self.held_back.extend_from_slice(input);
+            self.held_back.push_str(input);
             if self.held_back.len() < 3 {
                 return Ok(());
             }
@@ -169,11 +169,10 @@ impl RecordSplitter {
         Ok(())
     }
 
-    fn feed_started<F>(&mut self, mut input: &[u8], on_record: &mut F) -> Result<(), IngestError>
+    fn feed_started<F>(&mut self, mut input: &str, on_record: &mut F) -> Result<(), IngestError>
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
-        // An empty slice would mean "end of data" to csv-core: never pass one here.
         while !input.is_empty() {
             if self.csv_core_between_records && self.plain_lines_allowed {
                 input = self.split_plain_lines(input, on_record)?;
@@ -181,25 +180,43 @@ impl RecordSplitter {
                     break;
                 }
             }
-            let (result, read, written, ends_written) = self.reader.read_record(
-                input,
-                self.output.get_mut(self.output_len..).unwrap_or_default(),
-                self.ends.get_mut(self.ends_len..).unwrap_or_default(),
-            );
-            let (consumed, rest) = input.split_at(read.min(input.len()));
-            self.track_lines(consumed);
-            input = rest;
-            self.output_len += written;
-            self.ends_len += ends_written;
-            self.csv_core_between_records = result == ReadRecordResult::Record;
-            match result {
-                ReadRecordResult::InputEmpty | ReadRecordResult::End => {}
-                ReadRecordResult::OutputFull => self.grow_output()?,
-                ReadRecordResult::OutputEndsFull => self.grow_ends(),
-                ReadRecordResult::Record => self.emit(on_record)?,
+            let bytes = input.as_bytes();
+            let mut read = self.parse_some(bytes, on_record)?;
+            // csv-core may stop inside a character when its output fills up.
+            while !input.is_char_boundary(read) {
+                read += self.parse_some(bytes.get(read..).unwrap_or_default(), on_record)?;
             }
+            input = input.get(read..).unwrap_or_default();
         }
         Ok(())
+    }
+
+    /// One csv-core step over `input` (never empty: that would mean "end of
+    /// data" to csv-core); returns how many bytes it consumed.
+    fn parse_some<F>(&mut self, input: &[u8], on_record: &mut F) -> Result<usize, IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        if input.is_empty() {
+            return Ok(0);
+        }
+        let (result, read, written, ends_written) = self.reader.read_record(
+            input,
+            self.output.get_mut(self.output_len..).unwrap_or_default(),
+            self.ends.get_mut(self.ends_len..).unwrap_or_default(),
+        );
+        let read = read.min(input.len());
+        self.track_lines(input.get(..read).unwrap_or_default());
+        self.output_len += written;
+        self.ends_len += ends_written;
+        self.csv_core_between_records = result == ReadRecordResult::Record;
+        match result {
+            ReadRecordResult::InputEmpty | ReadRecordResult::End => {}
+            ReadRecordResult::OutputFull => self.grow_output()?,
+            ReadRecordResult::OutputEndsFull => self.grow_ends(),
+            ReadRecordResult::Record => self.emit(on_record)?,
+        }
+        Ok(read)
     }
 
     /// Emits the complete lines at the start of `input` that need no
@@ -208,33 +225,35 @@ impl RecordSplitter {
     /// by the end of `input`).
     fn split_plain_lines<'i, F>(
         &mut self,
-        mut input: &'i [u8],
+        mut input: &'i str,
         on_record: &mut F,
-    ) -> Result<&'i [u8], IngestError>
+    ) -> Result<&'i str, IngestError>
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
         loop {
             let (length, consumed) =
-                match scan_plain_line(input, self.delimiter, &mut self.plain_ends) {
+                match scan_plain_line(input.as_bytes(), self.delimiter, &mut self.plain_ends) {
                     PlainLine::Line { length, consumed } if length <= self.max_record_bytes => {
                         (length, consumed)
                     }
                     _ => return Ok(input),
                 };
+            // Line breaks are ASCII, so these are character boundaries.
+            let (Some(line), Some(rest)) = (input.get(..length), input.get(consumed..)) else {
+                return Ok(input);
+            };
             self.newlines_consumed += 1;
-            let line = input.get(..length).unwrap_or_default();
             if !line.is_empty() {
                 let record = RecordView {
-                    text: std::str::from_utf8(line)
-                        .map_or_else(|_| String::from_utf8_lossy(line), Cow::Borrowed),
+                    text: Cow::Borrowed(line),
                     ends: &self.plain_ends,
                     gap: 1,
                     line: self.newlines_consumed,
                 };
                 on_record(&record)?;
             }
-            input = input.get(consumed..).unwrap_or_default();
+            input = rest;
         }
     }
 
@@ -312,7 +331,7 @@ pub fn split_all(
         }
         Ok(())
     };
-    splitter.feed(text.as_bytes(), &mut collect)?;
+    splitter.feed(text, &mut collect)?;
     // Without `finish`, an unterminated last record is simply never emitted.
     if complete {
         splitter.finish(&mut collect)?;
@@ -340,12 +359,17 @@ mod tests {
             records.push((r.line, r.to_strings()));
             Ok(())
         };
-        let mut rest = text.as_bytes();
+        let mut rest = text;
         for &size in chunks.iter().cycle() {
             if rest.is_empty() {
                 break;
             }
-            let (piece, after) = rest.split_at(size.clamp(1, rest.len()));
+            // Text comes in whole characters.
+            let mut cut = size.clamp(1, rest.len());
+            while !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let (piece, after) = rest.split_at(cut);
             splitter.feed(piece, &mut collect).unwrap();
             rest = after;
         }
@@ -378,8 +402,13 @@ mod tests {
             let delimiter = [b',', b'\t', b';'][case % 3];
             let mut parser_only = RecordSplitter::new(delimiter);
             parser_only.plain_lines_allowed = false;
+            let mut splitter = RecordSplitter::new(delimiter);
+            if case % 2 == 0 {
+                // Output growing from one byte: csv-core stops inside characters.
+                splitter.output = vec![0; 1];
+            }
             let expected = split_with(parser_only, &text, &chunks);
-            let got = split_with(RecordSplitter::new(delimiter), &text, &chunks);
+            let got = split_with(splitter, &text, &chunks);
             assert_eq!(got, expected, "case {case}: {text:?} in pieces {chunks:?}");
             plain_records += got.len();
         }
@@ -446,7 +475,7 @@ mod tests {
                     first.push((r.line, r.to_strings()));
                     Ok(())
                 };
-                splitter.feed(head.as_bytes(), &mut collect).unwrap();
+                splitter.feed(head, &mut collect).unwrap();
                 if !splitter.at_record_boundary() {
                     // Not a boundary: some record of the whole spans the cut.
                     let line_after_cut = splitter.newlines_consumed() + 1;
@@ -476,7 +505,7 @@ mod tests {
     fn overlong_record_is_an_error() {
         let mut splitter = RecordSplitter::with_limit(b',', 100);
         let long = format!("\"{}", "x".repeat(500));
-        let result = splitter.feed(long.as_bytes(), &mut |_| Ok(()));
+        let result = splitter.feed(&long, &mut |_| Ok(()));
         assert_eq!(
             result,
             Err(IngestError::RecordTooLong {
