@@ -28,3 +28,4 @@ pub mod rfm;
 pub mod rfm_import;
 pub mod score;
 pub mod segments;
+pub mod warm_up;
