@@ -769,15 +769,15 @@ impl RowProcessor {
     }
 }
 
-/// FNV-1a over the fields (with a separator so `a,bc` ≠ `ab,c`): stable
-/// across runs and platforms, 8 bytes per kept row.
+/// A hash of the fields (with a separator so `a,bc` ≠ `ab,c`), eight bytes
+/// at a time: stable across runs and platforms, 8 bytes per kept row. (A
+/// byte-at-a-time FNV here was ≈ 14% of ingest's instructions.)
 fn hash_record(record: &RecordView) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    use std::hash::Hasher;
+    let mut hasher = fast_hash::FxHasher::default();
     for field in record.fields() {
-        for byte in field.bytes().chain(std::iter::once(0x1f)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        hasher.write(field.as_bytes());
+        hasher.write_u8(0x1f);
     }
-    hash
+    hasher.finish()
 }
