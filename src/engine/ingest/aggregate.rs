@@ -16,13 +16,16 @@ use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PurchaseTotals {
     invoice: String,
+    #[serde(with = "super::compact::date_time")]
     at: NaiveDateTime,
     amount: f64,
     /// Revenue per calendar month of this purchase's lines, so the monthly
     /// chart stays exact after outlier removal: the first month inline, the
     /// rare others (an order spanning midnight at a month's end) in a list,
     /// so a purchase costs no allocation besides its name.
+    #[serde(with = "super::compact::month_total")]
     month: (NaiveDate, f64),
+    #[serde(with = "super::compact::month_totals")]
     other_months: Vec<(NaiveDate, f64)>,
     /// For a line without an invoice: that line, which names the purchase.
     line_named: Option<u64>,

@@ -25,6 +25,7 @@
 
 pub mod aggregate;
 pub mod columns;
+mod compact;
 pub mod dates;
 pub mod decode;
 pub mod error;
@@ -170,6 +171,7 @@ pub struct IngestRange {
     report: CleaningReport,
     /// Hashes of its kept rows: one that duplicates a row kept before the
     /// cut would have been dropped by a single pass.
+    #[serde(with = "compact::hashes")]
     kept_rows: Vec<u64>,
     encoding: Option<TextEncoding>,
 }
