@@ -100,7 +100,7 @@ pub mod hashes {
         }
 
         fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Vec<u64>, E> {
-            if bytes.len() % 8 != 0 {
+            if !bytes.len().is_multiple_of(8) {
                 return Err(E::custom("hash bytes are not a multiple of 8"));
             }
             Ok(bytes
