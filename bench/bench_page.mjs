@@ -29,3 +29,33 @@ export async function longestTaskMs(page) {
   const longTasks = await page.evaluate(() => window.__longTasks);
   return Math.round(Math.max(0, ...longTasks));
 }
+
+/**
+ * Times, inside the page, from the next `event` on an element matching
+ * `trigger` (capture phase, so before the app handles it) to the first frame
+ * after an element matching `target` is in the document. Playwright's waits
+ * poll every 500 ms once a wait passes ≈ 300 ms, which added up to half a
+ * second to what they measured. Read the result with `readTimer(page, name)`.
+ */
+export async function startTimer(page, name, trigger, event, target) {
+  await page.evaluate(([name, trigger, event, target]) => {
+    const timers = (window.__timers ??= {});
+    const timer = (timers[name] = { started: null, shown: null });
+    document.addEventListener(event, (e) => {
+      if (timer.started === null && e.target instanceof Element && e.target.closest(trigger)) timer.started = performance.now();
+    }, true);
+    const seen = () => {
+      if (timer.started === null || timer.shown !== null || !document.querySelector(target)) return false;
+      requestAnimationFrame(() => { timer.shown ??= performance.now(); });
+      return true;
+    };
+    const observer = new MutationObserver(() => { if (seen()) observer.disconnect(); });
+    observer.observe(document.body, { childList: true, subtree: true });
+  }, [name, trigger, event, target]);
+}
+
+/** Milliseconds measured by `startTimer`, once Playwright has seen the target. */
+export async function readTimer(page, name) {
+  await page.waitForFunction((name) => window.__timers?.[name]?.shown != null, name);
+  return page.evaluate((name) => window.__timers[name].shown - window.__timers[name].started, name);
+}

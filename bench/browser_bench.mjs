@@ -1,20 +1,21 @@
 // Times the built app in headless Chromium on one file: from choosing the
-// file to the dashboard on screen (the mapping step's click excluded), and
-// the longest main-thread task meanwhile. Prints one JSON line.
+// file to the dashboard on screen (the mapping step's click excluded), timed
+// in the page (see startTimer), and the longest main-thread task meanwhile.
+// Prints one JSON line.
 //     node bench/browser_bench.mjs transactions.csv
-import { withAppPage, observeLongTasks, longestTaskMs } from "./bench_page.mjs";
+import { withAppPage, observeLongTasks, longestTaskMs, startTimer, readTimer } from "./bench_page.mjs";
 
 const file = process.argv[2];
 await withAppPage(async (page) => {
   await observeLongTasks(page);
-  let started = Date.now();
+  await startTimer(page, "sniff", 'input[type="file"]', "change", "section.mapping button.primary");
   await page.getByLabel("Choose a transactions file").setInputFiles(file);
   await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
-  const sniffMs = Date.now() - started;
-  started = Date.now();
+  const sniffMs = await readTimer(page, "sniff");
+  await startTimer(page, "run", "section.mapping button.primary", "click", 'section[aria-label="Results"]');
   await page.getByRole("button", { name: "Analyse" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
-  const runMs = Date.now() - started;
+  const runMs = await readTimer(page, "run");
   const footer = await page.locator(".run-stats").innerText();
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
   const customers = Number((await page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value").innerText()).replace(/,/g, ""));
