@@ -227,10 +227,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             apart(async move {
                 let blob = file()?;
                 let mut ingestor = Ingestor::for_share(ingest, share);
-                apart(for_each_slice(&blob, |chunk, _| {
-                    ingestor.push(chunk).map_err(|e| e.to_string())
-                }))
-                .await?;
+                apart(push_all(&blob, &mut ingestor)).await?;
                 let share = ingestor.finish_share().map_err(|e| e.to_string())?;
                 Ok(WorkerEvent::ShareIngested(Box::new(share)))
             })
@@ -245,10 +242,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 let rest = blob
                     .slice_with_f64_and_f64(start as f64, blob.size())
                     .map_err(|_| "could not slice the file".to_string())?;
-                apart(for_each_slice(&rest, |chunk, _| {
-                    ingestor.push(chunk).map_err(|e| e.to_string())
-                }))
-                .await?;
+                apart(push_all(&rest, &mut ingestor)).await?;
                 let range = ingestor.finish_range().map_err(|e| e.to_string())?;
                 Ok(WorkerEvent::RangeIngested(Box::new(range)))
             })
@@ -302,6 +296,14 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             .await
         }
     }
+}
+
+/// Feeds all of `blob` to `ingestor` (a helper's part: no progress to post).
+async fn push_all(blob: &Blob, ingestor: &mut Ingestor) -> Result<(), String> {
+    for_each_slice(blob, |chunk, _| {
+        ingestor.push(chunk).map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// Progress of the analysis stage, after the file has been read.
