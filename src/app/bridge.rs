@@ -70,20 +70,31 @@ impl AnalysisWorker {
     }
 
     pub fn send(&self, request: &WorkerRequest, file: Option<&Blob>) -> Result<(), String> {
-        let json = serde_json::to_string(request).map_err(|e| format!("internal error: {e}"))?;
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
-        if let Some(file) = file {
-            let _ = js_sys::Reflect::set(&message, &"file".into(), file);
-        }
+        let message = request_message(request, "file", file.map(AsRef::as_ref))?;
         if let Some(queue) = self.pending.borrow_mut().as_mut() {
-            queue.push(message.into());
+            queue.push(message);
             return Ok(());
         }
         self.worker
             .post_message(&message)
             .map_err(|_| "could not send the file to the analysis worker".to_string())
     }
+}
+
+/// The message a worker expects: `request` as JSON, and `attachment` (the
+/// file, or the features as numbers) under `field`.
+pub fn request_message(
+    request: &WorkerRequest,
+    field: &str,
+    attachment: Option<&JsValue>,
+) -> Result<JsValue, String> {
+    let json = serde_json::to_string(request).map_err(|e| format!("internal error: {e}"))?;
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
+    if let Some(attachment) = attachment {
+        let _ = js_sys::Reflect::set(&message, &field.into(), attachment);
+    }
+    Ok(message.into())
 }
 
 impl Drop for AnalysisWorker {

@@ -165,10 +165,7 @@ fn ask(
             .then(|| h.worker.clone())
             .flatten()
     })?;
-    let json = serde_json::to_string(request).ok()?;
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
-    let _ = js_sys::Reflect::set(&message, &field.into(), attachment);
+    let message = super::bridge::request_message(request, field, Some(attachment)).ok()?;
     worker.post_message_with_transfer(&message, transfer).ok()?;
     let (sender, receiver) = oneshot::channel();
     HELPER.with_borrow_mut(|h| h.reply = Some(sender));

@@ -72,19 +72,15 @@ async fn warm_up() {
         ingest: IngestSettings::default(),
         analysis: Box::default(),
     };
-    let (Ok(json), Ok(blob)) = (
-        serde_json::to_string(&request),
-        Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&js_sys::Uint8Array::from(
-            csv.as_bytes(),
-        ))),
-    ) else {
+    let Ok(blob) = Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
+        &js_sys::Uint8Array::from(csv.as_bytes()),
+    )) else {
         return;
     };
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"request".into(), &json.into());
-    let _ = js_sys::Reflect::set(&message, &"file".into(), &blob);
+    let Ok(message) = super::bridge::request_message(&request, "file", Some(&blob)) else {
+        return;
+    };
     WARMING_UP.set(true);
-    let message: JsValue = message.into();
     // Twice: code that only gets hot on the second pass (per-customer loops
     // of a size the first pass did not reach) is optimised now too.
     let mut outcome = handle(&message).await;
