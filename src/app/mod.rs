@@ -5,6 +5,7 @@ mod bridge;
 mod canvas;
 mod components;
 mod helper;
+mod measured_canvas;
 mod state;
 pub mod worker;
 

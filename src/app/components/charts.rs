@@ -10,7 +10,6 @@ use crate::studio::format::money;
 use crate::worker_protocol::RunResult;
 use leptos::{ev, html, prelude::*};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
@@ -215,7 +214,7 @@ fn draw_scatter(
     let css_width = canvas.client_width().max(200) as f64;
     canvas.set_width((css_width * ratio).round() as u32);
     canvas.set_height((360.0 * ratio).round() as u32);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+    let Some(backend) = crate::app::measured_canvas::MeasuredCanvas::new(canvas) else {
         return;
     };
     let area = backend.into_drawing_area();
