@@ -85,38 +85,53 @@ pub struct TablePage {
 
 pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
     let needle = q.search.trim().to_lowercase();
-    let mut matched: Vec<usize> = (0..rows.len())
+    let matched: Vec<usize> = (0..rows.len())
         .filter(|&i| needle.is_empty() || matches(&rows[i], &needle))
         .collect();
+    let page_size = q.page_size.max(1);
+    let page_count = matched.len().div_ceil(page_size).max(1);
+    let page = q.page.min(page_count - 1);
+    let shown = page * page_size..((page + 1) * page_size).min(matched.len());
     let direction = |order: Ordering| if q.descending { order.reverse() } else { order };
-    // Ties keep file order in both directions, so paging is stable.
-    match numeric_key(q.sort) {
+    // Ties keep file order in both directions, so paging is stable; the
+    // order is total, so only the rows up to the page's end are sorted.
+    let rows = match numeric_key(q.sort) {
         Some(key) => {
             // Sorting (key, index) pairs touches no row: ≈ 5× faster at 167k customers.
             let mut keyed: Vec<(f64, usize)> =
                 matched.iter().map(|&i| (key(&rows[i]), i)).collect();
-            keyed.sort_unstable_by(|a, b| direction(a.0.total_cmp(&b.0)).then(a.1.cmp(&b.1)));
-            matched = keyed.into_iter().map(|(_, i)| i).collect();
+            sort_up_to(&mut keyed, shown.end, |a, b| {
+                direction(a.0.total_cmp(&b.0)).then(a.1.cmp(&b.1))
+            });
+            keyed[shown.clone()].iter().map(|&(_, i)| i).collect()
         }
         None => {
-            matched.sort_by(|&a, &b| direction(compare(&rows[a], &rows[b], q.sort)).then(a.cmp(&b)))
+            let mut matched = matched.clone();
+            sort_up_to(&mut matched, shown.end, |&a, &b| {
+                direction(compare(&rows[a], &rows[b], q.sort)).then(a.cmp(&b))
+            });
+            matched[shown.clone()].to_vec()
         }
-    }
-    let page_size = q.page_size.max(1);
-    let page_count = matched.len().div_ceil(page_size).max(1);
-    let page = q.page.min(page_count - 1);
-    let rows = matched
-        .iter()
-        .skip(page * page_size)
-        .take(page_size)
-        .copied()
-        .collect();
+    };
     TablePage {
         rows,
         matched: matched.len(),
         page,
         page_count,
     }
+}
+
+/// Puts the first `end` items of `items` in `order` (a total order), leaving
+/// the rest unordered: a selection, then a sort of only those `end`.
+fn sort_up_to<T>(items: &mut [T], end: usize, mut order: impl FnMut(&T, &T) -> Ordering) {
+    if end == 0 {
+        return;
+    }
+    if end < items.len() {
+        items.select_nth_unstable_by(end - 1, &mut order);
+    }
+    let end = end.min(items.len());
+    items[..end].sort_unstable_by(order);
 }
 
 fn matches(row: &CustomerRow, needle: &str) -> bool {
@@ -310,39 +325,54 @@ mod tests {
     }
 
     #[test]
-    fn numeric_columns_sort_like_the_row_comparison_ties_included() {
+    fn every_page_is_its_slice_of_the_full_sort_ties_included() {
+        let countries = ["UK", "France", "Germany"];
         let rows: Vec<_> = (0..500)
             .map(|i| CustomerRow {
                 recency_days: (i * 37 % 11) as i64,
                 frequency: (i * 13 % 7) as u32,
                 cluster: i % 4,
-                ..row(&i.to_string(), "UK", (i * 7919 % 50) as f64 / 4.0, "x")
+                rfm_score: format!("{}", i % 5).into(),
+                ..row(
+                    &(i * 31 % 97).to_string(),
+                    countries[i % 3],
+                    (i * 7919 % 50) as f64 / 4.0,
+                    ["a", "b"][i % 2],
+                )
             })
             .collect();
-        for column in [
+        let columns = [
+            SortColumn::CustomerId,
+            SortColumn::Country,
             SortColumn::Recency,
             SortColumn::Frequency,
             SortColumn::Monetary,
+            SortColumn::RfmScore,
+            SortColumn::Segment,
             SortColumn::Cluster,
-        ] {
-            assert!(numeric_key(column).is_some());
+        ];
+        for column in columns {
             for descending in [false, true] {
-                let q = TableQuery {
-                    sort: column,
-                    descending,
-                    page_size: 500,
-                    ..TableQuery::default()
-                };
                 let mut expected: Vec<usize> = (0..rows.len()).collect();
                 expected.sort_by(|&a, &b| {
                     let order = compare(&rows[a], &rows[b], column);
                     if descending { order.reverse() } else { order }.then(a.cmp(&b))
                 });
-                assert_eq!(
-                    query(&rows, &q).rows,
-                    expected,
-                    "{column:?}, descending {descending}"
-                );
+                // 500 rows in pages of 7: the last page is partial.
+                for (page, want) in expected.chunks(7).enumerate() {
+                    let q = TableQuery {
+                        sort: column,
+                        descending,
+                        page,
+                        page_size: 7,
+                        ..TableQuery::default()
+                    };
+                    assert_eq!(
+                        query(&rows, &q).rows,
+                        want,
+                        "{column:?}, descending {descending}, page {page}"
+                    );
+                }
             }
         }
     }
