@@ -21,13 +21,17 @@ export async function withAppPage(measure) {
 export async function observeLongTasks(page) {
   await page.evaluate(() => {
     window.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: "longtask" });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: "longtask" });
   });
 }
 
+/** Main-thread tasks over 50 ms so far: [start ms, duration ms] each. */
+export async function longTasks(page) {
+  return page.evaluate(() => window.__longTasks);
+}
+
 export async function longestTaskMs(page) {
-  const longTasks = await page.evaluate(() => window.__longTasks);
-  return Math.round(Math.max(0, ...longTasks));
+  return Math.max(0, ...(await longTasks(page)).map(([, duration]) => duration));
 }
 
 /**
