@@ -36,8 +36,8 @@ pub use histogram::{
 
 pub mod scatter;
 pub use scatter::{
-    draw_point_groups, draw_scatter_frame, group_points_by_colour, nearest_point, HoverIndex,
-    PixelRect, ScatterFrame, ScatterLabels, ScatterPoint,
+    draw_point_groups, draw_scatter_frame, group_points_by_colour, nearest_point, paint_points,
+    HoverIndex, PixelRect, Rgba, ScatterFrame, ScatterLabels, ScatterPoint,
 };
 
 pub mod snake;

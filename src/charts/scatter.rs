@@ -209,6 +209,65 @@ pub fn group_points_by_colour(
         .collect()
 }
 
+/// An RGBA image (row-major, not premultiplied, like the canvas's ImageData).
+pub struct Rgba<'a> {
+    pub pixels: &'a mut [u8],
+    pub width: usize,
+    pub height: usize,
+}
+
+/// Paints each group's pixels as `size` × `size` squares centred on them, in
+/// `colour` at `alpha` over what is there: every covered pixel is blended
+/// once per group, as filling one path per colour does. Written into the
+/// image instead of one canvas `rect` call per pixel: at 167k customers the
+/// rect calls blocked the page 110–190 ms per scatter.
+pub fn paint_points(
+    image: &mut Rgba<'_>,
+    groups: &[(RGBColor, Vec<(i32, i32)>)],
+    size: u32,
+    alpha: f64,
+) {
+    let (width, height) = (image.width as i64, image.height as i64);
+    if image.pixels.len() < (width * height * 4) as usize {
+        return;
+    }
+    let size = i64::from(size.max(1));
+    let half = size / 2;
+    let alpha = alpha.clamp(0.0, 1.0);
+    // Which group last painted each pixel, so a group blends a pixel once.
+    let mut painted_by = vec![0u32; (width * height) as usize];
+    for (group, (colour, pixels)) in (1u32..).zip(groups) {
+        let source = [colour.0, colour.1, colour.2].map(f64::from);
+        for &(x, y) in pixels {
+            let (x0, y0) = (i64::from(x) - half, i64::from(y) - half);
+            for py in y0.max(0)..(y0 + size).min(height) {
+                for px in x0.max(0)..(x0 + size).min(width) {
+                    let at = (py * width + px) as usize;
+                    if painted_by[at] == group {
+                        continue;
+                    }
+                    painted_by[at] = group;
+                    blend(&mut image.pixels[at * 4..at * 4 + 4], source, alpha);
+                }
+            }
+        }
+    }
+}
+
+/// Source-over: `source` at `alpha` over the (non-premultiplied) `pixel`.
+fn blend(pixel: &mut [u8], source: [f64; 3], alpha: f64) {
+    let below = f64::from(pixel[3]) / 255.0;
+    let out = alpha + below * (1.0 - alpha);
+    if out <= 0.0 {
+        return;
+    }
+    for c in 0..3 {
+        let value = (source[c] * alpha + f64::from(pixel[c]) * below * (1.0 - alpha)) / out;
+        pixel[c] = value.round().clamp(0.0, 255.0) as u8;
+    }
+    pixel[3] = (out * 255.0).round() as u8;
+}
+
 fn squared_distance(a: (i32, i32), b: (i32, i32)) -> i64 {
     let dx = i64::from(a.0) - i64::from(b.0);
     let dy = i64::from(a.1) - i64::from(b.1);
@@ -357,6 +416,80 @@ pub fn draw_point_groups<DB: DrawingBackend>(
 
 #[cfg(test)]
 mod tests {
+    use super::{paint_points, Rgba};
+
+    fn white(width: usize, height: usize) -> Vec<u8> {
+        vec![255; width * height * 4]
+    }
+
+    fn pixel(image: &[u8], width: usize, (x, y): (usize, usize)) -> [u8; 4] {
+        let at = (y * width + x) * 4;
+        [image[at], image[at + 1], image[at + 2], image[at + 3]]
+    }
+
+    #[test]
+    fn points_paint_squares_blended_once_per_colour() {
+        let (width, height) = (10, 10);
+        let mut pixels = white(width, height);
+        let red = RGBColor(255, 0, 0);
+        let blue = RGBColor(0, 0, 255);
+        // Two overlapping red squares, then a blue one over both.
+        let groups = vec![(red, vec![(2, 2), (3, 2)]), (blue, vec![(3, 3)])];
+        paint_points(
+            &mut Rgba {
+                pixels: &mut pixels,
+                width,
+                height,
+            },
+            &groups,
+            3,
+            0.5,
+        );
+        // Red over white once, even where the red squares overlap.
+        assert_eq!(pixel(&pixels, width, (1, 1)), [255, 128, 128, 255]);
+        assert_eq!(pixel(&pixels, width, (3, 1)), [255, 128, 128, 255]);
+        // Blue over red-over-white.
+        assert_eq!(pixel(&pixels, width, (3, 3)), [128, 64, 192, 255]);
+        // Blue over white; untouched outside every square.
+        assert_eq!(pixel(&pixels, width, (4, 4)), [128, 128, 255, 255]);
+        assert_eq!(pixel(&pixels, width, (0, 0)), [255, 255, 255, 255]);
+        assert_eq!(pixel(&pixels, width, (5, 1)), [255, 255, 255, 255]);
+    }
+
+    #[test]
+    fn points_at_the_edges_are_clipped_and_transparent_pixels_take_the_colour() {
+        let (width, height) = (4, 3);
+        let mut pixels = vec![0u8; width * height * 4];
+        let green = RGBColor(0, 200, 0);
+        let groups = vec![(green, vec![(0, 0), (3, 2), (-5, 40)])];
+        paint_points(
+            &mut Rgba {
+                pixels: &mut pixels,
+                width,
+                height,
+            },
+            &groups,
+            3,
+            0.75,
+        );
+        assert_eq!(pixel(&pixels, width, (0, 0)), [0, 200, 0, 191]);
+        assert_eq!(pixel(&pixels, width, (3, 2)), [0, 200, 0, 191]);
+        assert_eq!(pixel(&pixels, width, (2, 0)), [0, 0, 0, 0]);
+        // A buffer too small for its size is left alone rather than indexed past.
+        let mut short = vec![7u8; 10];
+        paint_points(
+            &mut Rgba {
+                pixels: &mut short,
+                width,
+                height,
+            },
+            &groups,
+            3,
+            0.75,
+        );
+        assert_eq!(short, vec![7u8; 10]);
+    }
+
     use super::*;
     use crate::charts::testing::{RecordingBackend, Shape};
     use crate::charts::theme::palette;
