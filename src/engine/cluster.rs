@@ -227,12 +227,22 @@ fn lloyd_fixed<const K: usize>(
     for _ in 0..max_iterations {
         let mut sums = [[0.0f64; 3]; K];
         let mut counts = [0usize; K];
-        for p in points {
-            let (l, _) = nearest(&centroids, p);
+        let mut add = |l: usize, p: &Point| {
             for d in 0..3 {
                 sums[l][d] += p[d];
             }
             counts[l] += 1;
+        };
+        // Two points at a time: the same operations on both lanes, which
+        // compile to two-lane vector instructions in WebAssembly.
+        let mut pairs = points.chunks_exact(2);
+        for pair in pairs.by_ref() {
+            let nearest = nearest_of_two(&centroids, [&pair[0], &pair[1]]);
+            add(nearest[0], &pair[0]);
+            add(nearest[1], &pair[1]);
+        }
+        for p in pairs.remainder() {
+            add(nearest(&centroids, p).0, p);
         }
         if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
             break;
@@ -240,6 +250,34 @@ fn lloyd_fixed<const K: usize>(
     }
     let inertia = points.iter().map(|p| nearest(&centroids, p).1).sum();
     (centroids.to_vec(), inertia)
+}
+
+/// The nearest of `centroids` to each of two points: per lane exactly the
+/// distances, order and tie-breaking (lowest index) of the one-point search,
+/// written branch-free so both lanes run as one vector operation.
+#[inline(always)]
+fn nearest_of_two<const K: usize>(centroids: &[Point; K], points: [&Point; 2]) -> [usize; 2] {
+    let lanes = |d: usize| [points[0][d], points[1][d]];
+    let (xs, ys, zs) = (lanes(0), lanes(1), lanes(2));
+    let distance = |c: &Point| -> [f64; 2] {
+        let mut out = [0.0; 2];
+        for lane in 0..2 {
+            out[lane] =
+                (c[0] - xs[lane]).powi(2) + (c[1] - ys[lane]).powi(2) + (c[2] - zs[lane]).powi(2);
+        }
+        out
+    };
+    let mut best = distance(&centroids[0]);
+    let mut best_index = [0.0f64; 2];
+    for (i, c) in centroids.iter().enumerate().skip(1) {
+        let d = distance(c);
+        for lane in 0..2 {
+            let closer = d[lane] < best[lane];
+            best[lane] = if closer { d[lane] } else { best[lane] };
+            best_index[lane] = if closer { i as f64 } else { best_index[lane] };
+        }
+    }
+    best_index.map(|i| i as usize)
 }
 
 /// Moves each centroid to the mean of its points (`sums` / `counts`); an
@@ -656,14 +694,30 @@ mod tests {
 
     #[test]
     fn lloyd_for_a_fixed_k_is_bit_for_bit_the_generic_one() {
-        let points = rfm_like(3_000, 11);
+        // An odd count (the last point has no pair), and points on an integer
+        // grid with a repeated centre: exact ties go to the lower index.
+        let mut points = rfm_like(3_001, 11);
+        points.extend((0..999).map(|i| [(i % 10) as f64, (i / 10 % 10) as f64, (i / 100) as f64]));
         let mut rng = Xoshiro256Plus::seed_from_u64(7);
         for k in 2..=12 {
             let seeds = greedy_kmeans_plus_plus(&points, k, &mut rng);
-            let generic = lloyd_any_k(&points, seeds.clone(), 300, 1e-4);
-            let fixed = lloyd_compiled_for_k(&points, seeds, 300, 1e-4);
-            assert_eq!(fixed.0, generic.0, "k = {k}: centroids");
-            assert_eq!(fixed.1.to_bits(), generic.1.to_bits(), "k = {k}: inertia");
+            let mut repeated = seeds.clone();
+            repeated[k - 1] = repeated[0];
+            for (seeds, case) in [(seeds, "k-means++"), (repeated, "repeated centre")] {
+                for max_iterations in [1, 300] {
+                    let generic = lloyd_any_k(&points, seeds.clone(), max_iterations, 1e-4);
+                    let fixed = lloyd_compiled_for_k(&points, seeds.clone(), max_iterations, 1e-4);
+                    assert_eq!(
+                        fixed.0, generic.0,
+                        "k = {k}, {case}, {max_iterations}: centroids"
+                    );
+                    assert_eq!(
+                        fixed.1.to_bits(),
+                        generic.1.to_bits(),
+                        "k = {k}, {case}, {max_iterations}: inertia"
+                    );
+                }
+            }
         }
     }
 

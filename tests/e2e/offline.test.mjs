@@ -30,3 +30,18 @@ test("after one visit the app works offline", async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a browser without WebAssembly SIMD is told what it needs instead of a blank page", async () => {
+  const page = await app.browser.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(err.message));
+  // Pretend the feature check's module is invalid, as in a browser without SIMD.
+  await page.addInitScript(() => {
+    WebAssembly.validate = () => false;
+  });
+  await page.goto(app.server.url);
+  await page.getByText("needs a browser with WebAssembly SIMD").waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByRole("button", { name: "Try the sample data" }).count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
