@@ -2,6 +2,7 @@
 //! HiDPI screens, drawn with the light or dark theme, downloadable as PNG.
 
 use super::measured_canvas::MeasuredCanvas;
+use super::next_task::after_this_task;
 use crate::charts::{ChartError, Theme};
 use leptos::{html, prelude::*};
 use plotters::coord::Shift;
@@ -126,17 +127,12 @@ where
     // The first drawing waits for a task of its own: a section's charts
     // drawn together blocked the page up to 170 ms (5 charts of 18k
     // customers). Later redraws (a toggle, a resize) follow at once.
-    let ready = RwSignal::new(false);
+    let ready = after_this_task();
     Effect::new(move |_| {
         track_viewport();
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        if !ready.get() {
-            set_timeout(move || ready.set(true), std::time::Duration::ZERO);
-            return;
+        if let (Some(canvas), true) = (canvas_ref.get(), ready.get()) {
+            redraw(&canvas, height, &draw);
         }
-        redraw(&canvas, height, &draw);
     });
     view! {
         <figure class="chart panel">

@@ -6,6 +6,7 @@ mod canvas;
 mod components;
 mod helper;
 mod measured_canvas;
+mod next_task;
 mod state;
 pub mod worker;
 

@@ -85,7 +85,7 @@ pub struct TablePage {
 
 pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
     let needle = q.search.trim().to_lowercase();
-    let matched: Vec<usize> = (0..rows.len())
+    let mut matched: Vec<usize> = (0..rows.len())
         .filter(|&i| needle.is_empty() || matches(&rows[i], &needle))
         .collect();
     let page_size = q.page_size.max(1);
@@ -106,7 +106,6 @@ pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
             keyed[shown.clone()].iter().map(|&(_, i)| i).collect()
         }
         None => {
-            let mut matched = matched.clone();
             sort_up_to(&mut matched, shown.end, |&a, &b| {
                 direction(compare(&rows[a], &rows[b], q.sort)).then(a.cmp(&b))
             });

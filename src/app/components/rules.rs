@@ -2,6 +2,7 @@
 //! and M, shown as plain rules with how often they agree with the clusters.
 
 use super::clusters::CLUSTER_CLASSES;
+use crate::app::next_task::after_this_task;
 use crate::app::state::Studio;
 use crate::engine::explain::{explain, Explanation, TreeSettings};
 use crate::engine::pipeline::Analysis;
@@ -30,21 +31,14 @@ pub fn Rules(result: Arc<RunResult>) -> impl IntoView {
     let depth = studio.rules_depth;
     // The tree is grown in a task after the section appears (≈ 60 ms with
     // 10k training customers), so the two do not block the page together.
-    let ready = RwSignal::new(false);
-    set_timeout(
-        move || {
-            let _ = ready.try_set(true);
-        },
-        std::time::Duration::ZERO,
-    );
+    let ready = after_this_task();
     let body = move || match ready
         .get()
         .then(|| explanation(&result.analysis, depth.get()))
     {
         None => view! { <p class="muted" aria-busy="true">"Finding the rules…"</p> }.into_any(),
-        Some(found) => match found {
-            Ok(found) => {
-                let accuracy = match found.holdout_accuracy {
+        Some(Ok(found)) => {
+            let accuracy = match found.holdout_accuracy {
                 Some(holdout) => format!(
                     "These rules put {} of customers in their cluster ({} of {} customers held out from training).",
                     percent(found.train_accuracy),
@@ -56,24 +50,23 @@ pub fn Rules(result: Arc<RunResult>) -> impl IntoView {
                     percent(found.train_accuracy)
                 ),
             };
-                view! {
-                    <p class="rules-accuracy">{accuracy}</p>
-                    <ol class="rules">
-                        {found.rules.into_iter().map(|rule| view! {
-                            <li class=CLUSTER_CLASSES[rule.cluster % CLUSTER_CLASSES.len()]>
-                                <span class="swatch"></span>
-                                <span class="rule-text">{rule.text}</span>
-                                <span class="muted rule-summary">{rule.summary}</span>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }
-                .into_any()
+            view! {
+                <p class="rules-accuracy">{accuracy}</p>
+                <ol class="rules">
+                    {found.rules.into_iter().map(|rule| view! {
+                        <li class=CLUSTER_CLASSES[rule.cluster % CLUSTER_CLASSES.len()]>
+                            <span class="swatch"></span>
+                            <span class="rule-text">{rule.text}</span>
+                            <span class="muted rule-summary">{rule.summary}</span>
+                        </li>
+                    }).collect_view()}
+                </ol>
             }
-            Err(message) => {
-                view! { <p class="muted">{format!("No rules: {message}.")}</p> }.into_any()
-            }
-        },
+            .into_any()
+        }
+        Some(Err(message)) => {
+            view! { <p class="muted">{format!("No rules: {message}.")}</p> }.into_any()
+        }
     };
     view! {
         <section class="panel" aria-labelledby="rules-title">
