@@ -514,3 +514,26 @@ fn fatal_errors() {
         "no customer id, no date, no amount (or quantity and unit price) column found; columns are: name, city"
     );
 }
+
+#[test]
+fn a_row_is_a_duplicate_when_its_fields_are_equal_however_quoted() {
+    let csv = "\
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+1,A,\"Mug, blue\",1,2024-01-05 10:00,2.00,C1,UK
+1,A,\"Mug\",1,2024-01-05 10:00,3.00,C1,UK
+1,A,\"Mug, blue\",1,2024-01-05 10:00,2.00,C1,UK
+1,A,Mug,1,2024-01-05 10:00,3.00,C1,UK
+\"1\",\"A\",\"Mug\",\"1\",\"2024-01-05 10:00\",\"3.00\",\"C1\",\"UK\"
+2,\"A,B\",C,1,2024-01-06 10:00,5.00,C1,UK
+2,A,\"B,C\",1,2024-01-06 10:00,5.00,C1,UK
+2,A,B,C,2024-01-06 10:00,5.00,C1
+";
+    let outcome = ingest(csv.as_bytes());
+    // Lines 4–6 repeat lines 2–3 (quoted or not); lines 7 and 8 differ in
+    // where a comma sits, and line 9 is a different (unparseable) row.
+    assert_eq!(
+        purchases(&outcome, "C1"),
+        vec![("1".into(), 5.0), ("2".into(), 10.0)]
+    );
+    assert_eq!(outcome.report.removed(Rule::Duplicate), 3);
+}

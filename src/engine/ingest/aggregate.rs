@@ -93,6 +93,33 @@ pub struct Aggregator {
     /// (customer slot, hash of invoice) → purchase slot in that customer.
     purchase_index: FastHashMap<(u32, u64), u32>,
     purchase_collisions: FastHashMap<(u32, String), u32>,
+    /// The last line's customer and invoice with their slots: an invoice's
+    /// lines come one after another in exports, so most lines skip the
+    /// lookups (each a cache miss into a table of every purchase).
+    recent: RecentPurchase,
+}
+
+#[derive(Default)]
+struct RecentPurchase {
+    customer: String,
+    invoice: String,
+    /// `None` until a line with an invoice was added.
+    slots: Option<(u32, u32)>,
+}
+
+impl RecentPurchase {
+    fn slots_of(&self, customer: &str, invoice: &str) -> Option<(u32, u32)> {
+        self.slots
+            .filter(|_| same(&self.invoice, invoice) && same(&self.customer, customer))
+    }
+
+    fn remember(&mut self, customer: &str, invoice: &str, slots: (u32, u32)) {
+        self.customer.clear();
+        self.customer.push_str(customer);
+        self.invoice.clear();
+        self.invoice.push_str(invoice);
+        self.slots = Some(slots);
+    }
 }
 
 impl Default for Aggregator {
@@ -104,8 +131,13 @@ impl Default for Aggregator {
             customer_collisions: FastHashMap::default(),
             purchase_index: FastHashMap::default(),
             purchase_collisions: FastHashMap::default(),
+            recent: RecentPurchase::default(),
         }
     }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    fast_hash::same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 fn month_of(at: NaiveDateTime) -> NaiveDate {
@@ -114,10 +146,19 @@ fn month_of(at: NaiveDateTime) -> NaiveDate {
 
 impl Aggregator {
     pub fn add(&mut self, line: KeptLine) {
-        let customer_slot = self.customer_slot(line.customer, line.line);
-        let existing = line
+        let recent = line
             .invoice
-            .and_then(|invoice| self.purchase_slot(customer_slot, invoice));
+            .and_then(|invoice| self.recent.slots_of(line.customer, invoice));
+        let (customer_slot, existing) = match recent {
+            Some((customer_slot, purchase_slot)) => (customer_slot, Some(purchase_slot)),
+            None => {
+                let customer_slot = self.customer_slot(line.customer, line.line);
+                let existing = line
+                    .invoice
+                    .and_then(|invoice| self.purchase_slot(customer_slot, invoice));
+                (customer_slot, existing)
+            }
+        };
         let Some(customer) = self.customers.get_mut(customer_slot as usize) else {
             return;
         };
@@ -152,8 +193,15 @@ impl Aggregator {
                 // A line without an invoice is a purchase of its own, never looked up.
                 if let Some(invoice) = line.invoice {
                     self.index_purchase(customer_slot, invoice, slot);
+                    self.recent
+                        .remember(line.customer, invoice, (customer_slot, slot));
                 }
+                return;
             }
+        }
+        if let (None, Some(invoice), Some(slot)) = (recent, line.invoice, existing) {
+            self.recent
+                .remember(line.customer, invoice, (customer_slot, slot));
         }
     }
 
@@ -231,7 +279,7 @@ impl Aggregator {
             if self
                 .customers
                 .get(slot as usize)
-                .is_some_and(|c| c.id == id)
+                .is_some_and(|c| same(&c.id, id))
             {
                 return slot;
             }
@@ -258,7 +306,7 @@ impl Aggregator {
         let key = (customer_slot, self.name_hash(invoice));
         let slot = *self.purchase_index.get(&key)?;
         let purchases = &self.customers.get(customer_slot as usize)?.purchases;
-        if purchases.get(slot as usize)?.invoice == invoice {
+        if same(&purchases.get(slot as usize)?.invoice, invoice) {
             return Some(slot);
         }
         self.purchase_collisions
@@ -410,5 +458,55 @@ mod tests {
         // Two bits of hash: nearly every name collides with another.
         assert_eq!(fold(0b11), exact);
         assert_eq!(fold(0), exact);
+    }
+
+    #[test]
+    fn consecutive_lines_fold_into_the_purchase_of_their_own_customer_and_invoice() {
+        let at = NaiveDate::from_ymd_opt(2024, 3, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        // As in exports: an invoice's lines in a row; "A1" names two
+        // customers' purchases, one after the other, and comes back later.
+        let file = [
+            ("C1", Some("A1"), 1.0),
+            ("C1", Some("A1"), 2.0),
+            ("C2", Some("A1"), 4.0),
+            ("C2", Some("A1"), 8.0),
+            ("C2", None, 16.0),
+            ("C2", Some("A1"), 32.0),
+            ("C1", Some("A2"), 64.0),
+            ("C1", Some("A1"), 128.0),
+            ("C1", Some("A1"), 256.0),
+        ];
+        let mut aggregator = Aggregator::default();
+        for (line, (customer, invoice, amount)) in file.into_iter().enumerate() {
+            aggregator.add(KeptLine {
+                customer,
+                invoice,
+                line: line as u64 + 2,
+                at,
+                amount,
+                country: None,
+            });
+        }
+        let folded: Vec<(String, Vec<(String, f64)>)> = aggregator
+            .into_customers()
+            .into_iter()
+            .map(|c| {
+                let purchases = c.purchases.into_iter().map(|p| (p.invoice, p.amount));
+                (c.id, purchases.collect())
+            })
+            .collect();
+        let named = |id: &str, purchases: &[(&str, f64)]| {
+            let purchases = purchases.iter().map(|(i, a)| (i.to_string(), *a));
+            (id.to_string(), purchases.collect::<Vec<_>>())
+        };
+        assert_eq!(
+            folded,
+            vec![
+                named("C1", &[("A1", 387.0), ("A2", 64.0)]),
+                named("C2", &[("A1", 44.0), ("6", 16.0)]),
+            ]
+        );
     }
 }

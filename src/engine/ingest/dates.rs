@@ -73,7 +73,9 @@ impl LastDate {
     const CAPACITY: usize = 40;
 
     fn matches(&self, value: &str) -> bool {
-        self.text.get(..self.len) == Some(value.as_bytes())
+        self.text
+            .get(..self.len)
+            .is_some_and(|text| crate::engine::fast_hash::same_bytes(text, value.as_bytes()))
     }
 }
 

@@ -50,6 +50,34 @@ impl RecordView<'_> {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
+    /// The fields as one byte string that two records share exactly when
+    /// their fields are equal, for hashing whole rows: the fields joined by
+    /// `delimiter` (a plain line as it stands, no copy) and, when a quoted
+    /// field holds the delimiter itself, 0xFF (never in UTF-8) and the
+    /// fields' lengths, so `"a,b",c` and `a,"b,c"` stay apart.
+    pub fn canonical_bytes<'b>(&'b self, delimiter: u8, scratch: &'b mut Vec<u8>) -> &'b [u8] {
+        if self.gap == 1 {
+            let end = self.ends.last().copied().unwrap_or(0);
+            return self.text.as_bytes().get(..end).unwrap_or_default();
+        }
+        scratch.clear();
+        let mut ambiguous = false;
+        for (index, field) in self.fields().enumerate() {
+            if index > 0 {
+                scratch.push(delimiter);
+            }
+            ambiguous |= field.as_bytes().contains(&delimiter);
+            scratch.extend_from_slice(field.as_bytes());
+        }
+        if ambiguous {
+            scratch.push(0xff);
+            for field in self.fields() {
+                scratch.extend_from_slice(&(field.len() as u32).to_le_bytes());
+            }
+        }
+        scratch
+    }
+
     pub fn to_strings(&self) -> Vec<String> {
         self.fields().map(str::to_owned).collect()
     }
