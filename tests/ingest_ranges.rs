@@ -99,3 +99,47 @@ fn two_parts_join_into_the_single_pass_result_or_refuse() {
         "{joined} joined, {refused} refused"
     );
 }
+
+#[test]
+fn customers_first_seen_after_the_cut_join_like_one_pass() {
+    // Customer i first appears at line ≈ 10·i, so the later part alone
+    // holds the later customers: some lines without an invoice (purchases
+    // named by their line), each customer's first line without a country,
+    // and a quarter of the lines from an older customer.
+    let mut text = String::from(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
+    );
+    for line in 0..3000u32 {
+        let customer = match line % 4 {
+            0 => line / 20,
+            _ => line / 10,
+        };
+        let invoice = match line % 7 {
+            0 => String::new(),
+            _ => (1000 + line / 3).to_string(),
+        };
+        let country = if line % 10 == 0 { "" } else { "France" };
+        text.push_str(&format!(
+            "{invoice},S{line},Mug,{},2024-01-{:02} 10:00,2.50,C{customer},{country}\n",
+            1 + line % 3,
+            1 + line % 28
+        ));
+    }
+    let bytes = text.as_bytes();
+    // Both parts past the format-sniffing window, as in the app.
+    assert!(bytes.len() > 2 * segmento::engine::ingest::SNIFF_WINDOW);
+    let settings = IngestSettings::default();
+    let whole = ingest_bytes(bytes, settings.clone()).unwrap();
+    assert!(whole.ledger.customers.iter().all(|c| c.country.is_some()));
+    let whole = serde_json::to_value(whole).unwrap();
+    let cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    for &cut in cuts[cuts.len() / 2..cuts.len() - 1].iter().step_by(37) {
+        let outcome = in_two_parts(bytes, cut, 4096, &settings)
+            .unwrap_or_else(|| panic!("cut {cut}: no quotes or duplicates, yet refused"));
+        assert_close(
+            &serde_json::to_value(&outcome).unwrap(),
+            &whole,
+            &format!("cut {cut}"),
+        );
+    }
+}

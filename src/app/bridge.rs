@@ -48,10 +48,12 @@ impl AnalysisWorker {
                 // overview in one task blocked the page ≈ 150 ms.
                 match event {
                     WorkerEvent::Finished(_) => {
+                        page_mark("page: result decoded");
                         let (on_event, alive) = (on_event.clone(), alive.clone());
                         let show = move || {
                             if alive.get() {
                                 on_event(event);
+                                page_mark("page: overview built");
                             }
                         };
                         set_timeout(show, std::time::Duration::ZERO);
@@ -101,5 +103,12 @@ impl Drop for AnalysisWorker {
     fn drop(&mut self) {
         self.alive.set(false);
         self.worker.terminate();
+    }
+}
+
+/// A `performance.mark` on the page (see `mark` in the worker).
+fn page_mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
     }
 }

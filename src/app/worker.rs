@@ -112,6 +112,18 @@ fn post(event: &WorkerEvent) {
     }
 }
 
+/// A `performance.mark` (not while warming up): a performance trace of a
+/// run then shows where each worker's time went (`bench/trace_run.mjs`).
+fn mark(name: &str) {
+    if WARMING_UP.get() {
+        return;
+    }
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Some(performance) = scope.performance() {
+        let _ = performance.mark(name);
+    }
+}
+
 fn now_ms() -> f64 {
     js_sys::global()
         .unchecked_into::<DedicatedWorkerGlobalScope>()
@@ -168,14 +180,18 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                 }
                 let started = now_ms();
                 let total = blob.size() as u64;
+                mark("read: start");
                 let (outcome, ingest_workers) = apart(ingest_shared(&blob, &head, ingest)).await?;
+                mark("read: done");
                 let ingested = now_ms();
                 let mut progress = analysis_progress(total);
                 progress("Computing RFM", 0.0);
                 let prepared =
                     pipeline::prepare(&outcome.ledger, &analysis).map_err(|e| e.to_string())?;
+                mark("prepared (RFM, scores, features)");
                 let (result, sweep_workers) =
                     apart(sweep_and_finish(prepared, &mut progress)).await?;
+                mark("analysis: done");
                 Ok(WorkerEvent::Finished(Box::new(RunResult {
                     file_name,
                     source: DataSource::Transactions {
@@ -232,6 +248,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         WorkerRequest::IngestRange { ingest, start } => {
             apart(async move {
                 let blob = file()?;
+                mark("helper: reading");
                 let head = read_head(&blob).await?;
                 let mut ingestor =
                     Ingestor::continuing(ingest, &head).map_err(|e| e.to_string())?;
@@ -240,14 +257,17 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
                     .map_err(|_| "could not slice the file".to_string())?;
                 apart(push_all(&rest, &mut ingestor)).await?;
                 let range = ingestor.finish_range().map_err(|e| e.to_string())?;
+                mark("helper: read");
                 Ok(WorkerEvent::RangeIngested(Box::new(range)))
             })
             .await
         }
         WorkerRequest::FitKs { ks, settings } => {
             let features = helper::features_of(data)?;
+            mark("helper: fitting");
             let fitted = cluster::fit_ks(&features, &ks, &settings, &mut |_, _| {})
                 .map_err(|e| e.to_string())?;
+            mark("helper: fitted");
             Ok(WorkerEvent::KsFitted(fitted))
         }
         WorkerRequest::CompareMethods {
@@ -348,6 +368,7 @@ async fn sweep_and_finish(
         )
     })
     .map_err(|e| e.to_string())?;
+    mark("own ks fitted");
     progress("Clustering (second worker)", 0.9);
     let helped = reply
         .await
@@ -362,6 +383,7 @@ async fn sweep_and_finish(
         ),
     };
     sweep.extend(others);
+    mark("helper's ks received");
     progress("Measuring cluster quality", 1.0);
     let analysis = prepared.finish(sweep).map_err(|e| e.to_string())?;
     Ok((analysis, workers))
@@ -492,7 +514,7 @@ async fn cut_in_two(
         return Ok(None);
     }
     let middle = total / 2;
-    let window = read_slice_async(blob, middle, (middle + CHUNK_BYTES).min(total))?.await?;
+    let window = read_slice_async(blob, middle, (middle + CUT_WINDOW).min(total))?.await?;
     // Not before a byte-order mark: the later part's reader would drop it.
     let cut = window
         .windows(2)
@@ -526,7 +548,9 @@ async fn ingest_in_two_parts(
         Ok(())
     })
     .await?;
+    mark("read: own part done");
     if let Ok(WorkerEvent::RangeIngested(later)) = reply.await {
+        mark("read: other part received");
         if ingestor.can_join(&later) {
             let outcome = ingestor.join(*later).map_err(|e| e.to_string())?;
             return Ok((outcome, 2));
@@ -550,16 +574,16 @@ async fn for_each_slice(
     mut push: impl FnMut(&[u8], u64) -> Result<(), String>,
 ) -> Result<(), String> {
     let total = blob.size() as u64;
-    let mut done = 0u64;
-    let mut next = (total > 0).then(|| read_slice_async(blob, 0, CHUNK_BYTES.min(total)));
+    let mut end = FIRST_SLICE_BYTES.min(total);
+    let mut next = (total > 0).then(|| read_slice_async(blob, 0, end));
     while let Some(reading) = next.take() {
-        let end = (done + CHUNK_BYTES).min(total);
         let bytes = reading?.await?;
-        if end < total {
-            next = Some(read_slice_async(blob, end, (end + CHUNK_BYTES).min(total)));
+        let done = end;
+        if done < total {
+            end = (done + CHUNK_BYTES).min(total);
+            next = Some(read_slice_async(blob, done, end));
         }
-        push(&bytes, end)?;
-        done = end;
+        push(&bytes, done)?;
     }
     Ok(())
 }
@@ -581,6 +605,15 @@ fn read_slice_async(
         Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     })
 }
+
+/// Bytes read from the middle of a file to find the line break to cut at:
+/// a line longer than this leaves the file to the customer-share path.
+const CUT_WINDOW: u64 = 64 * 1024;
+
+/// The first slice of a file is small, so processing starts as soon as it
+/// is read (a 4 MB slice takes 12–18 ms to arrive in Chromium, a 256 kB
+/// one 2–4 ms); the next ones are read while the previous is processed.
+const FIRST_SLICE_BYTES: u64 = 256 * 1024;
 
 /// Files from this size on are read in two parts cut at a line break near
 /// the middle, one per worker (see [`ingest_in_two_parts`]).

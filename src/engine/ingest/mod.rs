@@ -312,14 +312,14 @@ impl Ingestor {
         };
         let line_offset = pipeline.splitter.newlines_consumed();
         let undecided = pipeline.decoder.encoding().is_none();
-        let (mut aggregator, mut report, mut format, rules) = pipeline.into_parts();
+        let (aggregator, mut report, mut format, rules) = pipeline.into_parts();
         if let (true, Some(encoding)) = (undecided, later.encoding) {
             format.encoding = encoding;
         }
         let mut later_report = later.report;
         later_report.shift_rows(line_offset);
         report.absorb(later_report);
-        aggregator.absorb_later(later.customers, line_offset);
+        let aggregator = aggregator.absorb_later(later.customers, line_offset);
         finish_ingest(aggregator, report, format, &rules)
     }
 
