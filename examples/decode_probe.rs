@@ -3,13 +3,15 @@ use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::time::Instant;
 
 fn time<T: serde::Serialize + serde::de::DeserializeOwned>(name: &str, value: &T) {
+    let t = Instant::now();
     let bytes = postcard::to_allocvec(value).unwrap();
+    let encode = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     for _ in 0..5 {
         let _v: T = postcard::from_bytes(&bytes).unwrap();
     }
     println!(
-        "{name:12} {:>10} bytes  decode {:.1} ms",
+        "{name:12} {:>10} bytes  encode {encode:.1} ms, decode {:.1} ms",
         bytes.len(),
         t.elapsed().as_secs_f64() * 1e3 / 5.0
     );

@@ -22,6 +22,9 @@ use crate::engine::pipeline::{Analysis, AnalysisSettings};
 use crate::engine::rfm_import::RfmColumns;
 use serde::{Deserialize, Serialize};
 
+mod result_parts;
+pub use result_parts::{split_result, CustomerRows, ResultAssembler, CUSTOMERS_PER_MESSAGE};
+
 /// Size of the slices the worker reads from the file: large enough that
 /// per-call overhead is negligible, small enough for smooth progress.
 pub const CHUNK_BYTES: u64 = 4 * 1024 * 1024;
@@ -98,6 +101,12 @@ pub enum WorkerEvent {
     /// no column mapping needed, analyse it directly.
     RfmTableDetected,
     Finished(Box<RunResult>),
+    /// Customers of the `Finished` that follows (see [`split_result`]).
+    CustomerRows(Box<CustomerRows>),
+    /// The worker's warm-up result, before `Ready`: the page decodes it and
+    /// drops it, so its decoding code is optimised before the first real
+    /// result (which it otherwise decoded with the browser's baseline code).
+    WarmUpResult(Box<RunResult>),
     ClvPredicted(Box<ClvReport>),
     MethodFitted(Box<MethodFit>),
     MethodsCompared(Box<MethodComparison>),

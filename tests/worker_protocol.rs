@@ -2,7 +2,10 @@
 
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
-use segmento::worker_protocol::{decode_event, encode_event, DataSource, RunResult, WorkerEvent};
+use segmento::worker_protocol::{
+    decode_event, encode_event, split_result, DataSource, ResultAssembler, RunResult, WorkerEvent,
+    CUSTOMERS_PER_MESSAGE,
+};
 
 fn sample_result() -> RunResult {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/sample.csv")).unwrap();
@@ -66,4 +69,73 @@ fn a_sweep_share_round_trips_exactly() {
         panic!("decoded another event");
     };
     assert_eq!(sweep, result.analysis.sweep);
+}
+
+/// The sample's result with its customers repeated (renamed) to `customers`.
+fn result_with_customers(customers: usize) -> RunResult {
+    let mut result = sample_result();
+    let analysis = &mut result.analysis;
+    let (rows, segments) = (analysis.rfm.rows.clone(), analysis.segments.clone());
+    analysis.rfm.rows = (0..customers)
+        .map(|i| {
+            let mut row = rows[i % rows.len()].clone();
+            row.customer_id = format!("C{i}");
+            row
+        })
+        .collect();
+    analysis.segments = (0..customers)
+        .map(|i| segments[i % segments.len()].clone())
+        .collect();
+    result
+}
+
+/// What the page gets from the worker's messages, each encoded and decoded.
+fn posted_and_assembled(event: WorkerEvent) -> (usize, Vec<WorkerEvent>) {
+    let messages = split_result(event);
+    let count = messages.len();
+    let mut assembler = ResultAssembler::default();
+    let acted_on = messages
+        .into_iter()
+        .map(|m| decode_event(&encode_event(&m).unwrap()).unwrap())
+        .filter_map(|m| assembler.accept(m))
+        .collect();
+    (count, acted_on)
+}
+
+#[test]
+fn a_large_result_travels_in_slices_of_customers_and_arrives_whole() {
+    let customers = 2 * CUSTOMERS_PER_MESSAGE + 123;
+    let whole = result_with_customers(customers);
+    let (count, acted_on) = posted_and_assembled(WorkerEvent::Finished(Box::new(whole.clone())));
+    // Three slices of customers, then the rest.
+    assert_eq!(count, 4);
+    match acted_on.as_slice() {
+        [WorkerEvent::Finished(back)] => assert_eq!(**back, whole),
+        other => panic!("the page acted on {} events", other.len()),
+    }
+    // A small result stays one message.
+    let small = sample_result();
+    let (count, acted_on) = posted_and_assembled(WorkerEvent::Finished(Box::new(small.clone())));
+    assert_eq!(count, 1);
+    assert!(matches!(acted_on.as_slice(), [WorkerEvent::Finished(back)] if **back == small));
+}
+
+#[test]
+fn customers_of_a_run_that_failed_midway_are_not_given_to_the_next() {
+    let messages = split_result(WorkerEvent::Finished(Box::new(result_with_customers(
+        CUSTOMERS_PER_MESSAGE + 1,
+    ))));
+    let mut assembler = ResultAssembler::default();
+    assert!(assembler.accept(messages[0].clone()).is_none());
+    assert!(matches!(
+        assembler.accept(WorkerEvent::Failed {
+            message: "x".into()
+        }),
+        Some(WorkerEvent::Failed { .. })
+    ));
+    let next = sample_result();
+    match assembler.accept(WorkerEvent::Finished(Box::new(next.clone()))) {
+        Some(WorkerEvent::Finished(back)) => assert_eq!(*back, next),
+        _ => panic!("the next run's result was not passed on"),
+    }
 }

@@ -1,6 +1,6 @@
 //! The page's side of the analysis worker.
 
-use crate::worker_protocol::{decode_event, WorkerEvent, WorkerRequest};
+use crate::worker_protocol::{decode_event, ResultAssembler, WorkerEvent, WorkerRequest};
 use leptos::prelude::set_timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,11 +33,23 @@ impl AnalysisWorker {
             let alive = alive.clone();
             let worker = worker.clone();
             let pending = pending.clone();
+            let mut assembler = ResultAssembler::default();
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
                 let bytes = js_sys::Uint8Array::new(&message.data()).to_vec();
                 let event = decode_event(&bytes).unwrap_or_else(|err| WorkerEvent::Failed {
                     message: format!("internal error: {err}"),
                 });
+                if matches!(event, WorkerEvent::WarmUpResult(_)) {
+                    // Twice more, so the decoding code gets hot enough to be optimised.
+                    for _ in 0..2 {
+                        drop(decode_event(&bytes));
+                    }
+                    return;
+                }
+                // A large result's customers arrive a slice per message (and task).
+                let Some(event) = assembler.accept(event) else {
+                    return;
+                };
                 if matches!(event, WorkerEvent::Ready) {
                     for queued in pending.borrow_mut().take().unwrap_or_default() {
                         let _ = worker.post_message(&queued);

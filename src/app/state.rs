@@ -363,8 +363,11 @@ impl Studio {
                 self.progress.set(None);
                 self.applied.set(Some(Arc::from(applied)));
             }
-            // Only the helper answers with these, to the analysis worker.
+            // The helper's answers to the analysis worker; result slices and
+            // the warm-up's result, which the bridge handles.
             WorkerEvent::KsFitted(_)
+            | WorkerEvent::CustomerRows(_)
+            | WorkerEvent::WarmUpResult(_)
             | WorkerEvent::ShareIngested(_)
             | WorkerEvent::RangeIngested(_) => {}
             WorkerEvent::Failed { message } => self.fail(message),
