@@ -1,3 +1,6 @@
+//! Times encoding and decoding a finished analysis (postcard, as the worker
+//! posts it to the page), whole and field by field:
+//!     cargo run --release --example decode_probe -- path/to/transactions.csv
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::time::Instant;
@@ -18,7 +21,9 @@ fn time<T: serde::Serialize + serde::de::DeserializeOwned>(name: &str, value: &T
 }
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: decode_probe <file.csv>");
     let bytes = std::fs::read(&path).unwrap();
     let outcome = ingest_bytes(&bytes, IngestSettings::default()).unwrap();
     let a = analyze(
