@@ -119,18 +119,18 @@ fn Scatter(
         };
         // Drawn in a task of its own: with 100k+ customers each scatter takes
         // tens of milliseconds, and the section's other charts draw meanwhile.
+        // The first time, the points are computed in one task and drawn in
+        // the next: together they blocked the page 93–113 ms at 167k customers.
         let to_plot = to_plot.clone();
+        let draw = move |plot: &Plotted| draw_scatter(&canvas, &plot.points, &plot.labels, state);
         set_timeout(
-            move || {
-                let plot = match plotted.get_value() {
-                    Some(plot) => plot,
-                    None => {
-                        let plot = Arc::new(Plotted::of(&to_plot, view));
-                        plotted.set_value(Some(plot.clone()));
-                        plot
-                    }
-                };
-                draw_scatter(&canvas, &plot.points, &plot.labels, state);
+            move || match plotted.get_value() {
+                Some(plot) => draw(&plot),
+                None => {
+                    let plot = Arc::new(Plotted::of(&to_plot, view));
+                    plotted.set_value(Some(plot.clone()));
+                    set_timeout(move || draw(&plot), std::time::Duration::ZERO);
+                }
             },
             std::time::Duration::ZERO,
         );
