@@ -21,7 +21,7 @@ await withAppPage(async (page, browser) => {
   for (const e of events) if (e.name === "thread_name") threads.set(`${e.pid}:${e.tid}`, e.args.name);
   const tasks = events.filter((e) => e.name === "RunTask" && e.dur > 5000);
   const t0 = Math.min(...tasks.map((e) => e.ts));
-  // The app's performance marks (see `mark` in src/app/worker.rs), in order.
+  // The app's performance marks (see src/app/marks.rs), in order.
   const navigationTiming = /^(navigationStart|fetchStart|unloadEvent|redirect|domain|connect|secureConnection|request|response|dom|loadEvent)/;
   const marks = events.filter((e) => e.cat?.includes("blink.user_timing") && (e.ph === "R" || e.ph === "I" || e.ph === "n") && e.ts >= t0 && !navigationTiming.test(e.name));
   for (const e of marks.sort((a, b) => a.ts - b.ts)) console.log(`${((e.ts - t0) / 1000).toFixed(0).padStart(6)} ms  mark: ${e.name}`);

@@ -1,5 +1,6 @@
 //! The page's side of the analysis worker.
 
+use super::marks::mark;
 use crate::worker_protocol::{decode_event, ResultAssembler, WorkerEvent, WorkerRequest};
 use leptos::prelude::set_timeout;
 use std::cell::RefCell;
@@ -60,12 +61,12 @@ impl AnalysisWorker {
                 // overview in one task blocked the page ≈ 150 ms.
                 match event {
                     WorkerEvent::Finished(_) => {
-                        page_mark("page: result decoded");
+                        mark("page: result decoded");
                         let (on_event, alive) = (on_event.clone(), alive.clone());
                         let show = move || {
                             if alive.get() {
                                 on_event(event);
-                                page_mark("page: overview built");
+                                mark("page: overview built");
                             }
                         };
                         set_timeout(show, std::time::Duration::ZERO);
@@ -115,12 +116,5 @@ impl Drop for AnalysisWorker {
     fn drop(&mut self) {
         self.alive.set(false);
         self.worker.terminate();
-    }
-}
-
-/// A `performance.mark` on the page (see `mark` in the worker).
-fn page_mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = performance.mark(name);
     }
 }

@@ -5,6 +5,7 @@ mod bridge;
 mod canvas;
 mod components;
 mod helper;
+mod marks;
 mod measured_canvas;
 mod next_task;
 mod state;

@@ -123,15 +123,10 @@ fn post(event: &WorkerEvent) {
     }
 }
 
-/// A `performance.mark` (not while warming up): a performance trace of a
-/// run then shows where each worker's time went (`bench/trace_run.mjs`).
+/// A stage's mark (see `app::marks`), not while warming up.
 fn mark(name: &str) {
-    if WARMING_UP.get() {
-        return;
-    }
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    if let Some(performance) = scope.performance() {
-        let _ = performance.mark(name);
+    if !WARMING_UP.get() {
+        super::marks::mark(name);
     }
 }
 
@@ -577,8 +572,8 @@ async fn ingest_in_two_parts(
     Ok((ingestor.finish().map_err(|e| e.to_string())?, 1))
 }
 
-/// Feeds `blob` to `push` in `CHUNK_BYTES` slices, with the bytes done after
-/// each. The next slice is read (by the browser, off this thread) while this
+/// Feeds `blob` to `push` in slices (the first `FIRST_SLICE_BYTES`, then
+/// `CHUNK_BYTES` each), with the bytes done after each. The next slice is read (by the browser, off this thread) while this
 /// one is processed: reading a 40 MB file slice by slice with
 /// `FileReaderSync` took ≈ 260 ms of each worker's time in Chromium.
 async fn for_each_slice(

@@ -172,34 +172,34 @@ impl Aggregator {
                 .map(str::to_string);
         }
         let month = month_of(line.at);
-        match existing.and_then(|slot| customer.purchases.get_mut(slot as usize)) {
-            Some(purchase) => {
-                purchase.at = purchase.at.min(line.at);
-                purchase.amount += line.amount;
-                purchase.add_to_month(month, line.amount);
-            }
-            None => {
-                let slot = customer.purchases.len() as u32;
-                customer.purchases.push(PurchaseTotals {
-                    invoice: line
-                        .invoice
-                        .map_or_else(|| line.line.to_string(), str::to_string),
-                    at: line.at,
-                    amount: line.amount,
-                    month: (month, line.amount),
-                    other_months: Vec::new(),
-                    line_named: line.invoice.is_none().then_some(line.line),
-                });
-                // A line without an invoice is a purchase of its own, never looked up.
-                if let Some(invoice) = line.invoice {
-                    self.index_purchase(customer_slot, invoice, slot);
-                    self.recent
-                        .remember(line.customer, invoice, (customer_slot, slot));
+        let purchase_slot =
+            match existing.and_then(|slot| customer.purchases.get_mut(slot as usize)) {
+                Some(purchase) => {
+                    purchase.at = purchase.at.min(line.at);
+                    purchase.amount += line.amount;
+                    purchase.add_to_month(month, line.amount);
+                    existing
                 }
-                return;
-            }
-        }
-        if let (None, Some(invoice), Some(slot)) = (recent, line.invoice, existing) {
+                None => {
+                    let slot = customer.purchases.len() as u32;
+                    customer.purchases.push(PurchaseTotals {
+                        invoice: line
+                            .invoice
+                            .map_or_else(|| line.line.to_string(), str::to_string),
+                        at: line.at,
+                        amount: line.amount,
+                        month: (month, line.amount),
+                        other_months: Vec::new(),
+                        line_named: line.invoice.is_none().then_some(line.line),
+                    });
+                    // A line without an invoice is a purchase of its own, never looked up.
+                    if let Some(invoice) = line.invoice {
+                        self.index_purchase(customer_slot, invoice, slot);
+                    }
+                    Some(slot)
+                }
+            };
+        if let (None, Some(invoice), Some(slot)) = (recent, line.invoice, purchase_slot) {
             self.recent
                 .remember(line.customer, invoice, (customer_slot, slot));
         }
@@ -243,13 +243,11 @@ impl Aggregator {
             }
             let new_here = self
                 .customers
-                .get(slot as usize)
-                .is_some_and(|ours| ours.purchases.is_empty());
-            if new_here {
-                if let Some(ours) = self.customers.get_mut(slot as usize) {
-                    ours.purchases = purchases;
-                    ours.country = customer.country;
-                }
+                .get_mut(slot as usize)
+                .filter(|ours| ours.purchases.is_empty());
+            if let Some(ours) = new_here {
+                ours.purchases = purchases;
+                ours.country = customer.country;
                 continue;
             }
             for purchase in purchases {
