@@ -10,6 +10,7 @@ use crate::engine::methods::gmm::GmmSettings;
 use crate::engine::methods::ClusteringMethodSettings;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
+use crate::studio::pacing::{Offer, Pacer};
 use crate::worker_protocol::{AppliedModel, RunResult, WorkerEvent, WorkerRequest};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -27,6 +28,18 @@ pub struct RunProgress {
     pub bytes_done: u64,
     pub bytes_total: u64,
 }
+
+/// A worker's progress report, as the page applies it to [`RunProgress`].
+struct ProgressUpdate {
+    stage: String,
+    fraction: f64,
+    bytes_done: u64,
+    bytes_total: u64,
+}
+
+/// At most this many milliseconds apart, progress updates are shown (see
+/// [`Pacer`]): ten a second look smooth.
+const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
 /// Shared by every component through context. Results of a previous run stay
 /// until a new run succeeds: a failed or cancelled run never clears them.
@@ -56,6 +69,7 @@ pub struct Studio {
     /// The file of the last run, to re-run it with other settings.
     file: StoredValue<Option<(Blob, String)>, LocalStorage>,
     worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
+    progress_pacer: StoredValue<Pacer<ProgressUpdate>, LocalStorage>,
 }
 
 impl Studio {
@@ -76,6 +90,7 @@ impl Studio {
             analysis_settings: RwSignal::new(AnalysisSettings::default()),
             file: StoredValue::new_local(None),
             worker: StoredValue::new_local(None),
+            progress_pacer: StoredValue::new_local(Pacer::new(PROGRESS_INTERVAL_MS)),
         }
     }
 
@@ -220,6 +235,7 @@ impl Studio {
             self.cancel(); // a run is in progress: replace it
         }
         self.error.set(None);
+        self.progress_pacer.update_value(Pacer::forget);
         self.progress.set(Some(RunProgress {
             file_name,
             stage: stage.into(),
@@ -320,13 +336,11 @@ impl Studio {
                 fraction,
                 bytes_done,
                 bytes_total,
-            } => self.progress.update(|p| {
-                if let Some(p) = p {
-                    p.stage = stage;
-                    p.fraction = fraction;
-                    p.bytes_done = bytes_done;
-                    p.bytes_total = bytes_total;
-                }
+            } => self.pace_progress(ProgressUpdate {
+                stage,
+                fraction,
+                bytes_done,
+                bytes_total,
             }),
             WorkerEvent::RfmTableDetected => {
                 self.progress.set(None);
@@ -374,10 +388,54 @@ impl Studio {
         }
     }
 
+    /// Shows `update` now or with the next paced frame (see [`Pacer`]).
+    fn pace_progress(self, update: ProgressUpdate) {
+        let offer = self
+            .progress_pacer
+            .try_update_value(|pacer| pacer.offer(now_ms(), update));
+        match offer {
+            Some(Offer::Show(update)) => self.show_progress(update),
+            Some(Offer::FlushAfter(delay_ms)) => set_timeout(
+                move || {
+                    let held = self
+                        .progress_pacer
+                        .try_update_value(|pacer| pacer.flush(now_ms()))
+                        .flatten();
+                    if let Some(update) = held {
+                        self.show_progress(update);
+                    }
+                },
+                std::time::Duration::from_secs_f64(delay_ms.max(0.0) / 1000.0),
+            ),
+            Some(Offer::Held) | None => {}
+        }
+    }
+
+    fn show_progress(self, update: ProgressUpdate) {
+        // A run that has ended shows no progress.
+        if self.progress.with_untracked(Option::is_none) {
+            return;
+        }
+        self.progress.update(|p| {
+            if let Some(p) = p {
+                p.stage = update.stage;
+                p.fraction = update.fraction;
+                p.bytes_done = update.bytes_done;
+                p.bytes_total = update.bytes_total;
+            }
+        });
+    }
+
     fn fail(self, message: String) {
         self.progress.set(None);
         self.error.set(Some(message));
     }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 async fn fetch_blob(url: &str) -> Result<Blob, String> {

@@ -4,3 +4,4 @@
 pub mod chart_inputs;
 pub mod customer_table;
 pub mod format;
+pub mod pacing;
