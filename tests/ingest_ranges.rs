@@ -143,3 +143,132 @@ fn customers_first_seen_after_the_cut_join_like_one_pass() {
         );
     }
 }
+
+/// Lines of 37 customers' invoices, a 150-line order (invoice 999) and lines
+/// without an invoice, with one line in 12 repeating a random earlier line
+/// of the same half; the halves have different items, so a line of the
+/// second half repeats one of the first only when `across` adds one.
+fn file_with_repeats(across: Option<usize>) -> (String, Vec<String>) {
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut first_half_end = 0;
+    for half in 0..2u64 {
+        let start = lines.len();
+        for i in 0..2000u64 {
+            let item = half * 100_000 + i;
+            let line = match next(12) {
+                0 if lines.len() > start => {
+                    lines[start + next((lines.len() - start) as u64) as usize].clone()
+                }
+                1 => format!(
+                    ",S{item},Mug,{},2024-01-05 10:00,2.50,C{},France",
+                    1 + next(5),
+                    next(37)
+                ),
+                2 | 3 => format!(
+                    "999,S{item},Mug,{},2024-01-07 10:00,2.50,C5,France",
+                    1 + next(5)
+                ),
+                _ => {
+                    let invoice = 1000 + next(200);
+                    format!(
+                        "{invoice},S{item},Mug,{},2024-01-09 10:00,2.50,C{},France",
+                        1 + next(5),
+                        invoice % 37
+                    )
+                }
+            };
+            lines.push(line);
+        }
+        if half == 0 {
+            first_half_end = lines.len();
+        }
+    }
+    if let Some(index) = across {
+        lines.insert(first_half_end + 500, lines[index].clone());
+    }
+    let header =
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+    let mut text = format!("{header}\n");
+    for line in &lines[..first_half_end] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let cut = text.len();
+    for line in &lines[first_half_end..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str(&format!("#cut {cut}"));
+    (text, lines)
+}
+
+#[test]
+fn lines_repeated_anywhere_are_dropped_and_refuse_a_join_across_the_cut() {
+    let settings = IngestSettings::default();
+    let split = |text: &str| -> (String, usize) {
+        let (body, cut) = text.rsplit_once("#cut ").unwrap();
+        (body.to_string(), cut.parse().unwrap())
+    };
+    let (text, lines) = file_with_repeats(None);
+    let (body, cut) = split(&text);
+    let whole = ingest_bytes(body.as_bytes(), settings.clone()).unwrap();
+    // Exactly the lines seen before are dropped, and the totals are those of
+    // the distinct lines.
+    let distinct: std::collections::BTreeSet<&String> = lines.iter().collect();
+    let repeats = lines.len() - distinct.len();
+    assert!(repeats > 200, "{repeats} repeated lines");
+    assert_eq!(
+        whole
+            .report
+            .removed(segmento::engine::clean::Rule::Duplicate),
+        repeats as u64
+    );
+    let big_order_lines = distinct.iter().filter(|l| l.starts_with("999,")).count();
+    assert!(big_order_lines > 200, "the big order is big");
+    let quantity = |line: &str| line.split(',').nth(3).unwrap().parse::<f64>().unwrap();
+    let expected: f64 = distinct.iter().map(|l| quantity(l) * 2.5).sum();
+    let total: f64 = whole
+        .ledger
+        .customers
+        .iter()
+        .flat_map(|c| &c.purchases)
+        .map(|p| p.amount)
+        .sum();
+    assert!((total - expected).abs() < 1e-6, "{total} vs {expected}");
+    // Cut between the halves: no line repeats across, so the parts join.
+    let joined = in_two_parts(body.as_bytes(), cut, 4096, &settings)
+        .expect("nothing repeats across the cut");
+    assert_close(
+        &serde_json::to_value(&joined).unwrap(),
+        &serde_json::to_value(&whole).unwrap(),
+        "joined",
+    );
+    // A line of the first half repeated after the cut: an order's early
+    // line, the big order's 100th line, a line without an invoice.
+    let first_half = &lines[..2000];
+    let pick = |wanted: &dyn Fn(&String) -> bool| first_half.iter().position(wanted).unwrap();
+    let regular = pick(&|l: &String| !l.starts_with("999,") && !l.starts_with(','));
+    let deep_in_big_order = first_half
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("999,"))
+        .nth(100)
+        .unwrap()
+        .0;
+    let lone = pick(&|l: &String| l.starts_with(','));
+    for index in [regular, deep_in_big_order, lone] {
+        let (text, _) = file_with_repeats(Some(index));
+        let (body, cut) = split(&text);
+        assert!(
+            in_two_parts(body.as_bytes(), cut, 4096, &settings).is_none(),
+            "line {index} repeated after the cut: refused"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! State is one entry per customer and one per (customer, invoice): memory
 //! grows with customers × invoices, not with rows.
 
+use super::kept_lines::{KeptLines, NO_LINE};
 use crate::engine::fast_hash::{self, FastHashMap};
 use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
@@ -29,6 +30,14 @@ pub struct PurchaseTotals {
     other_months: Vec<(NaiveDate, f64)>,
     /// For a line without an invoice: that line, which names the purchase.
     line_named: Option<u64>,
+    /// Its newest kept line in the aggregator's [`KeptLines`] (not sent
+    /// between workers: the aggregator that receives it adds no more lines).
+    #[serde(skip, default = "no_line")]
+    newest_line: u32,
+}
+
+fn no_line() -> u32 {
+    NO_LINE
 }
 
 impl PurchaseTotals {
@@ -75,6 +84,8 @@ pub struct KeptLine<'a> {
     pub at: NaiveDateTime,
     pub amount: f64,
     pub country: Option<&'a str>,
+    /// Hash of the whole line, when the duplicate rule is on.
+    pub hash: Option<u64>,
 }
 
 /// Folds kept lines per customer and purchase. The lookups are keyed by
@@ -97,6 +108,8 @@ pub struct Aggregator {
     /// lines come one after another in exports, so most lines skip the
     /// lookups (each a cache miss into a table of every purchase).
     recent: RecentPurchase,
+    /// The kept lines' hashes, for the duplicate rule.
+    lines: KeptLines,
 }
 
 #[derive(Default)]
@@ -132,6 +145,7 @@ impl Default for Aggregator {
             purchase_index: FastHashMap::default(),
             purchase_collisions: FastHashMap::default(),
             recent: RecentPurchase::default(),
+            lines: KeptLines::default(),
         }
     }
 }
@@ -145,7 +159,9 @@ fn month_of(at: NaiveDateTime) -> NaiveDate {
 }
 
 impl Aggregator {
-    pub fn add(&mut self, line: KeptLine) {
+    /// Folds `line` in; false (and nothing folded) when its hash is given
+    /// and it repeats a line kept before: the duplicate rule.
+    pub fn add(&mut self, line: KeptLine) -> bool {
         let recent = line
             .invoice
             .and_then(|invoice| self.recent.slots_of(line.customer, invoice));
@@ -160,8 +176,25 @@ impl Aggregator {
             }
         };
         let Some(customer) = self.customers.get_mut(customer_slot as usize) else {
-            return;
+            return false;
         };
+        let new_slot = customer.purchases.len() as u32;
+        let existing_purchase = existing.and_then(|slot| customer.purchases.get_mut(slot as usize));
+        let (purchase_key, mut newest_line) = match &existing_purchase {
+            Some(purchase) => (
+                (customer_slot, existing.unwrap_or(new_slot)),
+                purchase.newest_line,
+            ),
+            None => ((customer_slot, new_slot), NO_LINE),
+        };
+        let kept = match (line.hash, line.invoice) {
+            (None, _) => true,
+            (Some(hash), None) => self.lines.insert_lone(&mut newest_line, hash),
+            (Some(hash), Some(_)) => self.lines.insert(&mut newest_line, purchase_key, hash),
+        };
+        if !kept {
+            return false;
+        }
         // First non-empty country: Shopify fills billing fields on the first
         // line of an order only.
         if customer.country.is_none() {
@@ -172,37 +205,39 @@ impl Aggregator {
                 .map(str::to_string);
         }
         let month = month_of(line.at);
-        let purchase_slot =
-            match existing.and_then(|slot| customer.purchases.get_mut(slot as usize)) {
-                Some(purchase) => {
-                    purchase.at = purchase.at.min(line.at);
-                    purchase.amount += line.amount;
-                    purchase.add_to_month(month, line.amount);
-                    existing
+        let purchase_slot = match existing_purchase {
+            Some(purchase) => {
+                purchase.newest_line = newest_line;
+                purchase.at = purchase.at.min(line.at);
+                purchase.amount += line.amount;
+                purchase.add_to_month(month, line.amount);
+                existing
+            }
+            None => {
+                let slot = customer.purchases.len() as u32;
+                customer.purchases.push(PurchaseTotals {
+                    invoice: line
+                        .invoice
+                        .map_or_else(|| line.line.to_string(), str::to_string),
+                    at: line.at,
+                    amount: line.amount,
+                    month: (month, line.amount),
+                    other_months: Vec::new(),
+                    line_named: line.invoice.is_none().then_some(line.line),
+                    newest_line,
+                });
+                // A line without an invoice is a purchase of its own, never looked up.
+                if let Some(invoice) = line.invoice {
+                    self.index_purchase(customer_slot, invoice, slot);
                 }
-                None => {
-                    let slot = customer.purchases.len() as u32;
-                    customer.purchases.push(PurchaseTotals {
-                        invoice: line
-                            .invoice
-                            .map_or_else(|| line.line.to_string(), str::to_string),
-                        at: line.at,
-                        amount: line.amount,
-                        month: (month, line.amount),
-                        other_months: Vec::new(),
-                        line_named: line.invoice.is_none().then_some(line.line),
-                    });
-                    // A line without an invoice is a purchase of its own, never looked up.
-                    if let Some(invoice) = line.invoice {
-                        self.index_purchase(customer_slot, invoice, slot);
-                    }
-                    Some(slot)
-                }
-            };
+                Some(slot)
+            }
+        };
         if let (None, Some(invoice), Some(slot)) = (recent, line.invoice, purchase_slot) {
             self.recent
                 .remember(line.customer, invoice, (customer_slot, slot));
         }
+        true
     }
 
     fn name_hash(&self, name: &str) -> u64 {
@@ -278,22 +313,80 @@ impl Aggregator {
         self
     }
 
-    /// The slot of `id`, added (first seen at `line`) if new.
-    fn customer_slot(&mut self, id: &str, line: u64) -> u32 {
-        let hash = self.name_hash(id);
-        let indexed = self.customer_index.get(&hash).copied();
-        if let Some(slot) = indexed {
-            if self
-                .customers
-                .get(slot as usize)
-                .is_some_and(|c| same(&c.id, id))
-            {
-                return slot;
-            }
-            if let Some(&slot) = self.customer_collisions.get(id) {
-                return slot;
+    /// The hashes of the kept lines per purchase, in the order of the
+    /// customers' purchases: how many each, then all of them.
+    pub fn kept_lines(&self) -> (Vec<u32>, Vec<u64>) {
+        let mut counts = Vec::new();
+        let mut hashes = Vec::new();
+        for (customer_slot, customer) in (0u32..).zip(&self.customers) {
+            for (slot, purchase) in (0u32..).zip(&customer.purchases) {
+                let lines = self
+                    .lines
+                    .of_purchase(purchase.newest_line, (customer_slot, slot));
+                counts.push(lines.len() as u32);
+                hashes.extend(lines);
             }
         }
+        (counts, hashes)
+    }
+
+    /// Whether a line of `later` (its purchases' line hashes as
+    /// [`Aggregator::kept_lines`] gives them) repeats a line kept here: a
+    /// repeated line has its customer and invoice, so only purchases found
+    /// here are looked at.
+    pub fn repeats_any(&self, later: &[CustomerTotals], counts: &[u32], hashes: &[u64]) -> bool {
+        let mut counts = counts.iter().map(|&count| count as usize);
+        let mut offset = 0;
+        for customer in later {
+            let ours = self.lookup_customer(&customer.id).ok();
+            for purchase in &customer.purchases {
+                let count = counts.next().unwrap_or(0);
+                let lines = hashes.get(offset..offset + count).unwrap_or_default();
+                offset += count;
+                let repeated = match (purchase.line_named, ours) {
+                    (Some(_), _) => lines.iter().any(|&h| self.lines.contains_lone(h)),
+                    (None, Some(customer_slot)) => self
+                        .purchase_slot(customer_slot, &purchase.invoice)
+                        .is_some_and(|slot| {
+                            let newest = self
+                                .customers
+                                .get(customer_slot as usize)
+                                .and_then(|c| c.purchases.get(slot as usize))
+                                .map_or(NO_LINE, |p| p.newest_line);
+                            let key = (customer_slot, slot);
+                            lines.iter().any(|&h| self.lines.contains(newest, key, h))
+                        }),
+                    (None, None) => false,
+                };
+                if repeated {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The slot of `id`; else whether its hash is indexed (by another name).
+    fn lookup_customer(&self, id: &str) -> Result<u32, bool> {
+        let Some(&slot) = self.customer_index.get(&self.name_hash(id)) else {
+            return Err(false);
+        };
+        if self
+            .customers
+            .get(slot as usize)
+            .is_some_and(|c| same(&c.id, id))
+        {
+            return Ok(slot);
+        }
+        self.customer_collisions.get(id).copied().ok_or(true)
+    }
+
+    /// The slot of `id`, added (first seen at `line`) if new.
+    fn customer_slot(&mut self, id: &str, line: u64) -> u32 {
+        let indexed = match self.lookup_customer(id) {
+            Ok(slot) => return slot,
+            Err(indexed) => indexed,
+        };
         let slot = self.customers.len() as u32;
         self.customers.push(CustomerTotals {
             id: id.to_string(),
@@ -302,8 +395,8 @@ impl Aggregator {
             purchases: Vec::new(),
         });
         match indexed {
-            Some(_) => self.customer_collisions.insert(id.to_string(), slot),
-            None => self.customer_index.insert(hash, slot),
+            true => self.customer_collisions.insert(id.to_string(), slot),
+            false => self.customer_index.insert(self.name_hash(id), slot),
         };
         slot
     }
@@ -441,6 +534,7 @@ mod tests {
                 at: *at,
                 amount: *amount,
                 country: None,
+                hash: None,
             });
         }
         aggregator.into_customers()
@@ -487,14 +581,30 @@ mod tests {
         ];
         let mut aggregator = Aggregator::default();
         for (line, (customer, invoice, amount)) in file.into_iter().enumerate() {
-            aggregator.add(KeptLine {
+            let added = aggregator.add(KeptLine {
                 customer,
                 invoice,
                 line: line as u64 + 2,
                 at,
                 amount,
                 country: None,
+                hash: Some(amount.to_bits()),
             });
+            assert!(added, "line {line}");
+        }
+        // Lines repeating a kept line of their purchase are refused and
+        // change nothing, wherever that line was.
+        for (customer, invoice, amount) in [("C1", Some("A1"), 2.0), ("C2", None, 16.0)] {
+            let repeat = KeptLine {
+                customer,
+                invoice,
+                line: 20,
+                at,
+                amount,
+                country: Some("France"),
+                hash: Some(amount.to_bits()),
+            };
+            assert!(!aggregator.add(repeat), "{customer} {invoice:?}");
         }
         let folded: Vec<(String, Vec<(String, f64)>)> = aggregator
             .into_customers()

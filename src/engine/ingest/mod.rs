@@ -29,6 +29,7 @@ mod compact;
 pub mod dates;
 pub mod decode;
 pub mod error;
+mod kept_lines;
 mod plain_line;
 pub mod records;
 pub mod sniff;
@@ -169,10 +170,12 @@ pub struct IngestShare {
 pub struct IngestRange {
     customers: Vec<CustomerTotals>,
     report: CleaningReport,
-    /// Hashes of its kept rows: one that duplicates a row kept before the
-    /// cut would have been dropped by a single pass.
+    /// Hashes of its kept lines, per purchase in the order of its customers'
+    /// purchases (how many each, then all): a line that repeats one kept
+    /// before the cut would have been dropped by a single pass.
+    lines_per_purchase: Vec<u32>,
     #[serde(with = "compact::hashes")]
-    kept_rows: Vec<u64>,
+    kept_lines: Vec<u64>,
     encoding: Option<TextEncoding>,
 }
 
@@ -268,13 +271,14 @@ impl Ingestor {
     /// Ends the ingest of a file's later part (see [`Ingestor::continuing`]).
     pub fn finish_range(self) -> Result<IngestRange, IngestError> {
         let pipeline = self.flush()?;
-        let kept_rows = pipeline.rows.seen_rows.iter().copied().collect();
         let encoding = pipeline.decoder.encoding();
         let (aggregator, report, _, _) = pipeline.into_parts();
+        let (lines_per_purchase, kept_lines) = aggregator.kept_lines();
         Ok(IngestRange {
             customers: aggregator.into_customers(),
             report,
-            kept_rows,
+            lines_per_purchase,
+            kept_lines,
             encoding,
         })
     }
@@ -294,10 +298,11 @@ impl Ingestor {
         };
         pipeline.splitter.at_record_boundary()
             && decoded_alike
-            && !later
-                .kept_rows
-                .iter()
-                .any(|row| pipeline.rows.seen_rows.contains(row))
+            && !pipeline.rows.aggregator.repeats_any(
+                &later.customers,
+                &later.lines_per_purchase,
+                &later.kept_lines,
+            )
     }
 
     /// The outcome of the whole file from this ingestor (fed up to the cut)
@@ -519,8 +524,6 @@ struct RowProcessor {
     report: CleaningReport,
     aggregator: Aggregator,
     header_done: bool,
-    /// 64-bit hashes of kept rows, for the duplicate rule.
-    seen_rows: FastHashSet<u64>,
     /// Scratch for a quoted row's fields while hashing it.
     row_bytes: Vec<u8>,
     /// Invoices whose status said "not paid", for their status-less lines.
@@ -578,7 +581,6 @@ impl RowProcessor {
             rules,
             aggregator: Aggregator::default(),
             header_done: false,
-            seen_rows: FastHashSet::default(),
             row_bytes: Vec::new(),
             unpaid_invoices: FastHashSet::default(),
             share,
@@ -645,26 +647,26 @@ impl RowProcessor {
             self.report.record_kept_anyway(rule);
         }
 
-        if self.rules.drop_duplicates
-            && !self
-                .seen_rows
-                .insert(hash_record(record, delimiter, &mut self.row_bytes))
-        {
-            self.report.record_drop(Rule::Duplicate, Some(line), || {
-                (excerpt(), "same line as an earlier kept row".into())
-            });
-            return;
-        }
-
-        self.report.rows_kept += 1;
-        self.aggregator.add(KeptLine {
+        let hash = self
+            .rules
+            .drop_duplicates
+            .then(|| hash_record(record, delimiter, &mut self.row_bytes));
+        let added = self.aggregator.add(KeptLine {
             customer: &customer,
             invoice: row.invoice,
             line,
             at: row.at,
             amount: row.amount,
             country: row.country,
+            hash,
         });
+        if !added {
+            self.report.record_drop(Rule::Duplicate, Some(line), || {
+                (excerpt(), "same line as an earlier kept row".into())
+            });
+            return;
+        }
+        self.report.rows_kept += 1;
     }
 
     fn parse<'a>(&self, record: &'a RecordView) -> Result<ParsedRow<'a>, Unparseable> {
@@ -783,8 +785,5 @@ impl RowProcessor {
 /// plain line is hashed as it stands: field by field this was ≈ 13% of
 /// ingest in WebAssembly (and a byte-at-a-time FNV ≈ 14% natively).
 fn hash_record(record: &RecordView, delimiter: u8, scratch: &mut Vec<u8>) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = fast_hash::FxHasher::default();
-    hasher.write(record.canonical_bytes(delimiter, scratch));
-    hasher.finish()
+    fast_hash::hash_line(record.canonical_bytes(delimiter, scratch))
 }
