@@ -336,13 +336,15 @@ impl Aggregator {
     /// here are looked at.
     pub fn repeats_any(&self, later: &[CustomerTotals], counts: &[u32], hashes: &[u64]) -> bool {
         let mut counts = counts.iter().map(|&count| count as usize);
-        let mut offset = 0;
+        let mut offset = 0usize;
         for customer in later {
             let ours = self.lookup_customer(&customer.id).ok();
             for purchase in &customer.purchases {
                 let count = counts.next().unwrap_or(0);
-                let lines = hashes.get(offset..offset + count).unwrap_or_default();
-                offset += count;
+                let lines = hashes
+                    .get(offset..offset.saturating_add(count))
+                    .unwrap_or_default();
+                offset = offset.saturating_add(count);
                 let repeated = match (purchase.line_named, ours) {
                     (Some(_), _) => lines.iter().any(|&h| self.lines.contains_lone(h)),
                     (None, Some(customer_slot)) => self
