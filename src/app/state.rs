@@ -41,6 +41,11 @@ struct ProgressUpdate {
 /// [`Pacer`]): ten a second look smooth.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
+/// After a run that left the worker this big, it is replaced when idle (see
+/// [`Studio::recycle_worker_when_idle`]): 5M rows leave ≈ 260 MB, 1M ≈ 55 MB.
+const RECYCLE_WORKER_ABOVE_BYTES: f64 = 128e6;
+const RECYCLE_WORKER_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Shared by every component through context. Results of a previous run stay
 /// until a new run succeeds: a failed or cancelled run never clears them.
 #[derive(Clone, Copy)]
@@ -347,12 +352,16 @@ impl Studio {
                 self.rerun();
             }
             WorkerEvent::Finished(result) => {
+                let worker_memory = result.worker_memory_bytes;
                 self.progress.set(None);
                 self.sniffed.set(None);
                 self.clv.set(None);
                 self.comparison.set(None);
                 self.runs.update(|n| *n += 1);
                 self.result.set(Some(Arc::from(result)));
+                if worker_memory > RECYCLE_WORKER_ABOVE_BYTES {
+                    self.recycle_worker_when_idle();
+                }
             }
             WorkerEvent::ClvPredicted(report) => {
                 self.progress.set(None);
@@ -424,6 +433,25 @@ impl Studio {
                 p.bytes_total = update.bytes_total;
             }
         });
+    }
+
+    /// WebAssembly memory only grows: after a big file the worker (and its
+    /// helper) would hold hundreds of MB for as long as the page is open. A
+    /// fresh worker takes its place once the page has been idle a while, so
+    /// re-running with other settings soon after still finds a warm one.
+    fn recycle_worker_when_idle(self) {
+        let finished_runs = self.runs.get_untracked();
+        set_timeout(
+            move || {
+                let idle = self.progress.try_with_untracked(Option::is_none) == Some(true)
+                    && self.runs.try_get_untracked() == Some(finished_runs);
+                if idle {
+                    self.worker.set_value(None);
+                    self.warm_up();
+                }
+            },
+            RECYCLE_WORKER_AFTER,
+        );
     }
 
     fn fail(self, message: String) {
