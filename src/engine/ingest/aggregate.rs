@@ -178,19 +178,20 @@ impl Aggregator {
         let Some(customer) = self.customers.get_mut(customer_slot as usize) else {
             return false;
         };
-        let new_slot = customer.purchases.len() as u32;
-        let existing_purchase = existing.and_then(|slot| customer.purchases.get_mut(slot as usize));
-        let (purchase_key, mut newest_line) = match &existing_purchase {
-            Some(purchase) => (
-                (customer_slot, existing.unwrap_or(new_slot)),
-                purchase.newest_line,
-            ),
-            None => ((customer_slot, new_slot), NO_LINE),
-        };
+        // The slot of the line's purchase: its own, or the next one if new.
+        let purchases = customer.purchases.len() as u32;
+        let slot = existing.filter(|&s| s < purchases).unwrap_or(purchases);
+        let existing_purchase = customer.purchases.get_mut(slot as usize);
+        let mut newest_line = existing_purchase
+            .as_ref()
+            .map_or(NO_LINE, |p| p.newest_line);
         let kept = match (line.hash, line.invoice) {
             (None, _) => true,
             (Some(hash), None) => self.lines.insert_lone(&mut newest_line, hash),
-            (Some(hash), Some(_)) => self.lines.insert(&mut newest_line, purchase_key, hash),
+            (Some(hash), Some(_)) => {
+                self.lines
+                    .insert(&mut newest_line, (customer_slot, slot), hash)
+            }
         };
         if !kept {
             return false;
@@ -205,16 +206,14 @@ impl Aggregator {
                 .map(str::to_string);
         }
         let month = month_of(line.at);
-        let purchase_slot = match existing_purchase {
+        match existing_purchase {
             Some(purchase) => {
                 purchase.newest_line = newest_line;
                 purchase.at = purchase.at.min(line.at);
                 purchase.amount += line.amount;
                 purchase.add_to_month(month, line.amount);
-                existing
             }
             None => {
-                let slot = customer.purchases.len() as u32;
                 customer.purchases.push(PurchaseTotals {
                     invoice: line
                         .invoice
@@ -230,10 +229,9 @@ impl Aggregator {
                 if let Some(invoice) = line.invoice {
                     self.index_purchase(customer_slot, invoice, slot);
                 }
-                Some(slot)
             }
-        };
-        if let (None, Some(invoice), Some(slot)) = (recent, line.invoice, purchase_slot) {
+        }
+        if let (None, Some(invoice)) = (recent, line.invoice) {
             self.recent
                 .remember(line.customer, invoice, (customer_slot, slot));
         }
@@ -320,11 +318,12 @@ impl Aggregator {
         let mut hashes = Vec::new();
         for (customer_slot, customer) in (0u32..).zip(&self.customers) {
             for (slot, purchase) in (0u32..).zip(&customer.purchases) {
-                let lines = self
-                    .lines
-                    .of_purchase(purchase.newest_line, (customer_slot, slot));
-                counts.push(lines.len() as u32);
-                hashes.extend(lines);
+                let before = hashes.len();
+                hashes.extend(
+                    self.lines
+                        .of_purchase(purchase.newest_line, (customer_slot, slot)),
+                );
+                counts.push((hashes.len() - before) as u32);
             }
         }
         (counts, hashes)

@@ -10,7 +10,7 @@
 //! file took 35–45% longer with the rule on than off. Lines without an
 //! invoice are purchases of their own, checked against one set of them all.
 
-use crate::engine::fast_hash::FastHashSet;
+use crate::engine::fast_hash::{FastHashMap, FastHashSet};
 
 /// The end of a purchase's list.
 pub const NO_LINE: u32 = u32::MAX;
@@ -27,10 +27,20 @@ pub struct KeptLines {
     hashes: Vec<u64>,
     /// For each entry of `hashes`, the index of its purchase's previous line.
     previous: Vec<u32>,
-    /// Lines of purchases beyond their first [`LISTED`].
-    beyond: FastHashSet<(PurchaseKey, u64)>,
+    /// Lines of purchases beyond their first [`LISTED`], per purchase.
+    beyond: FastHashMap<PurchaseKey, FastHashSet<u64>>,
     /// Lines without an invoice.
     lone: FastHashSet<u64>,
+}
+
+/// Where a hash stands among a purchase's listed lines.
+enum Listed {
+    Found,
+    /// Not listed; `full` when the purchase has [`LISTED`] lines listed, so
+    /// its later lines are in `beyond`.
+    Absent {
+        full: bool,
+    },
 }
 
 impl KeptLines {
@@ -38,19 +48,14 @@ impl KeptLines {
     /// ([`NO_LINE`] for a new purchase); false if it repeats one of that
     /// purchase's lines. On success `newest` is updated.
     pub fn insert(&mut self, newest: &mut u32, purchase: PurchaseKey, hash: u64) -> bool {
-        let listed = self.listed(*newest);
-        let mut count = 0;
-        for line in listed {
-            if line == hash {
-                return false;
+        match self.search_listed(*newest, hash) {
+            Listed::Found => false,
+            Listed::Absent { full: true } => self.beyond.entry(purchase).or_default().insert(hash),
+            Listed::Absent { full: false } => {
+                *newest = self.push(*newest, hash);
+                true
             }
-            count += 1;
         }
-        if count >= LISTED {
-            return self.beyond.insert((purchase, hash));
-        }
-        *newest = self.push(*newest, hash);
-        true
     }
 
     /// Adds a line without an invoice (a purchase of its own, listed at
@@ -65,14 +70,15 @@ impl KeptLines {
 
     /// Whether `hash` is a line of `purchase` (newest listed line `newest`).
     pub fn contains(&self, newest: u32, purchase: PurchaseKey, hash: u64) -> bool {
-        let mut count = 0;
-        for line in self.listed(newest) {
-            if line == hash {
-                return true;
+        match self.search_listed(newest, hash) {
+            Listed::Found => true,
+            Listed::Absent { full } => {
+                full && self
+                    .beyond
+                    .get(&purchase)
+                    .is_some_and(|set| set.contains(&hash))
             }
-            count += 1;
         }
-        count >= LISTED && self.beyond.contains(&(purchase, hash))
     }
 
     pub fn contains_lone(&self, hash: u64) -> bool {
@@ -80,17 +86,26 @@ impl KeptLines {
     }
 
     /// Every line of `purchase`, for sending a part of a file to be joined.
-    pub fn of_purchase(&self, newest: u32, purchase: PurchaseKey) -> Vec<u64> {
-        let mut lines: Vec<u64> = self.listed(newest).collect();
-        if lines.len() >= LISTED {
-            lines.extend(
-                self.beyond
-                    .iter()
-                    .filter(|(key, _)| *key == purchase)
-                    .map(|(_, hash)| *hash),
-            );
+    pub fn of_purchase(
+        &self,
+        newest: u32,
+        purchase: PurchaseKey,
+    ) -> impl Iterator<Item = u64> + '_ {
+        let beyond = self.beyond.get(&purchase).into_iter().flatten().copied();
+        self.listed(newest).chain(beyond)
+    }
+
+    fn search_listed(&self, newest: u32, hash: u64) -> Listed {
+        let mut count = 0;
+        for line in self.listed(newest) {
+            if line == hash {
+                return Listed::Found;
+            }
+            count += 1;
         }
-        lines
+        Listed::Absent {
+            full: count >= LISTED,
+        }
     }
 
     fn push(&mut self, previous: u32, hash: u64) -> u32 {
@@ -135,16 +150,22 @@ mod tests {
             assert!(lines.contains(big, (0, 1), 100 + hash));
             assert!(!lines.contains(small, (0, 0), 100 + hash));
         }
-        let mut all = lines.of_purchase(big, (0, 1));
+        let mut all: Vec<u64> = lines.of_purchase(big, (0, 1)).collect();
         all.sort_unstable();
         assert_eq!(all, (100..100 + 3 * LISTED as u64).collect::<Vec<_>>());
-        assert_eq!(lines.of_purchase(small, (0, 0)), vec![7]);
+        assert_eq!(
+            lines.of_purchase(small, (0, 0)).collect::<Vec<_>>(),
+            vec![7]
+        );
         // Lines without an invoice.
         let (mut first, mut second) = (NO_LINE, NO_LINE);
         assert!(lines.insert_lone(&mut first, 7));
         assert!(!lines.insert_lone(&mut second, 7));
         assert_eq!(second, NO_LINE, "a refused line is not listed");
         assert!(lines.contains_lone(7) && !lines.contains_lone(8));
-        assert_eq!(lines.of_purchase(first, (2, 0)), vec![7]);
+        assert_eq!(
+            lines.of_purchase(first, (2, 0)).collect::<Vec<_>>(),
+            vec![7]
+        );
     }
 }
