@@ -1,6 +1,7 @@
 //! The studio's state and the actions that change it.
 
 use super::bridge::AnalysisWorker;
+use super::marks::now_ms;
 use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::explain::TreeSettings;
 use crate::engine::ingest::{IngestSettings, SniffReport};
@@ -278,8 +279,13 @@ impl Studio {
     /// Stops the run in progress by terminating its worker (a fresh one
     /// takes its place); previous results stay.
     pub fn cancel(self) {
-        self.worker.set_value(None);
         self.progress.set(None);
+        self.replace_worker();
+    }
+
+    /// Terminates the worker (and its helper); a fresh one takes its place.
+    fn replace_worker(self) {
+        self.worker.set_value(None);
         self.warm_up();
     }
 
@@ -421,17 +427,16 @@ impl Studio {
     }
 
     fn show_progress(self, update: ProgressUpdate) {
-        // A run that has ended shows no progress.
-        if self.progress.with_untracked(Option::is_none) {
-            return;
-        }
-        self.progress.update(|p| {
-            if let Some(p) = p {
-                p.stage = update.stage;
-                p.fraction = update.fraction;
-                p.bytes_done = update.bytes_done;
-                p.bytes_total = update.bytes_total;
-            }
+        // A run that has ended shows no progress (and notifies no one).
+        self.progress.maybe_update(|p| {
+            let Some(p) = p else {
+                return false;
+            };
+            p.stage = update.stage;
+            p.fraction = update.fraction;
+            p.bytes_done = update.bytes_done;
+            p.bytes_total = update.bytes_total;
+            true
         });
     }
 
@@ -446,8 +451,7 @@ impl Studio {
                 let idle = self.progress.try_with_untracked(Option::is_none) == Some(true)
                     && self.runs.try_get_untracked() == Some(finished_runs);
                 if idle {
-                    self.worker.set_value(None);
-                    self.warm_up();
+                    self.replace_worker();
                 }
             },
             RECYCLE_WORKER_AFTER,
@@ -458,12 +462,6 @@ impl Studio {
         self.progress.set(None);
         self.error.set(Some(message));
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 async fn fetch_blob(url: &str) -> Result<Blob, String> {

@@ -2,6 +2,7 @@
 //! and clustering never block the page.
 
 use super::helper;
+use super::marks::now_ms;
 use crate::engine::cluster;
 use crate::engine::clv;
 use crate::engine::ingest::{
@@ -128,13 +129,6 @@ fn mark(name: &str) {
     if !WARMING_UP.get() {
         super::marks::mark(name);
     }
-}
-
-fn now_ms() -> f64 {
-    js_sys::global()
-        .unchecked_into::<DedicatedWorkerGlobalScope>()
-        .performance()
-        .map_or(0.0, |p| p.now())
 }
 
 /// `work` behind a pointer, so its code stays a function of its own instead
@@ -468,7 +462,8 @@ async fn ingest_blob(blob: &Blob, settings: IngestSettings) -> Result<IngestOutc
     ingestor.finish().map_err(|e| e.to_string())
 }
 
-/// Feeds `blob` to `push` in `CHUNK_BYTES` slices, posting progress after each.
+/// Feeds `blob` to `push` in slices (see [`for_each_slice`]), posting
+/// progress after each.
 async fn stream_blob(
     blob: &Blob,
     stage: &str,
@@ -573,9 +568,10 @@ async fn ingest_in_two_parts(
 }
 
 /// Feeds `blob` to `push` in slices (the first `FIRST_SLICE_BYTES`, then
-/// `CHUNK_BYTES` each), with the bytes done after each. The next slice is read (by the browser, off this thread) while this
-/// one is processed: reading a 40 MB file slice by slice with
-/// `FileReaderSync` took ≈ 260 ms of each worker's time in Chromium.
+/// `CHUNK_BYTES` each), with the bytes done after each. The next slice is
+/// read (by the browser, off this thread) while this one is processed:
+/// reading a 40 MB file slice by slice with `FileReaderSync` took ≈ 260 ms
+/// of each worker's time in Chromium.
 async fn for_each_slice(
     blob: &Blob,
     mut push: impl FnMut(&[u8], u64) -> Result<(), String>,
