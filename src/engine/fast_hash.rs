@@ -38,6 +38,10 @@ impl Hasher for FxHasher {
         self.add(u64::from(i));
     }
 
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
     fn write_u64(&mut self, i: u64) {
         self.add(i);
     }

@@ -4,6 +4,7 @@
 //! grows with customers × invoices, not with rows.
 
 use super::kept_lines::{KeptLines, NO_LINE};
+use super::name_key::NameKey;
 use crate::engine::fast_hash::{self, FastHashMap};
 use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
@@ -89,20 +90,21 @@ pub struct KeptLine<'a> {
 }
 
 /// Folds kept lines per customer and purchase. The lookups are keyed by
-/// 64-bit hashes of the names, checked against the stored name, so a line
-/// allocates nothing and each customer or invoice name is stored once (at 5M
-/// rows the String-keyed maps were ≈ 1.1M extra allocations, and freeing them
-/// a visible pause); names whose hash is taken by another name (never seen in
-/// practice, but possible) go to small exact maps.
+/// [`NameKey`]s: a short name itself, a longer one's 64-bit hash checked
+/// against the stored name. So a line allocates nothing and each customer or
+/// invoice name is stored once (at 5M rows the String-keyed maps were ≈ 1.1M
+/// extra allocations, and freeing them a visible pause); long names whose
+/// hash is taken by another name (never seen in practice, but possible) go
+/// to small exact maps.
 pub struct Aggregator {
     customers: Vec<CustomerTotals>,
     /// Applied to every name hash; all bits but in tests, which keep only a
-    /// few to force collisions.
+    /// few (and hash every name) to force collisions.
     hash_mask: u64,
-    customer_index: FastHashMap<u64, u32>,
+    customer_index: FastHashMap<NameKey, u32>,
     customer_collisions: FastHashMap<String, u32>,
-    /// (customer slot, hash of invoice) → purchase slot in that customer.
-    purchase_index: FastHashMap<(u32, u64), u32>,
+    /// (customer slot, invoice) → purchase slot in that customer.
+    purchase_index: FastHashMap<(u32, NameKey), u32>,
     purchase_collisions: FastHashMap<(u32, String), u32>,
     /// The last line's customer and invoice with their slots: an invoice's
     /// lines come one after another in exports, so most lines skip the
@@ -238,12 +240,12 @@ impl Aggregator {
         true
     }
 
-    fn name_hash(&self, name: &str) -> u64 {
-        fast_hash::hash_str(name) & self.hash_mask
+    fn name_key(&self, name: &str) -> NameKey {
+        NameKey::new(name, self.hash_mask)
     }
 
     fn index_purchase(&mut self, customer_slot: u32, invoice: &str, slot: u32) {
-        let key = (customer_slot, self.name_hash(invoice));
+        let key = (customer_slot, self.name_key(invoice));
         match self.purchase_index.entry(key) {
             Entry::Vacant(entry) => {
                 entry.insert(slot);
@@ -367,15 +369,17 @@ impl Aggregator {
         false
     }
 
-    /// The slot of `id`; else whether its hash is indexed (by another name).
+    /// The slot of `id`; else whether its key is indexed (by another name).
     fn lookup_customer(&self, id: &str) -> Result<u32, bool> {
-        let Some(&slot) = self.customer_index.get(&self.name_hash(id)) else {
+        let key = self.name_key(id);
+        let Some(&slot) = self.customer_index.get(&key) else {
             return Err(false);
         };
-        if self
-            .customers
-            .get(slot as usize)
-            .is_some_and(|c| same(&c.id, id))
+        if key.is_exact()
+            || self
+                .customers
+                .get(slot as usize)
+                .is_some_and(|c| same(&c.id, id))
         {
             return Ok(slot);
         }
@@ -397,15 +401,18 @@ impl Aggregator {
         });
         match indexed {
             true => self.customer_collisions.insert(id.to_string(), slot),
-            false => self.customer_index.insert(self.name_hash(id), slot),
+            false => self.customer_index.insert(self.name_key(id), slot),
         };
         slot
     }
 
     /// The slot of `invoice` among the customer's purchases, if already seen.
     fn purchase_slot(&self, customer_slot: u32, invoice: &str) -> Option<u32> {
-        let key = (customer_slot, self.name_hash(invoice));
+        let key = (customer_slot, self.name_key(invoice));
         let slot = *self.purchase_index.get(&key)?;
+        if key.1.is_exact() {
+            return Some(slot);
+        }
         let purchases = &self.customers.get(customer_slot as usize)?.purchases;
         if same(&purchases.get(slot as usize)?.invoice, invoice) {
             return Some(slot);

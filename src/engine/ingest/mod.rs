@@ -30,6 +30,7 @@ pub mod dates;
 pub mod decode;
 pub mod error;
 mod kept_lines;
+mod name_key;
 mod plain_line;
 pub mod records;
 pub mod sniff;
