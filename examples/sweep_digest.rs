@@ -1,0 +1,34 @@
+//! Prints each k of the default sweep on a file (inertia, silhouette and a
+//! digest of the labels), to check that a speed-up changed no result:
+//!     cargo run --release --example sweep_digest -- file.csv > before.txt
+
+use segmento::engine::ingest::{IngestSettings, Ingestor};
+use segmento::engine::pipeline::{analyze, AnalysisSettings};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: sweep_digest <file.csv>")?;
+    let bytes = std::fs::read(&path)?;
+    let mut ingestor = Ingestor::new(IngestSettings::default());
+    for chunk in bytes.chunks(4 << 20) {
+        ingestor.push(chunk)?;
+    }
+    let outcome = ingestor.finish()?;
+    let analysis = analyze(
+        &outcome.ledger,
+        &AnalysisSettings::default(),
+        &mut |_, _| {},
+    )?;
+    for c in &analysis.sweep {
+        let digest = c
+            .labels
+            .iter()
+            .fold(0u64, |h, &l| h.wrapping_mul(31).wrapping_add(u64::from(l)));
+        println!(
+            "k {} inertia {:.9} silhouette {:.12} labels {digest:x}",
+            c.k, c.inertia, c.silhouette
+        );
+    }
+    Ok(())
+}
