@@ -254,26 +254,37 @@ fn lloyd_fixed<const K: usize>(
         }
         best
     };
+    // The coordinates one by one, so a pair of points' x (y, z) is one load.
+    let columns: [Vec<f64>; 3] = std::array::from_fn(|d| points.iter().map(|p| p[d]).collect());
     for _ in 0..max_iterations {
-        let mut sums = [[0.0f64; 3]; K];
-        let mut counts = [0usize; K];
+        // Per cluster the coordinates' sums and the count (exact in an f64):
+        // four lanes, so a point is added with two vector instructions.
+        let mut totals = [[0.0f64; 4]; K];
         let mut add = |l: usize, p: &Point| {
-            for d in 0..3 {
-                sums[l][d] += p[d];
+            if let Some(total) = totals.get_mut(l) {
+                let point = [p[0], p[1], p[2], 1.0];
+                for (t, v) in total.iter_mut().zip(point) {
+                    *t += v;
+                }
             }
-            counts[l] += 1;
         };
         // Two points at a time: the same operations on both lanes, which
         // compile to two-lane vector instructions in WebAssembly.
         let mut pairs = points.chunks_exact(2);
-        for pair in pairs.by_ref() {
-            let nearest = nearest_of_two(&centroids, [&pair[0], &pair[1]]);
+        for ((pair, xs), (ys, zs)) in pairs
+            .by_ref()
+            .zip(columns[0].chunks_exact(2))
+            .zip(columns[1].chunks_exact(2).zip(columns[2].chunks_exact(2)))
+        {
+            let nearest = nearest_of_two(&centroids, [xs, ys, zs]);
             add(nearest[0], &pair[0]);
             add(nearest[1], &pair[1]);
         }
         for p in pairs.remainder() {
             add(nearest(&centroids, p).0, p);
         }
+        let sums = totals.map(|t| [t[0], t[1], t[2]]);
+        let counts = totals.map(|t| t[3] as usize);
         if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
             break;
         }
@@ -282,13 +293,19 @@ fn lloyd_fixed<const K: usize>(
     (centroids.to_vec(), inertia)
 }
 
-/// The nearest of `centroids` to each of two points: per lane exactly the
+/// The nearest of `centroids` to each of two points (given as their two x,
+/// two y and two z coordinates): per lane exactly the
 /// distances, order and tie-breaking (lowest index) of the one-point search,
 /// written branch-free so both lanes run as one vector operation.
 #[inline(always)]
-fn nearest_of_two<const K: usize>(centroids: &[Point; K], points: [&Point; 2]) -> [usize; 2] {
-    let lanes = |d: usize| [points[0][d], points[1][d]];
-    let (xs, ys, zs) = (lanes(0), lanes(1), lanes(2));
+fn nearest_of_two<const K: usize>(centroids: &[Point; K], [xs, ys, zs]: [&[f64]; 3]) -> [usize; 2] {
+    let lanes = |c: &[f64]| {
+        [
+            c.first().copied().unwrap_or(0.0),
+            c.get(1).copied().unwrap_or(0.0),
+        ]
+    };
+    let (xs, ys, zs) = (lanes(xs), lanes(ys), lanes(zs));
     let distance = |c: &Point| -> [f64; 2] {
         let mut out = [0.0; 2];
         for lane in 0..2 {
