@@ -1,6 +1,8 @@
 //! Prints each k of the default sweep on a file (inertia, silhouette and a
 //! digest of the labels), to check that a speed-up changed no result:
 //!     cargo run --release --example sweep_digest -- file.csv > before.txt
+//! (`SILHOUETTES=1 bench/wasm_probe.sh file.csv` prints the WebAssembly
+//! build's silhouettes in the same form.)
 
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
@@ -26,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .fold(0u64, |h, &l| h.wrapping_mul(31).wrapping_add(u64::from(l)));
         println!(
-            "k {} inertia {:.9} silhouette {:.12} labels {digest:x}",
+            "k {} inertia {:.9} labels {digest:x} silhouette {:.17e}",
             c.k, c.inertia, c.silhouette
         );
     }

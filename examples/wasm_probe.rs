@@ -40,6 +40,28 @@ mod probe {
         ))
     }
 
+    /// Each k's silhouette, as `sweep_digest` prints them natively.
+    #[wasm_bindgen]
+    pub fn silhouettes(bytes: &[u8]) -> Result<String, String> {
+        let mut ingestor = Ingestor::new(IngestSettings::default());
+        for chunk in bytes.chunks(4 * 1024 * 1024) {
+            ingestor.push(chunk).map_err(|e| e.to_string())?;
+        }
+        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
+        let analysis = analyze(
+            &outcome.ledger,
+            &AnalysisSettings::default(),
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(analysis
+            .sweep
+            .iter()
+            .map(|c| format!("k {} silhouette {:.17e}", c.k, c.silhouette))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
     /// Ingest alone (4 MiB chunks, to the ledger), five times: the fastest run in ms.
     #[wasm_bindgen]
     pub fn ingest(bytes: &[u8]) -> Result<f64, String> {

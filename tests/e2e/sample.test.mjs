@@ -29,6 +29,12 @@ test("the sample data runs end to end and shows results", async () => {
   for (const heading of ["Data quality", "RFM segments", "Customers", "Downloads"]) {
     await results.getByRole("heading", { name: new RegExp(heading) }).first().waitFor();
   }
+  // The browser's k = 2 (fitted and measured in WebAssembly, with vector
+  // instructions the native tests never run) agrees with scikit-learn's.
+  const reference = JSON.parse(await readFile(new URL("../fixtures/sample_reference.json", import.meta.url), "utf8"));
+  const theirs = reference.kmeans.find((fit) => fit.k === 2);
+  const [k, silhouette, inertia] = (await page.locator("table.sweep tbody tr").first().innerText()).split("\t").map((cell) => cell.trim());
+  assert.deepEqual([k, silhouette, inertia], ["2", theirs.silhouette.toFixed(3), theirs.inertia.toFixed(1)]);
   // The cluster profiles are named and each has a playbook.
   const profiles = page.locator("article.profile");
   assert.ok((await profiles.count()) >= 2);
