@@ -1,5 +1,6 @@
 // What every browser bench script starts with: the built app served from
 // dist/, headless Chromium, one laptop-sized page with the analysis worker up.
+import { readFileSync } from "node:fs";
 import { serveDist, launchBrowser } from "../tests/e2e/harness.mjs";
 
 /** Runs `measure(page, browser)` on a fresh page of the app; cleans up after. */
@@ -62,4 +63,21 @@ export async function startTimer(page, name, trigger, event, target) {
 export async function readTimer(page, name) {
   await page.waitForFunction((name) => window.__timers?.[name]?.shown != null, name);
   return page.evaluate((name) => window.__timers[name].shown - window.__timers[name].started, name);
+}
+
+/**
+ * Chooses `file`, then records a trace with `categories` from the click on
+ * "Analyse" until just after the results appear. Returns the run's summary
+ * line and the trace's events.
+ */
+export async function traceRun(page, browser, file, tracePath, categories) {
+  await page.getByLabel("Choose a transactions file").setInputFiles(file);
+  await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
+  await browser.startTracing(page, { path: tracePath, categories });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
+  await page.waitForTimeout(300);
+  await browser.stopTracing();
+  const summary = await page.locator(".run-stats").innerText();
+  return { summary, events: JSON.parse(readFileSync(tracePath, "utf8")).traceEvents };
 }

@@ -6,20 +6,12 @@
 //     target/wasm32-unknown-unknown/release/worker.wasm
 //   wasm-opt -O3 -g W/worker_bg.wasm -o COPY/worker_bg.wasm; cp W/worker.js COPY/
 //     node bench/profile_run.mjs transactions.csv   (TOP=n functions per thread)
-import { readFileSync } from "node:fs";
-import { withAppPage } from "./bench_page.mjs";
+import { withAppPage, traceRun } from "./bench_page.mjs";
 const file = process.argv[2];
 const tracePath = process.argv[3] ?? "/tmp/segmento-profile.json";
 await withAppPage(async (page, browser) => {
-  await page.getByLabel("Choose a transactions file").setInputFiles(file);
-  await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
-  await browser.startTracing(page, { path: tracePath, categories: ["v8.execute", "disabled-by-default-v8.cpu_profiler", "blink.user_timing"] });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
-  await page.waitForTimeout(300);
-  await browser.stopTracing();
-  console.log(await page.locator(".run-stats").innerText());
-  const events = JSON.parse(readFileSync(tracePath, "utf8")).traceEvents;
+  const { summary, events } = await traceRun(page, browser, file, tracePath, ["v8.execute", "disabled-by-default-v8.cpu_profiler", "blink.user_timing"]);
+  console.log(summary);
   const perThread = new Map();
   for (const e of events) {
     if (e.name !== "ProfileChunk") continue;

@@ -2,21 +2,13 @@
 // screen) and prints the main thread's and the workers' busiest stretches:
 // where the time between "Analyse" and the dashboard goes.
 //     node bench/trace_run.mjs transactions.csv [trace.json]
-import { readFileSync } from "node:fs";
-import { withAppPage } from "./bench_page.mjs";
+import { withAppPage, traceRun } from "./bench_page.mjs";
 
 const file = process.argv[2];
 const tracePath = process.argv[3] ?? "/tmp/segmento-trace.json";
 await withAppPage(async (page, browser) => {
-  await page.getByLabel("Choose a transactions file").setInputFiles(file);
-  await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
-  await browser.startTracing(page, { path: tracePath, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"] });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
-  await page.waitForTimeout(300);
-  await browser.stopTracing();
-  console.log(await page.locator(".run-stats").innerText());
-  const events = JSON.parse(readFileSync(tracePath, "utf8")).traceEvents;
+  const { summary, events } = await traceRun(page, browser, file, tracePath, ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute"]);
+  console.log(summary);
   const threads = new Map();
   for (const e of events) if (e.name === "thread_name") threads.set(`${e.pid}:${e.tid}`, e.args.name);
   const tasks = events.filter((e) => e.name === "RunTask" && e.dur > 5000);

@@ -3,8 +3,8 @@
 
 #[cfg(target_arch = "wasm32")]
 mod probe {
-    use segmento::engine::ingest::{IngestSettings, Ingestor};
-    use segmento::engine::pipeline::{analyze, AnalysisSettings};
+    use segmento::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
+    use segmento::engine::pipeline::{analyze, Analysis, AnalysisSettings};
     use wasm_bindgen::prelude::*;
 
     /// Ingests and analyses `bytes` in 4 MiB chunks; returns the timings.
@@ -12,14 +12,10 @@ mod probe {
     pub fn run(bytes: &[u8]) -> Result<String, String> {
         let now = js_sys::Date::now;
         let started = now();
-        let mut ingestor = Ingestor::new(IngestSettings::default());
-        for chunk in bytes.chunks(4 * 1024 * 1024) {
-            ingestor.push(chunk).map_err(|e| e.to_string())?;
-        }
-        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
-        let ingested = now();
+        let outcome = ingested(bytes)?;
+        let read_at = now();
         let mut stages = Vec::new();
-        let mut last = (String::from("start"), ingested);
+        let mut last = (String::from("start"), read_at);
         analyze(
             &outcome.ledger,
             &AnalysisSettings::default(),
@@ -34,27 +30,36 @@ mod probe {
         stages.push(format!("{} {:.0} ms", last.0, now() - last.1));
         Ok(format!(
             "ingest {:.0} ms, analysis {:.0} ms ({})",
-            ingested - started,
-            now() - ingested,
+            read_at - started,
+            now() - read_at,
             stages.join(", ")
         ))
+    }
+
+    /// `bytes` ingested in 4 MiB chunks, to the ledger.
+    fn ingested(bytes: &[u8]) -> Result<IngestOutcome, String> {
+        let mut ingestor = Ingestor::new(IngestSettings::default());
+        for chunk in bytes.chunks(4 * 1024 * 1024) {
+            ingestor.push(chunk).map_err(|e| e.to_string())?;
+        }
+        ingestor.finish().map_err(|e| e.to_string())
+    }
+
+    /// `bytes` ingested and analysed with the default settings.
+    fn analysed(bytes: &[u8]) -> Result<Analysis, String> {
+        let outcome = ingested(bytes)?;
+        analyze(
+            &outcome.ledger,
+            &AnalysisSettings::default(),
+            &mut |_, _| {},
+        )
+        .map_err(|e| e.to_string())
     }
 
     /// Each k's silhouette, as `sweep_digest` prints them natively.
     #[wasm_bindgen]
     pub fn silhouettes(bytes: &[u8]) -> Result<String, String> {
-        let mut ingestor = Ingestor::new(IngestSettings::default());
-        for chunk in bytes.chunks(4 * 1024 * 1024) {
-            ingestor.push(chunk).map_err(|e| e.to_string())?;
-        }
-        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
-        let analysis = analyze(
-            &outcome.ledger,
-            &AnalysisSettings::default(),
-            &mut |_, _| {},
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(analysis
+        Ok(analysed(bytes)?
             .sweep
             .iter()
             .map(|c| format!("k {} silhouette {:.17e}", c.k, c.silhouette))
@@ -68,11 +73,7 @@ mod probe {
         let mut fastest = f64::INFINITY;
         for _ in 0..5 {
             let started = js_sys::Date::now();
-            let mut ingestor = Ingestor::new(IngestSettings::default());
-            for chunk in bytes.chunks(4 * 1024 * 1024) {
-                ingestor.push(chunk).map_err(|e| e.to_string())?;
-            }
-            drop(ingestor.finish().map_err(|e| e.to_string())?);
+            drop(ingested(bytes)?);
             fastest = fastest.min(js_sys::Date::now() - started);
         }
         Ok(fastest)
@@ -81,15 +82,7 @@ mod probe {
     /// The k sweep alone on `bytes`' customers, three times: the fastest run in ms.
     #[wasm_bindgen]
     pub fn sweep(bytes: &[u8]) -> Result<f64, String> {
-        let mut ingestor = Ingestor::new(IngestSettings::default());
-        ingestor.push(bytes).map_err(|e| e.to_string())?;
-        let outcome = ingestor.finish().map_err(|e| e.to_string())?;
-        let analysis = analyze(
-            &outcome.ledger,
-            &AnalysisSettings::default(),
-            &mut |_, _| {},
-        )
-        .map_err(|e| e.to_string())?;
+        let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default();
         let mut fastest = f64::INFINITY;
         for _ in 0..3 {
