@@ -606,6 +606,11 @@ pub fn split_ks(ks: &[usize]) -> (Vec<usize>, Vec<usize>) {
             false => heavier.push(k),
         }
     }
+    // The greedy split's last k can tip its "lighter" share over.
+    let cost = |share: &[usize]| share.iter().map(|&k| fit_cost(k)).sum::<f64>();
+    if cost(&heavier) < cost(&lighter) {
+        std::mem::swap(&mut heavier, &mut lighter);
+    }
     heavier.sort_unstable();
     lighter.sort_unstable();
     (heavier, lighter)
@@ -803,6 +808,7 @@ mod tests {
         let many: Vec<usize> = (2..=30).collect();
         let (heavier, lighter) = split_ks(&many);
         assert_eq!(heavier.len() + lighter.len(), many.len());
+        assert!(cost(&heavier) >= cost(&lighter), "{heavier:?} {lighter:?}");
         assert!(cost(&heavier) - cost(&lighter) < fit_cost(30));
         let whole = sweep(&points, 2, 10, &settings, &mut |_, _| {}).unwrap();
         let mut halves = fit_ks(&points, &first, &settings, &mut |_, _| {}).unwrap();
