@@ -515,13 +515,13 @@ async fn cut_in_two(
     if !byte_oriented || sniffed.mapping.index(Field::Status).is_some() {
         return Ok(None);
     }
-    let middle = (total as f64 * OWN_PART) as u64;
-    let window = read_slice_async(blob, middle, (middle + CUT_WINDOW).min(total))?.await?;
+    let from = (total as f64 * OWN_PART) as u64;
+    let window = read_slice_async(blob, from, (from + CUT_WINDOW).min(total))?.await?;
     // Not before a byte-order mark: the later part's reader would drop it.
     let cut = window
         .windows(2)
         .position(|pair| pair[0] == b'\n' && pair[1] != 0xEF)
-        .map(|i| middle + i as u64 + 1);
+        .map(|i| from + i as u64 + 1);
     Ok(cut.filter(|&cut| cut < total))
 }
 

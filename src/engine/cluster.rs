@@ -3,6 +3,7 @@
 
 use super::error::AnalysisError;
 use super::features::Point;
+use super::methods::dist2;
 use super::methods::sample::sample_indices;
 use super::metrics;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
@@ -432,7 +433,6 @@ impl CentreTable {
 /// scikit-learn uses).
 #[inline(never)]
 fn greedy_kmeans_plus_plus(points: &[Point], k: usize, rng: &mut Xoshiro256Plus) -> Vec<Point> {
-    let dist2 = |a: &Point, b: &Point| (0..3).map(|i| (a[i] - b[i]).powi(2)).sum::<f64>();
     let uniform = |rng: &mut Xoshiro256Plus| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
     let n = points.len();
     let first = points[(rng.next_u64() % n as u64) as usize];
@@ -495,13 +495,12 @@ fn sum_in_lanes(values: &[f64]) -> f64 {
 /// centre so far) and its squared distance to `c`, in [`SUM_LANES`] sums.
 #[inline(never)]
 fn potential_with(points: &[Point], closest: &[f64], c: &Point) -> f64 {
-    let dist2 = |p: &Point| (p[0] - c[0]).powi(2) + (p[1] - c[1]).powi(2) + (p[2] - c[2]).powi(2);
     let mut sums = [0.0f64; SUM_LANES];
     let mut point_chunks = points.chunks_exact(SUM_LANES);
     let mut closest_chunks = closest.chunks_exact(SUM_LANES);
     for (ps, ds) in (&mut point_chunks).zip(&mut closest_chunks) {
         for lane in 0..SUM_LANES {
-            sums[lane] += smaller(ds[lane], dist2(&ps[lane]));
+            sums[lane] += smaller(ds[lane], dist2(&ps[lane], c));
         }
     }
     let rest = point_chunks
@@ -509,7 +508,7 @@ fn potential_with(points: &[Point], closest: &[f64], c: &Point) -> f64 {
         .iter()
         .zip(closest_chunks.remainder());
     for (sum, (p, d)) in sums.iter_mut().zip(rest) {
-        *sum += smaller(*d, dist2(p));
+        *sum += smaller(*d, dist2(p, c));
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3])
 }

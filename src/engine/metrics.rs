@@ -118,7 +118,7 @@ pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> 
                 &mut sums[c..],
             );
             for (d, &sum) in sums.iter().enumerate().skip(c) {
-                if (after).max(starts[d]) < starts[d + 1] {
+                if after.max(starts[d]) < starts[d + 1] {
                     add(&mut by_cluster, i, d, sum);
                 }
             }
@@ -186,7 +186,8 @@ fn distance_row(
 }
 
 /// A distance from its square: the root taken in single precision (within
-/// ≈ 1e-7 of the exact one), four at a time: in double precision the roots
+/// ≈ 1e-7 of the exact one; four per vector instruction in WebAssembly): in
+/// double precision the roots
 /// were most of the silhouettes' time (≈ 50M of them at 10k points, two per
 /// vector instruction, each instruction ≈ 9 cycles).
 #[inline(always)]
@@ -237,14 +238,32 @@ fn distance_sums_portable(
         }
         j += 4;
     }
-    for out in quads.into_remainder() {
-        let (x, y, z) = (xs[j] - p[0], ys[j] - p[1], zs[j] - p[2]);
-        let d = root(x * x + y * y + z * z);
-        sums[0] += d;
-        *out += d;
-        j += 1;
-    }
+    let rest = j..n;
+    sums[0] = add_rest(
+        p,
+        (&xs[rest.clone()], &ys[rest.clone()], &zs[rest]),
+        quads.into_remainder(),
+        sums[0],
+    );
     (sums[0] + sums[1]) + (sums[2] + sums[3])
+}
+
+/// The distances from `p` to the last few points, past the last four: added
+/// to `column` and to `sum` (the first running sum), which is returned.
+#[inline(always)]
+fn add_rest(
+    p: &Point,
+    (xs, ys, zs): (&[f64], &[f64], &[f64]),
+    column: &mut [f64],
+    mut sum: f64,
+) -> f64 {
+    for (((out, x), y), z) in column.iter_mut().zip(xs).zip(ys).zip(zs) {
+        let (x, y, z) = (x - p[0], y - p[1], z - p[2]);
+        let d = root(x * x + y * y + z * z);
+        sum += d;
+        *out += d;
+    }
+    sum
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -282,14 +301,13 @@ fn distance_sums_simd(p: &Point, xs: &[f64], ys: &[f64], zs: &[f64], column: &mu
         out[3] = f64x2_extract_lane::<1>(high_out);
         j += 4;
     }
-    let mut first = f64x2_extract_lane::<0>(low_sums);
-    for out in quads.into_remainder() {
-        let (x, y, z) = (xs[j] - p[0], ys[j] - p[1], zs[j] - p[2]);
-        let d = root(x * x + y * y + z * z);
-        first += d;
-        *out += d;
-        j += 1;
-    }
+    let rest = j..n;
+    let first = add_rest(
+        p,
+        (&xs[rest.clone()], &ys[rest.clone()], &zs[rest]),
+        quads.into_remainder(),
+        f64x2_extract_lane::<0>(low_sums),
+    );
     (first + f64x2_extract_lane::<1>(low_sums))
         + (f64x2_extract_lane::<0>(high_sums) + f64x2_extract_lane::<1>(high_sums))
 }
