@@ -10,6 +10,8 @@ use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 
+mod restarts;
+
 /// Validated k-means settings (linfa-style: check once, then run).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct KMeansSettings {
@@ -141,17 +143,25 @@ fn fit_with_plan(
     } else {
         points
     };
+    // When the best restarts are refined, the restarts only choose which:
+    // their nearest centres are found in single precision (see `restarts`).
+    let refined = restart_points.len() < points.len() || plan.tolerance_factor != 1.0;
+    let narrow = refined.then(|| restarts::NarrowColumns::new(restart_points));
     let mut runs: Vec<(Vec<Point>, f64)> = Vec::new();
     for _ in 0..settings.n_runs.max(1) {
         let seeds = greedy_kmeans_plus_plus(restart_points, k, &mut rng);
-        runs.push(lloyd(
-            restart_points,
-            seeds,
+        let (max_iterations, tolerance) = (
             settings.max_iterations.max(1),
             settings.tolerance * plan.tolerance_factor,
-        ));
+        );
+        runs.push(match &narrow {
+            Some(columns) => {
+                restarts::lloyd_narrow(restart_points, columns, seeds, max_iterations, tolerance)
+            }
+            None => lloyd(restart_points, seeds, max_iterations, tolerance),
+        });
     }
-    if restart_points.len() < points.len() || plan.tolerance_factor != 1.0 {
+    if refined {
         // The best few, refined; the lowest inertia wins.
         runs.sort_by(|a, b| a.1.total_cmp(&b.1));
         runs.truncate(REFINED_CANDIDATES);
