@@ -126,16 +126,16 @@ fn nearest_of_four<const K: usize>(
         })
     };
     let mut best = distance(&centres[0]);
-    let mut best_index = [0usize; LANES];
+    let mut best_index = [0u32; LANES];
     for (i, c) in centres.iter().enumerate().skip(1) {
         let d = distance(c);
         for lane in 0..LANES {
             let closer = d[lane] < best[lane];
             best[lane] = if closer { d[lane] } else { best[lane] };
-            best_index[lane] = if closer { i } else { best_index[lane] };
+            best_index[lane] = if closer { i as u32 } else { best_index[lane] };
         }
     }
-    best_index
+    best_index.map(|i| i as usize)
 }
 
 /// [`nearest_of_four`] as WebAssembly vector instructions (LLVM leaves the
