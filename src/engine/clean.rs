@@ -263,7 +263,9 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
 /// UCI marks cancellations with a `C` before the invoice number. Requiring a
 /// digit after the `C` keeps ids like Stripe's `ch_…` from matching.
 pub fn is_cancellation(invoice: &str) -> bool {
-    let mut chars = invoice.trim().chars();
+    // `values::trim`: a plain ASCII cell is returned as it is, without
+    // `str::trim`'s Unicode whitespace table (this runs on every row).
+    let mut chars = super::ingest::values::trim(invoice).chars();
     matches!(chars.next(), Some('C' | 'c')) && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 

@@ -125,7 +125,9 @@ struct DateParts {
 
 fn split_date_time(value: &str) -> (&str, Option<&str>) {
     let value = super::values::trim(value);
-    match value.find([' ', 'T', 't']) {
+    // Bytes, not chars: the three are ASCII, which never occurs inside a
+    // multi-byte character, so the position is a char boundary.
+    match value.bytes().position(|b| matches!(b, b' ' | b'T' | b't')) {
         Some(at) => {
             let (date, time) = value.split_at(at);
             (date, Some(time.get(1..).unwrap_or_default().trim()))
@@ -135,15 +137,22 @@ fn split_date_time(value: &str) -> (&str, Option<&str>) {
 }
 
 fn parse_date_parts(date: &str) -> Option<DateParts> {
-    let separator = date.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
-    let mut pieces = date.split(separator);
+    // Byte by byte (ASCII separators and digits): a char search and
+    // `str::parse` per piece cost more than the rest of a date.
+    let bytes = date.as_bytes();
+    let separator = *bytes.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
+    let mut pieces = bytes.split(|&b| b == separator);
     let mut next = || -> Option<(u32, usize)> {
         let piece = pieces.next()?;
-        if piece.is_empty() || piece.len() > 4 || !piece.bytes().all(|b| b.is_ascii_digit()) {
+        if piece.is_empty() || piece.len() > 4 || !piece.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        Some((piece.parse().ok()?, piece.len()))
+        let value = piece
+            .iter()
+            .fold(0, |value, &digit| value * 10 + u32::from(digit - b'0'));
+        Some((value, piece.len()))
     };
+    let separator = char::from(separator);
     let (first, first_len) = next()?;
     let (second, second_len) = next()?;
     let (third, third_len) = next()?;

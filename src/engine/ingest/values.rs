@@ -93,27 +93,56 @@ fn strip_currency(mut text: &str) -> &str {
 pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     // Nearly every cell is a plain `12.50` or `-6`: parse those directly (the
     // general path below costs ~10× more per cell, and ingest is per line).
-    if is_plain_number(raw.as_bytes(), decimal_comma) {
-        if let Ok(value) = raw.parse::<f64>() {
-            if value.is_finite() {
-                return Ok(value);
-            }
-        }
+    match parse_plain_number(raw.as_bytes(), decimal_comma) {
+        Some(value) => Ok(value),
+        None => parse_number_general(raw, decimal_comma),
     }
-    parse_number_general(raw, decimal_comma)
 }
 
-/// `-?digits` or, in decimal-point mode, `-?digits.digits`.
-fn is_plain_number(bytes: &[u8], decimal_comma: bool) -> bool {
-    let digits = bytes.strip_prefix(b"-").unwrap_or(bytes);
+/// Powers of ten that are exact in an f64.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `-?digits` or, in decimal-point mode, `-?digits.digits`, as a finite
+/// number; `None` for anything else.
+///
+/// Up to 15 digits the value is its digits as an integer (exact: below
+/// 2^53) divided by an exact power of ten, and one IEEE division of exact
+/// operands is correctly rounded: the same bits as `str::parse` (Clinger's
+/// fast path), without its general machinery. Longer numbers go to
+/// `str::parse`.
+fn parse_plain_number(bytes: &[u8], decimal_comma: bool) -> Option<f64> {
+    let (negative, digits) = match bytes.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
     let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
-        Some(dot) if !decimal_comma => (&digits[..dot], Some(&digits[dot + 1..])),
-        Some(_) => return false,
+        Some(_) if decimal_comma => return None,
+        Some(dot) => (digits.get(..dot)?, Some(digits.get(dot + 1..)?)),
         None => (digits, None),
     };
-    !whole.is_empty()
-        && whole.iter().all(u8::is_ascii_digit)
-        && fraction.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+    if whole.is_empty() || fraction.is_some_and(<[u8]>::is_empty) {
+        return None;
+    }
+    let fraction = fraction.unwrap_or_default();
+    if whole.len() + fraction.len() > 15 {
+        let all_digits = whole.iter().chain(fraction).all(u8::is_ascii_digit);
+        return all_digits
+            .then(|| std::str::from_utf8(bytes).ok()?.parse::<f64>().ok())
+            .flatten()
+            .filter(|v| v.is_finite());
+    }
+    let mut mantissa: u64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(digit);
+    }
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
+    Some(if negative { -value } else { value })
 }
 
 fn parse_number_general(raw: &str, decimal_comma: bool) -> Result<f64, &'static str> {
@@ -241,16 +270,17 @@ mod tests {
                 1 => text.push('.'),
                 _ => text.push(','),
             }
-            for _ in 0..next(6) {
+            for _ in 0..next(14) {
                 text.push(char::from(b'0' + next(10) as u8));
             }
             for decimal_comma in [false, true] {
-                if is_plain_number(text.as_bytes(), decimal_comma) {
+                if parse_plain_number(text.as_bytes(), decimal_comma).is_some() {
                     shortcut_taken += 1;
                 }
+                // The same bits (so -0 stays -0), not only an equal value.
                 assert_eq!(
-                    parse_number(&text, decimal_comma),
-                    parse_number_general(&text, decimal_comma),
+                    parse_number(&text, decimal_comma).map(f64::to_bits),
+                    parse_number_general(&text, decimal_comma).map(f64::to_bits),
                     "{text:?} decimal_comma={decimal_comma}"
                 );
             }
