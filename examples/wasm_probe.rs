@@ -99,4 +99,44 @@ mod probe {
         }
         Ok(fastest)
     }
+
+    /// Each worker's share of the default sweep (as `split_ks` splits it),
+    /// fitted with its silhouettes as a worker does, and each k alone: the
+    /// fastest of three runs in ms, to check the shares are even.
+    #[wasm_bindgen]
+    pub fn shares(bytes: &[u8]) -> Result<String, String> {
+        use segmento::engine::cluster::{fit, fit_ks, split_ks, sweep_ks};
+        let analysis = analysed(bytes)?;
+        let settings = AnalysisSettings::default().kmeans;
+        let points = &analysis.features;
+        let fastest = |run: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
+            let mut fastest = f64::INFINITY;
+            for _ in 0..3 {
+                let started = js_sys::Date::now();
+                run()?;
+                fastest = fastest.min(js_sys::Date::now() - started);
+            }
+            Ok(fastest)
+        };
+        let ks = sweep_ks(points, 2, 10).map_err(|e| e.to_string())?;
+        let (first, second) = split_ks(&ks);
+        let mut lines = Vec::new();
+        for share in [&first, &second] {
+            let ms = fastest(&mut || {
+                fit_ks(points, share, &settings, &mut |_, _| {})
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })?;
+            lines.push(format!("share {share:?}: {ms:.0} ms"));
+        }
+        for &k in &ks {
+            let ms = fastest(&mut || {
+                fit(points, k, &settings)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })?;
+            lines.push(format!("k {k} alone: {ms:.0} ms"));
+        }
+        Ok(lines.join("\n"))
+    }
 }
