@@ -10,6 +10,27 @@ use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 
+/// `$fixed::<K>($args)` for `$k` in 2..=12 (a copy compiled per k, see
+/// [`lloyd`]), else `$fallback`. Before `mod restarts` so it is in scope there.
+macro_rules! compiled_for_k {
+    ($k:expr, $fixed:ident($($arg:expr),*), $fallback:expr) => {
+        match $k {
+            2 => $fixed::<2>($($arg),*),
+            3 => $fixed::<3>($($arg),*),
+            4 => $fixed::<4>($($arg),*),
+            5 => $fixed::<5>($($arg),*),
+            6 => $fixed::<6>($($arg),*),
+            7 => $fixed::<7>($($arg),*),
+            8 => $fixed::<8>($($arg),*),
+            9 => $fixed::<9>($($arg),*),
+            10 => $fixed::<10>($($arg),*),
+            11 => $fixed::<11>($($arg),*),
+            12 => $fixed::<12>($($arg),*),
+            _ => $fallback,
+        }
+    };
+}
+
 mod restarts;
 
 /// Validated k-means settings (linfa-style: check once, then run).
@@ -229,15 +250,11 @@ fn lloyd_compiled_for_k(
     max_iterations: u64,
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
-    macro_rules! fixed {
-        ($($k:literal)*) => {
-            match centroids.len() {
-                $($k => lloyd_fixed::<$k>(points, &centroids, max_iterations, tolerance),)*
-                _ => lloyd_any_k(points, centroids, max_iterations, tolerance),
-            }
-        };
-    }
-    fixed!(2 3 4 5 6 7 8 9 10 11 12)
+    compiled_for_k!(
+        centroids.len(),
+        lloyd_fixed(points, &centroids, max_iterations, tolerance),
+        lloyd_any_k(points, centroids, max_iterations, tolerance)
+    )
 }
 
 /// [`lloyd_any_k`] for exactly `K` centres.

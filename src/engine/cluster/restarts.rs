@@ -51,15 +51,11 @@ pub(super) fn lloyd_narrow(
     max_iterations: u64,
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
-    macro_rules! fixed {
-        ($($k:literal)*) => {
-            match centroids.len() {
-                $($k => lloyd_narrow_fixed::<$k>(points, columns, &centroids, max_iterations, tolerance),)*
-                _ => lloyd(points, centroids, max_iterations, tolerance),
-            }
-        };
-    }
-    fixed!(2 3 4 5 6 7 8 9 10 11 12)
+    compiled_for_k!(
+        centroids.len(),
+        lloyd_narrow_fixed(points, columns, &centroids, max_iterations, tolerance),
+        lloyd(points, centroids, max_iterations, tolerance)
+    )
 }
 
 // Not inlined: V8 swaps in optimised WebAssembly only between calls (see
