@@ -67,16 +67,21 @@ mod probe {
             .join("\n"))
     }
 
-    /// Ingest alone (4 MiB chunks, to the ledger), five times: the fastest run in ms.
-    #[wasm_bindgen]
-    pub fn ingest(bytes: &[u8]) -> Result<f64, String> {
+    /// The fastest of `runs` runs of `run`, in ms.
+    fn fastest_ms(runs: usize, run: &mut dyn FnMut() -> Result<(), String>) -> Result<f64, String> {
         let mut fastest = f64::INFINITY;
-        for _ in 0..5 {
+        for _ in 0..runs {
             let started = js_sys::Date::now();
-            drop(ingested(bytes)?);
+            run()?;
             fastest = fastest.min(js_sys::Date::now() - started);
         }
         Ok(fastest)
+    }
+
+    /// Ingest alone (4 MiB chunks, to the ledger), five times: the fastest run in ms.
+    #[wasm_bindgen]
+    pub fn ingest(bytes: &[u8]) -> Result<f64, String> {
+        fastest_ms(5, &mut || ingested(bytes).map(drop))
     }
 
     /// The k sweep alone on `bytes`' customers, three times: the fastest run in ms.
@@ -84,9 +89,7 @@ mod probe {
     pub fn sweep(bytes: &[u8]) -> Result<f64, String> {
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default();
-        let mut fastest = f64::INFINITY;
-        for _ in 0..3 {
-            let started = js_sys::Date::now();
+        fastest_ms(3, &mut || {
             segmento::engine::cluster::sweep(
                 &analysis.features,
                 2,
@@ -94,10 +97,9 @@ mod probe {
                 &settings.kmeans,
                 &mut |_, _| {},
             )
-            .map_err(|e| e.to_string())?;
-            fastest = fastest.min(js_sys::Date::now() - started);
-        }
-        Ok(fastest)
+            .map(drop)
+            .map_err(|e| e.to_string())
+        })
     }
 
     /// Each worker's share of the default sweep (as `split_ks` splits it),
@@ -109,20 +111,11 @@ mod probe {
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default().kmeans;
         let points = &analysis.features;
-        let fastest = |run: &mut dyn FnMut() -> Result<(), String>| -> Result<f64, String> {
-            let mut fastest = f64::INFINITY;
-            for _ in 0..3 {
-                let started = js_sys::Date::now();
-                run()?;
-                fastest = fastest.min(js_sys::Date::now() - started);
-            }
-            Ok(fastest)
-        };
         let ks = sweep_ks(points, 2, 10).map_err(|e| e.to_string())?;
         let (first, second) = split_ks(&ks);
         let mut lines = Vec::new();
         for share in [&first, &second] {
-            let ms = fastest(&mut || {
+            let ms = fastest_ms(3, &mut || {
                 fit_ks(points, share, &settings, &mut |_, _| {})
                     .map(drop)
                     .map_err(|e| e.to_string())
@@ -130,7 +123,7 @@ mod probe {
             lines.push(format!("share {share:?}: {ms:.0} ms"));
         }
         for &k in &ks {
-            let ms = fastest(&mut || {
+            let ms = fastest_ms(3, &mut || {
                 fit(points, k, &settings)
                     .map(drop)
                     .map_err(|e| e.to_string())

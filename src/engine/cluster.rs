@@ -168,18 +168,20 @@ fn fit_with_plan(
     // their nearest centres are found in single precision (see `restarts`).
     let refined = restart_points.len() < points.len() || plan.tolerance_factor != 1.0;
     let narrow = refined.then(|| restarts::NarrowColumns::new(restart_points));
+    let max_iterations = settings.max_iterations.max(1);
+    let restart_tolerance = settings.tolerance * plan.tolerance_factor;
     let mut runs: Vec<(Vec<Point>, f64)> = Vec::new();
     for _ in 0..settings.n_runs.max(1) {
         let seeds = greedy_kmeans_plus_plus(restart_points, k, &mut rng);
-        let (max_iterations, tolerance) = (
-            settings.max_iterations.max(1),
-            settings.tolerance * plan.tolerance_factor,
-        );
         runs.push(match &narrow {
-            Some(columns) => {
-                restarts::lloyd_narrow(restart_points, columns, seeds, max_iterations, tolerance)
-            }
-            None => lloyd(restart_points, seeds, max_iterations, tolerance),
+            Some(columns) => restarts::lloyd_narrow(
+                restart_points,
+                columns,
+                seeds,
+                max_iterations,
+                restart_tolerance,
+            ),
+            None => lloyd(restart_points, seeds, max_iterations, restart_tolerance),
         });
     }
     if refined {
@@ -188,14 +190,7 @@ fn fit_with_plan(
         runs.truncate(REFINED_CANDIDATES);
         runs = runs
             .into_iter()
-            .map(|(centroids, _)| {
-                lloyd(
-                    points,
-                    centroids,
-                    settings.max_iterations.max(1),
-                    settings.tolerance,
-                )
-            })
+            .map(|(centroids, _)| lloyd(points, centroids, max_iterations, settings.tolerance))
             .collect();
     }
     let Some((centroids, _)) = runs
@@ -266,10 +261,7 @@ fn lloyd_fixed<const K: usize>(
     max_iterations: u64,
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
-    let mut centroids = [[0.0f64; 3]; K];
-    for (c, s) in centroids.iter_mut().zip(start) {
-        *c = *s;
-    }
+    let mut centroids = fixed_centroids::<K>(start);
     let nearest = |centroids: &[Point; K], p: &Point| {
         let distance =
             |c: &Point| (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (c[2] - p[2]).powi(2);
@@ -285,17 +277,7 @@ fn lloyd_fixed<const K: usize>(
     // The coordinates one by one, so a pair of points' x (y, z) is one load.
     let columns: [Vec<f64>; 3] = std::array::from_fn(|d| points.iter().map(|p| p[d]).collect());
     for _ in 0..max_iterations {
-        // Per cluster the coordinates' sums and the count (exact in an f64):
-        // four lanes, so a point is added with two vector instructions.
-        let mut totals = [[0.0f64; 4]; K];
-        let mut add = |l: usize, p: &Point| {
-            if let Some(total) = totals.get_mut(l) {
-                let point = [p[0], p[1], p[2], 1.0];
-                for (t, v) in total.iter_mut().zip(point) {
-                    *t += v;
-                }
-            }
-        };
+        let mut totals = ClusterTotals::<K>::new();
         // Two points at a time: the same operations on both lanes, which
         // compile to two-lane vector instructions in WebAssembly.
         let mut pairs = points.chunks_exact(2);
@@ -305,20 +287,56 @@ fn lloyd_fixed<const K: usize>(
             .zip(columns[1].chunks_exact(2).zip(columns[2].chunks_exact(2)))
         {
             let nearest = nearest_of_two(&centroids, [xs, ys, zs]);
-            add(nearest[0], &pair[0]);
-            add(nearest[1], &pair[1]);
+            totals.add(nearest[0], &pair[0]);
+            totals.add(nearest[1], &pair[1]);
         }
         for p in pairs.remainder() {
-            add(nearest(&centroids, p).0, p);
+            totals.add(nearest(&centroids, p).0, p);
         }
-        let sums = totals.map(|t| [t[0], t[1], t[2]]);
-        let counts = totals.map(|t| t[3] as usize);
-        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
+        if totals.move_to_means(&mut centroids) <= tolerance {
             break;
         }
     }
     let inertia = points.iter().map(|p| nearest(&centroids, p).1).sum();
     (centroids.to_vec(), inertia)
+}
+
+/// The first `K` of `start` (padded with the origin, never needed: the
+/// callers pass exactly `K`), as the fixed-k copies of Lloyd hold them.
+fn fixed_centroids<const K: usize>(start: &[Point]) -> [Point; K] {
+    let mut centroids = [[0.0f64; 3]; K];
+    for (c, s) in centroids.iter_mut().zip(start) {
+        *c = *s;
+    }
+    centroids
+}
+
+/// Per cluster the coordinates' sums and the count (exact in an f64), for
+/// one Lloyd iteration of a fixed-k copy: four lanes, so a point is added
+/// with two vector instructions.
+struct ClusterTotals<const K: usize>([[f64; 4]; K]);
+
+impl<const K: usize> ClusterTotals<K> {
+    fn new() -> Self {
+        Self([[0.0; 4]; K])
+    }
+
+    /// Adds `p` to cluster `l`'s total (a label past `K` is ignored).
+    #[inline(always)]
+    fn add(&mut self, l: usize, p: &Point) {
+        if let Some(total) = self.0.get_mut(l) {
+            for (t, v) in total.iter_mut().zip([p[0], p[1], p[2], 1.0]) {
+                *t += v;
+            }
+        }
+    }
+
+    /// [`move_to_means`] with these totals: the total squared shift.
+    fn move_to_means(&self, centroids: &mut [Point; K]) -> f64 {
+        let sums = self.0.map(|t| [t[0], t[1], t[2]]);
+        let counts = self.0.map(|t| t[3] as usize);
+        move_to_means(centroids, &sums, &counts)
+    }
 }
 
 /// The nearest of `centroids` to each of two points (given as their two x,

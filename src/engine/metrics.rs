@@ -2,10 +2,7 @@
 //! Calinski–Harabasz, Davies–Bouldin; plus inertia.
 
 use super::features::Point;
-
-fn dist2(a: &Point, b: &Point) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
-}
+use super::methods::dist2;
 
 /// Sum of squared distances of points to their cluster's centroid.
 pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {

@@ -9,8 +9,9 @@
 //! centres are that close to a tie. Centroids, their sums and the stopping
 //! test stay in double precision.
 
-use super::{lloyd, move_to_means};
+use super::{fixed_centroids, lloyd, ClusterTotals};
 use crate::engine::features::Point;
+use crate::engine::methods::dist2;
 
 /// Points per block: one f32x4 vector in WebAssembly.
 const LANES: usize = 4;
@@ -68,26 +69,16 @@ fn lloyd_narrow_fixed<const K: usize>(
     max_iterations: u64,
     tolerance: f64,
 ) -> (Vec<Point>, f64) {
-    let mut centroids = [[0.0f64; 3]; K];
-    for (c, s) in centroids.iter_mut().zip(start) {
-        *c = *s;
-    }
+    let mut centroids = fixed_centroids::<K>(start);
     for _ in 0..max_iterations {
         let narrow = narrowed(&centroids);
-        // Per cluster the coordinates' sums and the count (exact in an f64).
-        let mut totals = [[0.0f64; 4]; K];
+        let mut totals = ClusterTotals::<K>::new();
         for (block, chunk) in columns.blocks.iter().zip(points.chunks(LANES)) {
             for (&l, p) in nearest_of_four(&narrow, block).iter().zip(chunk) {
-                if let Some(total) = totals.get_mut(l) {
-                    for (t, v) in total.iter_mut().zip([p[0], p[1], p[2], 1.0]) {
-                        *t += v;
-                    }
-                }
+                totals.add(l, p);
             }
         }
-        let sums = totals.map(|t| [t[0], t[1], t[2]]);
-        let counts = totals.map(|t| t[3] as usize);
-        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
+        if totals.move_to_means(&mut centroids) <= tolerance {
             break;
         }
     }
@@ -96,7 +87,7 @@ fn lloyd_narrow_fixed<const K: usize>(
     for (block, chunk) in columns.blocks.iter().zip(points.chunks(LANES)) {
         for (&l, p) in nearest_of_four(&narrow, block).iter().zip(chunk) {
             if let Some(c) = centroids.get(l) {
-                inertia += (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (c[2] - p[2]).powi(2);
+                inertia += dist2(c, p);
             }
         }
     }
