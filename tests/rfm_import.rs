@@ -106,7 +106,7 @@ fn our_own_export_re_imports() {
 
 #[test]
 fn cohorts_come_with_transactions_only() {
-    use segmento::studio::chart_inputs::cohort_heatmap;
+    use segmento::views::chart_inputs::cohort_heatmap;
     let full = full_analysis();
     let cohorts = full.cohorts.as_ref().unwrap();
     // The sample runs from December 2010 to December 2011.

@@ -1,5 +1,6 @@
 //! Horizontal bars for segments (sizes, revenue share, …) with value labels.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -12,7 +13,7 @@ use super::layout::{
 };
 use super::theme::Theme;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
@@ -20,7 +21,7 @@ pub struct Bar {
     pub colour: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BarsInput {
     /// Drawn top to bottom in this order.
     pub bars: Vec<Bar>,

@@ -3,6 +3,7 @@
 //! coloured by the share of the cohort that bought then, on a fixed 0–100 %
 //! scale so charts of different shops compare.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -17,7 +18,7 @@ use super::theme::Theme;
 pub const COHORT_AXIS_LABEL: &str = "First purchase month";
 pub const MONTHS_SINCE_AXIS_LABEL: &str = "Months since first purchase";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohortRow {
     /// Shown on the y axis, e.g. `2010-12 (948)`.
     pub label: String,
@@ -25,7 +26,7 @@ pub struct CohortRow {
     pub retention: Vec<Option<f64>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohortHeatmapInput {
     pub rows: Vec<CohortRow>,
 }

@@ -1,10 +1,12 @@
 //! Number and date formatting for tick labels and value labels.
 
+use serde::{Deserialize, Serialize};
+
 /// Placeholder shown for NaN / infinite values.
 pub const MISSING: &str = "–";
 
 /// How a value is written in a label.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NumberFormat {
     /// Thousands separators and the given number of decimals: `1,234.5`.
     Grouped(usize),

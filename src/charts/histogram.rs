@@ -5,6 +5,7 @@
 //! [`Histogram::skipped_non_positive`] and reported in a note on the chart
 //! ("3 values ≤ 0 not shown"). NaN/infinite values are always skipped.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -19,7 +20,7 @@ use super::theme::Theme;
 
 pub const CUSTOMERS_AXIS_LABEL: &str = "Customers";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AxisScale {
     #[default]
     Linear,
@@ -27,7 +28,7 @@ pub enum AxisScale {
     Log10,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistogramInput {
     pub values: Vec<f64>,
     /// Number of bins (≥ 1).
@@ -41,7 +42,7 @@ pub struct HistogramInput {
     pub colour: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HistogramBin {
     /// Lower edge (inclusive), in data units.
     pub lo: f64,
@@ -50,7 +51,7 @@ pub struct HistogramBin {
     pub count: u64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     pub bins: Vec<HistogramBin>,
     pub scale: AxisScale,
@@ -135,16 +136,44 @@ fn log_tick_label(exponent: f64, spans_a_decade: bool) -> String {
     }
 }
 
+/// A histogram already binned (by the worker, from every customer's value):
+/// what the page draws, without the values themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinnedHistogram {
+    /// `None`: nothing to draw (no finite value, or none above 0 on a log axis).
+    pub histogram: Option<Histogram>,
+    pub x_label: String,
+    pub y_label: String,
+    pub colour: usize,
+}
+
+impl HistogramInput {
+    pub fn binned(&self) -> BinnedHistogram {
+        BinnedHistogram {
+            histogram: compute_histogram(&self.values, self.bins, self.scale).ok(),
+            x_label: self.x_label.clone(),
+            y_label: self.y_label.clone(),
+            colour: self.colour,
+        }
+    }
+}
+
 pub fn draw_histogram<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &HistogramInput,
     theme: &Theme,
 ) -> Result<(), ChartError> {
+    draw_binned_histogram(area, &input.binned(), theme)
+}
+
+pub fn draw_binned_histogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &BinnedHistogram,
+    theme: &Theme,
+) -> Result<(), ChartError> {
     fill_background(area, theme)?;
-    let histogram = match compute_histogram(&input.values, input.bins, input.scale) {
-        Ok(histogram) => histogram,
-        Err(ChartError::NoData) => return draw_no_data(area, theme),
-        Err(other) => return Err(other),
+    let Some(histogram) = &input.histogram else {
+        return draw_no_data(area, theme);
     };
     ensure_min_size(area, theme)?;
     let (first, last) = match (histogram.bins.first(), histogram.bins.last()) {
@@ -152,7 +181,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
         _ => return draw_no_data(area, theme),
     };
     // Plot in axis space (log10 for log scale) so bins are equally wide.
-    let to_axis = |v: f64| match input.scale {
+    let to_axis = |v: f64| match histogram.scale {
         AxisScale::Linear => v,
         AxisScale::Log10 => v.log10(),
     };
@@ -161,7 +190,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     let max_count = histogram.bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
     let (_, y_hi) = padded_range(0.0, max_count.max(1.0), 0.08).unwrap_or((0.0, 1.0));
 
-    let format_x = |a: &f64| match input.scale {
+    let format_x = |a: &f64| match histogram.scale {
         AxisScale::Linear => compact(*a),
         AxisScale::Log10 => log_tick_label(*a, spans_a_decade),
     };
@@ -188,7 +217,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     let mut mesh = chart.configure_mesh();
     style_mesh(&mut mesh, theme);
     mesh.disable_x_mesh()
-        .x_labels(if input.scale == AxisScale::Log10 {
+        .x_labels(if histogram.scale == AxisScale::Log10 {
             12
         } else {
             6

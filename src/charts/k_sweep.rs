@@ -1,6 +1,7 @@
 //! Elbow chart: inertia (left axis) and silhouette (right axis) against k,
 //! with the recommended and the chosen k marked.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -22,7 +23,7 @@ pub const SILHOUETTE_COLOUR_INDEX: usize = 1;
 pub const RECOMMENDED_COLOUR_INDEX: usize = 2;
 
 /// Result of clustering with one k.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KSweepPoint {
     pub k: usize,
     pub inertia: f64,
@@ -30,7 +31,7 @@ pub struct KSweepPoint {
     pub silhouette: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KSweepInput {
     /// One entry per k tried, any order.
     pub points: Vec<KSweepPoint>,

@@ -1,5 +1,6 @@
 //! Revenue per calendar month as bars, x labelled "Jan 2011".
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -11,7 +12,7 @@ use super::layout::{
 };
 use super::theme::Theme;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct MonthRevenue {
     pub year: i32,
     /// 1 = January … 12 = December.
@@ -20,7 +21,7 @@ pub struct MonthRevenue {
     pub revenue: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthlyRevenueInput {
     /// Any order; months missing between the first and last are drawn as 0.
     pub months: Vec<MonthRevenue>,

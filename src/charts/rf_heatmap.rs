@@ -1,6 +1,7 @@
 //! Recency score × frequency score grid, coloured by a value per cell
 //! (usually the customer count) with the value printed in each cell.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -19,7 +20,7 @@ pub fn recency_axis_label(bins: usize) -> String {
     format!("Recency score ({bins} = most recent)")
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RfHeatmapInput {
     /// Scores run 1..=bins on both axes.
     pub bins: usize,

@@ -3,6 +3,7 @@
 //! colour) using the pixel mapping in [`ScatterFrame`]. Drawing 100k points as
 //! plotters elements costs several JS calls each, far too slow in a browser.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use plotters::coord::Shift;
@@ -19,7 +20,7 @@ use super::theme::Theme;
 /// A data point: x, y and its palette/colour index (usually the cluster id).
 pub type ScatterPoint = (f64, f64, usize);
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScatterLabels {
     /// With unit, e.g. "Recency (days)".
     pub x_label: String,

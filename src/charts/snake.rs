@@ -1,6 +1,7 @@
 //! Snake plot: each cluster's standardised feature means as a line, so
 //! clusters can be compared feature by feature.
 
+use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -13,7 +14,7 @@ use super::theme::Theme;
 
 pub const SNAKE_Y_AXIS_LABEL: &str = "Standardised mean (z-score, SD units)";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnakeSeries {
     /// Shown in the legend, e.g. "Champions".
     pub name: String,
@@ -23,7 +24,7 @@ pub struct SnakeSeries {
     pub means: Vec<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SnakeInput {
     /// Feature names on x, e.g. ["Recency", "Frequency", "Monetary"].
     pub features: Vec<String>,

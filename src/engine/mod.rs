@@ -10,6 +10,7 @@
 
 pub mod clean;
 pub mod cluster;
+pub mod clustering;
 pub mod clv;
 pub mod cohorts;
 pub mod error;
@@ -29,3 +30,4 @@ pub mod rfm_import;
 pub mod score;
 pub mod segments;
 pub mod warm_up;
+pub mod work_split;

@@ -1,7 +1,8 @@
-//! View models: what the page shows, computed from engine results in plain
-//! Rust so it is tested natively. Components only render these.
+//! The page's state and its pure transitions (crux-style): user intents and
+//! worker events go into [`update`], which changes the [`Model`] and returns
+//! the [`Effect`]s the browser shell carries out. Tested natively.
 
-pub mod chart_inputs;
-pub mod customer_table;
-pub mod format;
+pub mod model;
 pub mod pacing;
+
+pub use model::{update, Effect, Event, Model};

@@ -4,7 +4,7 @@
 use super::downloads::save_bytes;
 use crate::app::state::Studio;
 use crate::engine::model::write_assignments_csv;
-use crate::studio::format::thousands;
+use crate::views::format::thousands;
 use leptos::{ev, html, prelude::*};
 use std::collections::BTreeMap;
 use web_sys::File;

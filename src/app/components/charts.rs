@@ -1,12 +1,12 @@
 //! Dashboard charts: each one a canvas drawn by `crate::charts` from a chart
-//! input built in `crate::studio::chart_inputs`.
+//! input built in `crate::views::chart_inputs`.
 
 use crate::app::canvas::{pixel_ratio, theme, track_viewport, ChartCanvas};
 use crate::charts::{
     self, palette_for, HoverIndex, Rgba, ScatterFrame, ScatterLabels, ScatterPoint,
 };
-use crate::studio::chart_inputs::{self as inputs, ScatterView};
-use crate::studio::format::money;
+use crate::views::chart_inputs::{self as inputs, ScatterView};
+use crate::views::format::money;
 use crate::worker_protocol::RunResult;
 use leptos::{ev, html, prelude::*};
 use plotters::prelude::*;

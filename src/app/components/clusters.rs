@@ -4,7 +4,7 @@
 use super::charts::ClusterCharts;
 use super::methods::MethodChooser;
 use crate::app::state::Studio;
-use crate::studio::format::{money, percent, thousands};
+use crate::views::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use super::downloads::save_bytes;
 use crate::app::state::Studio;
 use crate::engine::clv::export::write_predictions_csv;
-use crate::studio::format::{money, percent, thousands};
+use crate::views::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;

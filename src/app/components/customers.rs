@@ -2,8 +2,8 @@
 //! only one page is ever in the DOM).
 
 use crate::app::next_task::after_this_task;
-use crate::studio::customer_table::{query, rows_of, SortColumn, TableQuery};
-use crate::studio::format::{money, thousands};
+use crate::views::customer_table::{query, rows_of, SortColumn, TableQuery};
+use crate::views::format::{money, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::{ev, prelude::*};
 use std::sync::Arc;

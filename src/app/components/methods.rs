@@ -5,7 +5,7 @@ use crate::app::state::Studio;
 use crate::engine::methods::dbscan::DbscanSettings;
 use crate::engine::methods::gmm::GmmSettings;
 use crate::engine::methods::{ClusteringMethod, ClusteringMethodSettings};
-use crate::studio::format::{percent, thousands};
+use crate::views::format::{percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Progress of the running analysis, with a Cancel button.
 
 use crate::app::state::{RunProgress, Studio};
-use crate::studio::format::human_bytes;
+use crate::views::format::human_bytes;
 use leptos::prelude::*;
 
 /// Built once per run; an update changes only its texts and bar (rebuilding

@@ -10,7 +10,7 @@ use crate::app::state::Studio;
 use crate::engine::clean::{CleaningReport, Rule};
 use crate::engine::ingest::sniff::delimiter_label;
 use crate::engine::ingest::DetectedFormat;
-use crate::studio::format::{money, thousands};
+use crate::views::format::{money, thousands};
 use crate::worker_protocol::{DataSource, RunResult};
 use leptos::prelude::*;
 use std::sync::Arc;

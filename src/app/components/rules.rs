@@ -6,7 +6,7 @@ use crate::app::next_task::after_this_task;
 use crate::app::state::Studio;
 use crate::engine::explain::{explain, Explanation, TreeSettings};
 use crate::engine::pipeline::Analysis;
-use crate::studio::format::{percent, thousands};
+use crate::views::format::{percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;

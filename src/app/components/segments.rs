@@ -2,7 +2,7 @@
 
 use super::charts::SegmentCharts;
 use super::grid_editor::GridEditor;
-use crate::studio::format::{money, percent, thousands};
+use crate::views::format::{money, percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
 use std::sync::Arc;

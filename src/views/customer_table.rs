@@ -232,6 +232,77 @@ pub fn rows_of(analysis: &crate::engine::pipeline::Analysis) -> Vec<CustomerRow>
         .collect()
 }
 
+/// One customer as a page of the table shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShownRow {
+    pub customer_id: String,
+    pub country: String,
+    pub recency_days: i64,
+    pub frequency: u32,
+    pub monetary: f64,
+    pub rfm_score: String,
+    pub segment: String,
+    pub cluster: usize,
+    pub cluster_name: String,
+}
+
+/// The page of the table that `query` asks for, with the counts for the pager.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub query: TableQuery,
+    pub rows: Vec<ShownRow>,
+    pub matched: usize,
+    pub page: usize,
+    pub page_count: usize,
+}
+
+/// Rows a page may hold at most (the page asks for 25).
+pub const MAX_PAGE_SIZE: usize = 500;
+
+pub fn page_of(rows: &[CustomerRow], mut query: TableQuery) -> CustomerPage {
+    query.page_size = query.page_size.clamp(1, MAX_PAGE_SIZE);
+    let found = self::query(rows, &query);
+    CustomerPage {
+        rows: found
+            .rows
+            .iter()
+            .filter_map(|&i| rows.get(i))
+            .map(|r| ShownRow {
+                customer_id: r.customer_id.clone(),
+                country: r.country.to_string(),
+                recency_days: r.recency_days,
+                frequency: r.frequency,
+                monetary: r.monetary,
+                rfm_score: r.rfm_score.to_string(),
+                segment: r.segment.to_string(),
+                cluster: r.cluster,
+                cluster_name: r.cluster_name.to_string(),
+            })
+            .collect(),
+        matched: found.matched,
+        page: found.page,
+        page_count: found.page_count,
+        query,
+    }
+}
+
+/// Customer `index` in words, as the scatter's hover shows it.
+pub fn describe(analysis: &crate::engine::pipeline::Analysis, index: usize) -> Option<String> {
+    let row = analysis.rfm.rows.get(index)?;
+    let cluster = analysis.cluster_of(index);
+    let name = analysis
+        .profiles
+        .get(cluster)
+        .map_or("", |p| p.name.as_str());
+    Some(format!(
+        "Customer {} — recency {} days, {} purchases, {} spent — cluster {cluster} · {name}",
+        row.customer_id,
+        row.recency_days,
+        row.frequency,
+        super::format::money(row.monetary)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,7 +122,7 @@ pub fn snake(analysis: &Analysis) -> SnakeInput {
 }
 
 /// Which view of the customers the scatter shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ScatterView {
     /// log(1 + recency days) against log(1 + monetary).
     RecencyMonetary,

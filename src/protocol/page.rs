@@ -1,0 +1,92 @@
+//! Page ↔ analysis worker. The page sends [`PageRequest`]s (with the file
+//! attached where one is read); the worker answers with [`WorkerEvent`]s.
+//! The worker holds the session between requests, so only what the page
+//! shows crosses this boundary.
+
+use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::pipeline::AnalysisSettings;
+use crate::session::{SessionReply, SessionRequest};
+use crate::views::dashboard::AppliedModel;
+use crate::views::Dashboard;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PageRequest {
+    /// Detect the attached file's format and columns from its start.
+    Sniff { settings: IngestSettings },
+    /// Read the attached file and analyse it; the result becomes the session.
+    Analyze {
+        file_name: String,
+        ingest: IngestSettings,
+        analysis: Box<AnalysisSettings>,
+    },
+    /// Label the attached file's customers with a saved model (the session stays).
+    ApplyModel {
+        file_name: String,
+        model_json: String,
+        ingest: IngestSettings,
+        /// Label by the model's decision rules instead of the nearest cluster centre.
+        by_rules: bool,
+    },
+    /// A request against the held session.
+    Session(SessionRequest),
+    /// The held session as bytes, to hand to another worker.
+    Snapshot,
+    /// Take over a session from its bytes.
+    Restore(Vec<u8>),
+}
+
+impl PageRequest {
+    /// Long work shown with progress and a Cancel button.
+    pub fn is_run(&self) -> bool {
+        match self {
+            Self::Sniff { .. } | Self::Analyze { .. } | Self::ApplyModel { .. } => true,
+            Self::Session(request) => request.is_long(),
+            Self::Snapshot | Self::Restore(_) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WorkerEvent {
+    /// The worker's WebAssembly is loaded and it listens for requests.
+    Ready,
+    /// `fraction` in 0..=1 of the whole run; `bytes_done` while reading.
+    Progress {
+        stage: String,
+        fraction: f64,
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    Sniffed(Box<SniffReport>),
+    /// The file is an RFM table (one row per customer), not transactions:
+    /// no column mapping needed, analyse it directly.
+    RfmTableDetected,
+    /// A run finished: its session is now held, and this is its dashboard.
+    Finished(Box<Dashboard>),
+    Session(SessionReply),
+    Applied(Box<AppliedModel>),
+    Snapshot(Vec<u8>),
+    /// A snapshot was taken over; the page's dashboard is the session's again.
+    Restored,
+    Failed {
+        message: String,
+    },
+}
+
+/// Share of the progress bar given to reading the file (the rest is analysis).
+pub const READING_SHARE: f64 = 0.6;
+
+/// A request with the number the page gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageMessage {
+    pub id: u64,
+    pub request: PageRequest,
+}
+
+/// An event with the number of the request it answers (0: none, such as `Ready`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerMessage {
+    pub id: u64,
+    pub event: WorkerEvent,
+}

@@ -1,0 +1,41 @@
+//! Everything that can go wrong with work done in the worker, each engine
+//! error folded in once (`#[from]`) and shown to the user by its message.
+
+use crate::engine::clustering::MethodError;
+use crate::engine::clv::ClvError;
+use crate::engine::error::AnalysisError;
+use crate::engine::explain::ExplainError;
+use crate::engine::ingest::IngestError;
+use crate::engine::rfm_import::RfmImportError;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum WorkerError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    RfmImport(#[from] RfmImportError),
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Method(#[from] MethodError),
+    #[error(transparent)]
+    Explain(#[from] ExplainError),
+    #[error(transparent)]
+    Clv(#[from] ClvError),
+    #[error("internal error: {0}")]
+    Protocol(#[from] crate::protocol::ProtocolError),
+    /// The browser refused something: reading the file, starting a worker.
+    #[error("{0}")]
+    Browser(String),
+    #[error("there is no analysis yet: analyse a file first")]
+    NoSession,
+    #[error("lifetime value needs transactions: an imported RFM table has no purchase history")]
+    NoTransactions,
+    #[error("k-means needs no separate fit: choose a k instead")]
+    KMeansIsTheSweep,
+    #[error("predict lifetime value first: the predictions CSV holds its results")]
+    NotPredicted,
+    #[error("the saved analysis could not be restored: {0}")]
+    BadSnapshot(String),
+}

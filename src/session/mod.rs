@@ -1,0 +1,306 @@
+//! The analysis session the worker owns. After a run it holds the analysis
+//! (RFM table, scores, features, sweep, clusterings) and the purchases per
+//! customer (for lifetime value), and answers every request of the dashboard
+//! from them: choosing k, editing the segment grid, the rules, another
+//! method, the comparison, CLV, the customer table, the scatters, exports.
+//! Pure: tested natively; [`Session::to_bytes`] hands it to another worker.
+
+pub mod error;
+pub mod run;
+
+pub use error::WorkerError;
+
+use crate::engine::clustering::{
+    fit_method, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
+};
+use crate::engine::clv::{self, export::write_predictions_csv, ClvReport, ClvSettings};
+use crate::engine::explain::{explain_labels, Explanation, TreeSettings};
+use crate::engine::ledger::Ledger;
+use crate::engine::pipeline::Analysis;
+use crate::engine::segments::SegmentGrid;
+use crate::views::chart_inputs::ScatterView;
+use crate::views::customer_table::{self, CustomerPage, CustomerRow, TableQuery};
+use crate::views::dashboard::{ClvView, RulesFound, RulesView, RunInfo, ScatterPlot};
+use crate::views::Dashboard;
+use serde::{Deserialize, Serialize};
+
+/// Customers the rule tree learns from at most (a seeded sample of larger
+/// files), so a k switch's rules come back quickly.
+pub const RULES_TRAINING_CUSTOMERS: usize = 10_000;
+
+/// A request against the held session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SessionRequest {
+    /// Switch to another k of the sweep (and back to k-means).
+    ChooseK(usize),
+    /// Rename segments with an edited grid.
+    SetGrid(SegmentGrid),
+    /// Cluster with a Gaussian mixture or DBSCAN (k-means: choose a k instead).
+    UseMethod(ClusteringMethodSettings),
+    /// k-means at the chosen k, a mixture and DBSCAN side by side.
+    CompareMethods {
+        gmm: GmmSettings,
+        dbscan: DbscanSettings,
+    },
+    /// The decision-tree rules of the clustering in use, at this depth.
+    Rules { depth: usize },
+    /// Lifetime value and churn from the held purchases.
+    PredictClv(ClvSettings),
+    /// One page of the customer table.
+    CustomerPage(TableQuery),
+    /// The scatter of every customer in one view.
+    Scatter(ScatterView),
+    /// One customer, in words (the scatter's hover).
+    Customer { index: usize },
+    Export(ExportKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// Every customer with R, F, M, scores, segment and cluster.
+    CustomersCsv,
+    /// The reusable model (scaler, centroids, grid, rules): no customer data.
+    ModelJson,
+    /// Every customer's CLV and P(alive) (after a prediction).
+    PredictionsCsv,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SessionReply {
+    Dashboard(Box<Dashboard>),
+    Comparison(Box<MethodComparison>),
+    Rules(Box<RulesView>),
+    Clv(Box<ClvView>),
+    CustomerPage(Box<CustomerPage>),
+    Scatter(Box<ScatterPlot>),
+    Customer { index: usize, text: String },
+    Download(Box<Download>),
+}
+
+/// A file for the user to save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Download {
+    pub file_name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    run: RunInfo,
+    analysis: Analysis,
+    /// Purchases per customer, invoice ids dropped (see [`Session::compact`]);
+    /// `None` for an imported RFM table.
+    ledger: Option<Ledger>,
+    /// The depth of the rules last shown, which the model JSON carries.
+    rules_depth: usize,
+    /// The last lifetime-value prediction, for its CSV.
+    clv: Option<ClvReport>,
+    /// Rebuilt on demand after a change of k, grid or method.
+    #[serde(skip)]
+    table: Option<Vec<CustomerRow>>,
+    #[serde(skip)]
+    rules: Option<(usize, Result<Explanation, String>)>,
+}
+
+impl Session {
+    pub fn new(run: RunInfo, analysis: Analysis, ledger: Option<Ledger>) -> Self {
+        Self {
+            run,
+            analysis,
+            ledger,
+            rules_depth: TreeSettings::default().max_depth,
+            clv: None,
+            table: None,
+            rules: None,
+        }
+    }
+
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    pub fn dashboard(&self) -> Dashboard {
+        Dashboard::build(&self.analysis, &self.run)
+    }
+
+    /// Keeps of the purchases only what lifetime value needs (dates and
+    /// amounts): invoice ids are most of a ledger's memory.
+    pub fn compact(&mut self) {
+        if let Some(ledger) = &mut self.ledger {
+            for customer in &mut ledger.customers {
+                for purchase in &mut customer.purchases {
+                    purchase.invoice = String::new();
+                }
+                customer.purchases.shrink_to_fit();
+            }
+        }
+    }
+
+    pub fn to_bytes(&self) -> Result<Vec<u8>, WorkerError> {
+        postcard::to_allocvec(self).map_err(|e| WorkerError::BadSnapshot(e.to_string()))
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, WorkerError> {
+        postcard::from_bytes(bytes).map_err(|e| WorkerError::BadSnapshot(e.to_string()))
+    }
+
+    pub fn handle(&mut self, request: SessionRequest) -> Result<SessionReply, WorkerError> {
+        match request {
+            SessionRequest::ChooseK(k) => {
+                self.analysis.choose_k(k)?;
+                self.changed();
+                Ok(self.dashboard_reply())
+            }
+            SessionRequest::SetGrid(grid) => {
+                self.analysis.set_grid(grid);
+                self.changed();
+                Ok(self.dashboard_reply())
+            }
+            SessionRequest::UseMethod(settings) => {
+                if settings == ClusteringMethodSettings::KMeans {
+                    let k = self.analysis.chosen_k;
+                    return self.handle(SessionRequest::ChooseK(k));
+                }
+                let fit = fit_method(&self.analysis.features, &settings)?
+                    .ok_or(WorkerError::KMeansIsTheSweep)?;
+                self.analysis.use_fit(Some(fit))?;
+                self.changed();
+                Ok(self.dashboard_reply())
+            }
+            SessionRequest::CompareMethods { gmm, dbscan } => Ok(SessionReply::Comparison(
+                Box::new(self.analysis.compare_methods(&gmm, &dbscan)),
+            )),
+            SessionRequest::Rules { depth } => {
+                let outcome = self.rules(depth).map(RulesFound::of);
+                Ok(SessionReply::Rules(Box::new(RulesView { depth, outcome })))
+            }
+            SessionRequest::PredictClv(settings) => {
+                let ledger = self.ledger.as_ref().ok_or(WorkerError::NoTransactions)?;
+                let report =
+                    clv::predict(ledger, self.analysis.rfm.reference_date, &settings)?;
+                let view = ClvView::of(&report);
+                self.clv = Some(report);
+                Ok(SessionReply::Clv(Box::new(view)))
+            }
+            SessionRequest::CustomerPage(query) => {
+                let rows = self.table();
+                Ok(SessionReply::CustomerPage(Box::new(customer_table::page_of(
+                    rows, query,
+                ))))
+            }
+            SessionRequest::Scatter(view) => Ok(SessionReply::Scatter(Box::new(
+                ScatterPlot::build(&self.analysis, view),
+            ))),
+            SessionRequest::Customer { index } => Ok(SessionReply::Customer {
+                index,
+                text: customer_table::describe(&self.analysis, index).unwrap_or_default(),
+            }),
+            SessionRequest::Export(kind) => Ok(SessionReply::Download(Box::new(self.export(kind)?))),
+        }
+    }
+
+    fn dashboard_reply(&self) -> SessionReply {
+        SessionReply::Dashboard(Box::new(self.dashboard()))
+    }
+
+    /// The clustering or the segments changed: what was built from them goes.
+    fn changed(&mut self) {
+        self.table = None;
+        self.rules = None;
+    }
+
+    fn table(&mut self) -> &[CustomerRow] {
+        let analysis = &self.analysis;
+        self.table
+            .get_or_insert_with(|| customer_table::rows_of(analysis))
+    }
+
+    fn rules(&mut self, depth: usize) -> Result<&Explanation, String> {
+        self.rules_depth = depth;
+        if !matches!(&self.rules, Some((d, _)) if *d == depth) {
+            let found = self.explain(depth);
+            self.rules = Some((depth, found));
+        }
+        match &self.rules {
+            Some((_, Ok(found))) => Ok(found),
+            Some((_, Err(message))) => Err(message.clone()),
+            None => Err("there are no rules yet".into()),
+        }
+    }
+
+    fn explain(&self, depth: usize) -> Result<Explanation, String> {
+        let settings = TreeSettings {
+            max_depth: depth,
+            max_training_customers: RULES_TRAINING_CUSTOMERS,
+            ..TreeSettings::default()
+        };
+        let analysis = &self.analysis;
+        if analysis.clustering().is_none() {
+            return Err("there is no clustering to explain".into());
+        }
+        let labels: Vec<usize> = (0..analysis.rfm.rows.len())
+            .map(|i| analysis.cluster_of(i))
+            .collect();
+        explain_labels(
+            &analysis.rfm.rows,
+            &labels,
+            &analysis.cluster_names(),
+            &settings,
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    fn export(&mut self, kind: ExportKind) -> Result<Download, WorkerError> {
+        let stem = file_stem(&self.run.file_name).to_string();
+        match kind {
+            ExportKind::CustomersCsv => Ok(Download {
+                file_name: format!("{stem}-segments.csv"),
+                mime: "text/csv".into(),
+                bytes: self.analysis.customers_csv(),
+            }),
+            ExportKind::ModelJson => {
+                let depth = self.rules_depth;
+                let tree = self.rules(depth).ok().map(|found| found.tree.clone());
+                let model = self.analysis.model().ok_or(WorkerError::NoSession)?;
+                let model = match tree {
+                    Some(tree) => model.with_rules(tree),
+                    None => model,
+                };
+                Ok(Download {
+                    file_name: format!("{stem}-model.json"),
+                    mime: "application/json".into(),
+                    bytes: model.to_json().into_bytes(),
+                })
+            }
+            ExportKind::PredictionsCsv => {
+                let report = self.clv.as_ref().ok_or(WorkerError::NotPredicted)?;
+                let mut bytes = Vec::new();
+                // Writing to a Vec cannot fail.
+                let _ = write_predictions_csv(&mut bytes, report);
+                Ok(Download {
+                    file_name: format!("{stem}-clv.csv"),
+                    mime: "text/csv".into(),
+                    bytes,
+                })
+            }
+        }
+    }
+}
+
+/// "online-retail.csv" → "online-retail".
+pub fn file_stem(file_name: &str) -> &str {
+    file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem)
+}
+
+impl SessionRequest {
+    /// Work long enough to show progress and offer Cancel.
+    pub fn is_long(&self) -> bool {
+        matches!(
+            self,
+            Self::UseMethod(_) | Self::CompareMethods { .. } | Self::PredictClv(_)
+        )
+    }
+}

@@ -1,0 +1,599 @@
+//! The page's model and its one transition function. The page holds only
+//! what it shows (the dashboard, the current page of the customer table,
+//! chart inputs); the analysis itself is the worker's session, so every
+//! interaction is a request to the worker, and its answer an event here.
+//!
+//! A run (reading a file, fitting another method, predicting CLV) shows
+//! progress and can be cancelled, which terminates the worker. So that a
+//! cancelled run loses nothing, the page first asks the worker for a
+//! snapshot of its session and, after Cancel, gives it to the fresh worker
+//! with the requests sent since. A failed run leaves the worker's session as
+//! it was. The same handover replaces a worker grown large after a big run.
+
+use crate::engine::clustering::{ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison};
+use crate::engine::clv::ClvSettings;
+use crate::engine::explain::TreeSettings;
+use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::pipeline::AnalysisSettings;
+use crate::engine::segments::SegmentGrid;
+use crate::protocol::page::{PageRequest, WorkerEvent, WorkerMessage};
+use crate::session::{Download, ExportKind, SessionReply, SessionRequest};
+use crate::views::chart_inputs::ScatterView;
+use crate::views::customer_table::{CustomerPage, TableQuery};
+use crate::views::dashboard::{AppliedModel, ClvView, RulesView, ScatterPlot};
+use crate::views::Dashboard;
+use std::sync::Arc;
+
+/// After a run that left the worker this big, it is replaced when the page
+/// has been idle for [`RECYCLE_AFTER_MS`] (WebAssembly memory never shrinks).
+pub const RECYCLE_ABOVE_BYTES: f64 = 128e6;
+pub const RECYCLE_AFTER_MS: u32 = 30_000;
+
+/// Where a run is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunProgress {
+    pub file_name: String,
+    pub stage: String,
+    /// 0..=1 of the whole run.
+    pub fraction: f64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// A file the user chose; the shell keeps the file itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    pub name: String,
+    pub bytes: u64,
+}
+
+/// What travels beside a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attachment {
+    None,
+    /// The file being analysed.
+    CurrentFile,
+    /// The file a saved model is applied to.
+    ModelData,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A new file: detect its format (or analyse it straight away: the sample).
+    FileChosen { file: FileRef, analyse_now: bool },
+    /// Detect the current file's format again with these overrides.
+    Sniff { settings: IngestSettings },
+    /// Read and analyse the current file with these settings.
+    Analyse {
+        ingest: IngestSettings,
+        analysis: AnalysisSettings,
+    },
+    CloseMapping,
+    ApplyModel {
+        data: FileRef,
+        model_json: String,
+        by_rules: bool,
+    },
+    ChooseK(usize),
+    SetGrid(SegmentGrid),
+    UseMethod(ClusteringMethodSettings),
+    CompareMethods {
+        gmm: GmmSettings,
+        dbscan: DbscanSettings,
+    },
+    SetRulesDepth(usize),
+    PredictClv,
+    QueryTable(TableQuery),
+    /// The pointer is over this customer of a scatter (`None`: over none).
+    Hover(Option<usize>),
+    Export(ExportKind),
+    Cancel,
+    DismissError,
+    /// Something the shell could not do (read a model file, start a worker).
+    Failed(String),
+    /// The page has been idle since the run counted `runs` finished.
+    IdleTimeout { runs: u64 },
+    Worker(WorkerMessage),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send {
+        id: u64,
+        request: PageRequest,
+        attach: Attachment,
+    },
+    /// Terminate the worker (and its helper) and start a fresh one.
+    ReplaceWorker,
+    Download(Download),
+    /// Send [`Event::IdleTimeout`] with these `runs` after [`RECYCLE_AFTER_MS`].
+    RecycleWhenIdle { runs: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub file: Option<FileRef>,
+    pub ingest_settings: IngestSettings,
+    pub analysis_settings: AnalysisSettings,
+    /// Bumped when the model changes the settings itself (a new file, a
+    /// detected mapping, a k chosen), so the shell knows to show them.
+    pub settings_version: u64,
+    pub worker_ready: bool,
+    pub progress: Option<RunProgress>,
+    pub error: Option<String>,
+    /// The column-mapping step for the current file, while it is open.
+    pub sniffed: Option<Arc<SniffReport>>,
+    pub dashboard: Option<Arc<Dashboard>>,
+    /// Counts finished runs (not k switches or grid edits of the same run).
+    pub runs: u64,
+    pub rules_depth: usize,
+    pub rules: Option<Arc<RulesView>>,
+    pub comparison: Option<Arc<MethodComparison>>,
+    pub clv: Option<Arc<ClvView>>,
+    pub applied: Option<Arc<AppliedModel>>,
+    pub table_query: TableQuery,
+    pub table_page: Option<Arc<CustomerPage>>,
+    pub recency_monetary: Option<Arc<ScatterPlot>>,
+    pub pca: Option<Arc<ScatterPlot>>,
+    /// The hovered customer and its description (empty until it arrives).
+    pub hover: Option<(usize, String)>,
+    next_id: u64,
+    /// The request of the run in progress.
+    run_id: Option<u64>,
+    /// The session as it was before the run, while the run lasts.
+    snapshot: Option<Arc<Vec<u8>>>,
+    awaiting_snapshot: bool,
+    /// A snapshot was asked for to hand the session to a fresh worker.
+    handing_over: bool,
+    /// Requests sent since the snapshot, sent again after a restore.
+    replay: Vec<SessionRequest>,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self {
+            file: None,
+            ingest_settings: IngestSettings::default(),
+            analysis_settings: AnalysisSettings::default(),
+            settings_version: 0,
+            worker_ready: false,
+            progress: None,
+            error: None,
+            sniffed: None,
+            dashboard: None,
+            runs: 0,
+            rules_depth: TreeSettings::default().max_depth,
+            rules: None,
+            comparison: None,
+            clv: None,
+            applied: None,
+            table_query: TableQuery::default(),
+            table_page: None,
+            recency_monetary: None,
+            pca: None,
+            hover: None,
+            next_id: 1,
+            run_id: None,
+            snapshot: None,
+            awaiting_snapshot: false,
+            handing_over: false,
+            replay: Vec::new(),
+        }
+    }
+}
+
+impl Model {
+    /// Whether the page holds a snapshot of the worker's session (during a run).
+    pub fn holds_snapshot(&self) -> bool {
+        self.snapshot.is_some()
+    }
+
+    fn id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn send(&mut self, request: PageRequest, attach: Attachment) -> Effect {
+        Effect::Send {
+            id: self.id(),
+            request,
+            attach,
+        }
+    }
+
+    /// A quick request against the session (none without a dashboard).
+    fn ask(&mut self, request: SessionRequest) -> Vec<Effect> {
+        if self.dashboard.is_none() {
+            return Vec::new();
+        }
+        if self.snapshot.is_some() || self.awaiting_snapshot || self.handing_over {
+            self.replay.push(request.clone());
+        }
+        vec![self.send(PageRequest::Session(request), Attachment::None)]
+    }
+
+    /// Starts a run, replacing (cancelling) one in progress.
+    fn start_run(
+        &mut self,
+        request: PageRequest,
+        attach: Attachment,
+        stage: &str,
+        file: Option<FileRef>,
+    ) -> Vec<Effect> {
+        let mut effects = match self.progress.is_some() {
+            true => self.cancel(),
+            false => Vec::new(),
+        };
+        self.error = None;
+        let file = file.or_else(|| self.file.clone());
+        self.progress = Some(RunProgress {
+            file_name: file.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
+            stage: stage.into(),
+            fraction: 0.0,
+            bytes_done: 0,
+            bytes_total: match attach {
+                Attachment::None => 0,
+                _ => file.map_or(0, |f| f.bytes),
+            },
+        });
+        if self.dashboard.is_some() && self.snapshot.is_none() && !self.awaiting_snapshot {
+            self.awaiting_snapshot = true;
+            effects.push(self.send(PageRequest::Snapshot, Attachment::None));
+        }
+        let effect = self.send(request, attach);
+        if let Effect::Send { id, .. } = &effect {
+            self.run_id = Some(*id);
+        }
+        effects.push(effect);
+        effects
+    }
+
+    fn end_run(&mut self) {
+        self.progress = None;
+        self.run_id = None;
+        self.snapshot = None;
+        self.awaiting_snapshot = false;
+        self.replay.clear();
+    }
+
+    /// Terminates the worker; the fresh one gets the session back.
+    fn cancel(&mut self) -> Vec<Effect> {
+        let snapshot = self.snapshot.take();
+        let replay = std::mem::take(&mut self.replay);
+        self.end_run();
+        let mut effects = vec![Effect::ReplaceWorker];
+        if let Some(bytes) = snapshot {
+            effects.push(self.send(
+                PageRequest::Restore(bytes.as_ref().clone()),
+                Attachment::None,
+            ));
+            for request in replay {
+                effects.push(self.send(PageRequest::Session(request), Attachment::None));
+            }
+        }
+        effects
+    }
+
+    fn analyse(&mut self) -> Vec<Effect> {
+        let Some(file) = self.file.clone() else {
+            return Vec::new();
+        };
+        let request = PageRequest::Analyze {
+            file_name: file.name.clone(),
+            ingest: self.ingest_settings.clone(),
+            analysis: Box::new(self.analysis_settings.clone()),
+        };
+        self.start_run(request, Attachment::CurrentFile, "Starting", Some(file))
+    }
+
+    fn sniff(&mut self) -> Vec<Effect> {
+        let request = PageRequest::Sniff {
+            settings: self.ingest_settings.clone(),
+        };
+        self.start_run(request, Attachment::CurrentFile, "Detecting columns", None)
+    }
+
+    /// What a new dashboard needs besides itself, asked for in the order it is shown.
+    fn follow_ups(&mut self) -> Vec<Effect> {
+        let mut effects = self.ask(SessionRequest::Rules {
+            depth: self.rules_depth,
+        });
+        effects.extend(self.ask(SessionRequest::Scatter(ScatterView::RecencyMonetary)));
+        effects.extend(self.ask(SessionRequest::Scatter(ScatterView::Pca)));
+        effects.extend(self.ask(SessionRequest::CustomerPage(self.table_query.clone())));
+        effects
+    }
+
+    fn is_run(&self, id: u64) -> bool {
+        self.run_id == Some(id)
+    }
+}
+
+/// The one transition: applies `event` to `model` and says what the shell must do.
+pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
+    match event {
+        Event::FileChosen { file, analyse_now } => {
+            // Format overrides made for the previous file do not apply to this one.
+            let s = &mut model.ingest_settings;
+            s.mapping = None;
+            s.delimiter = None;
+            s.day_first = None;
+            s.decimal_comma = None;
+            model.settings_version += 1;
+            model.file = Some(file);
+            match analyse_now {
+                true => model.analyse(),
+                false => model.sniff(),
+            }
+        }
+        Event::Sniff { settings } => {
+            model.ingest_settings = settings;
+            model.sniff()
+        }
+        Event::Analyse { ingest, analysis } => {
+            model.ingest_settings = ingest;
+            model.analysis_settings = analysis;
+            model.analyse()
+        }
+        Event::CloseMapping => {
+            model.sniffed = None;
+            Vec::new()
+        }
+        Event::ApplyModel {
+            data,
+            model_json,
+            by_rules,
+        } => {
+            let request = PageRequest::ApplyModel {
+                file_name: data.name.clone(),
+                model_json,
+                ingest: IngestSettings::default(),
+                by_rules,
+            };
+            model.start_run(
+                request,
+                Attachment::ModelData,
+                "Applying the saved model",
+                Some(data),
+            )
+        }
+        Event::ChooseK(k) => {
+            model.analysis_settings.chosen_k = Some(k);
+            model.settings_version += 1;
+            model.ask(SessionRequest::ChooseK(k))
+        }
+        Event::SetGrid(grid) => {
+            model.analysis_settings.grid = grid.clone();
+            model.settings_version += 1;
+            model.ask(SessionRequest::SetGrid(grid))
+        }
+        Event::UseMethod(settings) => {
+            if model.dashboard.is_none() {
+                return Vec::new();
+            }
+            if settings == ClusteringMethodSettings::KMeans {
+                let k = model.dashboard.as_ref().map_or(2, |d| d.clusters.chosen_k);
+                return update(Event::ChooseK(k), model);
+            }
+            let stage = format!("Fitting {}", settings.method().name());
+            let request = PageRequest::Session(SessionRequest::UseMethod(settings));
+            model.start_run(request, Attachment::None, &stage, None)
+        }
+        Event::CompareMethods { gmm, dbscan } => {
+            if model.dashboard.is_none() {
+                return Vec::new();
+            }
+            let request = PageRequest::Session(SessionRequest::CompareMethods { gmm, dbscan });
+            model.start_run(request, Attachment::None, "Comparing clustering methods", None)
+        }
+        Event::SetRulesDepth(depth) => {
+            model.rules_depth = depth;
+            model.rules = None;
+            model.ask(SessionRequest::Rules { depth })
+        }
+        Event::PredictClv => {
+            if model.dashboard.is_none() {
+                return Vec::new();
+            }
+            let request = PageRequest::Session(SessionRequest::PredictClv(ClvSettings::default()));
+            model.start_run(request, Attachment::None, "Predicting lifetime value", None)
+        }
+        Event::QueryTable(query) => {
+            model.table_query = query.clone();
+            model.ask(SessionRequest::CustomerPage(query))
+        }
+        Event::Hover(None) => {
+            model.hover = None;
+            Vec::new()
+        }
+        Event::Hover(Some(index)) => {
+            if model.hover.as_ref().is_some_and(|(i, _)| *i == index) {
+                return Vec::new();
+            }
+            model.hover = Some((index, String::new()));
+            model.ask(SessionRequest::Customer { index })
+        }
+        Event::Export(kind) => model.ask(SessionRequest::Export(kind)),
+        Event::Cancel => match model.progress.is_some() {
+            true => model.cancel(),
+            false => Vec::new(),
+        },
+        Event::DismissError => {
+            model.error = None;
+            Vec::new()
+        }
+        Event::Failed(message) => {
+            model.error = Some(message);
+            Vec::new()
+        }
+        Event::IdleTimeout { runs } => {
+            let idle = runs == model.runs && model.progress.is_none() && !model.handing_over;
+            if !idle || model.dashboard.is_none() {
+                return Vec::new();
+            }
+            model.handing_over = true;
+            vec![model.send(PageRequest::Snapshot, Attachment::None)]
+        }
+        Event::Worker(WorkerMessage { id, event }) => on_worker_event(id, event, model),
+    }
+}
+
+fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect> {
+    match event {
+        WorkerEvent::Ready => {
+            model.worker_ready = true;
+            Vec::new()
+        }
+        WorkerEvent::Progress {
+            stage,
+            fraction,
+            bytes_done,
+            bytes_total,
+        } => {
+            if let Some(p) = &mut model.progress {
+                p.stage = stage;
+                p.fraction = fraction;
+                p.bytes_done = bytes_done;
+                p.bytes_total = bytes_total;
+            }
+            Vec::new()
+        }
+        WorkerEvent::Sniffed(report) => {
+            if !model.is_run(id) {
+                return Vec::new();
+            }
+            model.end_run();
+            // Later edits start from what was detected.
+            model.ingest_settings.mapping = Some(report.mapping.clone());
+            model.settings_version += 1;
+            model.sniffed = Some(Arc::from(report));
+            Vec::new()
+        }
+        WorkerEvent::RfmTableDetected => {
+            if !model.is_run(id) {
+                return Vec::new();
+            }
+            // Still the same run for the user: the snapshot taken for it stays.
+            model.progress = None;
+            model.run_id = None;
+            model.analyse()
+        }
+        WorkerEvent::Finished(dashboard) => {
+            if !model.is_run(id) {
+                return Vec::new();
+            }
+            model.end_run();
+            let memory = dashboard.stats.worker_memory_bytes;
+            model.sniffed = None;
+            model.clv = None;
+            model.comparison = None;
+            model.rules = None;
+            model.table_page = None;
+            model.recency_monetary = None;
+            model.pca = None;
+            model.hover = None;
+            model.table_query = TableQuery::default();
+            model.runs += 1;
+            model.dashboard = Some(Arc::from(dashboard));
+            let mut effects = model.follow_ups();
+            if memory > RECYCLE_ABOVE_BYTES {
+                effects.push(Effect::RecycleWhenIdle { runs: model.runs });
+            }
+            effects
+        }
+        WorkerEvent::Session(reply) => on_session_reply(id, reply, model),
+        WorkerEvent::Applied(applied) => {
+            if model.is_run(id) {
+                model.end_run();
+            }
+            model.applied = Some(Arc::from(applied));
+            Vec::new()
+        }
+        WorkerEvent::Snapshot(bytes) => {
+            model.awaiting_snapshot = false;
+            if model.handing_over {
+                model.handing_over = false;
+                let replay = std::mem::take(&mut model.replay);
+                let mut effects = vec![
+                    Effect::ReplaceWorker,
+                    model.send(PageRequest::Restore(bytes), Attachment::None),
+                ];
+                for request in replay {
+                    effects.push(model.send(PageRequest::Session(request), Attachment::None));
+                }
+                return effects;
+            }
+            if model.progress.is_some() {
+                model.snapshot = Some(Arc::new(bytes));
+            } else {
+                // The run ended before its snapshot came: nothing to keep.
+                model.replay.clear();
+            }
+            Vec::new()
+        }
+        WorkerEvent::Restored => Vec::new(),
+        WorkerEvent::Failed { message } => {
+            if model.is_run(id) {
+                model.end_run();
+            }
+            model.error = Some(message);
+            Vec::new()
+        }
+    }
+}
+
+fn on_session_reply(id: u64, reply: SessionReply, model: &mut Model) -> Vec<Effect> {
+    if model.is_run(id) {
+        model.end_run();
+    }
+    match reply {
+        SessionReply::Dashboard(dashboard) => {
+            model.dashboard = Some(Arc::from(dashboard));
+            model.rules = None;
+            model.follow_ups()
+        }
+        SessionReply::Comparison(comparison) => {
+            model.comparison = Some(Arc::from(comparison));
+            Vec::new()
+        }
+        SessionReply::Rules(rules) => {
+            if rules.depth == model.rules_depth {
+                model.rules = Some(Arc::from(rules));
+            }
+            Vec::new()
+        }
+        SessionReply::Clv(clv) => {
+            model.clv = Some(Arc::from(clv));
+            Vec::new()
+        }
+        SessionReply::CustomerPage(page) => {
+            // A page for a query typed over since is dropped.
+            if page.query.search == model.table_query.search
+                && page.query.sort == model.table_query.sort
+                && page.query.descending == model.table_query.descending
+                && page.query.page == model.table_query.page
+            {
+                model.table_page = Some(Arc::from(page));
+            }
+            Vec::new()
+        }
+        SessionReply::Scatter(plot) => {
+            let slot = match plot.view {
+                ScatterView::RecencyMonetary => &mut model.recency_monetary,
+                ScatterView::Pca => &mut model.pca,
+            };
+            *slot = Some(Arc::from(plot));
+            Vec::new()
+        }
+        SessionReply::Customer { index, text } => {
+            if let Some((hovered, shown)) = &mut model.hover {
+                if *hovered == index {
+                    *shown = text;
+                }
+            }
+            Vec::new()
+        }
+        SessionReply::Download(download) => vec![Effect::Download(*download)],
+    }
+}

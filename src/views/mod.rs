@@ -1,0 +1,9 @@
+//! View models: what the page shows, built from the session's results in the
+//! worker (plain Rust, tested natively). The page only renders them.
+
+pub mod chart_inputs;
+pub mod customer_table;
+pub mod dashboard;
+pub mod format;
+
+pub use dashboard::Dashboard;

@@ -1,0 +1,436 @@
+//! A whole user session without a browser: the page's pure `update` drives a
+//! worker made of the same session code the browser worker runs (one thread,
+//! no helper). Figures are checked against pandas and scikit-learn (the
+//! committed reference fixture of the bundled sample).
+
+use segmento::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, GmmSettings};
+use segmento::engine::ingest::{IngestSettings, Ingestor};
+use segmento::engine::segments::SegmentGrid;
+use segmento::protocol::page::{PageRequest, WorkerEvent, WorkerMessage};
+use segmento::protocol::{decode, encode};
+use segmento::session::run::{analyse_bytes, apply_model, sniff, Sniffed};
+use segmento::session::{Download, ExportKind, Session, WorkerError};
+use segmento::studio::model::{Attachment, FileRef};
+use segmento::studio::{update, Effect, Event, Model};
+use serde_json::Value;
+use std::collections::VecDeque;
+
+fn sample() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/sample.csv")).unwrap()
+}
+
+fn fixture() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sample_reference.json"
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The browser shell and its worker, natively: effects become worker
+/// requests (queued, like messages), the worker's answers become events.
+struct Shell {
+    model: Model,
+    file: Vec<u8>,
+    model_data: Vec<u8>,
+    /// The worker's inbox; `None` session = a fresh worker.
+    inbox: VecDeque<(u64, PageRequest, Attachment)>,
+    session: Option<Session>,
+    workers_started: usize,
+    downloads: Vec<Download>,
+    idle_timers: Vec<u64>,
+}
+
+impl Shell {
+    fn new() -> Self {
+        Self {
+            model: Model::default(),
+            file: Vec::new(),
+            model_data: Vec::new(),
+            inbox: VecDeque::new(),
+            session: None,
+            workers_started: 1,
+            downloads: Vec::new(),
+            idle_timers: Vec::new(),
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        for effect in update(event, &mut self.model) {
+            match effect {
+                Effect::Send {
+                    id,
+                    request,
+                    attach,
+                } => {
+                    // What crosses to the worker is encoded and decoded, as in the browser.
+                    let request = decode(&encode(&request).unwrap()).unwrap();
+                    self.inbox.push_back((id, request, attach));
+                }
+                Effect::ReplaceWorker => {
+                    self.inbox.clear();
+                    self.session = None;
+                    self.workers_started += 1;
+                }
+                Effect::Download(download) => self.downloads.push(download),
+                Effect::RecycleWhenIdle { runs } => self.idle_timers.push(runs),
+            }
+        }
+    }
+
+    /// The worker handles its next message.
+    fn step(&mut self) -> bool {
+        let Some((id, request, attach)) = self.inbox.pop_front() else {
+            return false;
+        };
+        let events = match self.handle(request, attach) {
+            Ok(events) => events,
+            Err(e) => vec![WorkerEvent::Failed {
+                message: e.to_string(),
+            }],
+        };
+        for event in events {
+            let event = decode(&encode(&event).unwrap()).unwrap();
+            self.dispatch(Event::Worker(WorkerMessage { id, event }));
+        }
+        true
+    }
+
+    fn work(&mut self) {
+        while self.step() {}
+    }
+
+    fn handle(
+        &mut self,
+        request: PageRequest,
+        attach: Attachment,
+    ) -> Result<Vec<WorkerEvent>, WorkerError> {
+        let file = match attach {
+            Attachment::CurrentFile => self.file.clone(),
+            Attachment::ModelData => self.model_data.clone(),
+            Attachment::None => Vec::new(),
+        };
+        Ok(match request {
+            PageRequest::Sniff { settings } => match sniff(&file, &settings)? {
+                Sniffed::Transactions(report) => vec![WorkerEvent::Sniffed(report)],
+                Sniffed::RfmTable => vec![WorkerEvent::RfmTableDetected],
+            },
+            PageRequest::Analyze {
+                file_name,
+                ingest,
+                analysis,
+            } => {
+                let session = analyse_bytes(&file_name, &file, &ingest, &analysis)?;
+                let dashboard = session.dashboard();
+                self.session = Some(session);
+                vec![WorkerEvent::Finished(Box::new(dashboard))]
+            }
+            PageRequest::ApplyModel {
+                file_name,
+                model_json,
+                ingest,
+                by_rules,
+            } => {
+                let mut ingestor = Ingestor::new(ingest);
+                ingestor.push(&file)?;
+                let outcome = ingestor.finish()?;
+                let applied = apply_model(file_name, &model_json, &outcome, by_rules)?;
+                vec![WorkerEvent::Applied(Box::new(applied))]
+            }
+            PageRequest::Session(request) => {
+                let session = self.session.as_mut().ok_or(WorkerError::NoSession)?;
+                vec![WorkerEvent::Session(session.handle(request)?)]
+            }
+            PageRequest::Snapshot => {
+                let session = self.session.as_ref().ok_or(WorkerError::NoSession)?;
+                vec![WorkerEvent::Snapshot(session.to_bytes()?)]
+            }
+            PageRequest::Restore(bytes) => {
+                self.session = Some(Session::from_bytes(&bytes)?);
+                vec![WorkerEvent::Restored]
+            }
+        })
+    }
+
+    fn dashboard(&self) -> &segmento::views::Dashboard {
+        self.model.dashboard.as_deref().unwrap()
+    }
+
+    fn export(&mut self, kind: ExportKind) -> String {
+        self.dispatch(Event::Export(kind));
+        self.work();
+        let download = self.downloads.pop().unwrap();
+        String::from_utf8(download.bytes).unwrap()
+    }
+}
+
+/// The customers CSV as rows of named cells.
+fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| header.iter().cloned().zip(l.split(',').map(String::from)).collect())
+        .collect()
+}
+
+fn open_and_analyse(shell: &mut Shell) {
+    shell.file = sample();
+    let file = FileRef {
+        name: "sample.csv".into(),
+        bytes: shell.file.len() as u64,
+    };
+    shell.dispatch(Event::FileChosen {
+        file,
+        analyse_now: false,
+    });
+    assert!(shell.model.progress.is_some(), "detecting columns shows progress");
+    shell.work();
+    let report = shell.model.sniffed.clone().expect("the mapping step opens");
+    assert!(shell.model.progress.is_none());
+    assert_eq!(shell.model.ingest_settings.mapping.as_ref(), Some(&report.mapping));
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.work();
+    assert!(shell.model.sniffed.is_none(), "the mapping step closes");
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    assert_eq!(shell.model.runs, 1);
+}
+
+#[test]
+fn a_whole_session_through_the_pure_update() {
+    let reference = fixture();
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+
+    // The dashboard and its follow-ups (table page, rules, scatters) arrived.
+    let customers = reference["customers"].as_u64().unwrap() as usize;
+    assert_eq!(shell.dashboard().overview.customers, customers);
+    let page = shell.model.table_page.clone().expect("the first page of the table");
+    assert_eq!((page.matched, page.rows.len()), (customers, 25));
+    assert!(shell.model.rules.is_some());
+    assert_eq!(shell.model.pca.as_ref().map(|p| p.points.len()), Some(customers));
+
+    // Every customer's R, F, M and segment match pandas.
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert_eq!(csv.len(), customers);
+    let expected: std::collections::HashMap<String, &Value> = reference["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["customer_id"].as_str().unwrap().to_string(), r))
+        .collect();
+    for row in &csv {
+        let theirs = expected[&row["customer_id"]];
+        let recency = row.iter().find(|(k, _)| k.starts_with("recency_days")).unwrap().1;
+        assert_eq!(recency.parse::<i64>().unwrap(), theirs["recency_days"].as_i64().unwrap());
+        assert_eq!(row["rfm_segment"], theirs["segment"].as_str().unwrap());
+    }
+
+    // Switch k: k = 5, then k = 2, whose partition and metrics are scikit-learn's.
+    shell.dispatch(Event::ChooseK(5));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.title, "Clusters (k-means, k = 5)");
+    assert_eq!(shell.dashboard().clusters.profiles.len(), 5);
+    shell.dispatch(Event::ChooseK(2));
+    shell.work();
+    let theirs = reference["kmeans"].as_array().unwrap().iter().find(|f| f["k"] == 2).unwrap();
+    let clusters = &shell.dashboard().clusters;
+    let ours = clusters.sweep.iter().find(|r| r.k == 2).unwrap();
+    let close = |a: f64, b: &Value| (a - b.as_f64().unwrap()).abs() <= 1e-6 * a.abs().max(1.0);
+    assert!(close(ours.silhouette, &theirs["silhouette"]));
+    assert!(close(ours.inertia, &theirs["inertia"]));
+    let mut sizes: Vec<u64> = clusters.profiles.iter().map(|p| p.customers as u64).collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let their_sizes: Vec<u64> = theirs["sizes"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
+    assert_eq!(sizes, their_sizes);
+    // The export follows the k chosen.
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert!(csv.iter().all(|r| r["cluster"] == "0" || r["cluster"] == "1"));
+
+    // Rename a segment: the table, the summaries and the export follow.
+    let champions = reference["segment_counts"]["Champions"].as_u64().unwrap() as usize;
+    let mut grid = SegmentGrid::default();
+    for cell in grid.names.iter_mut().flatten().filter(|c| *c == "Champions") {
+        *cell = "VIP".into();
+    }
+    shell.dispatch(Event::SetGrid(grid));
+    shell.work();
+    let summaries = &shell.dashboard().segments.summaries;
+    assert!(summaries.iter().any(|s| s.name == "VIP" && s.customers == champions));
+    assert!(!summaries.iter().any(|s| s.name == "Champions"));
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert_eq!(csv.iter().filter(|r| r["rfm_segment"] == "VIP").count(), champions);
+
+    // Another method, fitted in the worker from the held features.
+    let gmm = GmmSettings {
+        k: 3,
+        ..GmmSettings::default()
+    };
+    shell.dispatch(Event::UseMethod(ClusteringMethodSettings::GaussianMixture(gmm)));
+    assert!(shell.model.progress.is_some(), "fitting shows progress");
+    shell.work();
+    assert!(shell.model.progress.is_none());
+    assert_eq!(shell.dashboard().clusters.method, ClusteringMethod::GaussianMixture);
+    assert_eq!(shell.dashboard().clusters.profiles.len(), 3);
+    assert!(!shell.model.holds_snapshot(), "the snapshot goes when the run ends");
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert!(csv.iter().all(|r| ["0", "1", "2"].contains(&r["cluster"].as_str())));
+
+    // The model JSON carries the edited grid and the mixture's clusters, and
+    // labels the sample's customers as the export does.
+    let model_json = shell.export(ExportKind::ModelJson);
+    assert!(model_json.contains("\"VIP\""));
+    shell.model_data = sample();
+    shell.dispatch(Event::ApplyModel {
+        data: FileRef {
+            name: "again.csv".into(),
+            bytes: 1,
+        },
+        model_json,
+        by_rules: false,
+    });
+    shell.work();
+    let applied = shell.model.applied.clone().unwrap();
+    assert_eq!(applied.customers, customers);
+    assert_eq!(applied.clusters.len(), 3);
+    // Applying a model did not replace the session.
+    assert_eq!(shell.dashboard().clusters.method, ClusteringMethod::GaussianMixture);
+
+    // Lifetime value from the held purchases, and its CSV.
+    shell.dispatch(Event::PredictClv);
+    shell.work();
+    let clv = shell.model.clv.clone().expect("a prediction");
+    assert!(clv.customers > 0 && clv.total_clv > 0.0);
+    let predictions = shell.export(ExportKind::PredictionsCsv);
+    assert_eq!(predictions.lines().count(), clv.customers + 1);
+
+    // Back to k-means through the method chooser.
+    shell.dispatch(Event::UseMethod(ClusteringMethodSettings::KMeans));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.method, ClusteringMethod::KMeans);
+    assert_eq!(shell.dashboard().clusters.chosen_k, 2);
+    assert_eq!(shell.workers_started, 1);
+}
+
+#[test]
+fn a_cancelled_run_loses_nothing() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    shell.dispatch(Event::ChooseK(4));
+    shell.work();
+    let before = shell.dashboard().clone();
+
+    // A new run: the page first takes a snapshot of the session.
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    assert!(matches!(shell.inbox.front(), Some((_, PageRequest::Snapshot, _))));
+    shell.step(); // the snapshot arrives; the run is under way
+    assert!(shell.model.holds_snapshot());
+    // Meanwhile a k switch (answered by the worker before the run ends).
+    shell.dispatch(Event::ChooseK(3));
+    // Cancel terminates the worker: the fresh one gets the snapshot and the k switch.
+    shell.dispatch(Event::Cancel);
+    assert_eq!(shell.workers_started, 2);
+    assert!(shell.model.progress.is_none());
+    shell.work();
+    assert_eq!(shell.model.runs, 1, "the cancelled run never finished");
+    assert_eq!(shell.dashboard().clusters.chosen_k, 3);
+    assert_eq!(shell.dashboard().overview, before.overview);
+    // The restored session answers like the old one.
+    shell.dispatch(Event::ChooseK(4));
+    shell.work();
+    assert_eq!(*shell.dashboard(), before);
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+}
+
+#[test]
+fn a_failed_run_keeps_the_previous_results_and_session() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let before = shell.dashboard().clone();
+    // A PNG renamed .csv.
+    shell.file = vec![0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+    shell.dispatch(Event::FileChosen {
+        file: FileRef {
+            name: "photo.csv".into(),
+            bytes: 12,
+        },
+        analyse_now: true,
+    });
+    shell.work();
+    let error = shell.model.error.clone().expect("a message");
+    assert!(error.contains("PNG"), "{error}");
+    assert_eq!(*shell.dashboard(), before);
+    assert!(shell.model.progress.is_none());
+    // The worker still holds the session: a k switch works.
+    shell.dispatch(Event::ChooseK(3));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.chosen_k, 3);
+    assert_eq!(shell.workers_started, 1);
+}
+
+#[test]
+fn the_session_is_handed_to_a_fresh_worker_when_idle() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    shell.dispatch(Event::ChooseK(5));
+    shell.work();
+    let runs = shell.model.runs;
+    // A later run has finished since: this timer's idle check does nothing.
+    shell.dispatch(Event::IdleTimeout { runs: runs - 1 });
+    assert!(shell.inbox.is_empty());
+    shell.dispatch(Event::IdleTimeout { runs });
+    shell.work();
+    assert_eq!(shell.workers_started, 2);
+    assert!(shell.session.is_some(), "the fresh worker holds the session");
+    assert_eq!(shell.dashboard().clusters.chosen_k, 5);
+    // A k switch after the replacement.
+    shell.dispatch(Event::ChooseK(2));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.chosen_k, 2);
+    assert_eq!(shell.dashboard().clusters.profiles.len(), 2);
+    assert!(shell.model.error.is_none());
+}
+
+#[test]
+fn a_snapshot_is_compact_and_restores_exactly() {
+    let mut session = analyse_bytes(
+        "sample.csv",
+        &sample(),
+        &IngestSettings::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    session.compact();
+    let bytes = session.to_bytes().unwrap();
+    let restored = Session::from_bytes(&bytes).unwrap();
+    assert_eq!(restored, session);
+    // Per customer, not per line: well under the file's own size.
+    assert!(bytes.len() < sample().len() / 2, "{} B", bytes.len());
+    assert!(Session::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+}
+
+#[test]
+fn the_table_drops_pages_of_queries_typed_over() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let mut query = shell.model.table_query.clone();
+    query.search = "1".into();
+    shell.dispatch(Event::QueryTable(query.clone()));
+    query.search = "12".into();
+    shell.dispatch(Event::QueryTable(query.clone()));
+    shell.work();
+    let page = shell.model.table_page.clone().unwrap();
+    assert_eq!(page.query.search, "12");
+    assert!(page.rows.iter().all(|r| r.customer_id.contains("12")
+        || r.country.to_lowercase().contains("12")
+        || r.segment.contains("12")
+        || r.cluster_name.contains("12")));
+}
