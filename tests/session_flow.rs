@@ -74,7 +74,7 @@ impl Shell {
                     self.workers_started += 1;
                 }
                 Effect::Download(download) => self.downloads.push(download),
-                Effect::RecycleWhenIdle { runs } => self.idle_timers.push(runs),
+                Effect::RecycleWhenIdle { runs, .. } => self.idle_timers.push(runs),
             }
         }
     }
@@ -170,7 +170,13 @@ fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut lines = csv.lines();
     let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
     lines
-        .map(|l| header.iter().cloned().zip(l.split(',').map(String::from)).collect())
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
         .collect()
 }
 
@@ -184,11 +190,17 @@ fn open_and_analyse(shell: &mut Shell) {
         file,
         analyse_now: false,
     });
-    assert!(shell.model.progress.is_some(), "detecting columns shows progress");
+    assert!(
+        shell.model.progress.is_some(),
+        "detecting columns shows progress"
+    );
     shell.work();
     let report = shell.model.sniffed.clone().expect("the mapping step opens");
     assert!(shell.model.progress.is_none());
-    assert_eq!(shell.model.ingest_settings.mapping.as_ref(), Some(&report.mapping));
+    assert_eq!(
+        shell.model.ingest_settings.mapping.as_ref(),
+        Some(&report.mapping)
+    );
     let (ingest, analysis) = (
         shell.model.ingest_settings.clone(),
         shell.model.analysis_settings.clone(),
@@ -209,10 +221,17 @@ fn a_whole_session_through_the_pure_update() {
     // The dashboard and its follow-ups (table page, rules, scatters) arrived.
     let customers = reference["customers"].as_u64().unwrap() as usize;
     assert_eq!(shell.dashboard().overview.customers, customers);
-    let page = shell.model.table_page.clone().expect("the first page of the table");
+    let page = shell
+        .model
+        .table_page
+        .clone()
+        .expect("the first page of the table");
     assert_eq!((page.matched, page.rows.len()), (customers, 25));
     assert!(shell.model.rules.is_some());
-    assert_eq!(shell.model.pca.as_ref().map(|p| p.points.len()), Some(customers));
+    assert_eq!(
+        shell.model.pca.as_ref().map(|p| p.points.len()),
+        Some(customers)
+    );
 
     // Every customer's R, F, M and segment match pandas.
     let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
@@ -225,60 +244,106 @@ fn a_whole_session_through_the_pure_update() {
         .collect();
     for row in &csv {
         let theirs = expected[&row["customer_id"]];
-        let recency = row.iter().find(|(k, _)| k.starts_with("recency_days")).unwrap().1;
-        assert_eq!(recency.parse::<i64>().unwrap(), theirs["recency_days"].as_i64().unwrap());
+        let recency = row
+            .iter()
+            .find(|(k, _)| k.starts_with("recency_days"))
+            .unwrap()
+            .1;
+        assert_eq!(
+            recency.parse::<i64>().unwrap(),
+            theirs["recency_days"].as_i64().unwrap()
+        );
         assert_eq!(row["rfm_segment"], theirs["segment"].as_str().unwrap());
     }
 
     // Switch k: k = 5, then k = 2, whose partition and metrics are scikit-learn's.
     shell.dispatch(Event::ChooseK(5));
     shell.work();
-    assert_eq!(shell.dashboard().clusters.title, "Clusters (k-means, k = 5)");
+    assert_eq!(
+        shell.dashboard().clusters.title,
+        "Clusters (k-means, k = 5)"
+    );
     assert_eq!(shell.dashboard().clusters.profiles.len(), 5);
     shell.dispatch(Event::ChooseK(2));
     shell.work();
-    let theirs = reference["kmeans"].as_array().unwrap().iter().find(|f| f["k"] == 2).unwrap();
+    let theirs = reference["kmeans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["k"] == 2)
+        .unwrap();
     let clusters = &shell.dashboard().clusters;
     let ours = clusters.sweep.iter().find(|r| r.k == 2).unwrap();
     let close = |a: f64, b: &Value| (a - b.as_f64().unwrap()).abs() <= 1e-6 * a.abs().max(1.0);
     assert!(close(ours.silhouette, &theirs["silhouette"]));
     assert!(close(ours.inertia, &theirs["inertia"]));
-    let mut sizes: Vec<u64> = clusters.profiles.iter().map(|p| p.customers as u64).collect();
+    let mut sizes: Vec<u64> = clusters
+        .profiles
+        .iter()
+        .map(|p| p.customers as u64)
+        .collect();
     sizes.sort_unstable_by(|a, b| b.cmp(a));
-    let their_sizes: Vec<u64> = theirs["sizes"].as_array().unwrap().iter().map(|s| s.as_u64().unwrap()).collect();
+    let their_sizes: Vec<u64> = theirs["sizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
     assert_eq!(sizes, their_sizes);
     // The export follows the k chosen.
     let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
-    assert!(csv.iter().all(|r| r["cluster"] == "0" || r["cluster"] == "1"));
+    assert!(csv
+        .iter()
+        .all(|r| r["cluster"] == "0" || r["cluster"] == "1"));
 
     // Rename a segment: the table, the summaries and the export follow.
     let champions = reference["segment_counts"]["Champions"].as_u64().unwrap() as usize;
     let mut grid = SegmentGrid::default();
-    for cell in grid.names.iter_mut().flatten().filter(|c| *c == "Champions") {
+    for cell in grid
+        .names
+        .iter_mut()
+        .flatten()
+        .filter(|c| *c == "Champions")
+    {
         *cell = "VIP".into();
     }
     shell.dispatch(Event::SetGrid(grid));
     shell.work();
     let summaries = &shell.dashboard().segments.summaries;
-    assert!(summaries.iter().any(|s| s.name == "VIP" && s.customers == champions));
+    assert!(summaries
+        .iter()
+        .any(|s| s.name == "VIP" && s.customers == champions));
     assert!(!summaries.iter().any(|s| s.name == "Champions"));
     let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
-    assert_eq!(csv.iter().filter(|r| r["rfm_segment"] == "VIP").count(), champions);
+    assert_eq!(
+        csv.iter().filter(|r| r["rfm_segment"] == "VIP").count(),
+        champions
+    );
 
     // Another method, fitted in the worker from the held features.
     let gmm = GmmSettings {
         k: 3,
         ..GmmSettings::default()
     };
-    shell.dispatch(Event::UseMethod(ClusteringMethodSettings::GaussianMixture(gmm)));
+    shell.dispatch(Event::UseMethod(ClusteringMethodSettings::GaussianMixture(
+        gmm,
+    )));
     assert!(shell.model.progress.is_some(), "fitting shows progress");
     shell.work();
     assert!(shell.model.progress.is_none());
-    assert_eq!(shell.dashboard().clusters.method, ClusteringMethod::GaussianMixture);
+    assert_eq!(
+        shell.dashboard().clusters.method,
+        ClusteringMethod::GaussianMixture
+    );
     assert_eq!(shell.dashboard().clusters.profiles.len(), 3);
-    assert!(!shell.model.holds_snapshot(), "the snapshot goes when the run ends");
+    assert!(
+        !shell.model.holds_snapshot(),
+        "the snapshot goes when the run ends"
+    );
     let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
-    assert!(csv.iter().all(|r| ["0", "1", "2"].contains(&r["cluster"].as_str())));
+    assert!(csv
+        .iter()
+        .all(|r| ["0", "1", "2"].contains(&r["cluster"].as_str())));
 
     // The model JSON carries the edited grid and the mixture's clusters, and
     // labels the sample's customers as the export does.
@@ -298,7 +363,10 @@ fn a_whole_session_through_the_pure_update() {
     assert_eq!(applied.customers, customers);
     assert_eq!(applied.clusters.len(), 3);
     // Applying a model did not replace the session.
-    assert_eq!(shell.dashboard().clusters.method, ClusteringMethod::GaussianMixture);
+    assert_eq!(
+        shell.dashboard().clusters.method,
+        ClusteringMethod::GaussianMixture
+    );
 
     // Lifetime value from the held purchases, and its CSV.
     shell.dispatch(Event::PredictClv);
@@ -330,7 +398,10 @@ fn a_cancelled_run_loses_nothing() {
         shell.model.analysis_settings.clone(),
     );
     shell.dispatch(Event::Analyse { ingest, analysis });
-    assert!(matches!(shell.inbox.front(), Some((_, PageRequest::Snapshot, _))));
+    assert!(matches!(
+        shell.inbox.front(),
+        Some((_, PageRequest::Snapshot, _))
+    ));
     shell.step(); // the snapshot arrives; the run is under way
     assert!(shell.model.holds_snapshot());
     // Meanwhile a k switch (answered by the worker before the run ends).
@@ -389,7 +460,10 @@ fn the_session_is_handed_to_a_fresh_worker_when_idle() {
     shell.dispatch(Event::IdleTimeout { runs });
     shell.work();
     assert_eq!(shell.workers_started, 2);
-    assert!(shell.session.is_some(), "the fresh worker holds the session");
+    assert!(
+        shell.session.is_some(),
+        "the fresh worker holds the session"
+    );
     assert_eq!(shell.dashboard().clusters.chosen_k, 5);
     // A k switch after the replacement.
     shell.dispatch(Event::ChooseK(2));

@@ -77,7 +77,10 @@ fn truncated_or_foreign_bytes_are_an_error_not_a_panic() {
         id: 3,
         request: PageRequest::Session(SessionRequest::ChooseK(4)),
     };
-    assert_eq!(decode::<PageMessage>(&encode(&request).unwrap()).unwrap(), request);
+    assert_eq!(
+        decode::<PageMessage>(&encode(&request).unwrap()).unwrap(),
+        request
+    );
 }
 
 #[test]
@@ -85,19 +88,32 @@ fn a_sweep_share_round_trips_and_only_a_full_answer_is_accepted() {
     let session = sample_session();
     let sweep = session.analysis().sweep.clone();
     let customers = session.analysis().rfm.rows.len();
-    let reply: HelperReply = decode(&encode(&HelperReply::KsFitted(sweep.clone())).unwrap()).unwrap();
+    let reply: HelperReply =
+        decode(&encode(&HelperReply::KsFitted(sweep.clone())).unwrap()).unwrap();
     let ks: Vec<usize> = sweep.iter().map(|c| c.k).collect();
-    assert_eq!(accept_ks(reply.clone(), &ks, customers), Some(sweep.clone()));
+    assert_eq!(
+        accept_ks(reply.clone(), &ks, customers),
+        Some(sweep.clone())
+    );
     // Another set of ks, another number of customers, a failure: the worker fits them itself.
     assert_eq!(accept_ks(reply.clone(), &ks[1..], customers), None);
     assert_eq!(accept_ks(reply, &ks, customers + 1), None);
     assert_eq!(
-        accept_ks(HelperReply::Failed { message: "x".into() }, &ks, customers),
+        accept_ks(
+            HelperReply::Failed {
+                message: "x".into()
+            },
+            &ks,
+            customers
+        ),
         None
     );
     let request = HelperRequest::FitKs {
         ks,
         settings: session.analysis().settings.kmeans,
     };
-    assert_eq!(decode::<HelperRequest>(&encode(&request).unwrap()).unwrap(), request);
+    assert_eq!(
+        decode::<HelperRequest>(&encode(&request).unwrap()).unwrap(),
+        request
+    );
 }

@@ -112,11 +112,11 @@ pub fn download_url(url: &str, file_name: &str) {
 /// the signals it reads change.
 #[component]
 pub fn ChartCanvas<F>(
-    title: &'static str,
+    #[prop(into)] title: String,
     /// Accessible description of what the chart shows.
     #[prop(into)]
     description: Signal<String>,
-    file_name: &'static str,
+    #[prop(into)] file_name: String,
     #[prop(default = 320)] height: u32,
     draw: F,
 ) -> impl IntoView
@@ -137,13 +137,13 @@ where
     view! {
         <figure class="chart panel">
             <figcaption>
-                <h3>{title}</h3>
+                <h3>{title.clone()}</h3>
                 <button
                     class="link"
                     aria-label=format!("Download the {title} chart as PNG")
                     on:click=move |_| {
                         if let Some(canvas) = canvas_ref.get() {
-                            download_png(&canvas, file_name);
+                            download_png(&canvas, &file_name);
                         }
                     }
                 >"PNG"</button>
@@ -151,4 +151,20 @@ where
             <canvas node_ref=canvas_ref class="chart-canvas" height=height role="img" aria-label=move || description.get()></canvas>
         </figure>
     }
+}
+
+/// Offers `bytes` as a file download through a temporary object URL.
+pub fn save_bytes(bytes: &[u8], mime: &str, file_name: &str) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download_url(&url, file_name);
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -1,15 +1,13 @@
-//! The browser shell: Leptos components that render view models and dispatch
-//! work to the analysis worker. No analysis logic lives here.
+//! The browser shell of the page: Leptos components that render view models
+//! and turn clicks into studio events, and the shell that runs the studio's
+//! effects. No analysis logic lives here: the worker owns the session.
 
 mod bridge;
 mod canvas;
 mod components;
-mod helper;
-mod marks;
 mod measured_canvas;
 mod next_task;
 mod state;
-pub mod worker;
 
 /// Entry point of the page binary.
 pub fn mount() {

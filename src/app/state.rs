@@ -1,423 +1,294 @@
-//! The studio's state and the actions that change it.
+//! The browser shell of the studio: holds the pure [`Model`], feeds it
+//! events, mirrors what it shows into signals for the components, and
+//! carries out its effects (the worker, downloads, timers).
 
 use super::bridge::AnalysisWorker;
-use super::marks::now_ms;
-use crate::engine::clv::{ClvReport, ClvSettings};
-use crate::engine::explain::TreeSettings;
+use crate::engine::clustering::MethodComparison;
 use crate::engine::ingest::{IngestSettings, SniffReport};
-use crate::engine::methods::compare::MethodComparison;
-use crate::engine::methods::dbscan::DbscanSettings;
-use crate::engine::methods::gmm::GmmSettings;
-use crate::engine::methods::ClusteringMethodSettings;
 use crate::engine::pipeline::AnalysisSettings;
-use crate::engine::segments::SegmentGrid;
+use crate::protocol::page::{WorkerEvent, WorkerMessage};
+use crate::studio::model::{Attachment, FileRef, RunProgress};
 use crate::studio::pacing::{Offer, Pacer};
-use crate::worker_protocol::{AppliedModel, RunResult, WorkerEvent, WorkerRequest};
+use crate::studio::{update, Effect, Event, Model};
+use crate::views::customer_table::{CustomerPage, TableQuery};
+use crate::views::dashboard::{AppliedModel, ClvView, RulesView, ScatterPlot};
+use crate::views::Dashboard;
+use crate::worker::marks::now_ms;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-/// Where a running analysis is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunProgress {
-    pub file_name: String,
-    pub stage: String,
-    /// 0..=1 of the whole run.
-    pub fraction: f64,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-}
-
-/// A worker's progress report, as the page applies it to [`RunProgress`].
-struct ProgressUpdate {
-    stage: String,
-    fraction: f64,
-    bytes_done: u64,
-    bytes_total: u64,
-}
-
 /// At most this many milliseconds apart, progress updates are shown (see
 /// [`Pacer`]): ten a second look smooth.
 const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
-/// After a run that left the worker this big, it is replaced when idle (see
-/// [`Studio::recycle_worker_when_idle`]): 5M rows leave ≈ 260 MB, 1M ≈ 55 MB.
-const RECYCLE_WORKER_ABOVE_BYTES: f64 = 128e6;
-const RECYCLE_WORKER_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Shared by every component through context. Results of a previous run stay
-/// until a new run succeeds: a failed or cancelled run never clears them.
+/// Shared by every component through context: the model's parts as signals.
 #[derive(Clone, Copy)]
 pub struct Studio {
     pub progress: RwSignal<Option<RunProgress>>,
-    pub result: RwSignal<Option<Arc<RunResult>>>,
     pub error: RwSignal<Option<String>>,
+    pub sniffed: RwSignal<Option<Arc<SniffReport>>>,
+    pub dashboard: RwSignal<Option<Arc<Dashboard>>>,
+    pub runs: RwSignal<u64>,
+    pub rules_depth: RwSignal<usize>,
+    pub rules: RwSignal<Option<Arc<RulesView>>>,
+    pub comparison: RwSignal<Option<Arc<MethodComparison>>>,
+    pub clv: RwSignal<Option<Arc<ClvView>>>,
+    pub applied: RwSignal<Option<Arc<AppliedModel>>>,
+    pub table_query: RwSignal<TableQuery>,
+    pub table_page: RwSignal<Option<Arc<CustomerPage>>>,
+    pub recency_monetary: RwSignal<Option<Arc<ScatterPlot>>>,
+    pub pca: RwSignal<Option<Arc<ScatterPlot>>>,
+    pub hover: RwSignal<Option<String>>,
+    /// Edited by the settings panels; sent with the next run.
+    pub ingest_settings: RwSignal<IngestSettings>,
+    pub analysis_settings: RwSignal<AnalysisSettings>,
     /// Which collapsible panels are open; kept here so they stay open when
     /// the dashboard re-renders for a k switch or a grid edit.
     pub grid_editor_open: RwSignal<bool>,
     pub definitions_open: RwSignal<bool>,
-    /// Depth of the explaining decision tree (also saved with the model).
-    pub rules_depth: RwSignal<usize>,
-    /// Counts finished runs (not k switches or grid edits of the same run).
-    pub runs: RwSignal<u64>,
-    /// The last saved model applied to a new file.
-    pub applied: RwSignal<Option<Arc<AppliedModel>>>,
-    /// Lifetime value and churn predictions for the current result, when asked for.
-    pub clv: RwSignal<Option<Arc<ClvReport>>>,
-    /// Metrics of k-means, the Gaussian mixture and DBSCAN, when asked for.
-    pub comparison: RwSignal<Option<Arc<MethodComparison>>>,
-    /// The column-mapping step for the current file, while it is open.
-    pub sniffed: RwSignal<Option<Arc<SniffReport>>>,
-    pub ingest_settings: RwSignal<IngestSettings>,
-    pub analysis_settings: RwSignal<AnalysisSettings>,
-    /// The file of the last run, to re-run it with other settings.
-    file: StoredValue<Option<(Blob, String)>, LocalStorage>,
+    model: StoredValue<Model, LocalStorage>,
+    /// The settings version last shown (see `Model::settings_version`).
+    shown_settings: StoredValue<u64, LocalStorage>,
+    file: StoredValue<Option<Blob>, LocalStorage>,
+    model_data: StoredValue<Option<Blob>, LocalStorage>,
     worker: StoredValue<Option<AnalysisWorker>, LocalStorage>,
-    progress_pacer: StoredValue<Pacer<ProgressUpdate>, LocalStorage>,
+    workers_started: StoredValue<u32, LocalStorage>,
+    progress_pacer: StoredValue<Pacer<WorkerMessage>, LocalStorage>,
 }
 
 impl Studio {
     pub fn new() -> Self {
+        let mut model = Model::default();
+        // `?recycle_after_ms=N` replaces the worker N ms after any run (tests).
+        if let Some(after) = query_number("recycle_after_ms") {
+            model.recycle_above_bytes = -1.0;
+            model.recycle_after_ms = after;
+        }
         Self {
             progress: RwSignal::new(None),
-            result: RwSignal::new(None),
             error: RwSignal::new(None),
             sniffed: RwSignal::new(None),
-            applied: RwSignal::new(None),
-            clv: RwSignal::new(None),
-            comparison: RwSignal::new(None),
+            dashboard: RwSignal::new(None),
             runs: RwSignal::new(0),
+            rules_depth: RwSignal::new(model.rules_depth),
+            rules: RwSignal::new(None),
+            comparison: RwSignal::new(None),
+            clv: RwSignal::new(None),
+            applied: RwSignal::new(None),
+            table_query: RwSignal::new(model.table_query.clone()),
+            table_page: RwSignal::new(None),
+            recency_monetary: RwSignal::new(None),
+            pca: RwSignal::new(None),
+            hover: RwSignal::new(None),
+            ingest_settings: RwSignal::new(model.ingest_settings.clone()),
+            analysis_settings: RwSignal::new(model.analysis_settings.clone()),
             grid_editor_open: RwSignal::new(false),
             definitions_open: RwSignal::new(false),
-            rules_depth: RwSignal::new(TreeSettings::default().max_depth),
-            ingest_settings: RwSignal::new(IngestSettings::default()),
-            analysis_settings: RwSignal::new(AnalysisSettings::default()),
+            shown_settings: StoredValue::new_local(model.settings_version),
+            model: StoredValue::new_local(model),
             file: StoredValue::new_local(None),
+            model_data: StoredValue::new_local(None),
             worker: StoredValue::new_local(None),
+            workers_started: StoredValue::new_local(0),
             progress_pacer: StoredValue::new_local(Pacer::new(PROGRESS_INTERVAL_MS)),
         }
     }
 
+    /// Feeds `event` to the model, shows what changed and runs the effects.
+    pub fn dispatch(self, event: Event) {
+        let Some(effects) = self.model.try_update_value(|m| update(event, m)) else {
+            return;
+        };
+        self.sync();
+        for effect in effects {
+            self.run(effect);
+        }
+    }
+
+    /// Starts the worker while the page loads, so its code is fetched and
+    /// compiled before a file is chosen.
+    pub fn start_worker(self) {
+        match AnalysisWorker::spawn(move |message| self.on_worker(message)) {
+            Ok(worker) => {
+                self.worker.set_value(Some(worker));
+                // Lets tests see a worker was replaced (after Cancel, or to give memory back).
+                self.workers_started.update_value(|n| *n += 1);
+                set_body_attribute(
+                    "data-workers-started",
+                    &self.workers_started.get_value().to_string(),
+                );
+            }
+            Err(message) => self.dispatch(Event::Failed(message)),
+        }
+    }
+
     /// A newly chosen file: detect its format and open the column-mapping step.
-    pub fn open_file(self, file: Blob, file_name: String) {
-        self.set_file(file, file_name);
-        self.sniff();
+    pub fn open_file(self, file: Blob, name: String) {
+        self.choose(file, name, false);
     }
 
-    /// Starts analysing a file straight away with detected columns (the sample).
-    pub fn analyze_new(self, file: Blob, file_name: String) {
-        self.set_file(file, file_name);
-        self.rerun();
-    }
-
-    /// Makes `file` current; format overrides made for the previous file are dropped.
-    fn set_file(self, file: Blob, file_name: String) {
-        self.ingest_settings.update(|s| {
-            s.mapping = None;
-            s.delimiter = None;
-            s.day_first = None;
-            s.decimal_comma = None;
+    fn choose(self, file: Blob, name: String, analyse_now: bool) {
+        let bytes = file.size() as u64;
+        self.file.set_value(Some(file));
+        self.dispatch(Event::FileChosen {
+            file: FileRef { name, bytes },
+            analyse_now,
         });
-        self.file.set_value(Some((file, file_name)));
     }
 
-    /// (Re-)detects the current file's format with the current overrides.
+    /// (Re-)detects the current file's format with the settings as edited.
     pub fn sniff(self) {
-        let request = WorkerRequest::Sniff {
-            settings: self.ingest_settings.get_untracked(),
-        };
-        self.run(request, "Detecting columns");
+        let settings = self.ingest_settings.get_untracked();
+        self.dispatch(Event::Sniff { settings });
     }
 
-    /// Runs the current file again with the current settings.
+    /// Runs the current file again with the settings as edited.
     pub fn rerun(self) {
-        let request = WorkerRequest::Analyze {
-            file_name: String::new(),
-            ingest: self.ingest_settings.get_untracked(),
-            analysis: Box::new(self.analysis_settings.get_untracked()),
-        };
-        self.run(request, "Starting");
+        let ingest = self.ingest_settings.get_untracked();
+        let analysis = self.analysis_settings.get_untracked();
+        self.dispatch(Event::Analyse { ingest, analysis });
     }
 
     /// Labels the customers of `data` with the saved model in `model_file`.
-    pub fn apply_model(self, model_file: Blob, data: Blob, file_name: String, by_rules: bool) {
+    pub fn apply_model(self, model_file: Blob, data: Blob, name: String, by_rules: bool) {
         leptos::task::spawn_local(async move {
             let text = JsFuture::from(model_file.text())
                 .await
                 .ok()
                 .and_then(|t| t.as_string());
             let Some(model_json) = text else {
-                self.fail("could not read the model file".into());
+                self.dispatch(Event::Failed("could not read the model file".into()));
                 return;
             };
-            let request = WorkerRequest::ApplyModel {
-                file_name: file_name.clone(),
+            let bytes = data.size() as u64;
+            self.model_data.set_value(Some(data));
+            self.dispatch(Event::ApplyModel {
+                data: FileRef { name, bytes },
                 model_json,
-                ingest: IngestSettings::default(),
                 by_rules,
-            };
-            self.run_on(request, "Applying the saved model", Some(data), file_name);
+            });
         });
-    }
-
-    /// Predicts lifetime value and churn for the current file (re-read in the worker).
-    pub fn predict_clv(self) {
-        let Some(current) = self.result.get_untracked() else {
-            return;
-        };
-        let request = WorkerRequest::PredictClv {
-            ingest: self.ingest_settings.get_untracked(),
-            reference_date: current.analysis.rfm.reference_date,
-            settings: ClvSettings::default(),
-        };
-        self.run(request, "Predicting lifetime value");
-    }
-
-    /// Re-clusters the current result with a Gaussian mixture or DBSCAN
-    /// (k-means: pick a k instead), in the worker, from the features alone.
-    pub fn use_method(self, settings: ClusteringMethodSettings) {
-        let Some(current) = self.result.get_untracked() else {
-            return;
-        };
-        if settings == ClusteringMethodSettings::KMeans {
-            self.choose_k(current.analysis.chosen_k);
-            return;
-        }
-        let stage = format!("Fitting {}", settings.method().name());
-        let request = WorkerRequest::FitMethod {
-            features: current.analysis.features.clone(),
-            settings,
-        };
-        self.run_detached(request, &stage);
-    }
-
-    /// Fits all three methods for the comparison table.
-    pub fn compare_methods(self, gmm: GmmSettings, dbscan: DbscanSettings) {
-        let Some(current) = self.result.get_untracked() else {
-            return;
-        };
-        let Some(kmeans) = current
-            .analysis
-            .sweep
-            .iter()
-            .find(|c| c.k == current.analysis.chosen_k)
-        else {
-            return;
-        };
-        let request = WorkerRequest::CompareMethods {
-            features: current.analysis.features.clone(),
-            kmeans: Box::new(kmeans.clone()),
-            gmm,
-            dbscan,
-        };
-        self.run_detached(request, "Comparing clustering methods");
-    }
-
-    /// Sends a request that needs no file (the data travels in it).
-    fn run_detached(self, request: WorkerRequest, stage: &str) {
-        let file_name = self.file_name().unwrap_or_default();
-        self.run_on(request, stage, None, file_name);
-    }
-
-    /// Sends `request` with the current file to a fresh worker.
-    fn run(self, mut request: WorkerRequest, stage: &str) {
-        let Some((file, file_name)) = self.file.get_value() else {
-            return;
-        };
-        if let WorkerRequest::Analyze {
-            file_name: name, ..
-        } = &mut request
-        {
-            name.clone_from(&file_name);
-        }
-        self.run_on(request, stage, Some(file), file_name);
-    }
-
-    /// Sends `request` with `file` to a fresh worker, replacing any run in progress.
-    fn run_on(self, request: WorkerRequest, stage: &str, file: Option<Blob>, file_name: String) {
-        if self.progress.get_untracked().is_some() {
-            self.cancel(); // a run is in progress: replace it
-        }
-        self.error.set(None);
-        self.progress_pacer.update_value(Pacer::forget);
-        self.progress.set(Some(RunProgress {
-            file_name,
-            stage: stage.into(),
-            fraction: 0.0,
-            bytes_done: 0,
-            bytes_total: file.as_ref().map_or(0, |f| f.size() as u64),
-        }));
-        if self.worker.with_value(Option::is_none) {
-            self.warm_up();
-        }
-        let sent = self
-            .worker
-            .with_value(|w| w.as_ref().map(|w| w.send(&request, file.as_ref())));
-        match sent {
-            Some(Ok(())) => {}
-            Some(Err(message)) => self.fail(message),
-            None => self.fail("could not start the analysis worker".into()),
-        }
-    }
-
-    /// Starts an idle analysis worker, so its code is fetched and compiled
-    /// while the page loads: processing a file then makes no network request.
-    pub fn warm_up(self) {
-        match AnalysisWorker::spawn(move |event| self.on_event(event)) {
-            Ok(worker) => self.worker.set_value(Some(worker)),
-            Err(message) => self.error.set(Some(message)),
-        }
-    }
-
-    pub fn file_name(self) -> Option<String> {
-        self.file
-            .with_value(|f| f.as_ref().map(|(_, name)| name.clone()))
-    }
-
-    /// Stops the run in progress by terminating its worker (a fresh one
-    /// takes its place); previous results stay.
-    pub fn cancel(self) {
-        self.progress.set(None);
-        self.replace_worker();
-    }
-
-    /// Terminates the worker (and its helper); a fresh one takes its place.
-    fn replace_worker(self) {
-        self.worker.set_value(None);
-        self.warm_up();
     }
 
     /// Fetches the bundled sample (same origin) and analyses it.
     pub fn analyze_sample(self) {
         leptos::task::spawn_local(async move {
             match fetch_blob("sample.csv").await {
-                Ok(blob) => self.analyze_new(blob, "sample.csv".into()),
-                Err(message) => self.fail(message),
+                Ok(blob) => self.choose(blob, "sample.csv".into(), true),
+                Err(message) => self.dispatch(Event::Failed(message)),
             }
         });
     }
 
-    /// Renames segments with an edited grid (no re-run: the scores stay).
-    pub fn set_grid(self, grid: SegmentGrid) {
-        self.analysis_settings.update(|s| s.grid = grid.clone());
-        if let Some(current) = self.result.get_untracked() {
-            let mut next = (*current).clone();
-            next.analysis.set_grid(grid);
-            self.result.set(Some(Arc::new(next)));
-        }
+    pub fn file_name(self) -> Option<String> {
+        self.model
+            .with_value(|m| m.file.as_ref().map(|f| f.name.clone()))
     }
 
-    /// Switches the dashboard to another k of the sweep (no re-clustering).
-    pub fn choose_k(self, k: usize) {
-        let Some(current) = self.result.get_untracked() else {
-            return;
-        };
-        let mut next = (*current).clone();
-        match next.analysis.choose_k(k) {
-            Ok(()) => {
-                self.analysis_settings.update(|s| s.chosen_k = Some(k));
-                self.result.set(Some(Arc::new(next)));
-            }
-            Err(e) => self.error.set(Some(e.to_string())),
-        }
-    }
-
-    fn on_event(self, event: WorkerEvent) {
-        match event {
+    fn on_worker(self, message: WorkerMessage) {
+        match message.event {
             WorkerEvent::Ready => {
                 // Lets tests (and curious users) see the worker is up.
-                if let Some(body) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.body())
-                {
-                    let _ = body.set_attribute("data-worker-ready", "");
+                set_body_attribute("data-worker-ready", "");
+                self.dispatch(Event::Worker(message));
+            }
+            WorkerEvent::Progress { .. } => self.pace_progress(message),
+            _ => {
+                if matches!(message.event, WorkerEvent::Finished(_)) {
+                    crate::worker::marks::mark("page: result received");
                 }
+                self.progress_pacer.update_value(Pacer::forget);
+                self.dispatch(Event::Worker(message));
             }
-            WorkerEvent::Sniffed(report) => {
-                self.progress.set(None);
-                // Later edits start from what was detected.
-                self.ingest_settings
-                    .update(|s| s.mapping = Some(report.mapping.clone()));
-                self.sniffed.set(Some(Arc::from(report)));
-            }
-            WorkerEvent::Progress {
-                stage,
-                fraction,
-                bytes_done,
-                bytes_total,
-            } => self.pace_progress(ProgressUpdate {
-                stage,
-                fraction,
-                bytes_done,
-                bytes_total,
-            }),
-            WorkerEvent::RfmTableDetected => {
-                self.progress.set(None);
-                self.rerun();
-            }
-            WorkerEvent::Finished(result) => {
-                let worker_memory = result.worker_memory_bytes;
-                self.progress.set(None);
-                self.sniffed.set(None);
-                self.clv.set(None);
-                self.comparison.set(None);
-                self.runs.update(|n| *n += 1);
-                self.result.set(Some(Arc::from(result)));
-                if worker_memory > RECYCLE_WORKER_ABOVE_BYTES {
-                    self.recycle_worker_when_idle();
-                }
-            }
-            WorkerEvent::ClvPredicted(report) => {
-                self.progress.set(None);
-                self.clv.set(Some(Arc::from(report)));
-            }
-            WorkerEvent::MethodFitted(fit) => {
-                self.progress.set(None);
-                let Some(current) = self.result.get_untracked() else {
-                    return;
-                };
-                let mut next = (*current).clone();
-                match next.analysis.use_fit(Some(*fit)) {
-                    Ok(()) => self.result.set(Some(Arc::new(next))),
-                    Err(e) => self.fail(e.to_string()),
-                }
-            }
-            WorkerEvent::MethodsCompared(comparison) => {
-                self.progress.set(None);
-                self.comparison.set(Some(Arc::from(comparison)));
-            }
-            WorkerEvent::Applied(applied) => {
-                self.progress.set(None);
-                self.applied.set(Some(Arc::from(applied)));
-            }
-            // The helper's answers to the analysis worker; result slices and
-            // the warm-up's result, which the bridge handles.
-            WorkerEvent::KsFitted(_)
-            | WorkerEvent::CustomerRows(_)
-            | WorkerEvent::WarmUpResult(_)
-            | WorkerEvent::ShareIngested(_)
-            | WorkerEvent::RangeIngested(_) => {}
-            WorkerEvent::Failed { message } => self.fail(message),
         }
     }
 
-    /// Shows `update` now or with the next paced frame (see [`Pacer`]).
-    fn pace_progress(self, update: ProgressUpdate) {
+    fn run(self, effect: Effect) {
+        match effect {
+            Effect::Send {
+                id,
+                request,
+                attach,
+            } => {
+                if self.worker.with_value(Option::is_none) {
+                    self.start_worker();
+                }
+                let file = match attach {
+                    Attachment::None => None,
+                    Attachment::CurrentFile => self.file.get_value(),
+                    Attachment::ModelData => self.model_data.get_value(),
+                };
+                let sent = self
+                    .worker
+                    .with_value(|w| w.as_ref().map(|w| w.send(id, request, file.as_ref())));
+                match sent {
+                    Some(Ok(())) => {}
+                    Some(Err(message)) => self.dispatch(Event::Failed(message)),
+                    None => {
+                        self.dispatch(Event::Failed("could not start the analysis worker".into()))
+                    }
+                }
+            }
+            Effect::ReplaceWorker => {
+                self.worker.set_value(None);
+                self.progress_pacer.update_value(Pacer::forget);
+                self.start_worker();
+            }
+            Effect::Download(download) => {
+                super::canvas::save_bytes(&download.bytes, &download.mime, &download.file_name)
+            }
+            Effect::RecycleWhenIdle { runs, after_ms } => set_timeout(
+                move || self.dispatch(Event::IdleTimeout { runs }),
+                std::time::Duration::from_millis(u64::from(after_ms)),
+            ),
+        }
+    }
+
+    /// Mirrors the model into the signals whose value changed.
+    fn sync(self) {
+        self.model.with_value(|m| {
+            set_changed(self.progress, &m.progress);
+            set_changed(self.error, &m.error);
+            set_changed(self.runs, &m.runs);
+            set_changed(self.rules_depth, &m.rules_depth);
+            set_changed(self.table_query, &m.table_query);
+            set_shared(self.sniffed, &m.sniffed);
+            set_shared(self.dashboard, &m.dashboard);
+            set_shared(self.rules, &m.rules);
+            set_shared(self.comparison, &m.comparison);
+            set_shared(self.clv, &m.clv);
+            set_shared(self.applied, &m.applied);
+            set_shared(self.table_page, &m.table_page);
+            set_shared(self.recency_monetary, &m.recency_monetary);
+            set_shared(self.pca, &m.pca);
+            let hover = m.hover.as_ref().map(|(_, text)| text.clone());
+            set_changed(self.hover, &hover);
+            if self.shown_settings.get_value() != m.settings_version {
+                self.shown_settings.set_value(m.settings_version);
+                self.ingest_settings.set(m.ingest_settings.clone());
+                self.analysis_settings.set(m.analysis_settings.clone());
+            }
+        });
+    }
+
+    /// Shows a progress report now or with the next paced frame (see [`Pacer`]).
+    fn pace_progress(self, message: WorkerMessage) {
         let offer = self
             .progress_pacer
-            .try_update_value(|pacer| pacer.offer(now_ms(), update));
+            .try_update_value(|pacer| pacer.offer(now_ms(), message));
         match offer {
-            Some(Offer::Show(update)) => self.show_progress(update),
+            Some(Offer::Show(message)) => self.dispatch(Event::Worker(message)),
             Some(Offer::FlushAfter(delay_ms)) => set_timeout(
                 move || {
                     let held = self
                         .progress_pacer
                         .try_update_value(|pacer| pacer.flush(now_ms()))
                         .flatten();
-                    if let Some(update) = held {
-                        self.show_progress(update);
+                    if let Some(message) = held {
+                        self.dispatch(Event::Worker(message));
                     }
                 },
                 std::time::Duration::from_secs_f64(delay_ms.max(0.0) / 1000.0),
@@ -425,43 +296,44 @@ impl Studio {
             Some(Offer::Held) | None => {}
         }
     }
+}
 
-    fn show_progress(self, update: ProgressUpdate) {
-        // A run that has ended shows no progress (and notifies no one).
-        self.progress.maybe_update(|p| {
-            let Some(p) = p else {
-                return false;
-            };
-            p.stage = update.stage;
-            p.fraction = update.fraction;
-            p.bytes_done = update.bytes_done;
-            p.bytes_total = update.bytes_total;
-            true
-        });
+fn set_changed<T: PartialEq + Clone + Send + Sync + 'static>(signal: RwSignal<T>, value: &T) {
+    if signal.with_untracked(|current| current != value) {
+        signal.set(value.clone());
     }
+}
 
-    /// WebAssembly memory only grows: after a big file the worker (and its
-    /// helper) would hold hundreds of MB for as long as the page is open. A
-    /// fresh worker takes its place once the page has been idle a while, so
-    /// re-running with other settings soon after still finds a warm one.
-    fn recycle_worker_when_idle(self) {
-        let finished_runs = self.runs.get_untracked();
-        set_timeout(
-            move || {
-                let idle = self.progress.try_with_untracked(Option::is_none) == Some(true)
-                    && self.runs.try_get_untracked() == Some(finished_runs);
-                if idle {
-                    self.replace_worker();
-                }
-            },
-            RECYCLE_WORKER_AFTER,
-        );
+/// Sets `signal` when `value` is another allocation (not compared deeply).
+fn set_shared<T: Send + Sync + 'static>(signal: RwSignal<Option<Arc<T>>>, value: &Option<Arc<T>>) {
+    let same = signal.with_untracked(|current| match (current, value) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    });
+    if !same {
+        signal.set(value.clone());
     }
+}
 
-    fn fail(self, message: String) {
-        self.progress.set(None);
-        self.error.set(Some(message));
+fn set_body_attribute(name: &str, value: &str) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute(name, value);
     }
+}
+
+/// A whole number from the page's query string.
+fn query_number(name: &str) -> Option<u32> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| value.parse().ok())
 }
 
 async fn fetch_blob(url: &str) -> Result<Blob, String> {

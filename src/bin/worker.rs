@@ -1,6 +1,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    segmento::app::worker::register();
+    segmento::worker::register();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,9 +1,9 @@
 //! Horizontal bars for segments (sizes, revenue share, …) with value labels.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::NumberFormat;

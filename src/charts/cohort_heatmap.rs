@@ -3,9 +3,9 @@
 //! coloured by the share of the cohort that bought then, on a fixed 0–100 %
 //! scale so charts of different shops compare.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::NumberFormat;

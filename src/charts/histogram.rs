@@ -5,10 +5,10 @@
 //! [`Histogram::skipped_non_positive`] and reported in a note on the chart
 //! ("3 values ≤ 0 not shown"). NaN/infinite values are always skipped.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::{compact, thousands};

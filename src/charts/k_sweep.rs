@@ -1,9 +1,9 @@
 //! Elbow chart: inertia (left axis) and silhouette (right axis) against k,
 //! with the recommended and the chosen k marked.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::compact;

@@ -31,8 +31,8 @@ pub use bars::{draw_bars, Bar, BarsInput};
 
 pub mod histogram;
 pub use histogram::{
-    compute_histogram, draw_binned_histogram, draw_histogram, AxisScale, BinnedHistogram, Histogram,
-    HistogramBin, HistogramInput,
+    compute_histogram, draw_binned_histogram, draw_histogram, AxisScale, BinnedHistogram,
+    Histogram, HistogramBin, HistogramInput,
 };
 
 pub mod scatter;

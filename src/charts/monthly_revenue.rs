@@ -1,8 +1,8 @@
 //! Revenue per calendar month as bars, x labelled "Jan 2011".
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::{currency_compact, month_label};

@@ -1,9 +1,9 @@
 //! Recency score × frequency score grid, coloured by a value per cell
 //! (usually the customer count) with the value printed in each cell.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::format::{NumberFormat, MISSING};

@@ -1,9 +1,9 @@
 //! Snake plot: each cluster's standardised feature means as a line, so
 //! clusters can be compared feature by feature.
 
-use serde::{Deserialize, Serialize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::error::ChartError;
 use super::layout::{

@@ -9,4 +9,6 @@ pub use super::methods::compare::{compare, MethodComparison};
 pub use super::methods::dbscan::DbscanSettings;
 pub use super::methods::error::MethodError;
 pub use super::methods::gmm::GmmSettings;
-pub use super::methods::{fit as fit_method, ClusteringMethod, ClusteringMethodSettings, MethodFit};
+pub use super::methods::{
+    fit as fit_method, ClusteringMethod, ClusteringMethodSettings, MethodFit,
+};

@@ -82,7 +82,11 @@ pub fn slices(total: u64) -> impl Iterator<Item = (u64, u64)> {
         if start >= total {
             return None;
         }
-        let size = if start == 0 { FIRST_SLICE_BYTES } else { CHUNK_BYTES };
+        let size = if start == 0 {
+            FIRST_SLICE_BYTES
+        } else {
+            CHUNK_BYTES
+        };
         let end = (start + size).min(total);
         let range = (start, end);
         start = end;

@@ -14,7 +14,10 @@ pub enum HelperRequest {
         settings: KMeansSettings,
     },
     /// Read and clean one share of the attached file's customers.
-    IngestShare { ingest: IngestSettings, share: Share },
+    IngestShare {
+        ingest: IngestSettings,
+        share: Share,
+    },
     /// Read and clean the attached file from byte `start` (just after a line
     /// break) to its end.
     IngestRange { ingest: IngestSettings, start: u64 },

@@ -34,7 +34,7 @@ pub enum SessionRequest {
     /// Switch to another k of the sweep (and back to k-means).
     ChooseK(usize),
     /// Rename segments with an edited grid.
-    SetGrid(SegmentGrid),
+    SetGrid(Box<SegmentGrid>),
     /// Cluster with a Gaussian mixture or DBSCAN (k-means: choose a k instead).
     UseMethod(ClusteringMethodSettings),
     /// k-means at the chosen k, a mixture and DBSCAN side by side.
@@ -43,7 +43,9 @@ pub enum SessionRequest {
         dbscan: DbscanSettings,
     },
     /// The decision-tree rules of the clustering in use, at this depth.
-    Rules { depth: usize },
+    Rules {
+        depth: usize,
+    },
     /// Lifetime value and churn from the held purchases.
     PredictClv(ClvSettings),
     /// One page of the customer table.
@@ -51,7 +53,9 @@ pub enum SessionRequest {
     /// The scatter of every customer in one view.
     Scatter(ScatterView),
     /// One customer, in words (the scatter's hover).
-    Customer { index: usize },
+    Customer {
+        index: usize,
+    },
     Export(ExportKind),
 }
 
@@ -153,7 +157,7 @@ impl Session {
                 Ok(self.dashboard_reply())
             }
             SessionRequest::SetGrid(grid) => {
-                self.analysis.set_grid(grid);
+                self.analysis.set_grid(*grid);
                 self.changed();
                 Ok(self.dashboard_reply())
             }
@@ -177,17 +181,16 @@ impl Session {
             }
             SessionRequest::PredictClv(settings) => {
                 let ledger = self.ledger.as_ref().ok_or(WorkerError::NoTransactions)?;
-                let report =
-                    clv::predict(ledger, self.analysis.rfm.reference_date, &settings)?;
+                let report = clv::predict(ledger, self.analysis.rfm.reference_date, &settings)?;
                 let view = ClvView::of(&report);
                 self.clv = Some(report);
                 Ok(SessionReply::Clv(Box::new(view)))
             }
             SessionRequest::CustomerPage(query) => {
                 let rows = self.table();
-                Ok(SessionReply::CustomerPage(Box::new(customer_table::page_of(
-                    rows, query,
-                ))))
+                Ok(SessionReply::CustomerPage(Box::new(
+                    customer_table::page_of(rows, query),
+                )))
             }
             SessionRequest::Scatter(view) => Ok(SessionReply::Scatter(Box::new(
                 ScatterPlot::build(&self.analysis, view),
@@ -196,7 +199,9 @@ impl Session {
                 index,
                 text: customer_table::describe(&self.analysis, index).unwrap_or_default(),
             }),
-            SessionRequest::Export(kind) => Ok(SessionReply::Download(Box::new(self.export(kind)?))),
+            SessionRequest::Export(kind) => {
+                Ok(SessionReply::Download(Box::new(self.export(kind)?)))
+            }
         }
     }
 

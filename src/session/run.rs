@@ -2,13 +2,15 @@
 //! on how the file was read (in one pass here, or shared between workers).
 
 use super::{Session, WorkerError};
-use crate::engine::ingest::{sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport};
+use crate::engine::ingest::{
+    sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport,
+};
+use crate::engine::model::{write_assignments_csv, SegmentationModel};
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm::ReferenceDate;
 use crate::engine::rfm_import::{
     looks_like_rfm_table, ReferenceSource, RfmImportOutcome, RfmImportSettings, RfmTableIngestor,
 };
-use crate::engine::model::{write_assignments_csv, SegmentationModel};
 use crate::views::dashboard::{AppliedModel, DataSource, RunInfo, RunStats};
 
 /// What the start of a file says it is.
@@ -113,7 +115,12 @@ pub fn analyse_bytes(
     ingestor.push(bytes)?;
     let outcome = ingestor.finish()?;
     let analysis = pipeline::analyze(&outcome.ledger, settings, &mut |_, _| {})?;
-    Ok(transactions_session(file_name.into(), outcome, analysis, stats))
+    Ok(transactions_session(
+        file_name.into(),
+        outcome,
+        analysis,
+        stats,
+    ))
 }
 
 /// Labels the customers of a new file with a saved model.
@@ -134,7 +141,9 @@ pub fn apply_model(
     };
     let mut clusters: std::collections::BTreeMap<(usize, String), usize> = Default::default();
     for a in &assignments {
-        *clusters.entry((a.cluster, a.cluster_name.clone())).or_default() += 1;
+        *clusters
+            .entry((a.cluster, a.cluster_name.clone()))
+            .or_default() += 1;
     }
     let mut csv = Vec::new();
     // Writing to a Vec cannot fail.

@@ -10,7 +10,9 @@
 //! with the requests sent since. A failed run leaves the worker's session as
 //! it was. The same handover replaces a worker grown large after a big run.
 
-use crate::engine::clustering::{ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison};
+use crate::engine::clustering::{
+    ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
+};
 use crate::engine::clv::ClvSettings;
 use crate::engine::explain::TreeSettings;
 use crate::engine::ingest::{IngestSettings, SniffReport};
@@ -57,12 +59,19 @@ pub enum Attachment {
     ModelData,
 }
 
+// One event at a time, moved once: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A new file: detect its format (or analyse it straight away: the sample).
-    FileChosen { file: FileRef, analyse_now: bool },
+    FileChosen {
+        file: FileRef,
+        analyse_now: bool,
+    },
     /// Detect the current file's format again with these overrides.
-    Sniff { settings: IngestSettings },
+    Sniff {
+        settings: IngestSettings,
+    },
     /// Read and analyse the current file with these settings.
     Analyse {
         ingest: IngestSettings,
@@ -92,10 +101,13 @@ pub enum Event {
     /// Something the shell could not do (read a model file, start a worker).
     Failed(String),
     /// The page has been idle since the run counted `runs` finished.
-    IdleTimeout { runs: u64 },
+    IdleTimeout {
+        runs: u64,
+    },
     Worker(WorkerMessage),
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Send {
@@ -106,8 +118,11 @@ pub enum Effect {
     /// Terminate the worker (and its helper) and start a fresh one.
     ReplaceWorker,
     Download(Download),
-    /// Send [`Event::IdleTimeout`] with these `runs` after [`RECYCLE_AFTER_MS`].
-    RecycleWhenIdle { runs: u64 },
+    /// Send [`Event::IdleTimeout`] with these `runs` after `after_ms`.
+    RecycleWhenIdle {
+        runs: u64,
+        after_ms: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +152,9 @@ pub struct Model {
     pub pca: Option<Arc<ScatterPlot>>,
     /// The hovered customer and its description (empty until it arrives).
     pub hover: Option<(usize, String)>,
+    /// When a worker is replaced to give memory back (see [`RECYCLE_ABOVE_BYTES`]).
+    pub recycle_above_bytes: f64,
+    pub recycle_after_ms: u32,
     next_id: u64,
     /// The request of the run in progress.
     run_id: Option<u64>,
@@ -172,6 +190,8 @@ impl Default for Model {
             recency_monetary: None,
             pca: None,
             hover: None,
+            recycle_above_bytes: RECYCLE_ABOVE_BYTES,
+            recycle_after_ms: RECYCLE_AFTER_MS,
             next_id: 1,
             run_id: None,
             snapshot: None,
@@ -366,7 +386,7 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
         Event::SetGrid(grid) => {
             model.analysis_settings.grid = grid.clone();
             model.settings_version += 1;
-            model.ask(SessionRequest::SetGrid(grid))
+            model.ask(SessionRequest::SetGrid(Box::new(grid)))
         }
         Event::UseMethod(settings) => {
             if model.dashboard.is_none() {
@@ -385,7 +405,12 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
                 return Vec::new();
             }
             let request = PageRequest::Session(SessionRequest::CompareMethods { gmm, dbscan });
-            model.start_run(request, Attachment::None, "Comparing clustering methods", None)
+            model.start_run(
+                request,
+                Attachment::None,
+                "Comparing clustering methods",
+                None,
+            )
         }
         Event::SetRulesDepth(depth) => {
             model.rules_depth = depth;
@@ -497,8 +522,11 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             model.runs += 1;
             model.dashboard = Some(Arc::from(dashboard));
             let mut effects = model.follow_ups();
-            if memory > RECYCLE_ABOVE_BYTES {
-                effects.push(Effect::RecycleWhenIdle { runs: model.runs });
+            if memory > model.recycle_above_bytes {
+                effects.push(Effect::RecycleWhenIdle {
+                    runs: model.runs,
+                    after_ms: model.recycle_after_ms,
+                });
             }
             effects
         }

@@ -240,7 +240,9 @@ fn in_use(fit: &MethodFit, customers: usize) -> String {
             thousands(customers as u64)
         ));
     }
-    text.push_str("). Profiles, charts and downloads follow it; pick a k above to return to k-means.");
+    text.push_str(
+        "). Profiles, charts and downloads follow it; pick a k above to return to k-means.",
+    );
     text
 }
 

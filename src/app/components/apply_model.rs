@@ -1,12 +1,11 @@
 //! "Apply a saved model": label a new file's customers with a model JSON
 //! downloaded earlier (daily batch labelling), without re-clustering.
 
-use super::downloads::save_bytes;
+use crate::app::canvas::save_bytes;
 use crate::app::state::Studio;
-use crate::engine::model::write_assignments_csv;
+use crate::studio::Event;
 use crate::views::format::thousands;
 use leptos::{ev, html, prelude::*};
-use std::collections::BTreeMap;
 use web_sys::File;
 
 #[component]
@@ -21,7 +20,7 @@ pub fn ApplyModel() -> impl IntoView {
             let name = data.name();
             studio.apply_model(model.into(), data.into(), name, by_rules.get_untracked());
         }
-        _ => studio.error.set(Some(
+        _ => studio.dispatch(Event::Failed(
             "Choose both a model JSON and a transactions file to apply it to.".into(),
         )),
     };
@@ -41,28 +40,19 @@ pub fn ApplyModel() -> impl IntoView {
             </label>
             <button class="primary" on:click=apply>"Apply model"</button>
             {move || studio.applied.get().map(|applied| {
-                let mut by_cluster: BTreeMap<(usize, String), usize> = BTreeMap::new();
-                for a in &applied.assignments {
-                    *by_cluster.entry((a.cluster, a.cluster_name.clone())).or_default() += 1;
-                }
                 let csv_name = format!("{}-labelled.csv", applied.file_name.rsplit_once('.').map_or(applied.file_name.as_str(), |(s, _)| s));
                 let for_download = applied.clone();
                 view! {
                     <div class="applied" aria-live="polite">
-                        <h3>{format!("{}: {} customers labelled", applied.file_name, thousands(applied.assignments.len() as u64))}</h3>
+                        <h3>{format!("{}: {} customers labelled", applied.file_name, thousands(applied.customers as u64))}</h3>
                         <p class="muted">{format!("Model trained on {}; labelled by {}; {} of {} rows kept.", applied.model_trained_on, applied.method, thousands(applied.rows_kept), thousands(applied.rows_read))}</p>
                         <table>
                             <thead><tr><th>"Cluster"</th><th class="num">"Customers"</th></tr></thead>
-                            <tbody>{by_cluster.into_iter().map(|((c, name), n)| view! {
-                                <tr><td>{format!("{c} · {name}")}</td><td class="num">{thousands(n as u64)}</td></tr>
+                            <tbody>{applied.clusters.iter().map(|(c, name, n)| view! {
+                                <tr><td>{format!("{c} · {name}")}</td><td class="num">{thousands(*n as u64)}</td></tr>
                             }).collect_view()}</tbody>
                         </table>
-                        <button on:click=move |_| {
-                            let mut out = Vec::new();
-                            if write_assignments_csv(&mut out, &for_download.assignments).is_ok() {
-                                save_bytes(&out, "text/csv", &csv_name);
-                            }
-                        }>"Download labelled customers CSV"</button>
+                        <button on:click=move |_| save_bytes(&for_download.csv, "text/csv", &csv_name)>"Download labelled customers CSV"</button>
                     </div>
                 }
             })}

@@ -2,22 +2,24 @@
 //! input built in `crate::views::chart_inputs`.
 
 use crate::app::canvas::{pixel_ratio, theme, track_viewport, ChartCanvas};
+use crate::app::state::Studio;
 use crate::charts::{
     self, palette_for, HoverIndex, Rgba, ScatterFrame, ScatterLabels, ScatterPoint,
 };
-use crate::views::chart_inputs::{self as inputs, ScatterView};
-use crate::views::format::money;
-use crate::worker_protocol::RunResult;
+use crate::studio::Event;
+use crate::views::chart_inputs::ScatterView;
+use crate::views::dashboard::ScatterPlot;
+use crate::views::Dashboard;
 use leptos::{ev, html, prelude::*};
 use plotters::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 #[component]
-pub fn SegmentCharts(result: Arc<RunResult>) -> impl IntoView {
-    let heatmap = inputs::rf_heatmap(&result.analysis);
-    let sizes = inputs::segment_sizes(&result.analysis);
-    let revenue = inputs::segment_revenue(&result.analysis);
+pub fn SegmentCharts(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let heatmap = dashboard.segments.rf_heatmap.clone();
+    let sizes = dashboard.segments.sizes.clone();
+    let revenue = dashboard.segments.revenue.clone();
     view! {
         <div class="chart-grid">
             <ChartCanvas title="Customers by R and F score" file_name="rf-heatmap.png"
@@ -34,9 +36,9 @@ pub fn SegmentCharts(result: Arc<RunResult>) -> impl IntoView {
 }
 
 #[component]
-pub fn ClusterCharts(result: Arc<RunResult>) -> impl IntoView {
-    let sweep = inputs::k_sweep(&result.analysis);
-    let snake = inputs::snake(&result.analysis);
+pub fn ClusterCharts(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let sweep = dashboard.clusters.k_sweep.clone();
+    let snake = dashboard.clusters.snake.clone();
     view! {
         <div class="chart-grid">
             <ChartCanvas title="Choosing k: inertia (elbow) and silhouette" file_name="k-sweep.png"
@@ -47,26 +49,29 @@ pub fn ClusterCharts(result: Arc<RunResult>) -> impl IntoView {
                 draw=move |area, theme| charts::draw_snake_plot(area, &snake, theme)/>
         </div>
         <div class="chart-grid">
-            <Scatter result=result.clone() view=ScatterView::RecencyMonetary title="Customers: recency vs monetary" file_name="scatter-rm.png"/>
-            <Scatter result=result view=ScatterView::Pca title="Customers: PCA of the clustering features" file_name="scatter-pca.png"/>
+            <Scatter view=ScatterView::RecencyMonetary title="Customers: recency vs monetary" file_name="scatter-rm.png"/>
+            <Scatter view=ScatterView::Pca title="Customers: PCA of the clustering features" file_name="scatter-pca.png"/>
         </div>
     }
 }
 
 #[component]
-pub fn Distributions(result: Arc<RunResult>) -> impl IntoView {
+pub fn Distributions(dashboard: Arc<Dashboard>) -> impl IntoView {
     let log = RwSignal::new(true);
-    let monthly = inputs::monthly_revenue(&result.monthly);
-    let cohorts = inputs::cohort_heatmap(&result.analysis);
-    let histograms = (0..3usize)
+    let distributions = &dashboard.distributions;
+    let monthly = distributions.monthly.clone();
+    let cohorts = distributions.cohorts.clone();
+    let histograms = distributions
+        .histograms
+        .iter()
         .map(|feature| {
-            let result = result.clone();
-            let title = ["Recency", "Frequency", "Monetary"][feature];
-            let file_name = ["recency-histogram.png", "frequency-histogram.png", "monetary-histogram.png"][feature];
+            let (linear, logarithmic) = (feature.linear.clone(), feature.log.clone());
+            let title = feature.title.clone();
+            let lower = title.to_lowercase();
             view! {
-                <ChartCanvas title=title file_name=file_name height=260
-                    description=move || format!("Histogram of customer {} ({} scale)", title.to_lowercase(), if log.get() { "log" } else { "linear" })
-                    draw=move |area, theme| charts::draw_histogram(area, &inputs::distribution(&result.analysis, feature, log.get()), theme)/>
+                <ChartCanvas title=title file_name=feature.file_name.clone() height=260
+                    description=move || format!("Histogram of customer {lower} ({} scale)", if log.get() { "log" } else { "linear" })
+                    draw=move |area, theme| charts::draw_binned_histogram(area, if log.get() { &logarithmic } else { &linear }, theme)/>
             }
         })
         .collect_view();
@@ -96,63 +101,42 @@ pub fn Distributions(result: Arc<RunResult>) -> impl IntoView {
 
 /// A customers scatter coloured by cluster. Axes come from plotters; the
 /// points are drawn straight onto the canvas, one path per cluster, because
-/// plotters' per-point drawing is too slow for 100k customers.
+/// plotters' per-point drawing is too slow for 100k customers. The points
+/// come from the worker after the dashboard; the hover asks it who is there.
 #[component]
-fn Scatter(
-    result: Arc<RunResult>,
-    view: ScatterView,
-    title: &'static str,
-    file_name: &'static str,
-) -> impl IntoView {
+fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) -> impl IntoView {
+    let studio = expect_context::<Studio>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    let hover = RwSignal::new(String::new());
     let state: StoredValue<Option<(ScatterFrame, HoverIndex, f64)>, LocalStorage> =
         StoredValue::new_local(None);
-    // Computed with the first drawing, not when the section mounts: at 167k
-    // customers the two scatters' points took ≈ 70 ms of the mount.
-    let plotted: StoredValue<Option<Arc<Plotted>>, LocalStorage> = StoredValue::new_local(None);
-    let to_plot = result.clone();
+    let plot = match view {
+        ScatterView::RecencyMonetary => studio.recency_monetary,
+        ScatterView::Pca => studio.pca,
+    };
     Effect::new(move |_| {
         track_viewport();
-        let Some(canvas) = canvas_ref.get() else {
+        let (Some(canvas), Some(plot)) = (canvas_ref.get(), plot.get()) else {
             return;
         };
         // Drawn in a task of its own: with 100k+ customers each scatter takes
         // tens of milliseconds, and the section's other charts draw meanwhile.
-        // The first time, the points are computed in one task and drawn in
-        // the next: together they blocked the page 93–113 ms at 167k customers.
-        let to_plot = to_plot.clone();
-        let draw = move |plot: &Plotted| draw_scatter(&canvas, &plot.points, &plot.labels, state);
         set_timeout(
-            move || match plotted.get_value() {
-                Some(plot) => draw(&plot),
-                None => {
-                    let plot = Arc::new(Plotted::of(&to_plot, view));
-                    plotted.set_value(Some(plot.clone()));
-                    set_timeout(move || draw(&plot), std::time::Duration::ZERO);
-                }
-            },
+            move || draw_scatter(&canvas, &plot, state),
             std::time::Duration::ZERO,
         );
     });
-    let on_move = {
-        let result = result.clone();
-        move |e: ev::MouseEvent| {
-            let text = state.with_value(|s| {
-                let (_, index, ratio) = s.as_ref()?;
-                let pixel = ((f64::from(e.offset_x()) * ratio) as i32, (f64::from(e.offset_y()) * ratio) as i32);
-                let i = index.nearest(pixel, 10.0 * ratio)?;
-                let row = result.analysis.rfm.rows.get(i)?;
-                let cluster = plotted.with_value(|p| p.as_ref()?.points.get(i).map(|p| p.2)).unwrap_or(0);
-                let name = result.analysis.profiles.get(cluster).map_or("", |p| p.name.as_str());
-                Some(format!(
-                    "Customer {} — recency {} days, {} purchases, {} spent — cluster {cluster} · {name}",
-                    row.customer_id, row.recency_days, row.frequency, money(row.monetary)
-                ))
-            });
-            hover.set(text.unwrap_or_default());
-        }
+    let on_move = move |e: ev::MouseEvent| {
+        let index = state.with_value(|s| {
+            let (_, index, ratio) = s.as_ref()?;
+            let pixel = (
+                (f64::from(e.offset_x()) * ratio) as i32,
+                (f64::from(e.offset_y()) * ratio) as i32,
+            );
+            index.nearest(pixel, 10.0 * ratio)
+        });
+        studio.dispatch(Event::Hover(index));
     };
+    let hovering = RwSignal::new(false);
     view! {
         <figure class="chart panel">
             <figcaption>
@@ -162,8 +146,13 @@ fn Scatter(
             </figcaption>
             <canvas node_ref=canvas_ref class="chart-canvas" height="360" role="img"
                 aria-label=format!("Scatter plot of customers coloured by cluster: {title}")
-                on:mousemove=on_move on:mouseleave=move |_| hover.set(String::new())></canvas>
-            <p class="hover muted" aria-live="polite">{move || { let h = hover.get(); if h.is_empty() { "Hover a point to see the customer.".to_string() } else { h } }}</p>
+                on:mouseenter=move |_| hovering.set(true)
+                on:mousemove=on_move
+                on:mouseleave=move |_| { hovering.set(false); studio.dispatch(Event::Hover(None)) }></canvas>
+            <p class="hover muted" aria-live="polite">{move || match studio.hover.get().filter(|_| hovering.get()) {
+                Some(text) if !text.is_empty() => text,
+                _ => "Hover a point to see the customer.".to_string(),
+            }}</p>
         </figure>
     }
 }
@@ -212,39 +201,13 @@ fn draw_points(
     }
 }
 
-/// A scatter's points and labels.
-struct Plotted {
-    points: Vec<ScatterPoint>,
-    labels: ScatterLabels,
-}
-
-impl Plotted {
-    fn of(result: &RunResult, view: ScatterView) -> Self {
-        let (points, (x_label, y_label)) = inputs::scatter(&result.analysis, view);
-        let legend = result
-            .analysis
-            .profiles
-            .iter()
-            .map(|p| (p.cluster, p.name.clone()))
-            .collect();
-        Self {
-            points,
-            labels: ScatterLabels {
-                x_label,
-                y_label,
-                legend,
-            },
-        }
-    }
-}
-
 /// Axes with plotters, then the points straight onto the canvas, then the hover index.
 fn draw_scatter(
     canvas: &web_sys::HtmlCanvasElement,
-    drawn_points: &[ScatterPoint],
-    labels: &ScatterLabels,
+    plot: &ScatterPlot,
     state: StoredValue<Option<(ScatterFrame, HoverIndex, f64)>, LocalStorage>,
 ) {
+    let (drawn_points, labels): (&[ScatterPoint], &ScatterLabels) = (&plot.points, &plot.labels);
     let ratio = pixel_ratio();
     let theme = theme(ratio);
     let css_width = canvas.client_width().max(200) as f64;

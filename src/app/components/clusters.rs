@@ -4,8 +4,9 @@
 use super::charts::ClusterCharts;
 use super::methods::MethodChooser;
 use crate::app::state::Studio;
+use crate::studio::Event;
 use crate::views::format::{money, percent, thousands};
-use crate::worker_protocol::RunResult;
+use crate::views::Dashboard;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -13,36 +14,33 @@ use std::sync::Arc;
 pub const CLUSTER_CLASSES: [&str; 8] = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"];
 
 #[component]
-pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
+pub fn Clusters(dashboard: Arc<Dashboard>) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let analysis = &result.analysis;
-    let chosen = analysis.chosen_k;
-    let recommended = analysis.recommendation.k;
-    let charts_result = result.clone();
-    let methods_result = result.clone();
-    let kmeans = analysis.alternative.is_none();
+    let clusters = &dashboard.clusters;
+    let chosen = clusters.chosen_k;
+    let recommended = clusters.recommended_k;
+    let charts_dashboard = dashboard.clone();
+    let methods_dashboard = dashboard.clone();
+    let kmeans = clusters.alternative.is_none();
     view! {
         <section class="panel" aria-labelledby="clusters-title">
-            <h2 id="clusters-title">{match &analysis.alternative {
-                None => format!("Clusters (k-means, k = {chosen})"),
-                Some(fit) => format!("Clusters ({}, {} clusters)", fit.settings.method().name(), fit.clustering.k),
-            }}</h2>
-            <p>{analysis.recommendation.reason.clone()}</p>
+            <h2 id="clusters-title">{clusters.title.clone()}</h2>
+            <p>{clusters.recommendation.clone()}</p>
             <div class="k-chooser" role="radiogroup" aria-label="Number of clusters">
-                {analysis.sweep.iter().map(|c| {
+                {clusters.sweep.iter().map(|c| {
                     let k = c.k;
                     let label = if k == recommended { format!("k = {k} ★") } else { format!("k = {k}") };
                     view! {
                         <button role="radio" aria-checked=(k == chosen && kmeans).to_string() class:selected=k == chosen && kmeans
                             title=format!("silhouette {:.3} · inertia {:.1} · Calinski–Harabasz {:.1} · Davies–Bouldin {:.3}", c.silhouette, c.inertia, c.calinski_harabasz, c.davies_bouldin)
-                            on:click=move |_| studio.choose_k(k)>{label}</button>
+                            on:click=move |_| studio.dispatch(Event::ChooseK(k))>{label}</button>
                     }
                 }).collect_view()}
             </div>
             <table class="sweep">
                 <thead><tr><th>"k"</th><th class="num">"Silhouette ↑"</th><th class="num">"Inertia ↓"</th><th class="num">"Calinski–Harabasz ↑"</th><th class="num">"Davies–Bouldin ↓"</th></tr></thead>
                 <tbody>
-                    {analysis.sweep.iter().map(|c| view! {
+                    {clusters.sweep.iter().map(|c| view! {
                         <tr class:selected=c.k == chosen>
                             <td>{c.k}</td><td class="num">{format!("{:.3}", c.silhouette)}</td><td class="num">{format!("{:.1}", c.inertia)}</td>
                             <td class="num">{format!("{:.1}", c.calinski_harabasz)}</td><td class="num">{format!("{:.3}", c.davies_bouldin)}</td>
@@ -50,10 +48,10 @@ pub fn Clusters(result: Arc<RunResult>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <MethodChooser result=methods_result/>
-            <ClusterCharts result=charts_result/>
+            <MethodChooser dashboard=methods_dashboard/>
+            <ClusterCharts dashboard=charts_dashboard/>
             <div class="profiles">
-                {analysis.profiles.iter().map(|p| view! {
+                {clusters.profiles.iter().map(|p| view! {
                     <article class=format!("panel profile {}", CLUSTER_CLASSES[p.cluster % CLUSTER_CLASSES.len()]) aria-label=format!("Cluster {}: {}", p.cluster, p.name)>
                         <h3><span class="swatch"></span>{format!("{} · cluster {}", p.name, p.cluster)}</h3>
                         <p>{p.summary.clone()}</p>

@@ -1,12 +1,11 @@
 //! The customer table: searchable, sortable, paginated (fast at 100k rows:
 //! only one page is ever in the DOM).
 
-use crate::app::next_task::after_this_task;
-use crate::views::customer_table::{query, rows_of, SortColumn, TableQuery};
+use crate::app::state::Studio;
+use crate::studio::Event;
+use crate::views::customer_table::{SortColumn, TableQuery};
 use crate::views::format::{money, thousands};
-use crate::worker_protocol::RunResult;
 use leptos::{ev, prelude::*};
-use std::sync::Arc;
 
 const COLUMNS: [(SortColumn, &str, bool); 8] = [
     (SortColumn::CustomerId, "Customer", false),
@@ -20,19 +19,15 @@ const COLUMNS: [(SortColumn, &str, bool); 8] = [
 ];
 
 #[component]
-pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
-    // The rows are built in a task after the section appears: building and
-    // sorting them with the section's markup blocked the page ≈ 85 ms at 18k
-    // customers.
-    let ready = after_this_task();
-    let rows = Memo::new(move |_| ready.get().then(|| Arc::new(rows_of(&result.analysis))));
-    let table_query = RwSignal::new(TableQuery::default());
-    let page = Memo::new(move |_| {
-        rows.with(|rows| {
-            let rows = rows.as_ref()?;
-            Some(table_query.with(|q| query(rows, q)))
-        })
-    });
+pub fn CustomerTable() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let table_query = studio.table_query;
+    let page = studio.table_page;
+    let ask = move |change: &dyn Fn(&mut TableQuery)| {
+        let mut query = table_query.get_untracked();
+        change(&mut query);
+        studio.dispatch(Event::QueryTable(query));
+    };
     let sort_state = move |column: SortColumn| {
         table_query.with(|q| match (q.sort == column, q.descending) {
             (false, _) => "none",
@@ -47,7 +42,7 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                 <input type="search" placeholder="Search id, country, segment, cluster…" aria-label="Search customers"
                     on:input=move |e: ev::Event| {
                         let text = event_target_value(&e);
-                        table_query.update(|q| { q.search = text; q.page = 0; });
+                        ask(&|q| { q.search = text.clone(); q.page = 0; });
                     }/>
                 <span class="muted" aria-live="polite">{move || page.with(|p| match p {
                     Some(p) => format!("{} matching customers", thousands(p.matched as u64)),
@@ -58,7 +53,7 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                 <thead><tr>
                     {COLUMNS.iter().map(|&(column, label, numeric)| view! {
                         <th class:num=numeric aria-sort=move || sort_state(column)>
-                            <button class="sort" on:click=move |_| table_query.update(|q| q.toggle_sort(column))>
+                            <button class="sort" on:click=move |_| ask(&|q| q.toggle_sort(column))>
                                 {label}{move || match sort_state(column) { "descending" => " ▼", "ascending" => " ▲", _ => "" }}
                             </button>
                         </th>
@@ -66,15 +61,13 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {move || {
-                        let rows = rows.get()?;
-                        page.with(|p| p.as_ref().map(|p| p.rows.iter().map(|&i| {
-                            let r = &rows[i];
+                        page.with(|p| p.as_ref().map(|p| p.rows.iter().map(|r| {
                             view! {
                                 <tr>
-                                    <td>{r.customer_id.clone()}</td><td>{r.country.to_string()}</td>
+                                    <td>{r.customer_id.clone()}</td><td>{r.country.clone()}</td>
                                     <td class="num">{r.recency_days}</td><td class="num">{r.frequency}</td>
-                                    <td class="num">{money(r.monetary)}</td><td>{r.rfm_score.to_string()}</td>
-                                    <td>{r.segment.to_string()}</td><td>{format!("{} · {}", r.cluster, r.cluster_name)}</td>
+                                    <td class="num">{money(r.monetary)}</td><td>{r.rfm_score.clone()}</td>
+                                    <td>{r.segment.clone()}</td><td>{format!("{} · {}", r.cluster, r.cluster_name)}</td>
                                 </tr>
                             }
                         }).collect_view()))
@@ -82,12 +75,12 @@ pub fn CustomerTable(result: Arc<RunResult>) -> impl IntoView {
                 </tbody>
             </table>
             <nav class="pager" aria-label="Customer table pages">
-                <button disabled=move || page.with(|p| p.as_ref().is_none_or(|p| p.page == 0)) on:click=move |_| table_query.update(|q| q.page = q.page.saturating_sub(1))>"Previous"</button>
+                <button disabled=move || page.with(|p| p.as_ref().is_none_or(|p| p.page == 0)) on:click=move |_| ask(&|q| q.page = q.page.saturating_sub(1))>"Previous"</button>
                 <span>{move || page.with(|p| p.as_ref().map(|p| format!("Page {} of {}", p.page + 1, p.page_count)))}</span>
                 <button disabled=move || page.with(|p| p.as_ref().is_none_or(|p| p.page + 1 >= p.page_count))
                     on:click=move |_| {
                         if let Some(current) = page.with_untracked(|p| p.as_ref().map(|p| p.page)) {
-                            table_query.update(|q| q.page = current + 1)
+                            ask(&|q| q.page = current + 1)
                         }
                     }>"Next"</button>
             </nav>

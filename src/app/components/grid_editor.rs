@@ -2,6 +2,7 @@
 
 use crate::app::state::Studio;
 use crate::engine::segments::SegmentGrid;
+use crate::studio::Event;
 use leptos::{ev, prelude::*};
 
 #[component]
@@ -24,7 +25,7 @@ pub fn GridEditor(grid: SegmentGrid) -> impl IntoView {
                                     }
                                     let mut next = base.clone();
                                     next.names[r - 1][f - 1] = value;
-                                    studio.set_grid(next);
+                                    studio.dispatch(Event::SetGrid(next));
                                 }/>
                         </td>
                     }
@@ -42,7 +43,7 @@ pub fn GridEditor(grid: SegmentGrid) -> impl IntoView {
                 <thead><tr><th></th>{(1..=5).map(|f| view! { <th scope="col">{format!("F {f}")}</th> }).collect_view()}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            <button on:click=move |_| studio.set_grid(SegmentGrid::default())>"Reset to the default grid"</button>
+            <button on:click=move |_| studio.dispatch(Event::SetGrid(SegmentGrid::default()))>"Reset to the default grid"</button>
         </details>
     }
 }

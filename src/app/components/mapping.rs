@@ -4,6 +4,7 @@
 use crate::app::state::Studio;
 use crate::engine::ingest::sniff::delimiter_label;
 use crate::engine::ingest::{Field, SniffReport};
+use crate::studio::Event;
 use leptos::{ev, prelude::*};
 use std::sync::Arc;
 
@@ -130,7 +131,7 @@ fn MappingPanel(report: Arc<SniffReport>) -> impl IntoView {
             </div>
             <div class="mapping-actions">
                 <button class="primary" disabled=move || !missing.get().is_empty() on:click=move |_| studio.rerun()>"Analyse"</button>
-                <button on:click=move |_| studio.sniffed.set(None)>"Close"</button>
+                <button on:click=move |_| studio.dispatch(Event::CloseMapping)>"Close"</button>
             </div>
         </section>
     }

@@ -2,21 +2,22 @@
 //! comparison of their quality metrics. Fitting runs in the worker.
 
 use crate::app::state::Studio;
-use crate::engine::methods::dbscan::DbscanSettings;
-use crate::engine::methods::gmm::GmmSettings;
-use crate::engine::methods::{ClusteringMethod, ClusteringMethodSettings};
-use crate::views::format::{percent, thousands};
-use crate::worker_protocol::RunResult;
+use crate::engine::clustering::{
+    ClusteringMethod, ClusteringMethodSettings, DbscanSettings, GmmSettings,
+};
+use crate::studio::Event;
+use crate::views::format::percent;
+use crate::views::Dashboard;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn MethodChooser(result: Arc<RunResult>) -> impl IntoView {
+pub fn MethodChooser(dashboard: Arc<Dashboard>) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let analysis = &result.analysis;
-    let current = analysis.method();
+    let clusters = &dashboard.clusters;
+    let current = clusters.method;
     let method = RwSignal::new(current);
-    let gmm_k = RwSignal::new(analysis.chosen_k.clamp(2, 10));
+    let gmm_k = RwSignal::new(clusters.chosen_k.clamp(2, 10));
     // Blank: DBSCAN suggests eps from the data.
     let eps = RwSignal::new(String::new());
     let min_points = RwSignal::new(DbscanSettings::default().min_points);
@@ -53,38 +54,15 @@ pub fn MethodChooser(result: Arc<RunResult>) -> impl IntoView {
             ClusteringMethod::Dbscan => dbscan().map(ClusteringMethodSettings::Dbscan),
         };
         match settings {
-            Ok(settings) => studio.use_method(settings),
-            Err(message) => studio.error.set(Some(message)),
+            Ok(settings) => studio.dispatch(Event::UseMethod(settings)),
+            Err(message) => studio.dispatch(Event::Failed(message)),
         }
     };
     let compare = move |_| match dbscan() {
-        Ok(dbscan) => studio.compare_methods(gmm(), dbscan),
-        Err(message) => studio.error.set(Some(message)),
+        Ok(dbscan) => studio.dispatch(Event::CompareMethods { gmm: gmm(), dbscan }),
+        Err(message) => studio.dispatch(Event::Failed(message)),
     };
-    let in_use = analysis.alternative.as_ref().map(|fit| {
-        let mut text = format!(
-            "Using {} ({} clusters",
-            fit.settings.method().name(),
-            fit.clustering.k - usize::from(fit.noise_cluster.is_some())
-        );
-        if let ClusteringMethodSettings::Dbscan(d) = &fit.settings {
-            if let Some(eps) = d.eps {
-                text.push_str(&format!(", eps {eps:.3}, min points {}", d.min_points));
-            }
-            text.push_str(&format!(", {} noise", percent(fit.noise_share)));
-        }
-        if fit.fitted_on < analysis.features.len() {
-            text.push_str(&format!(
-                "; fitted on a seeded sample of {} of {} customers, the rest assigned",
-                thousands(fit.fitted_on as u64),
-                thousands(analysis.features.len() as u64)
-            ));
-        }
-        text.push_str(
-            "). Profiles, charts and downloads follow it; pick a k above to return to k-means.",
-        );
-        text
-    });
+    let in_use = clusters.in_use.clone();
     view! {
         <div class="method-chooser">
             <h3>"Clustering method"</h3>

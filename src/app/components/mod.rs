@@ -17,6 +17,7 @@ mod segments;
 mod settings;
 
 use super::state::Studio;
+use crate::studio::Event;
 use leptos::prelude::*;
 
 #[component]
@@ -24,7 +25,7 @@ pub fn App() -> impl IntoView {
     let studio = Studio::new();
     provide_context(studio);
     crate::app::canvas::provide_viewport_version();
-    studio.warm_up();
+    studio.start_worker();
     view! {
         <header class="topbar">
             <h1 class="brand">"Segmento"</h1>
@@ -51,7 +52,7 @@ fn ErrorBanner() -> impl IntoView {
                 <div class="error" role="alert">
                     <strong>"That didn't work: "</strong>
                     <span class="error-message">{message}</span>
-                    <button class="link" on:click=move |_| studio.error.set(None)>"Dismiss"</button>
+                    <button class="link" on:click=move |_| studio.dispatch(Event::DismissError)>"Dismiss"</button>
                 </div>
             }
         })

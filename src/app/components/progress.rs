@@ -1,6 +1,8 @@
 //! Progress of the running analysis, with a Cancel button.
 
-use crate::app::state::{RunProgress, Studio};
+use crate::app::state::Studio;
+use crate::studio::model::RunProgress;
+use crate::studio::Event;
 use crate::views::format::human_bytes;
 use leptos::prelude::*;
 
@@ -29,7 +31,7 @@ pub fn RunProgressPanel() -> impl IntoView {
                         <span>{shown(detail)}</span>
                     </div>
                     <progress max="100" value=percent aria-label="Analysis progress"></progress>
-                    <button on:click=move |_| studio.cancel()>"Cancel"</button>
+                    <button on:click=move |_| studio.dispatch(Event::Cancel)>"Cancel"</button>
                 </section>
             }
         })

@@ -10,8 +10,9 @@ use crate::app::state::Studio;
 use crate::engine::clean::{CleaningReport, Rule};
 use crate::engine::ingest::sniff::delimiter_label;
 use crate::engine::ingest::DetectedFormat;
+use crate::views::dashboard::DataSource;
 use crate::views::format::{money, thousands};
-use crate::worker_protocol::{DataSource, RunResult};
+use crate::views::Dashboard;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -30,26 +31,26 @@ pub fn Results() -> impl IntoView {
         mounted.set(IMMEDIATE);
         mount_next(mounted);
     });
-    let section = move |index: usize, result: &Arc<RunResult>| {
-        let result = result.clone();
+    let section = move |index: usize, dashboard: &Arc<Dashboard>| {
+        let result = dashboard.clone();
         // A memo, so mounting the next section does not rebuild this one.
         let shown = Memo::new(move |_| mounted.get() > index);
         move || {
             shown.get().then(|| match index {
-                0 => view! { <Overview result=result.clone()/> }.into_any(),
-                1 => view! { <DataQuality result=result.clone()/> }.into_any(),
-                2 => view! { <Segments result=result.clone()/> }.into_any(),
-                3 => view! { <Clusters result=result.clone()/> }.into_any(),
-                4 => view! { <Rules result=result.clone()/> }.into_any(),
-                5 => view! { <Predictions result=result.clone()/> }.into_any(),
-                6 => view! { <Distributions result=result.clone()/> }.into_any(),
-                7 => view! { <CustomerTable result=result.clone()/> }.into_any(),
-                _ => view! { <Downloads result=result.clone()/> }.into_any(),
+                0 => view! { <Overview dashboard=result.clone()/> }.into_any(),
+                1 => view! { <DataQuality dashboard=result.clone()/> }.into_any(),
+                2 => view! { <Segments dashboard=result.clone()/> }.into_any(),
+                3 => view! { <Clusters dashboard=result.clone()/> }.into_any(),
+                4 => view! { <Rules/> }.into_any(),
+                5 => view! { <Predictions dashboard=result.clone()/> }.into_any(),
+                6 => view! { <Distributions dashboard=result.clone()/> }.into_any(),
+                7 => view! { <CustomerTable/> }.into_any(),
+                _ => view! { <Downloads/> }.into_any(),
             })
         }
     };
     move || {
-        studio.result.get().map(|result| {
+        studio.dashboard.get().map(|result| {
             view! {
                 <section class="results" aria-label="Results">
                     {(0..SECTIONS).map(|i| section(i, &result)).collect_view()}
@@ -73,8 +74,10 @@ fn mount_next(mounted: RwSignal<usize>) {
 }
 
 #[component]
-fn Overview(result: Arc<RunResult>) -> impl IntoView {
-    let o = &result.analysis.overview;
+fn Overview(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let result = dashboard;
+    let o = &result.overview;
+    let stats = result.stats;
     let cards = [
         (thousands(o.customers as u64), "customers".to_string()),
         (thousands(o.purchases), "purchases".into()),
@@ -105,18 +108,19 @@ fn Overview(result: Arc<RunResult>) -> impl IntoView {
             <super::settings::RfmSettingsPanel/>
             <p class="muted run-stats">{format!(
                 "Read in {:.0} ms ({}), analysed in {:.0} ms ({}), entirely in this browser ({:.0} MB of worker memory).",
-                result.ingest_ms,
-                if result.ingest_workers > 1 { "2 workers" } else { "1 worker" },
-                result.analysis_ms,
-                if result.sweep_workers > 1 { "k sweep shared by 2 workers" } else { "1 worker" },
-                result.worker_memory_bytes / 1e6
+                stats.ingest_ms,
+                if stats.ingest_workers > 1 { "2 workers" } else { "1 worker" },
+                stats.analysis_ms,
+                if stats.sweep_workers > 1 { "k sweep shared by 2 workers" } else { "1 worker" },
+                stats.worker_memory_bytes / 1e6
             )}</p>
         </section>
     }
 }
 
 #[component]
-fn DataQuality(result: Arc<RunResult>) -> impl IntoView {
+fn DataQuality(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let result = dashboard;
     match &result.source {
         DataSource::Transactions { format, report } => {
             view! { <TransactionsQuality format=format.clone() report=report.clone()/> }.into_any()
@@ -147,7 +151,7 @@ fn DataQuality(result: Arc<RunResult>) -> impl IntoView {
                         "{} customers read · {} delimited{} · reference date {} from {}",
                         thousands(*rows as u64), delimiter_label(*delimiter),
                         if *decimal_comma { " · decimal commas" } else { "" },
-                        result.analysis.overview.reference_date, reference_from
+                        result.overview.reference_date, reference_from
                     )}</p>
                     <p class="muted">"One row per customer (for example the output of the warehouse SQL in sql/, or Segmento's own customers export): no transactions, so no cleaning report, monthly revenue or cohorts."</p>
                     <table class="quality">

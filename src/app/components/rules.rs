@@ -2,40 +2,17 @@
 //! and M, shown as plain rules with how often they agree with the clusters.
 
 use super::clusters::CLUSTER_CLASSES;
-use crate::app::next_task::after_this_task;
 use crate::app::state::Studio;
-use crate::engine::explain::{explain, Explanation, TreeSettings};
-use crate::engine::pipeline::Analysis;
+use crate::studio::Event;
 use crate::views::format::{percent, thousands};
-use crate::worker_protocol::RunResult;
 use leptos::prelude::*;
-use std::sync::Arc;
-
-/// Customers the page's tree learns from at most: it is fitted on the main
-/// thread, which must stay responsive (≈ 30 ms at this size).
-const TRAINING_CUSTOMERS: usize = 10_000;
-
-/// The rule tree for the analysis' chosen clustering at `depth`.
-pub fn explanation(analysis: &Analysis, depth: usize) -> Result<Explanation, String> {
-    let settings = TreeSettings {
-        max_depth: depth,
-        max_training_customers: TRAINING_CUSTOMERS,
-        ..TreeSettings::default()
-    };
-    explain(analysis, &settings).map_err(|e| e.to_string())
-}
 
 #[component]
-pub fn Rules(result: Arc<RunResult>) -> impl IntoView {
+pub fn Rules() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let depth = studio.rules_depth;
-    // The tree is grown in a task after the section appears (≈ 60 ms with
-    // 10k training customers), so the two do not block the page together.
-    let ready = after_this_task();
-    let body = move || match ready
-        .get()
-        .then(|| explanation(&result.analysis, depth.get()))
-    {
+    // The worker grows the tree after the dashboard arrives, and again for each k, grid or depth.
+    let body = move || match studio.rules.get().map(|rules| rules.outcome.clone()) {
         None => view! { <p class="muted" aria-busy="true">"Finding the rules…"</p> }.into_any(),
         Some(Ok(found)) => {
             let accuracy = match found.holdout_accuracy {
@@ -75,7 +52,7 @@ pub fn Rules(result: Arc<RunResult>) -> impl IntoView {
             <label class="inline-field">"Rule depth "
                 <select aria-label="Rule depth" on:change=move |ev| {
                     if let Ok(d) = event_target_value(&ev).parse::<usize>() {
-                        depth.set(d);
+                        studio.dispatch(Event::SetRulesDepth(d));
                     }
                 }>
                     {(1..=6).map(|d| view! {

@@ -3,28 +3,28 @@
 use super::charts::SegmentCharts;
 use super::grid_editor::GridEditor;
 use crate::views::format::{money, percent, thousands};
-use crate::worker_protocol::RunResult;
+use crate::views::Dashboard;
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn Segments(result: Arc<RunResult>) -> impl IntoView {
-    let analysis = &result.analysis;
-    let warnings = analysis.scores.warnings.clone();
-    let charts_result = result.clone();
+pub fn Segments(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let segments = &dashboard.segments;
+    let warnings = segments.warnings.clone();
+    let charts_dashboard = dashboard.clone();
     view! {
         <section class="panel" aria-labelledby="segments-title">
-            <h2 id="segments-title">{format!("RFM segments ({}-point scores)", analysis.scores.bins)}</h2>
+            <h2 id="segments-title">{format!("RFM segments ({}-point scores)", segments.score_bins)}</h2>
             {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
-            <SegmentCharts result=charts_result/>
-            <GridEditor grid=analysis.settings.grid.clone()/>
+            <SegmentCharts dashboard=charts_dashboard/>
+            <GridEditor grid=dashboard.settings.grid.clone()/>
             <table class="segments">
                 <thead><tr>
                     <th>"Segment"</th><th class="num">"Customers"</th><th class="num">"Share"</th><th class="num">"Revenue share"</th>
                     <th class="num">"Mean recency (days)"</th><th class="num">"Mean frequency"</th><th class="num">"Mean monetary"</th><th>"What to do"</th>
                 </tr></thead>
                 <tbody>
-                    {analysis.segment_summaries.iter().map(|s| view! {
+                    {segments.summaries.iter().map(|s| view! {
                         <tr>
                             <td><strong>{s.name.clone()}</strong><div class="muted">{s.description.clone()}</div></td>
                             <td class="num">{thousands(s.customers as u64)}</td>

@@ -1,0 +1,137 @@
+//! The analysis worker's runtime (a dedicated Web Worker, so reading and
+//! clustering never block the page). It owns the [`Session`]: requests are
+//! decoded, dispatched and answered here; the analysis itself is the
+//! engine's and the session's. The same binary also runs as the helper
+//! (a second worker that reads part of the file and fits part of the sweep).
+
+mod analysis;
+mod blob;
+mod helper_pool;
+pub mod marks;
+pub mod messages;
+
+use crate::protocol::page::{PageMessage, PageRequest, WorkerEvent};
+use crate::session::run::{sniff, Sniffed};
+use crate::session::{Session, WorkerError};
+use messages::{post, request_of};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+thread_local! {
+    /// The analysis session, once a run has finished (or one was restored).
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Entry point of the worker binary.
+pub fn register() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if helper_pool::is_helper() {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+            let data = event.data();
+            wasm_bindgen_futures::spawn_local(async move {
+                helper_pool::serve(&data).await;
+            });
+        });
+        scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        helper_pool::post_ready();
+        return;
+    }
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        // Async only to await the file's slices and the helper; session
+        // requests run straight through.
+        wasm_bindgen_futures::spawn_local(async move {
+            match request_of(&data) {
+                Ok(PageMessage { id, request }) => {
+                    let file = messages::file_of(&data);
+                    let analysed = matches!(request, PageRequest::Analyze { .. });
+                    let outcome = dispatch(request, file).await;
+                    let finished = matches!(outcome, Ok(WorkerEvent::Finished(_)));
+                    post(
+                        id,
+                        outcome.unwrap_or_else(|e| WorkerEvent::Failed {
+                            message: e.to_string(),
+                        }),
+                    );
+                    // After the page has its result: what the session no longer needs.
+                    analysis::free_spent();
+                    if analysed && finished {
+                        SESSION.with_borrow_mut(|held| held.as_mut().map(Session::compact));
+                    }
+                }
+                Err(e) => post(
+                    0,
+                    WorkerEvent::Failed {
+                        message: WorkerError::from(e).to_string(),
+                    },
+                ),
+            }
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // "Ready" once the helper has loaded and both have warmed up.
+    helper_pool::start(|| {
+        wasm_bindgen_futures::spawn_local(async {
+            analysis::warm_up().await;
+            post(0, WorkerEvent::Ready);
+        })
+    });
+}
+
+async fn dispatch(
+    request: PageRequest,
+    file: Option<web_sys::Blob>,
+) -> Result<WorkerEvent, WorkerError> {
+    let file = || {
+        file.clone()
+            .ok_or(WorkerError::Browser("the worker received no file".into()))
+    };
+    match request {
+        PageRequest::Sniff { settings } => {
+            let head = blob::read_head(&file()?).await?;
+            Ok(match sniff(&head, &settings)? {
+                Sniffed::Transactions(report) => WorkerEvent::Sniffed(report),
+                Sniffed::RfmTable => WorkerEvent::RfmTableDetected,
+            })
+        }
+        PageRequest::Analyze {
+            file_name,
+            ingest,
+            analysis,
+        } => {
+            let session = analysis::analyse(&file()?, file_name, ingest, &analysis).await?;
+            let dashboard = session.dashboard();
+            // A failed run never gets here: the previous session stays.
+            SESSION.with_borrow_mut(|held| *held = Some(session));
+            Ok(WorkerEvent::Finished(Box::new(dashboard)))
+        }
+        PageRequest::ApplyModel {
+            file_name,
+            model_json,
+            ingest,
+            by_rules,
+        } => {
+            let applied =
+                analysis::apply_model(&file()?, file_name, &model_json, ingest, by_rules).await?;
+            Ok(WorkerEvent::Applied(Box::new(applied)))
+        }
+        PageRequest::Session(request) => SESSION.with_borrow_mut(|held| {
+            let session = held.as_mut().ok_or(WorkerError::NoSession)?;
+            Ok(WorkerEvent::Session(session.handle(request)?))
+        }),
+        PageRequest::Snapshot => SESSION.with_borrow(|held| {
+            let session = held.as_ref().ok_or(WorkerError::NoSession)?;
+            Ok(WorkerEvent::Snapshot(session.to_bytes()?))
+        }),
+        PageRequest::Restore(bytes) => {
+            let session = Session::from_bytes(&bytes)?;
+            SESSION.with_borrow_mut(|held| *held = Some(session));
+            Ok(WorkerEvent::Restored)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// The worker owns the analysis session: a cancelled run and a replaced
+// worker lose nothing, and the dashboard's requests keep working after.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { useApp, openApp } from "./harness.mjs";
+
+const app = useApp();
+
+/** About 40 MB of UCI-layout lines: long enough to cancel mid-way. */
+async function bigCsvFile() {
+  const header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+  const lines = [];
+  for (let i = 0; i < 600_000; i++) {
+    lines.push(`${536365 + (i >> 2)},85123A,WHITE HANGING HEART T-LIGHT HOLDER,${1 + (i % 7)},12/${1 + (i % 28)}/2010 8:26,2.55,${12346 + (i % 5000)},United Kingdom\n`);
+  }
+  const path = join(tmpdir(), `segmento-session-${process.pid}.csv`);
+  await writeFile(path, header + lines.join(""));
+  return path;
+}
+
+async function chooseK(page, k) {
+  await page.getByRole("radiogroup", { name: "Number of clusters" }).getByRole("radio", { name: new RegExp(`^k = ${k}`) }).click();
+  await page.getByRole("heading", { name: `Clusters (k-means, k = ${k})` }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator("article.profile").count(), k);
+}
+
+test("cancelling a run keeps the previous results, and the restored session answers", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await chooseK(page, 4);
+  const overview = await page.locator("#overview-title").innerText();
+
+  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
+  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  const progress = page.getByRole("region", { name: "Progress" });
+  await progress.waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(200);
+  await progress.getByRole("button", { name: "Cancel" }).click();
+  await progress.waitFor({ state: "detached", timeout: 5_000 });
+  await page.waitForTimeout(1_000);
+  assert.equal(await page.locator("body").getAttribute("data-workers-started"), "2");
+
+  // The sample's dashboard is still there, and the fresh worker holds its session.
+  assert.equal(await page.locator("#overview-title").innerText(), overview);
+  await chooseK(page, 3);
+  await chooseK(page, 2);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Customers CSV", exact: true }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^sample-segments\.csv$/);
+  assert.equal(await page.getByRole("alert").count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+test("a worker replaced to give memory back hands over its session", async () => {
+  // The page replaces the worker 1 s after every run (the threshold is 128 MB otherwise).
+  const { page, problems } = await openApp(app.browser, `${app.server.url}?recycle_after_ms=1000`);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await chooseK(page, 5);
+  assert.equal(await page.locator("body").getAttribute("data-workers-started"), "1");
+  await page.locator("body[data-workers-started='2']").waitFor({ state: "attached", timeout: 10_000 });
+  // A k switch and a table search after the replacement.
+  await chooseK(page, 3);
+  await page.getByLabel("Search customers").fill("123");
+  await page.getByText(/\d+ matching customers/).waitFor();
+  assert.equal(await page.getByRole("alert").count(), 0);
+  assert.deepEqual(problems, []);
+});
