@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let fastest = (0..3)
             .map(|_| {
                 let started = Instant::now();
-                segmento::engine::cluster::sweep(
+                segmento::engine::clustering::sweep(
                     &analysis.features,
                     2,
                     10,

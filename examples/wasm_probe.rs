@@ -90,7 +90,7 @@ mod probe {
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default();
         fastest_ms(3, &mut || {
-            segmento::engine::cluster::sweep(
+            segmento::engine::clustering::sweep(
                 &analysis.features,
                 2,
                 10,
@@ -107,7 +107,7 @@ mod probe {
     /// fastest of three runs in ms, to check the shares are even.
     #[wasm_bindgen]
     pub fn shares(bytes: &[u8]) -> Result<String, String> {
-        use segmento::engine::cluster::{fit, fit_ks, split_ks, sweep_ks};
+        use segmento::engine::clustering::{fit_ks, kmeans_fit, split_ks, sweep_ks};
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default().kmeans;
         let points = &analysis.features;
@@ -124,7 +124,7 @@ mod probe {
         }
         for &k in &ks {
             let ms = fastest_ms(3, &mut || {
-                fit(points, k, &settings)
+                kmeans_fit(points, k, &settings)
                     .map(drop)
                     .map_err(|e| e.to_string())
             })?;

@@ -6,17 +6,15 @@
 //! so cancelling is simply terminating it.
 
 use crate::engine::clean::CleaningReport;
-use crate::engine::cluster::{Clustering, KMeansSettings};
+use crate::engine::clustering::{
+    Clustering, ClusteringMethodSettings, DbscanSettings, GmmSettings, KMeansSettings,
+    MethodComparison, MethodFit, Point,
+};
 use crate::engine::clv::{ClvReport, ClvSettings};
-use crate::engine::features::Point;
 use crate::engine::ingest::{
     DetectedFormat, IngestRange, IngestSettings, IngestShare, Share, SniffReport,
 };
 use crate::engine::ledger::MonthlyRevenue;
-use crate::engine::methods::compare::MethodComparison;
-use crate::engine::methods::dbscan::DbscanSettings;
-use crate::engine::methods::gmm::GmmSettings;
-use crate::engine::methods::{ClusteringMethodSettings, MethodFit};
 use crate::engine::model::Assignment;
 use crate::engine::pipeline::{Analysis, AnalysisSettings};
 use crate::engine::rfm_import::RfmColumns;

@@ -1,10 +1,9 @@
 //! DBSCAN's automatic eps on the bundled sample: the k-distance knee lumps
 //! these 198 customers into one cluster, so the automatic search narrows it.
 
+use segmento::engine::clustering::dbscan::{self, MAX_DBSCAN_CLUSTERS};
+use segmento::engine::clustering::{ClusteringMethodSettings, DbscanSettings, MethodError};
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
-use segmento::engine::methods::dbscan::{self, DbscanSettings, MAX_DBSCAN_CLUSTERS};
-use segmento::engine::methods::error::MethodError;
-use segmento::engine::methods::ClusteringMethodSettings;
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 
 #[test]

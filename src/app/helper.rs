@@ -4,8 +4,7 @@
 //! same binary); when it is missing or fails, the analysis worker simply
 //! does everything itself.
 
-use crate::engine::cluster::{Clustering, KMeansSettings};
-use crate::engine::features::Point;
+use crate::engine::clustering::{Clustering, KMeansSettings, Point};
 use crate::worker_protocol::{decode_event, WorkerEvent, WorkerRequest};
 use futures_channel::oneshot;
 use std::cell::RefCell;

@@ -2,13 +2,12 @@
 
 use super::bridge::AnalysisWorker;
 use super::marks::now_ms;
+use crate::engine::clustering::{
+    ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
+};
 use crate::engine::clv::{ClvReport, ClvSettings};
 use crate::engine::explain::TreeSettings;
 use crate::engine::ingest::{IngestSettings, SniffReport};
-use crate::engine::methods::compare::MethodComparison;
-use crate::engine::methods::dbscan::DbscanSettings;
-use crate::engine::methods::gmm::GmmSettings;
-use crate::engine::methods::ClusteringMethodSettings;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
 use crate::studio::pacing::{Offer, Pacer};

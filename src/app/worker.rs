@@ -3,13 +3,12 @@
 
 use super::helper;
 use super::marks::now_ms;
-use crate::engine::cluster;
+use crate::engine::clustering::{self, compare};
 use crate::engine::clv;
 use crate::engine::ingest::{
     merge_shares, sniff_with_settings, Field, IngestOutcome, IngestSettings, Ingestor, Share,
     TextEncoding, SNIFF_WINDOW,
 };
-use crate::engine::methods::{self, compare::compare};
 use crate::engine::model::SegmentationModel;
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm::ReferenceDate;
@@ -231,7 +230,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
             .await
         }
         WorkerRequest::FitMethod { features, settings } => {
-            let fit = methods::fit(&features, &settings)
+            let fit = clustering::fit_method(&features, &settings)
                 .map_err(|e| e.to_string())?
                 .ok_or("k-means needs no separate fit: choose a k instead")?;
             Ok(WorkerEvent::MethodFitted(Box::new(fit)))
@@ -266,7 +265,7 @@ async fn handle(data: &JsValue) -> Result<WorkerEvent, String> {
         WorkerRequest::FitKs { ks, settings } => {
             let features = helper::features_of(data)?;
             mark("helper: fitting");
-            let fitted = cluster::fit_ks(&features, &ks, &settings, &mut |_, _| {})
+            let fitted = clustering::fit_ks(&features, &ks, &settings, &mut |_, _| {})
                 .map_err(|e| e.to_string())?;
             mark("helper: fitted");
             Ok(WorkerEvent::KsFitted(fitted))
@@ -350,7 +349,7 @@ async fn sweep_and_finish(
 ) -> Result<(Analysis, u8), String> {
     progress("Clustering", 0.05);
     let ks = prepared.sweep_ks().map_err(|e| e.to_string())?;
-    let (own, theirs) = cluster::split_ks(&ks);
+    let (own, theirs) = clustering::split_ks(&ks);
     let features = prepared.features();
     let reply = match theirs.is_empty() {
         true => None,
@@ -362,7 +361,7 @@ async fn sweep_and_finish(
             .map_err(|e| e.to_string())?;
         return Ok((analysis, 1));
     };
-    let mut sweep = cluster::fit_ks(features, &own, prepared.kmeans(), &mut |done, total| {
+    let mut sweep = clustering::fit_ks(features, &own, prepared.kmeans(), &mut |done, total| {
         progress(
             "Clustering",
             0.05 + 0.85 * done as f64 / total.max(1) as f64,
@@ -378,7 +377,7 @@ async fn sweep_and_finish(
     let (others, workers) = match helped {
         Some(clusterings) => (clusterings, 2),
         None => (
-            cluster::fit_ks(features, &theirs, prepared.kmeans(), &mut |_, _| {})
+            clustering::fit_ks(features, &theirs, prepared.kmeans(), &mut |_, _| {})
                 .map_err(|e| e.to_string())?,
             1,
         ),

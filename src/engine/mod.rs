@@ -4,12 +4,12 @@
 //! Data flow: `ingest` streams bytes into a [`ledger::Ledger`] (one entry per
 //! customer, one purchase per invoice), applying the `clean` rules as it goes;
 //! `rfm` turns the ledger into an RFM table; `score` and `segments` give the
-//! classic RFM grid; `features` + `cluster` + `metrics` do k-means with a k
-//! sweep; `profile` names clusters and writes the playbook; `export` and
+//! classic RFM grid; `features` standardises it and `clustering` does the
+//! k-means sweep (and the alternative methods) with quality metrics; `profile` names clusters and writes the playbook; `export` and
 //! `model` produce the downloads; `pipeline` ties it together for the UI.
 
 pub mod clean;
-pub mod cluster;
+pub mod clustering;
 pub mod clv;
 pub mod cohorts;
 pub mod error;
@@ -19,8 +19,6 @@ pub mod fast_hash;
 pub mod features;
 pub mod ingest;
 pub mod ledger;
-pub mod methods;
-pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod profile;

@@ -1,10 +1,10 @@
 //! A saved segmentation model: everything needed to label new customers the
 //! same way later (daily batch labelling) without re-clustering.
 
-use super::cluster::{nearest, Clustering};
+use super::clustering::{nearest, Clustering, Point};
 use super::error::AnalysisError;
 use super::explain::RuleTree;
-use super::features::{raw_features, Point, Scaler};
+use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
 use super::rfm::{self, RfmRow, RfmSettings};
 use super::score::{DimensionScores, RfmScores};

@@ -2,9 +2,9 @@
 //! comparison of their quality metrics. Fitting runs in the worker.
 
 use crate::app::state::Studio;
-use crate::engine::methods::dbscan::DbscanSettings;
-use crate::engine::methods::gmm::GmmSettings;
-use crate::engine::methods::{ClusteringMethod, ClusteringMethodSettings};
+use crate::engine::clustering::{
+    ClusteringMethod, ClusteringMethodSettings, DbscanSettings, GmmSettings,
+};
 use crate::studio::format::{percent, thousands};
 use crate::worker_protocol::RunResult;
 use leptos::prelude::*;

@@ -1,17 +1,19 @@
-//! k-means (linfa, k-means++ with seeded restarts) and the k sweep with
-//! quality metrics and a recommended k.
+//! k-means (our own Lloyd with greedy k-means++ seeding and seeded
+//! restarts, not linfa's) and the k sweep with quality metrics and a
+//! recommended k.
 
-use super::error::AnalysisError;
-use super::features::Point;
-use super::methods::dist2;
-use super::methods::sample::sample_indices;
+use super::kmeans_settings::KMeansSettings;
+use super::labels::{order_by_value, sample_indices, Clustering, SILHOUETTE_SAMPLE};
 use super::metrics;
+use super::points::{dist2, distinct_points, Point};
+use super::restarts;
+use crate::engine::error::AnalysisError;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 
 /// `$fixed::<K>($args)` for `$k` in 2..=12 (a copy compiled per k, see
-/// [`lloyd`]), else `$fallback`. Before `mod restarts` so it is in scope there.
+/// [`lloyd`]), else `$fallback`. Used here and by the restarts.
 macro_rules! compiled_for_k {
     ($k:expr, $fixed:ident($($arg:expr),*), $fallback:expr) => {
         match $k {
@@ -30,29 +32,7 @@ macro_rules! compiled_for_k {
         }
     };
 }
-
-mod restarts;
-
-/// Validated k-means settings (linfa-style: check once, then run).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct KMeansSettings {
-    pub seed: u64,
-    /// Restarts from different k-means++ seeds; the lowest inertia wins.
-    pub n_runs: usize,
-    pub max_iterations: u64,
-    pub tolerance: f64,
-}
-
-impl Default for KMeansSettings {
-    fn default() -> Self {
-        Self {
-            seed: 42,
-            n_runs: 10,
-            max_iterations: 300,
-            tolerance: 1e-4,
-        }
-    }
-}
+pub(super) use compiled_for_k;
 
 /// Above this many customers, k-means' restarts run on a seeded sample of
 /// this size and only the best few are refined on all customers. Measured on
@@ -95,38 +75,24 @@ impl Default for RestartPlan {
     }
 }
 
-/// Silhouette is exact up to this many customers, else on a seeded sample of this size.
-pub const SILHOUETTE_SAMPLE: usize = 10_000;
-
-/// One k of the sweep: the fitted clustering and its quality.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Clustering {
-    pub k: usize,
-    /// In standardised feature space; cluster 0 is the most valuable (highest mean monetary).
-    pub centroids: Vec<Point>,
-    pub labels: Vec<u8>,
-    pub inertia: f64,
-    pub silhouette: f64,
-    pub calinski_harabasz: f64,
-    pub davies_bouldin: f64,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     pub k: usize,
     pub reason: String,
 }
 
-/// Number of distinct points (what k can be at most).
-pub fn distinct_points(points: &[Point]) -> usize {
-    let mut keys: Vec<[u64; 3]> = points.iter().map(|p| p.map(f64::to_bits)).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.len()
-}
-
 /// Fits k-means with `k` clusters. Deterministic for a given seed.
 pub fn fit(
+    points: &[Point],
+    k: usize,
+    settings: &KMeansSettings,
+) -> Result<Clustering, AnalysisError> {
+    settings.check()?;
+    fit_checked(points, k, settings)
+}
+
+/// [`fit`] with settings that passed [`KMeansSettings::check`].
+pub(super) fn fit_checked(
     points: &[Point],
     k: usize,
     settings: &KMeansSettings,
@@ -168,10 +134,10 @@ fn fit_with_plan(
     // their nearest centres are found in single precision (see `restarts`).
     let refined = restart_points.len() < points.len() || plan.tolerance_factor != 1.0;
     let narrow = refined.then(|| restarts::NarrowColumns::new(restart_points));
-    let max_iterations = settings.max_iterations.max(1);
+    let max_iterations = settings.max_iterations;
     let restart_tolerance = settings.tolerance * plan.tolerance_factor;
     let mut runs: Vec<(Vec<Point>, f64)> = Vec::new();
-    for _ in 0..settings.n_runs.max(1) {
+    for _ in 0..settings.n_runs {
         let seeds = greedy_kmeans_plus_plus(restart_points, k, &mut rng);
         runs.push(match &narrow {
             Some(columns) => restarts::lloyd_narrow(
@@ -211,266 +177,6 @@ fn fit_with_plan(
         labels: labels.iter().map(|&l| l as u8).collect(),
         centroids,
     })
-}
-
-/// Lloyd's algorithm from `centroids`. Stops when the total squared
-/// centroid shift is ≤ `tolerance` (features are standardised, so this is
-/// scikit-learn's relative tolerance). An empty cluster keeps its centroid.
-/// Returns the centroids and the inertia of the final assignment.
-///
-/// In WebAssembly the sweep's ks run a copy compiled for their k: with k
-/// known, the nearest-centre search is k straight-line distance computations
-/// with no padding lanes or loop bookkeeping (wasm gets no vector code from
-/// the generic version; the sweep measured 1.45 → 1.05 s in V8 on the
-/// 540k-row file). Natively the generic version's vector code is faster
-/// (620 vs 790 ms). Every copy computes the same distances in the same order
-/// with the same tie-breaking: bit-for-bit the generic result (tested).
-fn lloyd(
-    points: &[Point],
-    centroids: Vec<Point>,
-    max_iterations: u64,
-    tolerance: f64,
-) -> (Vec<Point>, f64) {
-    if cfg!(target_arch = "wasm32") {
-        lloyd_compiled_for_k(points, centroids, max_iterations, tolerance)
-    } else {
-        lloyd_any_k(points, centroids, max_iterations, tolerance)
-    }
-}
-
-/// [`lloyd_fixed`] for `centroids.len()` in 2..=12, else [`lloyd_any_k`].
-fn lloyd_compiled_for_k(
-    points: &[Point],
-    centroids: Vec<Point>,
-    max_iterations: u64,
-    tolerance: f64,
-) -> (Vec<Point>, f64) {
-    compiled_for_k!(
-        centroids.len(),
-        lloyd_fixed(points, &centroids, max_iterations, tolerance),
-        lloyd_any_k(points, centroids, max_iterations, tolerance)
-    )
-}
-
-/// [`lloyd_any_k`] for exactly `K` centres.
-// Not inlined, for the same reason as `lloyd_any_k`.
-#[inline(never)]
-fn lloyd_fixed<const K: usize>(
-    points: &[Point],
-    start: &[Point],
-    max_iterations: u64,
-    tolerance: f64,
-) -> (Vec<Point>, f64) {
-    let mut centroids = fixed_centroids::<K>(start);
-    let nearest = |centroids: &[Point; K], p: &Point| {
-        let distance =
-            |c: &Point| (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (c[2] - p[2]).powi(2);
-        let mut best = (0, distance(&centroids[0]));
-        for (i, c) in centroids.iter().enumerate().skip(1) {
-            let d = distance(c);
-            if d < best.1 {
-                best = (i, d);
-            }
-        }
-        best
-    };
-    // The coordinates one by one, so a pair of points' x (y, z) is one load.
-    let columns: [Vec<f64>; 3] = std::array::from_fn(|d| points.iter().map(|p| p[d]).collect());
-    for _ in 0..max_iterations {
-        let mut totals = ClusterTotals::<K>::new();
-        // Two points at a time: the same operations on both lanes, which
-        // compile to two-lane vector instructions in WebAssembly.
-        let mut pairs = points.chunks_exact(2);
-        for ((pair, xs), (ys, zs)) in pairs
-            .by_ref()
-            .zip(columns[0].chunks_exact(2))
-            .zip(columns[1].chunks_exact(2).zip(columns[2].chunks_exact(2)))
-        {
-            let nearest = nearest_of_two(&centroids, [xs, ys, zs]);
-            totals.add(nearest[0], &pair[0]);
-            totals.add(nearest[1], &pair[1]);
-        }
-        for p in pairs.remainder() {
-            totals.add(nearest(&centroids, p).0, p);
-        }
-        if totals.move_to_means(&mut centroids) <= tolerance {
-            break;
-        }
-    }
-    let inertia = points.iter().map(|p| nearest(&centroids, p).1).sum();
-    (centroids.to_vec(), inertia)
-}
-
-/// The first `K` of `start` (padded with the origin, never needed: the
-/// callers pass exactly `K`), as the fixed-k copies of Lloyd hold them.
-fn fixed_centroids<const K: usize>(start: &[Point]) -> [Point; K] {
-    let mut centroids = [[0.0f64; 3]; K];
-    for (c, s) in centroids.iter_mut().zip(start) {
-        *c = *s;
-    }
-    centroids
-}
-
-/// Per cluster the coordinates' sums and the count (exact in an f64), for
-/// one Lloyd iteration of a fixed-k copy: four lanes, so a point is added
-/// with two vector instructions.
-struct ClusterTotals<const K: usize>([[f64; 4]; K]);
-
-impl<const K: usize> ClusterTotals<K> {
-    fn new() -> Self {
-        Self([[0.0; 4]; K])
-    }
-
-    /// Adds `p` to cluster `l`'s total (a label past `K` is ignored).
-    #[inline(always)]
-    fn add(&mut self, l: usize, p: &Point) {
-        if let Some(total) = self.0.get_mut(l) {
-            for (t, v) in total.iter_mut().zip([p[0], p[1], p[2], 1.0]) {
-                *t += v;
-            }
-        }
-    }
-
-    /// [`move_to_means`] with these totals: the total squared shift.
-    fn move_to_means(&self, centroids: &mut [Point; K]) -> f64 {
-        let sums = self.0.map(|t| [t[0], t[1], t[2]]);
-        let counts = self.0.map(|t| t[3] as usize);
-        move_to_means(centroids, &sums, &counts)
-    }
-}
-
-/// The nearest of `centroids` to each of two points (given as their two x,
-/// two y and two z coordinates): per lane exactly the
-/// distances, order and tie-breaking (lowest index) of the one-point search,
-/// written branch-free so both lanes run as one vector operation.
-#[inline(always)]
-fn nearest_of_two<const K: usize>(centroids: &[Point; K], [xs, ys, zs]: [&[f64]; 3]) -> [usize; 2] {
-    let lanes = |c: &[f64]| {
-        [
-            c.first().copied().unwrap_or(0.0),
-            c.get(1).copied().unwrap_or(0.0),
-        ]
-    };
-    let (xs, ys, zs) = (lanes(xs), lanes(ys), lanes(zs));
-    let distance = |c: &Point| -> [f64; 2] {
-        let mut out = [0.0; 2];
-        for lane in 0..2 {
-            out[lane] =
-                (c[0] - xs[lane]).powi(2) + (c[1] - ys[lane]).powi(2) + (c[2] - zs[lane]).powi(2);
-        }
-        out
-    };
-    let mut best = distance(&centroids[0]);
-    let mut best_index = [0.0f64; 2];
-    for (i, c) in centroids.iter().enumerate().skip(1) {
-        let d = distance(c);
-        for lane in 0..2 {
-            let closer = d[lane] < best[lane];
-            best[lane] = if closer { d[lane] } else { best[lane] };
-            best_index[lane] = if closer { i as f64 } else { best_index[lane] };
-        }
-    }
-    best_index.map(|i| i as usize)
-}
-
-/// Moves each centroid to the mean of its points (`sums` / `counts`); an
-/// empty cluster keeps its centroid. Returns the total squared shift.
-fn move_to_means(centroids: &mut [Point], sums: &[Point], counts: &[usize]) -> f64 {
-    let mut shift = 0.0;
-    for ((centroid, sum), &count) in centroids.iter_mut().zip(sums).zip(counts) {
-        if count > 0 {
-            let updated = sum.map(|s| s / count as f64);
-            shift += (0..3)
-                .map(|d| (updated[d] - centroid[d]).powi(2))
-                .sum::<f64>();
-            *centroid = updated;
-        }
-    }
-    shift
-}
-
-/// [`lloyd`] for any k, with the nearest-centre search over blocks of
-/// centres that compile to vector code natively.
-// Not inlined: V8 runs WebAssembly with a baseline compiler first and swaps
-// in optimised code only between calls, so a hot loop must live in a function
-// that is called many times (once per restart), not in one entered once.
-#[inline(never)]
-fn lloyd_any_k(
-    points: &[Point],
-    mut centroids: Vec<Point>,
-    max_iterations: u64,
-    tolerance: f64,
-) -> (Vec<Point>, f64) {
-    let k = centroids.len();
-    let mut sums = vec![[0.0f64; 3]; k];
-    let mut counts = vec![0usize; k];
-    for _ in 0..max_iterations {
-        let table = CentreTable::new(&centroids);
-        // Assign and accumulate in one pass over the points.
-        sums.iter_mut().for_each(|s| *s = [0.0; 3]);
-        counts.iter_mut().for_each(|c| *c = 0);
-        for p in points {
-            let l = table.nearest(p);
-            for d in 0..3 {
-                sums[l][d] += p[d];
-            }
-            counts[l] += 1;
-        }
-        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
-            break;
-        }
-    }
-    let table = CentreTable::new(&centroids);
-    let inertia = points
-        .iter()
-        .map(|p| {
-            let c = centroids[table.nearest(p)];
-            (0..3).map(|d| (c[d] - p[d]).powi(2)).sum::<f64>()
-        })
-        .sum();
-    (centroids, inertia)
-}
-
-/// Centres per coordinate in blocks of [`LANES`], so the distances from a
-/// point to a block of centres compile to vector instructions (SSE2 natively,
-/// simd128 in WebAssembly). Padding centres lie at infinity: never nearest.
-struct CentreTable {
-    blocks: Vec<[[f64; LANES]; 3]>,
-}
-
-const LANES: usize = 4;
-
-impl CentreTable {
-    fn new(centroids: &[Point]) -> Self {
-        let mut blocks = vec![[[f64::INFINITY; LANES]; 3]; centroids.len().div_ceil(LANES)];
-        for (i, c) in centroids.iter().enumerate() {
-            for d in 0..3 {
-                blocks[i / LANES][d][i % LANES] = c[d];
-            }
-        }
-        Self { blocks }
-    }
-
-    /// Index of the nearest centre; the same distances and tie-breaking
-    /// (lowest index) as [`nearest`].
-    #[inline]
-    fn nearest(&self, p: &Point) -> usize {
-        let mut best = (0, f64::INFINITY);
-        for (b, block) in self.blocks.iter().enumerate() {
-            let mut d = [0.0f64; LANES];
-            for (lane, d) in d.iter_mut().enumerate() {
-                *d = (block[0][lane] - p[0]).powi(2)
-                    + (block[1][lane] - p[1]).powi(2)
-                    + (block[2][lane] - p[2]).powi(2);
-            }
-            for (lane, &d) in d.iter().enumerate() {
-                if d < best.1 {
-                    best = (b * LANES + lane, d);
-                }
-            }
-        }
-        best.0
-    }
 }
 
 /// k-means++ seeding with 2 + ln(k) candidates per centre, keeping the
@@ -569,41 +275,264 @@ fn smaller(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Index of the centroid nearest to `p`.
-#[inline]
-pub fn nearest(centroids: &[Point], p: &Point) -> usize {
-    // A plain loop: this is the innermost operation of k-means.
-    let mut best = (0, f64::INFINITY);
-    for (i, c) in centroids.iter().enumerate() {
-        let d = (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (c[2] - p[2]).powi(2);
-        if d < best.1 {
-            best = (i, d);
-        }
+/// Lloyd's algorithm from `centroids`. Stops when the total squared
+/// centroid shift is ≤ `tolerance` (features are standardised, so this is
+/// scikit-learn's relative tolerance). An empty cluster keeps its centroid.
+/// Returns the centroids and the inertia of the final assignment.
+///
+/// In WebAssembly the sweep's ks run a copy compiled for their k: with k
+/// known, the nearest-centre search is k straight-line distance computations
+/// with no padding lanes or loop bookkeeping (wasm gets no vector code from
+/// the generic version; the sweep measured 1.45 → 1.05 s in V8 on the
+/// 540k-row file). Natively the generic version's vector code is faster
+/// (620 vs 790 ms). Every copy computes the same distances in the same order
+/// with the same tie-breaking: bit-for-bit the generic result (tested).
+pub(super) fn lloyd(
+    points: &[Point],
+    centroids: Vec<Point>,
+    max_iterations: u64,
+    tolerance: f64,
+) -> (Vec<Point>, f64) {
+    if cfg!(target_arch = "wasm32") {
+        lloyd_compiled_for_k(points, centroids, max_iterations, tolerance)
+    } else {
+        lloyd_any_k(points, centroids, max_iterations, tolerance)
     }
-    best.0
 }
 
-/// Renumbers clusters by descending centroid monetary (then frequency), so
-/// cluster ids mean something and are stable across runs.
-pub(crate) fn order_by_value(
+/// [`lloyd_fixed`] for `centroids.len()` in 2..=12, else [`lloyd_any_k`].
+pub(super) fn lloyd_compiled_for_k(
+    points: &[Point],
     centroids: Vec<Point>,
-    labels: Vec<usize>,
-    k: usize,
-) -> (Vec<Point>, Vec<usize>) {
-    let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (centroids[a], centroids[b]);
-        cb[2]
-            .total_cmp(&ca[2])
-            .then(cb[1].total_cmp(&ca[1]))
-            .then(ca[0].total_cmp(&cb[0]))
-    });
-    let mut new_id = vec![0; k];
-    for (new, &old) in order.iter().enumerate() {
-        new_id[old] = new;
+    max_iterations: u64,
+    tolerance: f64,
+) -> (Vec<Point>, f64) {
+    compiled_for_k!(
+        centroids.len(),
+        lloyd_fixed(points, &centroids, max_iterations, tolerance),
+        lloyd_any_k(points, centroids, max_iterations, tolerance)
+    )
+}
+
+/// [`lloyd_any_k`] for exactly `K` centres.
+// Not inlined, for the same reason as `lloyd_any_k`.
+#[inline(never)]
+fn lloyd_fixed<const K: usize>(
+    points: &[Point],
+    start: &[Point],
+    max_iterations: u64,
+    tolerance: f64,
+) -> (Vec<Point>, f64) {
+    let mut centroids = fixed_centroids::<K>(start);
+    let nearest = |centroids: &[Point; K], p: &Point| {
+        let distance =
+            |c: &Point| (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2) + (c[2] - p[2]).powi(2);
+        let mut best = (0, distance(&centroids[0]));
+        for (i, c) in centroids.iter().enumerate().skip(1) {
+            let d = distance(c);
+            if d < best.1 {
+                best = (i, d);
+            }
+        }
+        best
+    };
+    // The coordinates one by one, so a pair of points' x (y, z) is one load.
+    let columns: [Vec<f64>; 3] = std::array::from_fn(|d| points.iter().map(|p| p[d]).collect());
+    for _ in 0..max_iterations {
+        let mut totals = ClusterTotals::<K>::new();
+        // Two points at a time: the same operations on both lanes, which
+        // compile to two-lane vector instructions in WebAssembly.
+        let mut pairs = points.chunks_exact(2);
+        for ((pair, xs), (ys, zs)) in pairs
+            .by_ref()
+            .zip(columns[0].chunks_exact(2))
+            .zip(columns[1].chunks_exact(2).zip(columns[2].chunks_exact(2)))
+        {
+            let nearest = nearest_of_two(&centroids, [xs, ys, zs]);
+            totals.add(nearest[0], &pair[0]);
+            totals.add(nearest[1], &pair[1]);
+        }
+        for p in pairs.remainder() {
+            totals.add(nearest(&centroids, p).0, p);
+        }
+        if totals.move_to_means(&mut centroids) <= tolerance {
+            break;
+        }
     }
-    let centroids = order.iter().map(|&old| centroids[old]).collect();
-    (centroids, labels.into_iter().map(|l| new_id[l]).collect())
+    let inertia = points.iter().map(|p| nearest(&centroids, p).1).sum();
+    (centroids.to_vec(), inertia)
+}
+
+/// The first `K` of `start` (padded with the origin, never needed: the
+/// callers pass exactly `K`), as the fixed-k copies of Lloyd hold them.
+pub(super) fn fixed_centroids<const K: usize>(start: &[Point]) -> [Point; K] {
+    let mut centroids = [[0.0f64; 3]; K];
+    for (c, s) in centroids.iter_mut().zip(start) {
+        *c = *s;
+    }
+    centroids
+}
+
+/// Per cluster the coordinates' sums and the count (exact in an f64), for
+/// one Lloyd iteration of a fixed-k copy: four lanes, so a point is added
+/// with two vector instructions.
+pub(super) struct ClusterTotals<const K: usize>([[f64; 4]; K]);
+
+impl<const K: usize> ClusterTotals<K> {
+    pub(super) fn new() -> Self {
+        Self([[0.0; 4]; K])
+    }
+
+    /// Adds `p` to cluster `l`'s total (a label past `K` is ignored).
+    #[inline(always)]
+    pub(super) fn add(&mut self, l: usize, p: &Point) {
+        if let Some(total) = self.0.get_mut(l) {
+            for (t, v) in total.iter_mut().zip([p[0], p[1], p[2], 1.0]) {
+                *t += v;
+            }
+        }
+    }
+
+    /// [`move_to_means`] with these totals: the total squared shift.
+    pub(super) fn move_to_means(&self, centroids: &mut [Point; K]) -> f64 {
+        let sums = self.0.map(|t| [t[0], t[1], t[2]]);
+        let counts = self.0.map(|t| t[3] as usize);
+        move_to_means(centroids, &sums, &counts)
+    }
+}
+
+/// The nearest of `centroids` to each of two points (given as their two x,
+/// two y and two z coordinates): per lane exactly the
+/// distances, order and tie-breaking (lowest index) of the one-point search,
+/// written branch-free so both lanes run as one vector operation.
+#[inline(always)]
+fn nearest_of_two<const K: usize>(centroids: &[Point; K], [xs, ys, zs]: [&[f64]; 3]) -> [usize; 2] {
+    let lanes = |c: &[f64]| {
+        [
+            c.first().copied().unwrap_or(0.0),
+            c.get(1).copied().unwrap_or(0.0),
+        ]
+    };
+    let (xs, ys, zs) = (lanes(xs), lanes(ys), lanes(zs));
+    let distance = |c: &Point| -> [f64; 2] {
+        let mut out = [0.0; 2];
+        for lane in 0..2 {
+            out[lane] =
+                (c[0] - xs[lane]).powi(2) + (c[1] - ys[lane]).powi(2) + (c[2] - zs[lane]).powi(2);
+        }
+        out
+    };
+    let mut best = distance(&centroids[0]);
+    let mut best_index = [0.0f64; 2];
+    for (i, c) in centroids.iter().enumerate().skip(1) {
+        let d = distance(c);
+        for lane in 0..2 {
+            let closer = d[lane] < best[lane];
+            best[lane] = if closer { d[lane] } else { best[lane] };
+            best_index[lane] = if closer { i as f64 } else { best_index[lane] };
+        }
+    }
+    best_index.map(|i| i as usize)
+}
+
+/// Moves each centroid to the mean of its points (`sums` / `counts`); an
+/// empty cluster keeps its centroid. Returns the total squared shift.
+fn move_to_means(centroids: &mut [Point], sums: &[Point], counts: &[usize]) -> f64 {
+    let mut shift = 0.0;
+    for ((centroid, sum), &count) in centroids.iter_mut().zip(sums).zip(counts) {
+        if count > 0 {
+            let updated = sum.map(|s| s / count as f64);
+            shift += (0..3)
+                .map(|d| (updated[d] - centroid[d]).powi(2))
+                .sum::<f64>();
+            *centroid = updated;
+        }
+    }
+    shift
+}
+
+/// [`lloyd`] for any k, with the nearest-centre search over blocks of
+/// centres that compile to vector code natively.
+// Not inlined: V8 runs WebAssembly with a baseline compiler first and swaps
+// in optimised code only between calls, so a hot loop must live in a function
+// that is called many times (once per restart), not in one entered once.
+#[inline(never)]
+pub(super) fn lloyd_any_k(
+    points: &[Point],
+    mut centroids: Vec<Point>,
+    max_iterations: u64,
+    tolerance: f64,
+) -> (Vec<Point>, f64) {
+    let k = centroids.len();
+    let mut sums = vec![[0.0f64; 3]; k];
+    let mut counts = vec![0usize; k];
+    for _ in 0..max_iterations {
+        let table = CentreTable::new(&centroids);
+        // Assign and accumulate in one pass over the points.
+        sums.iter_mut().for_each(|s| *s = [0.0; 3]);
+        counts.iter_mut().for_each(|c| *c = 0);
+        for p in points {
+            let l = table.nearest(p);
+            for d in 0..3 {
+                sums[l][d] += p[d];
+            }
+            counts[l] += 1;
+        }
+        if move_to_means(&mut centroids, &sums, &counts) <= tolerance {
+            break;
+        }
+    }
+    let table = CentreTable::new(&centroids);
+    let inertia = points
+        .iter()
+        .map(|p| {
+            let c = centroids[table.nearest(p)];
+            (0..3).map(|d| (c[d] - p[d]).powi(2)).sum::<f64>()
+        })
+        .sum();
+    (centroids, inertia)
+}
+
+/// Centres per coordinate in blocks of [`LANES`], so the distances from a
+/// point to a block of centres compile to vector instructions (SSE2 natively,
+/// simd128 in WebAssembly). Padding centres lie at infinity: never nearest.
+pub(super) struct CentreTable {
+    blocks: Vec<[[f64; LANES]; 3]>,
+}
+
+const LANES: usize = 4;
+
+impl CentreTable {
+    pub(super) fn new(centroids: &[Point]) -> Self {
+        let mut blocks = vec![[[f64::INFINITY; LANES]; 3]; centroids.len().div_ceil(LANES)];
+        for (i, c) in centroids.iter().enumerate() {
+            for d in 0..3 {
+                blocks[i / LANES][d][i % LANES] = c[d];
+            }
+        }
+        Self { blocks }
+    }
+
+    /// Index of the nearest centre; the same distances and tie-breaking
+    /// (lowest index) as [`nearest`](super::points::nearest).
+    #[inline]
+    pub(super) fn nearest(&self, p: &Point) -> usize {
+        let mut best = (0, f64::INFINITY);
+        for (b, block) in self.blocks.iter().enumerate() {
+            let mut d = [0.0f64; LANES];
+            for (lane, d) in d.iter_mut().enumerate() {
+                *d = (block[0][lane] - p[0]).powi(2)
+                    + (block[1][lane] - p[1]).powi(2)
+                    + (block[2][lane] - p[2]).powi(2);
+            }
+            for (lane, &d) in d.iter().enumerate() {
+                if d < best.1 {
+                    best = (b * LANES + lane, d);
+                }
+            }
+        }
+        best.0
+    }
 }
 
 /// Fits every k in `k_min..=k_max` (clamped to the distinct points), then
@@ -715,10 +644,11 @@ pub fn fit_ks(
     settings: &KMeansSettings,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<Clustering>, AnalysisError> {
+    settings.check()?;
     let total = ks.len() + 1; // + the silhouette pass
     let mut results = Vec::new();
     for &k in ks {
-        results.push(fit(points, k, settings)?);
+        results.push(fit_checked(points, k, settings)?);
         progress(results.len(), total);
     }
     let sample = silhouette_sample(points.len(), settings.seed);
@@ -738,20 +668,9 @@ pub fn fit_ks(
     Ok(results)
 }
 
-/// All indices when small enough, else a seeded random sample (partial Fisher–Yates).
+/// All indices when small enough, else a seeded sample of [`SILHOUETTE_SAMPLE`].
 fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..n).collect();
-    if n <= SILHOUETTE_SAMPLE {
-        return indices;
-    }
-    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-    for i in 0..SILHOUETTE_SAMPLE {
-        let j = i + (rng.next_u64() % (n - i) as u64) as usize;
-        indices.swap(i, j);
-    }
-    indices.truncate(SILHOUETTE_SAMPLE);
-    indices.sort_unstable();
-    indices
+    sample_indices(n, SILHOUETTE_SAMPLE, seed)
 }
 
 /// The k with the highest silhouette (best-separated clusters); among k
@@ -800,6 +719,8 @@ pub fn elbow(sweep: &[Clustering]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::kmeans_settings::KMeansSettingsError;
+    use super::super::points::nearest;
     use super::*;
 
     /// Three tight blobs of different "value" (monetary = third coordinate).
@@ -1094,6 +1015,30 @@ mod tests {
         // Sweep clamps k_max to the distinct points.
         let s = sweep(&points, 2, 10, &KMeansSettings::default(), &mut |_, _| {}).unwrap();
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn bad_settings_stop_the_sweep_before_any_fit() {
+        let points = blobs();
+        let settings = KMeansSettings {
+            n_runs: 0,
+            ..KMeansSettings::default()
+        };
+        let mut calls = 0;
+        let result = fit_ks(&points, &[2, 3], &settings, &mut |_, _| calls += 1);
+        assert_eq!(
+            result,
+            Err(AnalysisError::KMeansSettings(KMeansSettingsError::NoRuns))
+        );
+        assert_eq!(calls, 0);
+        let tolerance = KMeansSettings {
+            tolerance: -1.0,
+            ..KMeansSettings::default()
+        };
+        assert_eq!(
+            fit(&points, 3, &tolerance),
+            Err(KMeansSettingsError::BadTolerance(-1.0).into())
+        );
     }
 
     #[test]
