@@ -102,9 +102,9 @@ pub fn compare(
 
 #[cfg(test)]
 mod tests {
-    use super::super::kmeans as sweep;
     use super::super::kmeans_settings::KMeansSettings;
     use super::super::method::tests::blobs;
+    use super::super::sweep;
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@
 //! centres are that close to a tie. Centroids, their sums and the stopping
 //! test stay in double precision.
 
-use super::kmeans::{compiled_for_k, fixed_centroids, lloyd, ClusterTotals};
+use super::lloyd::{compiled_for_k, fixed_centroids, lloyd, ClusterTotals};
 use super::points::{dist2, Point};
 
 /// Points per block: one f32x4 vector in WebAssembly.
