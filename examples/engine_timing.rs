@@ -2,7 +2,7 @@
 //! the browser worker does:
 //!     cargo run --release --example engine_timing -- path/to/transactions.csv [k]
 
-use segmento::engine::explain::{explain, TreeSettings};
+use segmento::engine::explain::TreeSettings;
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::io::Read;
@@ -72,13 +72,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for max_depth in [3, 6] {
         let started = Instant::now();
-        let e = explain(
-            &analysis,
-            &TreeSettings {
-                max_depth,
-                ..Default::default()
-            },
-        )?;
+        let e = analysis.explain(&TreeSettings {
+            max_depth,
+            ..Default::default()
+        })?;
         println!(
             "explain (depth {max_depth}, k = {}): {:.0} ms, {} rules, train accuracy {:.3}, holdout {:.3} ({} + {} customers)",
             analysis.chosen_k,

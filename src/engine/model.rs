@@ -97,7 +97,8 @@ impl SegmentationModel {
         Ok(model)
     }
 
-    /// The same model carrying `tree` (from `explain::explain`) for [`Self::apply_rules`].
+    /// The same model carrying `tree` (from `explain::explain` or
+    /// `Analysis::explain`) for [`Self::apply_rules`].
     pub fn with_rules(self, tree: RuleTree) -> Self {
         Self {
             rules: Some(tree),

@@ -6,6 +6,7 @@ use super::clustering::{
 };
 use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
+use super::explain::{self, ExplainError, Explanation, TreeSettings};
 use super::export::{self, ExportColumns};
 use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
@@ -395,6 +396,17 @@ impl Analysis {
                 failures: Vec::new(),
             },
         }
+    }
+
+    /// The decision-tree rules that explain the clustering in use.
+    pub fn explain(&self, settings: &TreeSettings) -> Result<Explanation, ExplainError> {
+        if self.clustering().is_none() {
+            return Err(ExplainError::NoClustering);
+        }
+        let labels: Vec<usize> = (0..self.rfm.rows.len())
+            .map(|i| self.cluster_of(i))
+            .collect();
+        explain::explain(&self.rfm.rows, &labels, &self.cluster_names(), settings)
     }
 
     /// Customer `i`'s cluster for the chosen k (0 when out of range).

@@ -4,7 +4,7 @@
 use super::clusters::CLUSTER_CLASSES;
 use crate::app::next_task::after_this_task;
 use crate::app::state::Studio;
-use crate::engine::explain::{explain, Explanation, TreeSettings};
+use crate::engine::explain::{Explanation, TreeSettings};
 use crate::engine::pipeline::Analysis;
 use crate::studio::format::{percent, thousands};
 use crate::worker_protocol::RunResult;
@@ -22,7 +22,7 @@ pub fn explanation(analysis: &Analysis, depth: usize) -> Result<Explanation, Str
         max_training_customers: TRAINING_CUSTOMERS,
         ..TreeSettings::default()
     };
-    explain(analysis, &settings).map_err(|e| e.to_string())
+    analysis.explain(&settings).map_err(|e| e.to_string())
 }
 
 #[component]
