@@ -5,13 +5,17 @@
 //! customer, one purchase per invoice), applying the `clean` rules as it goes;
 //! `rfm` turns the ledger into an RFM table; `score` and `segments` give the
 //! classic RFM grid; `features` standardises it and `clustering` does the
-//! k-means sweep (and the alternative methods) with quality metrics; `profile` names clusters and writes the playbook; `export` and
-//! `model` produce the downloads; `pipeline` ties it together for the UI.
+//! k-means sweep (and the alternative methods) with quality metrics;
+//! `profile` names clusters and writes the playbook; `export` and `model`
+//! produce the downloads (with `csv_cells`' conventions, which `rfm_import`
+//! reads back); `explain` turns clusters into rules; `pipeline` ties it
+//! together for the UI.
 
 pub mod clean;
 pub mod clustering;
 pub mod clv;
 pub mod cohorts;
+pub mod csv_cells;
 pub mod error;
 pub mod explain;
 pub mod export;
