@@ -9,7 +9,8 @@ export async function withAppPage(measure) {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
+    // BENCH_QUERY (e.g. "warm_up=0") is appended to the page URL for A/B runs.
+    await page.goto(process.env.BENCH_QUERY ? `${server.url}?${process.env.BENCH_QUERY}` : server.url);
     await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 60_000 });
     return await measure(page, browser);
   } finally {

@@ -3,6 +3,9 @@
 //!     python3 scripts/generate_transactions.py --rows 1000000 --seed 11 --out /tmp/clv-bench.csv
 //!     cargo run --release --example clv_timing -- /tmp/clv-bench.csv
 
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 use segmento::engine::clv::{self, ClvSettings};
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::rfm::{self, RfmSettings};

@@ -1,6 +1,9 @@
 //! Times encoding and decoding a finished analysis (postcard, as the worker
 //! posts it to the page), whole and field by field:
 //!     cargo run --release --example decode_probe -- path/to/transactions.csv
+
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::time::Instant;

@@ -2,7 +2,10 @@
 //! the browser worker does:
 //!     cargo run --release --example engine_timing -- path/to/transactions.csv [k]
 
-use segmento::engine::explain::{explain, TreeSettings};
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use segmento::engine::explain::TreeSettings;
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 use std::io::Read;
@@ -48,7 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let fastest = (0..3)
             .map(|_| {
                 let started = Instant::now();
-                segmento::engine::cluster::sweep(
+                segmento::engine::clustering::sweep(
                     &analysis.features,
                     2,
                     10,
@@ -72,13 +75,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for max_depth in [3, 6] {
         let started = Instant::now();
-        let e = explain(
-            &analysis,
-            &TreeSettings {
-                max_depth,
-                ..Default::default()
-            },
-        )?;
+        let e = analysis.explain(&TreeSettings {
+            max_depth,
+            ..Default::default()
+        })?;
         println!(
             "explain (depth {max_depth}, k = {}): {:.0} ms, {} rules, train accuracy {:.3}, holdout {:.3} ({} + {} customers)",
             analysis.chosen_k,

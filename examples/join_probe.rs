@@ -1,5 +1,8 @@
 //! Times the two-part read's join natively: the later part's encode and
 //! decode (the message between workers), `can_join` and `join`.
+
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 use segmento::engine::ingest::{IngestSettings, Ingestor, SNIFF_WINDOW};
 use std::time::Instant;
 

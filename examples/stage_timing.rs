@@ -2,8 +2,11 @@
 //! clustering per k, silhouette), to see where the time goes:
 //!     cargo run --release --example stage_timing -- path/to/transactions.csv
 
-use segmento::engine::cluster::{self, KMeansSettings};
-use segmento::engine::features::{raw_features, Point, Scaler};
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use segmento::engine::clustering::{self, KMeansSettings, Point};
+use segmento::engine::features::{raw_features, Scaler};
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::rfm::{self, RfmSettings};
 use std::io::Read;
@@ -60,12 +63,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let all = Instant::now();
     for k in 2..=10 {
         let t = Instant::now();
-        cluster::fit(&features, k, &settings)?;
+        clustering::kmeans_fit(&features, k, &settings)?;
         println!("fit k={k:<2}    {:>8.3} s", t.elapsed().as_secs_f64());
     }
     println!("all fits    {:>8.3} s", all.elapsed().as_secs_f64());
     let t = Instant::now();
-    cluster::sweep(&features, 2, 10, &settings, &mut |_, _| {})?;
+    clustering::sweep(&features, 2, 10, &settings, &mut |_, _| {})?;
     println!(
         "sweep       {:>8.3} s (fits + silhouettes)",
         t.elapsed().as_secs_f64()

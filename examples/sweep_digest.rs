@@ -4,6 +4,9 @@
 //! (`SILHOUETTES=1 bench/wasm_probe.sh file.csv` prints the WebAssembly
 //! build's silhouettes in the same form.)
 
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 

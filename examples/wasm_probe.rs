@@ -1,6 +1,9 @@
 //! The engine compiled to WebAssembly for Node, to compare V8's speed with
 //! native code stage by stage (see `bench/wasm_probe.sh`).
 
+// A tool run by hand or by the benchmark scripts: a panic is its error message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 #[cfg(target_arch = "wasm32")]
 mod probe {
     use segmento::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
@@ -90,7 +93,7 @@ mod probe {
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default();
         fastest_ms(3, &mut || {
-            segmento::engine::cluster::sweep(
+            segmento::engine::clustering::sweep(
                 &analysis.features,
                 2,
                 10,
@@ -107,7 +110,7 @@ mod probe {
     /// fastest of three runs in ms, to check the shares are even.
     #[wasm_bindgen]
     pub fn shares(bytes: &[u8]) -> Result<String, String> {
-        use segmento::engine::cluster::{fit, fit_ks, split_ks, sweep_ks};
+        use segmento::engine::clustering::{fit_ks, kmeans_fit, split_ks, sweep_ks};
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default().kmeans;
         let points = &analysis.features;
@@ -124,7 +127,7 @@ mod probe {
         }
         for &k in &ks {
             let ms = fastest_ms(3, &mut || {
-                fit(points, k, &settings)
+                kmeans_fit(points, k, &settings)
                     .map(drop)
                     .map_err(|e| e.to_string())
             })?;

@@ -3,7 +3,9 @@
 # natively, (b) the app in headless Chromium from choosing the file to the
 # dashboard, (c) the reference pandas + scikit-learn pipeline — on the same
 # generated UCI-layout file, one after the other on this machine — and prints
-# a table. Sizes (rows) default to 100k, 1M and 5M: `scripts/bench.sh 100000 1000000`.
+# a table; then the wasm sizes and the start-up time (cold profile, median of
+# 3, bench/ready_bench.mjs). Sizes (rows) default to 100k, 1M and 5M:
+# `scripts/bench.sh 100000 1000000`.
 set -euo pipefail
 SEGMENTO_SETUP_TESTS=1 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$SEGMENTO_ROOT"
@@ -41,3 +43,18 @@ for row in sys.argv[1:]:
     print(f"| {n:,} | {b['customers']:,} | {native_s:.2f} | {b['seconds']:.2f} | {r['seconds']:.2f} | {r['seconds']/native_s:.1f}× | {r['seconds']/b['seconds']:.1f}× "
           f"| {native_kb/1024:.0f} | {b['worker_memory_mb']:.0f} | {r['peak_mb']:.0f} | {n/native_s:,.0f} | {n/b['seconds']:,.0f} | {b['longest_task_ms']} |")
 PY
+
+echo
+echo "| wasm | bytes | gzipped (-9) |"
+echo "|---|---:|---:|"
+for f in segmento worker; do
+  echo "| $f | $(stat -c %s dist/${f}_bg.wasm) | $(gzip -9 -c dist/${f}_bg.wasm | wc -c) |"
+done
+echo
+echo "[bench] start-up on a cold profile" >&2
+node bench/ready_bench.mjs 3 | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+button, ready = r["median_button_ms"], r["median_ready_ms"]
+runs = ", ".join(str(x["ready_ms"]) for x in r["runs"])
+print(f"first button {button} ms, engine ready {ready} ms after navigation (median of 3: {runs} ms)")'

@@ -46,7 +46,7 @@ wasm_target_route() {
 }
 
 install_debian_wasm_route() {
-  apt_install rustc-web cargo-web rust-web-src lld-19
+  apt_install rustc-web cargo-web rust-web-src rust-web-clippy lld-19
   local linker
   linker="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
   [ -x "$linker" ] || linker="$(command -v wasm-ld-19)"
@@ -59,6 +59,8 @@ for arg in "\$@"; do
     *wasm32-unknown-unknown*)
       export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
       export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$linker"
+      # Debian's clippy with Debian's rustc: cargo runs the first cargo-clippy on PATH.
+      export PATH="/usr/bin:\$PATH"
       exec /usr/bin/cargo "\$@" ;;
   esac
 done
@@ -73,7 +75,7 @@ if [ "${SEGMENTO_WASM_ROUTE:-}" = debian ]; then
 elif rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   rm -f "$TOOLS/bin/cargo" # the rustup target is there: no wrapper needed
 elif [ -x "$TOOLS/bin/cargo" ] && [ -x /usr/bin/rustc ]; then
-  : # Debian route, set up by an earlier run
+  install_debian_wasm_route # set up by an earlier run; brought up to date
 elif wasm_target_route; then
   log "wasm32 target: rustup"
 else

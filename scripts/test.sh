@@ -14,6 +14,9 @@ cargo fmt --all -- --check
 step "cargo clippy (native, -D warnings)"
 cargo clippy --all-targets --quiet -- -D warnings
 
+step "cargo clippy (wasm32: the page, the worker and the simd128 paths, -D warnings)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins --examples --quiet -- -D warnings
+
 step "engine tests (native)"
 cargo test --quiet
 

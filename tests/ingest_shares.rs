@@ -1,6 +1,9 @@
 //! Ingesting a file in shares of its customers (one per worker) and merging
 //! gives exactly what one pass over the file gives.
 
+// A panic here is a failing test (or a tool's error), not an aborted app.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 use segmento::engine::clean::CleaningRules;
 use segmento::engine::ingest::{
     ingest_bytes, merge_shares, IngestError, IngestOutcome, IngestSettings, Ingestor, Share,

@@ -1,10 +1,12 @@
 //! DBSCAN's automatic eps on the bundled sample: the k-distance knee lumps
 //! these 198 customers into one cluster, so the automatic search narrows it.
 
+// A panic here is a failing test (or a tool's error), not an aborted app.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
+use segmento::engine::clustering::dbscan::{self, MAX_DBSCAN_CLUSTERS};
+use segmento::engine::clustering::{ClusteringMethodSettings, DbscanSettings, MethodError};
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
-use segmento::engine::methods::dbscan::{self, DbscanSettings, MAX_DBSCAN_CLUSTERS};
-use segmento::engine::methods::error::MethodError;
-use segmento::engine::methods::ClusteringMethodSettings;
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 
 #[test]

@@ -1,6 +1,9 @@
 //! The messages between page, worker and helper survive their encoding, and
 //! what crosses to the page is sized by segments and clusters, not customers.
 
+// A panic here is a failing test (or a tool's error), not an aborted app.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 use segmento::engine::ingest::IngestSettings;
 use segmento::engine::pipeline::AnalysisSettings;
 use segmento::protocol::helper::{accept_ks, HelperReply, HelperRequest};

@@ -29,7 +29,12 @@ pub struct AnalysisWorker {
 impl AnalysisWorker {
     pub fn spawn(on_event: impl Fn(WorkerMessage) + 'static) -> Result<Self, String> {
         let alive = Rc::new(std::cell::Cell::new(true));
-        let worker = Worker::new(WORKER_URL)
+        // `?warm_up=0` on the page starts the worker without its warm-up (benchmarks).
+        let url = match page_query().contains("warm_up=0") {
+            true => format!("{WORKER_URL}?warm_up=0"),
+            false => WORKER_URL.to_string(),
+        };
+        let worker = Worker::new(&url)
             .map_err(|_| "could not start the analysis worker".to_string())?;
         let pending: Pending = Rc::new(RefCell::new(Some(Vec::new())));
         let on_message = {
@@ -77,6 +82,12 @@ impl AnalysisWorker {
             .post_message_with_transfer(&message, &transfer)
             .map_err(|_| "could not send the request to the analysis worker".to_string())
     }
+}
+
+fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
 }
 
 impl Drop for AnalysisWorker {

@@ -48,19 +48,17 @@ pub fn chosen_label(k: usize) -> String {
     format!("Chosen k = {k}")
 }
 
-pub fn draw_k_sweep<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    input: &KSweepInput,
-    theme: &Theme,
-) -> Result<(), ChartError> {
-    fill_background(area, theme)?;
-    let mut inertia: Vec<(f64, f64)> = input
+/// The finite points of inertia and silhouette, each sorted by k.
+type Series = Vec<(f64, f64)>;
+
+fn series(input: &KSweepInput) -> (Series, Series) {
+    let mut inertia: Series = input
         .points
         .iter()
         .filter(|p| p.inertia.is_finite())
         .map(|p| (p.k as f64, p.inertia))
         .collect();
-    let mut silhouette: Vec<(f64, f64)> = input
+    let mut silhouette: Series = input
         .points
         .iter()
         .filter_map(|p| {
@@ -69,17 +67,78 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
                 .map(|s| (p.k as f64, s))
         })
         .collect();
-    if inertia.is_empty() && silhouette.is_empty() {
-        return draw_no_data(area, theme);
-    }
-    ensure_min_size(area, theme)?;
     inertia.sort_by(|a, b| a.0.total_cmp(&b.0));
     silhouette.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (inertia, silhouette)
+}
 
+/// The legend: each series shown, the recommended and the chosen k.
+fn legend(
+    theme: &Theme,
+    (has_inertia, has_silhouette): (bool, bool),
+    recommended: Option<usize>,
+    chosen: Option<usize>,
+) -> Vec<LegendEntry> {
+    let mut legend = Vec::new();
+    if has_inertia {
+        legend.push(LegendEntry::new(
+            theme.palette(INERTIA_COLOUR_INDEX),
+            "Inertia",
+        ));
+    }
+    if has_silhouette {
+        legend.push(LegendEntry::new(
+            theme.palette(SILHOUETTE_COLOUR_INDEX),
+            "Silhouette",
+        ));
+    }
+    if let Some(k) = recommended {
+        legend.push(LegendEntry::new(
+            theme.palette(RECOMMENDED_COLOUR_INDEX),
+            recommended_label(k),
+        ));
+    }
+    if let Some(k) = chosen {
+        legend.push(LegendEntry::new(theme.foreground, chosen_label(k)));
+    }
+    legend
+}
+
+/// Widths of the inertia (left) and silhouette (right) tick label areas.
+fn axis_widths<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    (inertia_lo, inertia_hi): (f64, f64),
+    has_silhouette: bool,
+) -> Result<(u32, u32), ChartError> {
+    let tick_style = theme.tick_style();
+    let left_ticks = [
+        compact(inertia_lo),
+        compact(inertia_hi),
+        compact(-inertia_hi),
+    ];
+    let left = y_label_area(theme, widest(area, &left_ticks, &tick_style)?);
+    let right = match has_silhouette {
+        true => y_label_area(theme, widest(area, &["-0.00"], &tick_style)?),
+        false => 0,
+    };
+    Ok((left, right))
+}
+
+pub fn draw_k_sweep<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &KSweepInput,
+    theme: &Theme,
+) -> Result<(), ChartError> {
+    fill_background(area, theme)?;
+    let (inertia, silhouette) = series(input);
     let mut ks: Vec<f64> = inertia.iter().chain(&silhouette).map(|p| p.0).collect();
     ks.sort_by(f64::total_cmp);
     ks.dedup();
-    let (k_min, k_max) = (ks[0], ks[ks.len() - 1]);
+    let (Some(&k_min), Some(&k_max)) = (ks.first(), ks.last()) else {
+        return draw_no_data(area, theme);
+    };
+    ensure_min_size(area, theme)?;
     let x_range = (k_min - 0.5)..(k_max + 0.5);
     let (inertia_lo, inertia_hi) = finite_min_max(inertia.iter().map(|p| p.1))
         .and_then(|(lo, hi)| padded_range(lo, hi, 0.08))
@@ -95,33 +154,20 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
     let recommended = input.recommended_k.filter(|&k| in_range(k));
     let chosen = input.chosen_k.filter(|&k| in_range(k));
 
-    let mut legend = Vec::new();
-    if !inertia.is_empty() {
-        legend.push(LegendEntry::new(inertia_colour, "Inertia"));
-    }
-    if !silhouette.is_empty() {
-        legend.push(LegendEntry::new(silhouette_colour, "Silhouette"));
-    }
-    if let Some(k) = recommended {
-        legend.push(LegendEntry::new(recommended_colour, recommended_label(k)));
-    }
-    if let Some(k) = chosen {
-        legend.push(LegendEntry::new(theme.foreground, chosen_label(k)));
-    }
+    let legend = legend(
+        theme,
+        (!inertia.is_empty(), !silhouette.is_empty()),
+        recommended,
+        chosen,
+    );
     let plot_area = legend_strip(area, &legend, theme)?;
 
-    let tick_style = theme.tick_style();
-    let left_ticks = [
-        compact(inertia_lo),
-        compact(inertia_hi),
-        compact(-inertia_hi),
-    ];
-    let left_width = y_label_area(theme, widest(area, &left_ticks, &tick_style)?);
-    let right_width = if silhouette.is_empty() {
-        0
-    } else {
-        y_label_area(theme, widest(area, &["-0.00"], &tick_style)?)
-    };
+    let (left_width, right_width) = axis_widths(
+        area,
+        theme,
+        (inertia_lo, inertia_hi),
+        !silhouette.is_empty(),
+    )?;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))

@@ -1,5 +1,6 @@
 //! Why an analysis could not run, in words a shop owner can act on.
 
+use super::clustering::kmeans_settings::KMeansSettingsError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -27,4 +28,6 @@ pub enum AnalysisError {
     UnknownK(usize),
     #[error("this model was saved without rules; save it again with its rules to label by rules")]
     ModelHasNoRules,
+    #[error(transparent)]
+    KMeansSettings(#[from] KMeansSettingsError),
 }

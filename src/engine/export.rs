@@ -1,7 +1,10 @@
-//! Customers CSV export, safe to open in a spreadsheet: text cells that
-//! start with `=`, `+`, `-`, `@`, tab or CR get a leading `'` so they are
-//! never run as formulas.
+//! Customers CSV export, safe to open in a spreadsheet (text cells are
+//! neutralised, see `csv_cells`), and readable by the RFM-table import.
 
+use super::csv_cells::{
+    recency_header, text_cell, write_row, COUNTRY, CUSTOMER_ID, FREQUENCY_DAYS, FREQUENCY_INVOICES,
+    MONETARY_MEAN_PER_PURCHASE, MONETARY_TOTAL,
+};
 use super::rfm::{MonetaryMode, PurchaseUnit, RfmTable};
 use super::score::RfmScores;
 use std::io::{self, Write};
@@ -16,17 +19,17 @@ pub struct ExportColumns<'a> {
 /// Column names carry the definitions, so the file explains itself.
 pub fn header(table: &RfmTable) -> Vec<String> {
     let frequency = match table.settings.purchase {
-        PurchaseUnit::Invoice => "frequency_invoices",
-        PurchaseUnit::Day => "frequency_days",
+        PurchaseUnit::Invoice => FREQUENCY_INVOICES,
+        PurchaseUnit::Day => FREQUENCY_DAYS,
     };
     let monetary = match table.settings.monetary {
-        MonetaryMode::Total => "monetary_total",
-        MonetaryMode::MeanPerPurchase => "monetary_mean_per_purchase",
+        MonetaryMode::Total => MONETARY_TOTAL,
+        MonetaryMode::MeanPerPurchase => MONETARY_MEAN_PER_PURCHASE,
     };
     [
-        "customer_id".to_string(),
-        "country".into(),
-        super::rfm_import::recency_header(table.reference_date),
+        CUSTOMER_ID.to_string(),
+        COUNTRY.into(),
+        recency_header(table.reference_date),
         frequency.into(),
         monetary.into(),
         "r_score".into(),
@@ -72,31 +75,6 @@ pub fn write_customers_csv(
         )?;
     }
     Ok(())
-}
-
-/// Neutralises formula starts in a text cell.
-pub fn text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-pub fn write_row(out: &mut impl Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
-    let mut first = true;
-    for cell in cells {
-        if !first {
-            out.write_all(b",")?;
-        }
-        first = false;
-        if cell.contains([',', '"', '\n', '\r']) {
-            write!(out, "\"{}\"", cell.replace('"', "\"\""))?;
-        } else {
-            out.write_all(cell.as_bytes())?;
-        }
-    }
-    out.write_all(b"\r\n")
 }
 
 #[cfg(test)]

@@ -2,10 +2,9 @@
 //! std 1, like scikit-learn's StandardScaler). Parameters are kept so a
 //! saved model scales new customers identically.
 
+use super::clustering::Point;
 use super::rfm::RfmRow;
 use serde::{Deserialize, Serialize};
-
-pub type Point = [f64; 3];
 
 pub const FEATURE_NAMES: [&str; 3] = ["Recency", "Frequency", "Monetary"];
 

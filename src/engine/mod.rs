@@ -4,15 +4,18 @@
 //! Data flow: `ingest` streams bytes into a [`ledger::Ledger`] (one entry per
 //! customer, one purchase per invoice), applying the `clean` rules as it goes;
 //! `rfm` turns the ledger into an RFM table; `score` and `segments` give the
-//! classic RFM grid; `features` + `cluster` + `metrics` do k-means with a k
-//! sweep; `profile` names clusters and writes the playbook; `export` and
-//! `model` produce the downloads; `pipeline` ties it together for the UI.
+//! classic RFM grid; `features` standardises it and `clustering` does the
+//! k-means sweep (and the alternative methods) with quality metrics;
+//! `profile` names clusters and writes the playbook; `export` and `model`
+//! produce the downloads (with `csv_cells`' conventions, which `rfm_import`
+//! reads back); `explain` turns clusters into rules; `pipeline` ties it
+//! together; `work_split` decides how two workers share reading a file.
 
 pub mod clean;
-pub mod cluster;
 pub mod clustering;
 pub mod clv;
 pub mod cohorts;
+pub mod csv_cells;
 pub mod error;
 pub mod explain;
 pub mod export;
@@ -20,8 +23,6 @@ pub mod fast_hash;
 pub mod features;
 pub mod ingest;
 pub mod ledger;
-pub mod methods;
-pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod profile;

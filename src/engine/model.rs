@@ -1,10 +1,11 @@
 //! A saved segmentation model: everything needed to label new customers the
 //! same way later (daily batch labelling) without re-clustering.
 
-use super::cluster::{nearest, Clustering};
+use super::clustering::{nearest, Clustering, Point};
+use super::csv_cells::{text_cell, write_row};
 use super::error::AnalysisError;
 use super::explain::RuleTree;
-use super::features::{raw_features, Point, Scaler};
+use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
 use super::rfm::{self, RfmRow, RfmSettings};
 use super::score::{DimensionScores, RfmScores};
@@ -97,7 +98,8 @@ impl SegmentationModel {
         Ok(model)
     }
 
-    /// The same model carrying `tree` (from `explain::explain`) for [`Self::apply_rules`].
+    /// The same model carrying `tree` (from `explain::explain` or
+    /// `Analysis::explain`) for [`Self::apply_rules`].
     pub fn with_rules(self, tree: RuleTree) -> Self {
         Self {
             rules: Some(tree),
@@ -161,29 +163,23 @@ pub fn write_assignments_csv(
     out: &mut impl std::io::Write,
     assignments: &[Assignment],
 ) -> std::io::Result<()> {
-    use super::export::text_cell;
     writeln!(out, "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment,cluster,cluster_name\r")?;
     for a in assignments {
-        let quote = |s: String| {
-            if s.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s
-            }
-        };
-        writeln!(
+        write_row(
             out,
-            "{},{},{},{:.2},{},{},{},{},{},{}\r",
-            quote(text_cell(&a.customer_id)),
-            a.recency_days,
-            a.frequency,
-            a.monetary,
-            a.scores[0],
-            a.scores[1],
-            a.scores[2],
-            quote(text_cell(&a.segment)),
-            a.cluster,
-            quote(text_cell(&a.cluster_name))
+            [
+                text_cell(&a.customer_id),
+                a.recency_days.to_string(),
+                a.frequency.to_string(),
+                format!("{:.2}", a.monetary),
+                a.scores[0].to_string(),
+                a.scores[1].to_string(),
+                a.scores[2].to_string(),
+                text_cell(&a.segment),
+                a.cluster.to_string(),
+                text_cell(&a.cluster_name),
+            ]
+            .into_iter(),
         )?;
     }
     Ok(())
@@ -229,5 +225,31 @@ fn strip(d: &DimensionScores) -> DimensionScores {
     DimensionScores {
         scores: Vec::new(),
         bins: d.bins.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_csv_neutralises_and_quotes_text_cells() {
+        let assignment = Assignment {
+            customer_id: "=x,y".into(),
+            recency_days: 3,
+            frequency: 2,
+            monetary: 12.5,
+            scores: [1, 2, 3],
+            segment: "Lost".into(),
+            cluster: 1,
+            cluster_name: "a\"b".into(),
+        };
+        let mut out = Vec::new();
+        write_assignments_csv(&mut out, &[assignment]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment,cluster,cluster_name\r\n\
+             \"'=x,y\",3,2,12.50,1,2,3,Lost,1,\"a\"\"b\"\r\n"
+        );
     }
 }

@@ -1,16 +1,15 @@
 //! The whole analysis from a ledger, as the studio runs it.
 
-use super::cluster::{self, Clustering, KMeansSettings, Recommendation};
+use super::clustering::{
+    self, Clustering, ClusteringMethod, ClusteringMethodSettings, DbscanSettings, GmmSettings,
+    KMeansSettings, MethodComparison, MethodError, MethodFit, Point, Recommendation,
+};
 use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
+use super::explain::{self, ExplainError, Explanation, TreeSettings};
 use super::export::{self, ExportColumns};
-use super::features::{raw_features, Point, Scaler};
+use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
-use super::methods::compare::{self, MethodComparison};
-use super::methods::dbscan::DbscanSettings;
-use super::methods::error::MethodError;
-use super::methods::gmm::GmmSettings;
-use super::methods::{self, ClusteringMethod, ClusteringMethodSettings, MethodFit};
 use super::model::{ModelParts, SegmentationModel, TrainingSummary};
 use super::profile::{self, ClusterProfile, Playbook};
 use super::rfm::{self, median, RfmSettings, RfmTable};
@@ -221,14 +220,15 @@ impl Prepared {
 
     /// The ks the sweep fits.
     pub fn sweep_ks(&self) -> Result<Vec<usize>, AnalysisError> {
-        cluster::sweep_ks(&self.features, self.settings.k_min, self.settings.k_max)
+        self.settings.kmeans.check()?;
+        clustering::sweep_ks(&self.features, self.settings.k_min, self.settings.k_max)
     }
 
     /// Runs the whole sweep here, then finishes.
     pub fn sweep_and_finish(self, progress: Progress) -> Result<Analysis, AnalysisError> {
         progress("Clustering", 0.05);
         let ks = self.sweep_ks()?;
-        let sweep = cluster::fit_ks(
+        let sweep = clustering::fit_ks(
             &self.features,
             &ks,
             &self.settings.kmeans,
@@ -251,7 +251,7 @@ impl Prepared {
             features,
             cohorts,
         } = self;
-        let recommendation = cluster::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
+        let recommendation = clustering::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
         let overview = Overview {
             customers: table.rows.len(),
             purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),
@@ -355,7 +355,7 @@ impl Analysis {
     /// Fits a Gaussian mixture or DBSCAN on this analysis's features and
     /// switches to it; k-means settings switch back to k-means at `chosen_k`.
     pub fn use_method(&mut self, settings: &ClusteringMethodSettings) -> Result<(), MethodError> {
-        let fit = methods::fit(&self.features, settings)?;
+        let fit = clustering::fit_method(&self.features, settings)?;
         self.use_fit(fit)
     }
 
@@ -390,12 +390,23 @@ impl Analysis {
     /// k-means at `chosen_k`, a Gaussian mixture and DBSCAN side by side.
     pub fn compare_methods(&self, gmm: &GmmSettings, dbscan: &DbscanSettings) -> MethodComparison {
         match self.sweep.iter().find(|c| c.k == self.chosen_k) {
-            Some(kmeans) => compare::compare(&self.features, kmeans, gmm, dbscan),
+            Some(kmeans) => clustering::compare(&self.features, kmeans, gmm, dbscan),
             None => MethodComparison {
                 rows: Vec::new(),
                 failures: Vec::new(),
             },
         }
+    }
+
+    /// The decision-tree rules that explain the clustering in use.
+    pub fn explain(&self, settings: &TreeSettings) -> Result<Explanation, ExplainError> {
+        if self.clustering().is_none() {
+            return Err(ExplainError::NoClustering);
+        }
+        let labels: Vec<usize> = (0..self.rfm.rows.len())
+            .map(|i| self.cluster_of(i))
+            .collect();
+        explain::explain(&self.rfm.rows, &labels, &self.cluster_names(), settings)
     }
 
     /// Customer `i`'s cluster for the chosen k (0 when out of range).

@@ -1,8 +1,7 @@
 //! Cluster profiles: sizes, shares, typical R/F/M, a name derived from the
 //! profile, and a plain-language marketing playbook.
 
-use super::cluster::Clustering;
-use super::features::Point;
+use super::clustering::{Clustering, Point};
 use super::rfm::{median, RfmTable};
 use serde::{Deserialize, Serialize};
 

@@ -14,14 +14,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::export::text_cell;
+use super::csv_cells::unguard;
 use super::fast_hash::FastHashMap;
 use super::ingest::decode::StreamDecoder;
 use super::ingest::records::{RecordSplitter, RecordView};
 use super::ingest::values::{looks_decimal_comma, normalise_customer_id, parse_number};
 use super::rfm::{ReferenceDate, RfmRow, RfmSettings, RfmTable};
+use header::guess_delimiter;
 pub use header::RfmColumns;
-use header::{guess_delimiter, RECENCY_TO_PREFIX};
 
 /// A header line longer than this is not the header of an RFM table.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -326,14 +326,6 @@ fn number(cell: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     }
 }
 
-/// Undo the export's formula guard (`'=x` → `=x`) so our own export re-imports.
-fn unguard(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if text_cell(rest) == cell => rest,
-        _ => cell,
-    }
-}
-
 impl Rows {
     fn process(&mut self, record: &RecordView) -> Result<(), RfmImportError> {
         let Some(columns) = &self.columns else {
@@ -427,14 +419,10 @@ impl Rows {
     }
 }
 
-/// `recency_days_to_2011-12-10` for a reference date (the export's header).
-pub fn recency_header(reference_date: NaiveDate) -> String {
-    format!("{RECENCY_TO_PREFIX}{reference_date}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::csv_cells::recency_header;
     use crate::engine::rfm::{MonetaryMode, PurchaseUnit};
 
     fn date(s: &str) -> NaiveDate {

@@ -14,7 +14,7 @@ use crate::engine::clustering::{
     fit_method, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
 use crate::engine::clv::{self, export::write_predictions_csv, ClvReport, ClvSettings};
-use crate::engine::explain::{explain_labels, Explanation, TreeSettings};
+use crate::engine::explain::{Explanation, TreeSettings};
 use crate::engine::ledger::Ledger;
 use crate::engine::pipeline::Analysis;
 use crate::engine::segments::SegmentGrid;
@@ -240,20 +240,7 @@ impl Session {
             max_training_customers: RULES_TRAINING_CUSTOMERS,
             ..TreeSettings::default()
         };
-        let analysis = &self.analysis;
-        if analysis.clustering().is_none() {
-            return Err("there is no clustering to explain".into());
-        }
-        let labels: Vec<usize> = (0..analysis.rfm.rows.len())
-            .map(|i| analysis.cluster_of(i))
-            .collect();
-        explain_labels(
-            &analysis.rfm.rows,
-            &labels,
-            &analysis.cluster_names(),
-            &settings,
-        )
-        .map_err(|e| e.to_string())
+        self.analysis.explain(&settings).map_err(|e| e.to_string())
     }
 
     fn export(&mut self, kind: ExportKind) -> Result<Download, WorkerError> {

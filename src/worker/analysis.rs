@@ -326,6 +326,14 @@ const WARM_UP_ROWS: usize = 20_000;
 /// with its optimising tier now, while the page waits for a file, instead of
 /// during the user's run (see `engine::warm_up`).
 pub async fn warm_up() {
+    let skipped = js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .ok()
+        .and_then(|l| js_sys::Reflect::get(&l, &"search".into()).ok())
+        .and_then(|s| s.as_string())
+        .is_some_and(|s| s.contains("warm_up=0"));
+    if skipped {
+        return;
+    }
     let csv = crate::engine::warm_up::synthetic_transactions(WARM_UP_ROWS);
     let Ok(blob) = Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
         &js_sys::Uint8Array::from(csv.as_bytes()),

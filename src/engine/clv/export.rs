@@ -1,7 +1,7 @@
 //! The predictions as a CSV download: one row per customer, churn candidates marked.
 
 use super::report::ClvReport;
-use crate::engine::export::{text_cell, write_row};
+use crate::engine::csv_cells::{text_cell, write_row};
 use std::io::{self, Write};
 
 /// Columns name the horizons and the churn threshold, so the file explains itself.

@@ -11,7 +11,6 @@ pub mod rules;
 pub use rule_tree::{Feature, Leaf, RuleNode, RuleTree};
 pub use rules::{Condition, Rule};
 
-use super::pipeline::Analysis;
 use super::rfm::RfmRow;
 use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
@@ -101,24 +100,10 @@ pub struct Explanation {
     pub holdout_customers: usize,
 }
 
-/// Explains the chosen clustering of `analysis`.
-pub fn explain(analysis: &Analysis, settings: &TreeSettings) -> Result<Explanation, ExplainError> {
-    if analysis.clustering().is_none() {
-        return Err(ExplainError::NoClustering);
-    }
-    let labels: Vec<usize> = (0..analysis.rfm.rows.len())
-        .map(|i| analysis.cluster_of(i))
-        .collect();
-    explain_labels(
-        &analysis.rfm.rows,
-        &labels,
-        &analysis.cluster_names(),
-        settings,
-    )
-}
-
-/// Explains any labelling of `rows` (`labels[i]` is row i's cluster, named by `names`).
-pub fn explain_labels(
+/// Explains a labelling of `rows` (`labels[i]` is row i's cluster, named by
+/// `names`); an analysis explains the clustering it uses with
+/// `Analysis::explain` (in `pipeline.rs`).
+pub fn explain(
     rows: &[RfmRow],
     labels: &[usize],
     names: &[String],

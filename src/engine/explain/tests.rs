@@ -49,7 +49,7 @@ fn planted_table(n: usize) -> (Vec<RfmRow>, Vec<usize>) {
 #[test]
 fn recovers_planted_thresholds() {
     let (rows, labels) = planted_table(5000);
-    let e = explain_labels(&rows, &labels, &names(), &TreeSettings::default()).unwrap();
+    let e = explain(&rows, &labels, &names(), &TreeSettings::default()).unwrap();
     assert!(e.train_accuracy >= 0.99, "{:#?}", e.rules);
     assert!(e.holdout_accuracy.unwrap() >= 0.99, "{e:?}");
     assert_eq!((e.customers_used, e.holdout_customers), (4000, 1000));
@@ -89,18 +89,15 @@ fn same_input_same_explanation() {
         max_depth: 5,
         ..Default::default()
     };
-    let first = explain_labels(&rows, &labels, &names(), &settings).unwrap();
+    let first = explain(&rows, &labels, &names(), &settings).unwrap();
     for _ in 0..3 {
-        assert_eq!(
-            explain_labels(&rows, &labels, &names(), &settings).unwrap(),
-            first
-        );
+        assert_eq!(explain(&rows, &labels, &names(), &settings).unwrap(), first);
     }
     let other_seed = TreeSettings {
         seed: 1,
         ..settings
     };
-    let reseeded = explain_labels(&rows, &labels, &names(), &other_seed).unwrap();
+    let reseeded = explain(&rows, &labels, &names(), &other_seed).unwrap();
     assert_ne!(reseeded.holdout_accuracy, None);
 }
 
@@ -117,7 +114,7 @@ fn rule_texts_agree_with_predict() {
             min_leaf_share: 0.002,
             ..Default::default()
         };
-        let e = explain_labels(&rows, &labels, &names, &settings).unwrap();
+        let e = explain(&rows, &labels, &names, &settings).unwrap();
         // Training-like points, points between cents and days, and points outside the range.
         let mut rng = Xoshiro256Plus::seed_from_u64(depth as u64);
         let mut points: Vec<(i64, u32, f64)> = customers(3000, 99);
@@ -149,7 +146,7 @@ fn rule_texts_agree_with_predict() {
 #[test]
 fn sibling_leaves_of_one_cluster_are_merged() {
     let (rows, labels) = planted_table(3000);
-    let e = explain_labels(
+    let e = explain(
         &rows,
         &labels,
         &names(),
@@ -178,7 +175,7 @@ fn large_tables_train_on_a_sample() {
         max_training_customers: 500,
         ..Default::default()
     };
-    let e = explain_labels(&rows, &labels, &names(), &settings).unwrap();
+    let e = explain(&rows, &labels, &names(), &settings).unwrap();
     assert_eq!((e.customers_used, e.holdout_customers), (500, 600));
     assert!(e.holdout_accuracy.unwrap() > 0.9);
 }
@@ -186,34 +183,34 @@ fn large_tables_train_on_a_sample() {
 #[test]
 fn degenerate_inputs() {
     let one_cluster = table_of(&[(5, 1, 10.0), (9, 2, 30.0)]).rows;
-    let e = explain_labels(&one_cluster, &[0, 0], &names(), &TreeSettings::default()).unwrap();
+    let e = explain(&one_cluster, &[0, 0], &names(), &TreeSettings::default()).unwrap();
     assert_eq!(e.rules.len(), 1);
     assert_eq!(e.rules[0].text, "all customers → Loyalists");
     assert_eq!(e.train_accuracy, 1.0);
     assert_eq!(e.holdout_accuracy, None, "two customers: none held out");
 
-    let e = explain_labels(&one_cluster, &[1, 0], &names(), &TreeSettings::default()).unwrap();
+    let e = explain(&one_cluster, &[1, 0], &names(), &TreeSettings::default()).unwrap();
     assert_eq!(e.train_accuracy, 1.0);
     assert_eq!(e.tree.predict(5, 1, 10.0), 1);
     assert_eq!(e.tree.predict(9, 2, 30.0), 0);
 
     let twins = table_of(&[(5, 1, 10.0), (5, 1, 10.0)]).rows;
-    let e = explain_labels(&twins, &[0, 1], &names(), &TreeSettings::default()).unwrap();
+    let e = explain(&twins, &[0, 1], &names(), &TreeSettings::default()).unwrap();
     assert_eq!(e.rules.len(), 1);
     assert_eq!(e.train_accuracy, 0.5);
 
     assert_eq!(
-        explain_labels(&[], &[], &names(), &TreeSettings::default()),
+        explain(&[], &[], &names(), &TreeSettings::default()),
         Err(ExplainError::NoCustomers)
     );
     assert!(matches!(
-        explain_labels(&twins, &[0], &names(), &TreeSettings::default()),
+        explain(&twins, &[0], &names(), &TreeSettings::default()),
         Err(ExplainError::LabelMismatch { .. })
     ));
     let mut nan = twins.clone();
     nan[1].monetary = f64::NAN;
     assert!(matches!(
-        explain_labels(&nan, &[0, 1], &names(), &TreeSettings::default()),
+        explain(&nan, &[0, 1], &names(), &TreeSettings::default()),
         Err(ExplainError::NonFiniteMonetary { .. })
     ));
     for (bad, error) in [
@@ -246,7 +243,7 @@ fn degenerate_inputs() {
             ExplainError::BadHoldoutShare(f64::NAN),
         ),
     ] {
-        let got = explain_labels(&twins, &[0, 1], &names(), &bad).unwrap_err();
+        let got = explain(&twins, &[0, 1], &names(), &bad).unwrap_err();
         assert_eq!(got.to_string(), error.to_string());
     }
 }
@@ -292,7 +289,7 @@ mod with_model {
         rows[0].0 = 1; // someone bought on the last day, so the reference date is fixed
         let ledger = ledger_of(&rows);
         let analysis = analyze(&ledger, &AnalysisSettings::default(), &mut |_, _| {}).unwrap();
-        let e = explain(&analysis, &TreeSettings::default()).unwrap();
+        let e = analysis.explain(&TreeSettings::default()).unwrap();
         assert_eq!(e.customers_used + e.holdout_customers, 600);
         assert!(e.train_accuracy > 0.7, "{e:#?}");
         for rule in &e.rules {
@@ -362,7 +359,7 @@ mod with_model {
             &mut |_, _| {},
         )
         .unwrap();
-        let e = explain(&analysis, &TreeSettings::default()).unwrap();
+        let e = analysis.explain(&TreeSettings::default()).unwrap();
         let mut model = analysis.model().unwrap().with_rules(e.tree);
         if let Some(tree) = model.rules.as_mut() {
             tree.nodes.push(RuleNode::Leaf(Leaf {

@@ -5,6 +5,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::engine::csv_cells::{
+    recency_header_date, COUNTRY, CUSTOMER_ID, FREQUENCY_DAYS, FREQUENCY_INVOICES,
+    MONETARY_MEAN_PER_PURCHASE, MONETARY_TOTAL, RECENCY_TO_PREFIX,
+};
 use crate::engine::rfm::{MonetaryMode, PurchaseUnit};
 
 /// What a header cell stands for.
@@ -17,9 +21,6 @@ pub enum Role {
     Country,
     ReferenceDate,
 }
-
-/// The header cell Segmento's export writes for recency, before the date.
-pub const RECENCY_TO_PREFIX: &str = "recency_days_to_";
 
 /// Column indices of an RFM table, resolved from its header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,22 +53,22 @@ fn role(header: &str) -> Option<Role> {
         return Some(Role::Recency);
     }
     let role = match name.as_str() {
-        "customer_id" | "customerid" | "customer" | "customer_no" | "customer_number"
+        CUSTOMER_ID | "customerid" | "customer" | "customer_no" | "customer_number"
         | "client_id" | "user_id" | "id" | "email" | "customer_email" => Role::Customer,
         "recency" | "recency_days" | "days_since_last_purchase" | "days_since_last_order" | "r" => {
             Role::Recency
         }
-        "frequency" | "frequency_invoices" | "frequency_days" | "freq" | "orders"
-        | "order_count" | "purchases" | "invoices" | "f" => Role::Frequency,
+        "frequency" | FREQUENCY_INVOICES | FREQUENCY_DAYS | "freq" | "orders" | "order_count"
+        | "purchases" | "invoices" | "f" => Role::Frequency,
         "monetary"
-        | "monetary_total"
-        | "monetary_mean_per_purchase"
+        | MONETARY_TOTAL
+        | MONETARY_MEAN_PER_PURCHASE
         | "monetary_value"
         | "revenue"
         | "total_spent"
         | "spend"
         | "m" => Role::Monetary,
-        "country" => Role::Country,
+        COUNTRY => Role::Country,
         "reference_date" => Role::ReferenceDate,
         _ => return None,
     };
@@ -115,13 +116,7 @@ impl RfmColumns {
 
     /// `recency_days_to_2011-12-10` carries the reference date.
     pub fn reference_in_header(&self) -> Option<NaiveDate> {
-        let header = self.header(self.recency).trim();
-        let prefix = header.get(..RECENCY_TO_PREFIX.len())?;
-        if !prefix.eq_ignore_ascii_case(RECENCY_TO_PREFIX) {
-            return None;
-        }
-        let date = header.get(RECENCY_TO_PREFIX.len()..)?;
-        NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+        recency_header_date(self.header(self.recency))
     }
 
     /// `frequency_days` (Segmento's export with purchase = day) counts days.

@@ -1,6 +1,6 @@
 //! Why another clustering method could not run, with what to change.
 
-use super::super::error::AnalysisError;
+use crate::engine::error::AnalysisError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 

@@ -1,12 +1,27 @@
-//! The methods side by side on one set of customers: clusters found and
-//! quality metrics (no timings: the engine has no clock on wasm).
+//! Fitting the method chosen besides the k sweep ([`fit_method`]), and the
+//! methods side by side on one set of customers ([`compare`]): clusters
+//! found and quality metrics (no timings: the engine has no clock on wasm).
 
-use super::dbscan::DbscanSettings;
-use super::gmm::GmmSettings;
-use super::{fit, ClusteringMethod, ClusteringMethodSettings, MethodFit};
-use crate::engine::cluster::Clustering;
-use crate::engine::features::Point;
+use super::error::MethodError;
+use super::labels::Clustering;
+use super::method::{
+    ClusteringMethod, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodFit,
+};
+use super::points::Point;
+use super::{dbscan, gmm};
 use serde::{Deserialize, Serialize};
+
+/// Fits a Gaussian mixture or DBSCAN; `None` for k-means (which the sweep fits).
+pub fn fit_method(
+    points: &[Point],
+    settings: &ClusteringMethodSettings,
+) -> Result<Option<MethodFit>, MethodError> {
+    match settings {
+        ClusteringMethodSettings::KMeans => Ok(None),
+        ClusteringMethodSettings::GaussianMixture(s) => gmm::fit(points, s).map(Some),
+        ClusteringMethodSettings::Dbscan(s) => dbscan::fit(points, s).map(Some),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodMetrics {
@@ -76,7 +91,7 @@ pub fn compare(
         ClusteringMethodSettings::GaussianMixture(*gmm),
         ClusteringMethodSettings::Dbscan(*dbscan),
     ] {
-        match fit(features, &settings) {
+        match fit_method(features, &settings) {
             Ok(Some(f)) => comparison.rows.push(fit_row(&f)),
             Ok(None) => {}
             Err(e) => comparison.failures.push((settings.method(), e.to_string())),
@@ -87,15 +102,16 @@ pub fn compare(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::blobs;
+    use super::super::kmeans_settings::KMeansSettings;
+    use super::super::method::tests::blobs;
+    use super::super::sweep;
     use super::*;
-    use crate::engine::cluster::{self, KMeansSettings};
 
     #[test]
     fn lines_up_all_three_and_reports_failures() {
         let (points, _) = blobs(&[[0.0; 3], [4.0, 4.0, 4.0], [-4.0, 4.0, -4.0]], 150, 0.5, 2);
         // The sweep fills in the silhouette (a single fit does not).
-        let sweep = cluster::sweep(&points, 3, 3, &KMeansSettings::default(), &mut |_, _| {});
+        let sweep = sweep::sweep(&points, 3, 3, &KMeansSettings::default(), &mut |_, _| {});
         let kmeans = sweep.unwrap().remove(0);
         let gmm = GmmSettings {
             k: 3,

@@ -9,9 +9,8 @@
 //! centres are that close to a tie. Centroids, their sums and the stopping
 //! test stay in double precision.
 
-use super::{fixed_centroids, lloyd, ClusterTotals};
-use crate::engine::features::Point;
-use crate::engine::methods::dist2;
+use super::lloyd::{compiled_for_k, fixed_centroids, lloyd, ClusterTotals};
+use super::points::{dist2, Point};
 
 /// Points per block: one f32x4 vector in WebAssembly.
 const LANES: usize = 4;
@@ -162,7 +161,7 @@ fn nearest_of_four<const K: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::cluster::nearest;
+    use crate::engine::clustering::points::nearest;
     use rand_xoshiro::rand_core::{RngCore, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;
 

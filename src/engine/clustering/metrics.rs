@@ -1,8 +1,7 @@
 //! Cluster quality metrics with scikit-learn's definitions: silhouette,
 //! Calinski–Harabasz, Davies–Bouldin; plus inertia.
 
-use super::features::Point;
-use super::methods::dist2;
+use super::points::{dist2, Point};
 
 /// Sum of squared distances of points to their cluster's centroid.
 pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {

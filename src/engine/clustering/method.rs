@@ -1,27 +1,18 @@
-//! Clustering methods besides k-means: a Gaussian mixture and DBSCAN
-//! (linfa), fitted on the same standardised features and returned as the
-//! same [`Clustering`], so profiles, naming, exports and the model follow
-//! unchanged. `compare` lines up their quality metrics.
+//! The clustering methods besides the k sweep's k-means: which method, its
+//! settings and their checks, and what a fit returns. A Gaussian mixture and
+//! DBSCAN (`gmm.rs`, `dbscan.rs`, both linfa) fit on the same standardised
+//! features and return the same [`Clustering`], so profiles, naming, exports
+//! and the model follow unchanged; `finish` builds it from their labels.
 //!
 //! Cluster ids follow k-means: real clusters ordered by value (0 = highest
 //! mean monetary); DBSCAN's noise, when any, is one extra cluster, last.
 
-pub mod compare;
-pub mod dbscan;
-pub mod error;
-pub mod gmm;
-pub mod sample;
-
-use super::cluster::{order_by_value, Clustering, SILHOUETTE_SAMPLE};
-use super::features::Point;
+use super::error::MethodError;
+use super::labels::{order_by_value, sample_indices, Clustering, MAX_CLUSTERS, SILHOUETTE_SAMPLE};
 use super::metrics;
-use dbscan::DbscanSettings;
-use error::MethodError;
-use gmm::GmmSettings;
+use super::points::{distinct_points, Point};
+use crate::engine::error::AnalysisError;
 use serde::{Deserialize, Serialize};
-
-/// Labels are `u8`, so at most this many clusters (noise included).
-pub const MAX_CLUSTERS: usize = u8::MAX as usize + 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClusteringMethod {
@@ -70,6 +61,128 @@ impl ClusteringMethodSettings {
     }
 }
 
+/// Covariance shape per component. linfa 0.8 implements full matrices only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Covariance {
+    #[default]
+    Full,
+}
+
+/// A Gaussian mixture's settings (fitted by `gmm.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GmmSettings {
+    /// Number of components (clusters).
+    pub k: usize,
+    pub covariance: Covariance,
+    pub seed: u64,
+    /// Independent EM runs from different k-means starts; the highest likelihood wins.
+    pub n_runs: usize,
+    pub max_iterations: u64,
+    /// EM stops when the mean log-likelihood changes by less than this.
+    pub tolerance: f64,
+}
+
+impl Default for GmmSettings {
+    /// linfa's and scikit-learn's defaults (one run, 100 iterations, 1e-3).
+    fn default() -> Self {
+        Self {
+            k: 4,
+            covariance: Covariance::Full,
+            seed: 42,
+            n_runs: 1,
+            max_iterations: 100,
+            tolerance: 1e-3,
+        }
+    }
+}
+
+impl GmmSettings {
+    /// Checks the settings against the data (linfa-style: once, before fitting).
+    pub fn check(&self, points: &[Point]) -> Result<(), MethodError> {
+        if self.k < 2 {
+            return Err(AnalysisError::KTooSmall(self.k).into());
+        }
+        if self.k > MAX_CLUSTERS {
+            return Err(MethodError::TooManyClusters {
+                got: self.k,
+                max: MAX_CLUSTERS,
+            });
+        }
+        if self.n_runs < 1 {
+            return Err(too_small("n_runs", 1.0, self.n_runs as f64));
+        }
+        if self.max_iterations < 1 {
+            return Err(too_small("max_iterations", 1.0, self.max_iterations as f64));
+        }
+        if !(self.tolerance > 0.0 && self.tolerance.is_finite()) {
+            return Err(too_small("tolerance", f64::MIN_POSITIVE, self.tolerance));
+        }
+        check_finite(points)?;
+        let distinct = distinct_points(points);
+        if self.k > distinct {
+            return Err(AnalysisError::KTooLarge {
+                k: self.k,
+                distinct,
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
+fn too_small(name: &'static str, min: f64, got: f64) -> MethodError {
+    MethodError::TooSmall { name, min, got }
+}
+
+/// DBSCAN's settings (fitted by `dbscan.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DbscanSettings {
+    /// Neighbourhood radius in standardised feature units; `None`: suggested
+    /// from the k-distance curve ([`suggest_eps`](super::dbscan::suggest_eps)),
+    /// widened while DBSCAN finds more than
+    /// [`MAX_DBSCAN_CLUSTERS`](super::dbscan::MAX_DBSCAN_CLUSTERS) clusters.
+    pub eps: Option<f64>,
+    /// Customers (itself included) within eps that make a customer a core point.
+    pub min_points: usize,
+    /// Seeds the fitting sample of large inputs.
+    pub seed: u64,
+}
+
+impl Default for DbscanSettings {
+    /// min_points = 2 × dimensions (Sander et al.'s rule of thumb), eps suggested.
+    fn default() -> Self {
+        Self {
+            eps: None,
+            min_points: 6,
+            seed: 42,
+        }
+    }
+}
+
+impl DbscanSettings {
+    /// Checks the settings against the data (linfa-style: once, before fitting).
+    pub fn check(&self, points: &[Point]) -> Result<(), MethodError> {
+        if self.min_points < 2 {
+            return Err(MethodError::TooSmall {
+                name: "min_points",
+                min: 2.0,
+                got: self.min_points as f64,
+            });
+        }
+        if let Some(eps) = self.eps {
+            if !(eps > 0.0 && eps.is_finite()) {
+                return Err(MethodError::BadEps(eps));
+            }
+        }
+        check_finite(points)?;
+        let distinct = distinct_points(points);
+        if distinct < 2 {
+            return Err(AnalysisError::TooFewDistinct(distinct).into());
+        }
+        Ok(())
+    }
+}
+
 /// A fitted Gaussian mixture or DBSCAN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodFit {
@@ -86,43 +199,11 @@ pub struct MethodFit {
     pub fitted_on: usize,
 }
 
-/// Fits a Gaussian mixture or DBSCAN; `None` for k-means (which the sweep fits).
-pub fn fit(
-    points: &[Point],
-    settings: &ClusteringMethodSettings,
-) -> Result<Option<MethodFit>, MethodError> {
-    match settings {
-        ClusteringMethodSettings::KMeans => Ok(None),
-        ClusteringMethodSettings::GaussianMixture(s) => gmm::fit(points, s).map(Some),
-        ClusteringMethodSettings::Dbscan(s) => dbscan::fit(points, s).map(Some),
-    }
-}
-
-/// Renumbers the clusters that have members as 0, 1, … (in order of first id);
-/// `None` (noise) stays `None`. Returns the labels and the cluster count.
-pub(crate) fn compact(labels: &[Option<usize>]) -> (Vec<Option<usize>>, usize) {
-    let mut new_id: Vec<Option<usize>> = Vec::new();
-    let mut next = 0;
-    let mut compacted = Vec::with_capacity(labels.len());
-    for &label in labels {
-        compacted.push(label.map(|l| {
-            if new_id.len() <= l {
-                new_id.resize(l + 1, None);
-            }
-            *new_id[l].get_or_insert_with(|| {
-                next += 1;
-                next - 1
-            })
-        }));
-    }
-    (compacted, next)
-}
-
 /// Builds a [`Clustering`] from `k` real clusters (ids `0..k`, each with a
 /// member) plus noise (`None`): centroids are member means, real clusters
 /// ordered by value, noise appended as cluster `k`. Metrics are computed
 /// over the non-noise points; the silhouette on a seeded sample as in the sweep.
-pub(crate) fn finish(
+pub(super) fn finish(
     points: &[Point],
     labels: &[Option<usize>],
     k: usize,
@@ -162,7 +243,7 @@ pub(crate) fn finish(
         .filter(|(_, l)| l.is_some())
         .map(|(p, l)| (*p, relabel(l)))
         .unzip();
-    let sample = sample::sample_indices(clustered.len(), SILHOUETTE_SAMPLE, seed);
+    let sample = sample_indices(clustered.len(), SILHOUETTE_SAMPLE, seed);
     let sampled: Vec<Point> = sample.iter().map(|&i| clustered[i]).collect();
     let sampled_labels: Vec<usize> = sample.iter().map(|&i| clustered_labels[i]).collect();
     let silhouette = metrics::silhouettes(&sampled, &[sampled_labels], &[k])
@@ -192,7 +273,7 @@ pub(crate) fn finish(
 }
 
 /// Rejects NaN and infinities before they reach a tree or a Cholesky factor.
-pub(crate) fn check_finite(points: &[Point]) -> Result<(), MethodError> {
+fn check_finite(points: &[Point]) -> Result<(), MethodError> {
     if points.iter().flatten().all(|v| v.is_finite()) {
         Ok(())
     } else {
@@ -200,13 +281,8 @@ pub(crate) fn check_finite(points: &[Point]) -> Result<(), MethodError> {
     }
 }
 
-/// Squared Euclidean distance.
-pub(crate) fn dist2(a: &Point, b: &Point) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
+pub(super) mod tests {
     use super::*;
     use rand_xoshiro::rand_core::{RngCore, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;
@@ -259,13 +335,6 @@ pub(crate) mod tests {
         assert_eq!(adjusted_rand_index(&[0, 0, 1, 1], &[1, 1, 0, 0]), 1.0);
         // sklearn: adjusted_rand_score([0,0,1,1],[0,0,1,2]) = 0.5714…
         assert!((adjusted_rand_index(&[0, 0, 1, 1], &[0, 0, 1, 2]) - 4.0 / 7.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn compact_renumbers_and_keeps_noise() {
-        let (labels, k) = compact(&[Some(5), None, Some(2), Some(5)]);
-        assert_eq!(labels, vec![Some(0), None, Some(1), Some(0)]);
-        assert_eq!(k, 2);
     }
 
     #[test]

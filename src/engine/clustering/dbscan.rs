@@ -1,19 +1,17 @@
-//! DBSCAN (linfa): clusters are dense regions of the standardised feature
-//! space, however shaped; customers in sparse regions are noise (their own
-//! cluster, last). The number of clusters is found, not chosen.
+//! Fitting DBSCAN (linfa) with [`DbscanSettings`]: clusters are dense
+//! regions of the standardised feature space, however shaped; customers in
+//! sparse regions are noise (their own cluster, last). The number of clusters
+//! is found, not chosen; an automatic eps comes from the k-distance curve.
 
 use super::error::MethodError;
-use super::sample::sample_indices;
-use super::{check_finite, compact, finish, ClusteringMethodSettings, MethodFit};
-use crate::engine::cluster::distinct_points;
-use crate::engine::error::AnalysisError;
-use crate::engine::features::Point;
+use super::labels::{compact, sample_indices};
+use super::method::{finish, ClusteringMethodSettings, DbscanSettings, MethodFit};
+use super::points::{dist2, Point};
 use linfa::prelude::*;
 use linfa_clustering::Dbscan;
 use linfa_nn::distance::L2Dist;
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour, NearestNeighbourIndex};
 use ndarray::{aview1, Array2};
-use serde::{Deserialize, Serialize};
 
 /// Fitted on at most this many customers (seeded sample); the rest join the
 /// cluster of their nearest core customer within eps, else noise (DBSCAN's
@@ -28,52 +26,6 @@ pub const MAX_DBSCAN_CLUSTERS: usize = 12;
 /// it while there is only one.
 pub const AUTO_EPS_TRIES: usize = 4;
 pub const AUTO_EPS_STEP: f64 = 1.5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct DbscanSettings {
-    /// Neighbourhood radius in standardised feature units; `None`: suggested
-    /// from the k-distance curve ([`suggest_eps`]), widened while DBSCAN
-    /// finds more than [`MAX_DBSCAN_CLUSTERS`] clusters.
-    pub eps: Option<f64>,
-    /// Customers (itself included) within eps that make a customer a core point.
-    pub min_points: usize,
-    /// Seeds the fitting sample of large inputs.
-    pub seed: u64,
-}
-
-impl Default for DbscanSettings {
-    /// min_points = 2 × dimensions (Sander et al.'s rule of thumb), eps suggested.
-    fn default() -> Self {
-        Self {
-            eps: None,
-            min_points: 6,
-            seed: 42,
-        }
-    }
-}
-
-impl DbscanSettings {
-    pub fn check(&self, points: &[Point]) -> Result<(), MethodError> {
-        if self.min_points < 2 {
-            return Err(MethodError::TooSmall {
-                name: "min_points",
-                min: 2.0,
-                got: self.min_points as f64,
-            });
-        }
-        if let Some(eps) = self.eps {
-            if !(eps > 0.0 && eps.is_finite()) {
-                return Err(MethodError::BadEps(eps));
-            }
-        }
-        check_finite(points)?;
-        let distinct = distinct_points(points);
-        if distinct < 2 {
-            return Err(AnalysisError::TooFewDistinct(distinct).into());
-        }
-        Ok(())
-    }
-}
 
 fn records(points: &[Point], indices: &[usize]) -> Result<Array2<f64>, MethodError> {
     Array2::from_shape_vec(
@@ -123,7 +75,7 @@ fn suggest_eps_sampled(
             .k_nearest(aview1(&p), min_points)
             .map_err(|e| MethodError::Library(e.to_string()))?;
         if let Some((far, _)) = neighbours.last() {
-            distances.push(super::dist2(&p, &[far[0], far[1], far[2]]).sqrt());
+            distances.push(dist2(&p, &[far[0], far[1], far[2]]).sqrt());
         }
     }
     distances.sort_by(f64::total_cmp);
@@ -270,7 +222,7 @@ fn assign_outside_sample(
         if neighbours.len() >= min_points
             && neighbours
                 .last()
-                .is_some_and(|(q, _)| super::dist2(&p, &[q[0], q[1], q[2]]) <= eps * eps)
+                .is_some_and(|(q, _)| dist2(&p, &[q[0], q[1], q[2]]) <= eps * eps)
         {
             cores.push(i);
         }
@@ -288,7 +240,7 @@ fn assign_outside_sample(
         }
         let nearest = core_index.k_nearest(aview1(p), 1).map_err(nn_error)?;
         if let Some(&(_, c)) = nearest.first() {
-            if super::dist2(p, &points[cores[c]]) <= eps * eps {
+            if dist2(p, &points[cores[c]]) <= eps * eps {
                 labels[i] = labels[cores[c]];
             }
         }
@@ -298,8 +250,9 @@ fn assign_outside_sample(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{adjusted_rand_index, blobs};
+    use super::super::method::tests::{adjusted_rand_index, blobs};
     use super::*;
+    use crate::engine::error::AnalysisError;
 
     fn three_blobs_and_outliers() -> (Vec<Point>, Vec<usize>) {
         let (mut points, mut truth) = blobs(
