@@ -34,8 +34,8 @@ impl AnalysisWorker {
             true => format!("{WORKER_URL}?warm_up=0"),
             false => WORKER_URL.to_string(),
         };
-        let worker = Worker::new(&url)
-            .map_err(|_| "could not start the analysis worker".to_string())?;
+        let worker =
+            Worker::new(&url).map_err(|_| "could not start the analysis worker".to_string())?;
         let pending: Pending = Rc::new(RefCell::new(Some(Vec::new())));
         let on_message = {
             let alive = alive.clone();
