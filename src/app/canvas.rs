@@ -124,9 +124,9 @@ where
     F: Fn(&CanvasArea, &Theme) -> Result<(), ChartError> + 'static,
 {
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    // The first drawing waits for a task of its own: a section's charts
-    // drawn together blocked the page up to 170 ms (5 charts of 18k
-    // customers). Later redraws (a toggle, a resize) follow at once.
+    // The first drawing waits for a task of its own, so that a section's
+    // charts do not block the page together. Later redraws (a toggle, a
+    // resize) follow at once.
     let ready = after_this_task();
     Effect::new(move |_| {
         track_viewport();

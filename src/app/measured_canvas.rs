@@ -2,9 +2,9 @@
 //!
 //! plotters measures text in the browser by inserting a `<span>` into the
 //! page and reading its size, which forces a layout per label: the cohort
-//! heatmap (one measured label per cell) blocked the page 137 ms at 18k
-//! customers, mostly in those layouts. The canvas's `measureText` gives the
-//! same width without touching the page.
+//! heatmap (one measured label per cell) blocked the page mostly in those
+//! layouts. The canvas's `measureText` gives the same width without
+//! touching the page.
 
 use plotters::prelude::*;
 use plotters_backend::{

@@ -220,8 +220,8 @@ pub struct Rgba<'a> {
 /// Paints each group's pixels as `size` × `size` squares centred on them, in
 /// `colour` at `alpha` over what is there: every covered pixel is blended
 /// once per group, as filling one path per colour does. Written into the
-/// image instead of one canvas `rect` call per pixel: at 167k customers the
-/// rect calls blocked the page 110–190 ms per scatter.
+/// image instead of one canvas `rect` call per pixel: with many customers
+/// the rect calls blocked the page too long for each scatter.
 pub fn paint_points(
     image: &mut Rgba<'_>,
     groups: &[(RGBColor, Vec<(i32, i32)>)],
@@ -276,8 +276,9 @@ fn squared_distance(a: (i32, i32), b: (i32, i32)) -> i64 {
 }
 
 /// Index of the point whose pixel is nearest `pixel`, within
-/// `max_distance_px`; ties go to the lowest index. A linear scan (≈1 ms per
-/// 100k points); for repeated hovers over the same data use [`HoverIndex`].
+/// `max_distance_px`; ties go to the lowest index. A linear scan is fast
+/// enough for one hover; for repeated hovers over the same data use
+/// [`HoverIndex`].
 pub fn nearest_point(
     frame: &ScatterFrame,
     points: &[ScatterPoint],

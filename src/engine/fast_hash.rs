@@ -107,7 +107,8 @@ pub fn hash_str(s: &str) -> u64 {
 
 /// Equality of the short names compared on every row: WebAssembly has no
 /// memcmp instruction, and its library memcmp is a byte loop behind a call
-/// (≈ 2% of ingest there); this compares eight bytes at a time, inlined.
+/// (a visible share of ingest there); this compares eight bytes at a time,
+/// inlined.
 #[inline]
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {

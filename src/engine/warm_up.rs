@@ -4,11 +4,10 @@
 //! Why: V8 first runs WebAssembly with its quick baseline compiler and
 //! compiles a function with the optimising tier only once it has run for a
 //! while, in background threads, swapping the result in between calls.
-//! Measured in Chromium on a 540k-row file: ≈ 2.3 s of optimising
-//! compilation happened *during* the analysis, on the same two cores, and
-//! the first slices of the file were read by baseline code ≈ 3× slower.
-//! Running the hot paths here first moves that work to before the user's
-//! file arrives.
+//! Without a warm-up, in Chromium, the optimising compilation happened
+//! *during* the analysis, on the same two cores, and the first slices of
+//! the file were read by the slower baseline code. Running the hot paths
+//! here first moves that work to before the user's file arrives.
 
 /// Generated rows in the UCI layout: customers of a few orders each, orders of
 /// several lines, cancellations, quoted descriptions, several countries.

@@ -1,9 +1,8 @@
 //! Paces progress updates: the workers report after every slice and every k,
 //! and each update shown costs the page a render, a layout and a frame — CPU
-//! taken from the two workers on a two-core machine (≈ 10 frames and 150 ms
-//! of page and compositor time during a 0.3 s run of a 100k-row file). At
-//! most one update is shown per interval; the latest held back is shown when
-//! the interval ends, so the bar never stays behind.
+//! taken from the two workers on a two-core machine, a large share of a
+//! short run. At most one update is shown per interval; the latest held back
+//! is shown when the interval ends, so the bar never stays behind.
 
 /// What to do with an offered update.
 #[derive(Debug, PartialEq)]

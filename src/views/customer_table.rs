@@ -97,7 +97,7 @@ pub fn query(rows: &[CustomerRow], q: &TableQuery) -> TablePage {
     // order is total, so only the rows up to the page's end are sorted.
     let rows = match numeric_key(q.sort) {
         Some(key) => {
-            // Sorting (key, index) pairs touches no row: ≈ 5× faster at 167k customers.
+            // Sorting (key, index) pairs touches no row, much faster than sorting rows.
             let mut keyed: Vec<(f64, usize)> =
                 matched.iter().map(|&i| (key(&rows[i]), i)).collect();
             sort_up_to(&mut keyed, shown.end, |a, b| {

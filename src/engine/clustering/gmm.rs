@@ -13,8 +13,8 @@ use rand_xoshiro::Xoshiro256Plus;
 
 /// Fitted on at most this many customers (seeded sample); the rest are
 /// assigned to their most likely component. linfa's k-means start (10
-/// restarts, not configurable) dominates the cost: at 33k customers, native,
-/// k = 8 measured 2.0 s on 10k vs 4.3 s on 20k, with similar metrics.
+/// restarts, not configurable) dominates the cost: a larger sample took
+/// longer, with similar metrics.
 pub const GMM_SAMPLE: usize = 10_000;
 
 /// One fitted component, ready to score points without ndarray.

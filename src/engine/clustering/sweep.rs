@@ -73,8 +73,8 @@ pub fn split_ks(ks: &[usize]) -> (Vec<usize>, Vec<usize>) {
 /// Sweeps of up to this many ks are split by trying every subset.
 const MAX_KS_SPLIT_EXACTLY: usize = 16;
 
-/// A fit's relative cost: a little more than proportional to k (natively at
-/// 540k rows, k = 2 took 11–14 ms, k = 5 32–36 ms, k = 10 69–71 ms).
+/// A fit's relative cost: a little more than proportional to k, as native
+/// timings of fits at several ks show.
 fn fit_cost(k: usize) -> f64 {
     (k as f64).powf(1.3)
 }

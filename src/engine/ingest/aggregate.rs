@@ -92,10 +92,10 @@ pub struct KeptLine<'a> {
 /// Folds kept lines per customer and purchase. The lookups are keyed by
 /// [`NameKey`]s: a short name itself, a longer one's 64-bit hash checked
 /// against the stored name. So a line allocates nothing and each customer or
-/// invoice name is stored once (at 5M rows the String-keyed maps were ≈ 1.1M
-/// extra allocations, and freeing them a visible pause); long names whose
-/// hash is taken by another name (never seen in practice, but possible) go
-/// to small exact maps.
+/// invoice name is stored once (String-keyed maps made an extra allocation
+/// per name, and on large files freeing them was a visible pause); long
+/// names whose hash is taken by another name (never seen in practice, but
+/// possible) go to small exact maps.
 pub struct Aggregator {
     customers: Vec<CustomerTotals>,
     /// Applied to every name hash; all bits but in tests, which keep only a
@@ -265,7 +265,7 @@ impl Aggregator {
     /// fold before the ledger, so the purchases it adds are not indexed
     /// (the later part's are distinct per customer already), and a customer
     /// new here takes its purchases as they are: indexing and copying each
-    /// was ≈ 60 ms at 540k rows, on the critical path between the workers.
+    /// cost time on the critical path between the workers.
     pub fn absorb_later(mut self, later: Vec<CustomerTotals>, line_offset: u64) -> Aggregator {
         for customer in later {
             let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);

@@ -1,8 +1,8 @@
 //! Compact serde forms for the partial ingest results the workers send each
 //! other (postcard). chrono writes dates as text, so every purchase was
-//! formatted and parsed again on the way (≈ 90 ms to encode the later half
-//! of a 540k-row file in the browser); row hashes went as varints, ≈ 9.5
-//! bytes each. Here: numbers, and the hashes as raw bytes.
+//! formatted and parsed again on the way, which made encoding slow in the
+//! browser; row hashes went as varints, longer than their eight raw bytes.
+//! Here: numbers, and the hashes as raw bytes.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::de::{Error, Visitor};

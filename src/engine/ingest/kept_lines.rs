@@ -6,9 +6,9 @@
 //! its lines' hashes (newest first), and a line is compared with the few
 //! lines of its own order, which were just read and are in cache. One table
 //! of every kept line cost a cache miss per line, rehashed everything as it
-//! grew and pushed the customer tables out of cache: reading the 540k-row
-//! file took 35–45% longer with the rule on than off. Lines without an
-//! invoice are purchases of their own, checked against one set of them all.
+//! grew and pushed the customer tables out of cache: reading a file took
+//! much longer with the rule on than off. Lines without an invoice are
+//! purchases of their own, checked against one set of them all.
 
 use crate::engine::fast_hash::{FastHashMap, FastHashSet};
 

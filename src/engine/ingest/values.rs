@@ -92,7 +92,7 @@ fn strip_currency(mut text: &str) -> &str {
 /// With `decimal_comma`, `1.234,50` is 1234.5; otherwise `1,234.50` is.
 pub fn parse_number(raw: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     // Nearly every cell is a plain `12.50` or `-6`: parse those directly (the
-    // general path below costs ~10× more per cell, and ingest is per line).
+    // general path below costs far more per cell, and ingest is per line).
     match parse_plain_number(raw.as_bytes(), decimal_comma) {
         Some(value) => Ok(value),
         None => parse_number_general(raw, decimal_comma),
