@@ -9,7 +9,7 @@
 use segmento::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, GmmSettings};
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::segments::SegmentGrid;
-use segmento::protocol::page::{PageRequest, WorkerEvent, WorkerMessage};
+use segmento::protocol::page::{answer_held, PageRequest, WorkerEvent, WorkerMessage};
 use segmento::protocol::{decode, encode};
 use segmento::session::run::{analyse_bytes, apply_model, sniff, Sniffed};
 use segmento::session::{Download, ExportKind, Session, WorkerError};
@@ -114,6 +114,10 @@ impl Shell {
             Attachment::ModelData => self.model_data.clone(),
             Attachment::None => Vec::new(),
         };
+        let request = match answer_held(&mut self.session, request) {
+            Ok(answered) => return answered.map(|event| vec![event]),
+            Err(reads_a_file) => *reads_a_file,
+        };
         Ok(match request {
             PageRequest::Sniff { settings } => match sniff(&file, &settings)? {
                 Sniffed::Transactions(report) => vec![WorkerEvent::Sniffed(report)],
@@ -141,17 +145,8 @@ impl Shell {
                 let applied = apply_model(file_name, &model_json, &outcome, by_rules)?;
                 vec![WorkerEvent::Applied(Box::new(applied))]
             }
-            PageRequest::Session(request) => {
-                let session = self.session.as_mut().ok_or(WorkerError::NoSession)?;
-                vec![WorkerEvent::Session(session.handle(request)?)]
-            }
-            PageRequest::Snapshot => {
-                let session = self.session.as_ref().ok_or(WorkerError::NoSession)?;
-                vec![WorkerEvent::Snapshot(session.to_bytes()?)]
-            }
-            PageRequest::Restore(bytes) => {
-                self.session = Some(Session::from_bytes(&bytes)?);
-                vec![WorkerEvent::Restored]
+            PageRequest::Session(_) | PageRequest::Snapshot | PageRequest::Restore(_) => {
+                unreachable!("answered by answer_held")
             }
         })
     }

@@ -5,7 +5,7 @@
 
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
-use crate::session::{SessionReply, SessionRequest};
+use crate::session::{Session, SessionReply, SessionRequest, WorkerError};
 use crate::views::dashboard::AppliedModel;
 use crate::views::Dashboard;
 use serde::{Deserialize, Serialize};
@@ -89,4 +89,28 @@ pub struct PageMessage {
 pub struct WorkerMessage {
     pub id: u64,
     pub event: WorkerEvent,
+}
+
+/// What a worker holding `held` answers to a request that reads no file
+/// (a session request, a snapshot, a restore); `Err(request)` gives back
+/// the requests that read the attached file.
+pub fn answer_held(
+    held: &mut Option<Session>,
+    request: PageRequest,
+) -> Result<Result<WorkerEvent, WorkerError>, Box<PageRequest>> {
+    Ok(match request {
+        PageRequest::Session(request) => match held.as_mut() {
+            Some(session) => session.handle(request).map(WorkerEvent::Session),
+            None => Err(WorkerError::NoSession),
+        },
+        PageRequest::Snapshot => match held.as_ref() {
+            Some(session) => session.to_bytes().map(WorkerEvent::Snapshot),
+            None => Err(WorkerError::NoSession),
+        },
+        PageRequest::Restore(bytes) => Session::from_bytes(&bytes).map(|session| {
+            *held = Some(session);
+            WorkerEvent::Restored
+        }),
+        reads_a_file => return Err(Box::new(reads_a_file)),
+    })
 }

@@ -10,7 +10,7 @@ mod helper_pool;
 pub mod marks;
 pub mod messages;
 
-use crate::protocol::page::{PageMessage, PageRequest, WorkerEvent};
+use crate::protocol::page::{answer_held, PageMessage, PageRequest, WorkerEvent};
 use crate::session::run::{sniff, Sniffed};
 use crate::session::{Session, WorkerError};
 use messages::{post, request_of};
@@ -87,6 +87,10 @@ async fn dispatch(
     request: PageRequest,
     file: Option<web_sys::Blob>,
 ) -> Result<WorkerEvent, WorkerError> {
+    let request = match SESSION.with_borrow_mut(|held| answer_held(held, request)) {
+        Ok(answered) => return answered,
+        Err(reads_a_file) => *reads_a_file,
+    };
     let file = || {
         file.clone()
             .ok_or(WorkerError::Browser("the worker received no file".into()))
@@ -120,18 +124,9 @@ async fn dispatch(
                 analysis::apply_model(&file()?, file_name, &model_json, ingest, by_rules).await?;
             Ok(WorkerEvent::Applied(Box::new(applied)))
         }
-        PageRequest::Session(request) => SESSION.with_borrow_mut(|held| {
-            let session = held.as_mut().ok_or(WorkerError::NoSession)?;
-            Ok(WorkerEvent::Session(session.handle(request)?))
-        }),
-        PageRequest::Snapshot => SESSION.with_borrow(|held| {
-            let session = held.as_ref().ok_or(WorkerError::NoSession)?;
-            Ok(WorkerEvent::Snapshot(session.to_bytes()?))
-        }),
-        PageRequest::Restore(bytes) => {
-            let session = Session::from_bytes(&bytes)?;
-            SESSION.with_borrow_mut(|held| *held = Some(session));
-            Ok(WorkerEvent::Restored)
-        }
+        // Answered by `answer_held` above.
+        PageRequest::Session(_) | PageRequest::Snapshot | PageRequest::Restore(_) => Err(
+            WorkerError::Protocol(crate::protocol::ProtocolError::Missing("a file to read")),
+        ),
     }
 }
