@@ -29,9 +29,11 @@ pub struct AnalysisWorker {
 impl AnalysisWorker {
     pub fn spawn(on_event: impl Fn(WorkerMessage) + 'static) -> Result<Self, String> {
         let alive = Rc::new(std::cell::Cell::new(true));
-        // `?warm_up=0` on the page starts the worker without its warm-up (benchmarks).
-        let url = match page_query().contains("warm_up=0") {
-            true => format!("{WORKER_URL}?warm_up=0"),
+        // The page's `?warm_up…` settings reach the worker (benchmarks; see
+        // `engine::warm_up::WarmUpPlan`).
+        let query = page_query();
+        let url = match query.contains("warm_up") {
+            true => format!("{WORKER_URL}{query}"),
             false => WORKER_URL.to_string(),
         };
         let worker =

@@ -9,6 +9,46 @@
 //! the file were read by the slower baseline code. Running the hot paths
 //! here first moves that work to before the user's file arrives.
 
+/// How much of the generated file the worker analyses after saying ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmUpPlan {
+    pub rows: usize,
+    /// Analyses of the file (one: a second did not make the user's run
+    /// measurably faster; docs/benchmarks.md, "Start-up").
+    pub passes: u8,
+}
+
+impl Default for WarmUpPlan {
+    fn default() -> Self {
+        Self {
+            rows: 20_000,
+            passes: 1,
+        }
+    }
+}
+
+impl WarmUpPlan {
+    /// The plan for a worker started with the page's query string (for
+    /// benchmarks): `warm_up=0` skips it, `warm_up_rows=N` and
+    /// `warm_up_passes=N` change it, within bounds.
+    pub fn from_query(query: &str) -> Self {
+        let mut plan = Self::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let Ok(value) = value.parse::<u64>() else {
+                continue;
+            };
+            match key {
+                "warm_up" if value == 0 => plan.passes = 0,
+                "warm_up_rows" => plan.rows = value.clamp(1_000, 200_000) as usize,
+                "warm_up_passes" => plan.passes = value.min(4) as u8,
+                _ => {}
+            }
+        }
+        plan
+    }
+}
+
 /// Generated rows in the UCI layout: customers of a few orders each, orders of
 /// several lines, cancellations, quoted descriptions, several countries.
 pub fn synthetic_transactions(rows: usize) -> String {
@@ -58,6 +98,31 @@ mod tests {
     use super::*;
     use crate::engine::ingest::{ingest_bytes, IngestSettings};
     use crate::engine::pipeline::{self, AnalysisSettings};
+
+    #[test]
+    fn the_query_string_changes_the_plan_within_bounds() {
+        assert_eq!(WarmUpPlan::from_query(""), WarmUpPlan::default());
+        assert_eq!(WarmUpPlan::from_query("?warm_up=0").passes, 0);
+        assert_eq!(WarmUpPlan::from_query("?warm_up=1"), WarmUpPlan::default());
+        let plan = WarmUpPlan::from_query("?x=1&warm_up_rows=5000&warm_up_passes=1");
+        assert_eq!(
+            plan,
+            WarmUpPlan {
+                rows: 5000,
+                passes: 1
+            }
+        );
+        let huge = WarmUpPlan::from_query("?warm_up_rows=99999999999&warm_up_passes=300");
+        assert_eq!(
+            huge,
+            WarmUpPlan {
+                rows: 200_000,
+                passes: 4
+            }
+        );
+        let bad = WarmUpPlan::from_query("?warm_up_rows=-5&warm_up_passes=a&warm_up_rows");
+        assert_eq!(bad, WarmUpPlan::default());
+    }
 
     #[test]
     fn the_generated_file_is_read_and_clustered_in_full() {

@@ -51,6 +51,9 @@ impl PageRequest {
 pub enum WorkerEvent {
     /// The worker's WebAssembly is loaded and it listens for requests.
     Ready,
+    /// The warm-up run after `Ready` finished without being interrupted: the
+    /// hot code is now compiled by the browser's optimising tier.
+    WarmedUp,
     /// `fraction` in 0..=1 of the whole run; `bytes_done` while reading.
     Progress {
         stage: String,

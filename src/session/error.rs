@@ -36,6 +36,9 @@ pub enum WorkerError {
     KMeansIsTheSweep,
     #[error("predict lifetime value first: the predictions CSV holds its results")]
     NotPredicted,
+    /// Never shown: the warm-up stops this way when the page sends a request.
+    #[error("the warm-up gave way to a request")]
+    WarmUpInterrupted,
     #[error("the saved analysis could not be restored: {0}")]
     BadSnapshot(String),
 }

@@ -560,7 +560,7 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             }
             Vec::new()
         }
-        WorkerEvent::Restored => Vec::new(),
+        WorkerEvent::Restored | WorkerEvent::WarmedUp => Vec::new(),
         WorkerEvent::Failed { message } => {
             if model.is_run(id) {
                 model.end_run();

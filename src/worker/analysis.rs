@@ -5,7 +5,7 @@
 use super::blob::{self, for_each_slice};
 use super::helper_pool::{fit_ks_there, ingest_there};
 use super::marks::now_ms;
-use super::messages::{mark, post, quietly};
+use super::messages::{mark, post};
 use crate::engine::clustering::{fit_ks, split_ks};
 use crate::engine::ingest::{
     merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share,
@@ -26,7 +26,7 @@ thread_local! {
     static SPENT: RefCell<Vec<Box<dyn std::any::Any>>> = const { RefCell::new(Vec::new()) };
 }
 
-fn free_after_posting(spent: impl std::any::Any) {
+pub fn free_after_posting(spent: impl std::any::Any) {
     SPENT.with(|s| s.borrow_mut().push(Box::new(spent)));
 }
 
@@ -315,52 +315,4 @@ async fn ingest_in_two_parts(
     })
     .await?;
     Ok((ingestor.finish()?, 1))
-}
-
-/// Rows of the generated file analysed before saying "ready" (read in two
-/// parts, like a real file).
-const WARM_UP_ROWS: usize = 20_000;
-
-/// Analyses a generated file through the same path as the user's files (both
-/// workers), discarding the result: the browser then compiles the hot code
-/// with its optimising tier now, while the page waits for a file, instead of
-/// during the user's run (see `engine::warm_up`).
-pub async fn warm_up() {
-    let skipped = js_sys::Reflect::get(&js_sys::global(), &"location".into())
-        .ok()
-        .and_then(|l| js_sys::Reflect::get(&l, &"search".into()).ok())
-        .and_then(|s| s.as_string())
-        .is_some_and(|s| s.contains("warm_up=0"));
-    if skipped {
-        return;
-    }
-    let csv = crate::engine::warm_up::synthetic_transactions(WARM_UP_ROWS);
-    let Ok(blob) = Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
-        &js_sys::Uint8Array::from(csv.as_bytes()),
-    )) else {
-        return;
-    };
-    let settings = AnalysisSettings::default();
-    let outcome = quietly(async {
-        // Twice: code that only gets hot on the second pass is optimised now too.
-        for _ in 0..2 {
-            let session = analyse(
-                &blob,
-                "warm-up".into(),
-                IngestSettings::default(),
-                &settings,
-            )
-            .await?;
-            // Encoding is part of every run too.
-            let _ = crate::protocol::encode(&session.dashboard());
-            free_after_posting(session);
-            free_spent();
-        }
-        Ok::<(), WorkerError>(())
-    })
-    .await;
-    if outcome.is_err() {
-        // Only ever a speed-up: a real run reports any real problem.
-        web_sys::console::warn_1(&"the warm-up run failed".into());
-    }
 }

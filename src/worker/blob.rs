@@ -38,7 +38,8 @@ pub async fn read_head(blob: &Blob) -> Result<Vec<u8>, WorkerError> {
     read_slice(blob, 0, size(blob).min(SNIFF_WINDOW as u64))?.await
 }
 
-/// Feeds `blob` to `push` in slices (see [`slices`]), with the bytes done after each.
+/// Feeds `blob` to `push` in slices (see [`slices`]), with the bytes done
+/// after each. A warm-up stops between slices when the page sends a request.
 pub async fn for_each_slice(
     blob: &Blob,
     mut push: impl FnMut(&[u8], u64) -> Result<(), WorkerError>,
@@ -50,6 +51,7 @@ pub async fn for_each_slice(
     };
     while let Some((reading, done)) = next.take() {
         let bytes = reading.await?;
+        super::warm_up::interrupted()?;
         if let Some((start, end)) = ranges.next() {
             next = Some((read_slice(blob, start, end)?, end));
         }

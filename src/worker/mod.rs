@@ -9,6 +9,7 @@ mod blob;
 mod helper_pool;
 pub mod marks;
 pub mod messages;
+mod warm_up;
 
 use crate::protocol::page::{answer_held, PageMessage, PageRequest, WorkerEvent};
 use crate::session::run::{sniff, Sniffed};
@@ -41,45 +42,55 @@ pub fn register() {
         return;
     }
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let data = event.data();
-        // Async only to await the file's slices and the helper; session
-        // requests run straight through.
-        wasm_bindgen_futures::spawn_local(async move {
-            match request_of(&data) {
-                Ok(PageMessage { id, request }) => {
-                    let file = messages::file_of(&data);
-                    let analysed = matches!(request, PageRequest::Analyze { .. });
-                    let outcome = dispatch(request, file).await;
-                    let finished = matches!(outcome, Ok(WorkerEvent::Finished(_)));
-                    post(
-                        id,
-                        outcome.unwrap_or_else(|e| WorkerEvent::Failed {
-                            message: e.to_string(),
-                        }),
-                    );
-                    // After the page has its result: what the session no longer needs.
-                    analysis::free_spent();
-                    if analysed && finished {
-                        SESSION.with_borrow_mut(|held| held.as_mut().map(Session::compact));
-                    }
-                }
-                Err(e) => post(
-                    0,
-                    WorkerEvent::Failed {
-                        message: WorkerError::from(e).to_string(),
-                    },
-                ),
-            }
-        });
+        if let Some(data) = warm_up::hold(event.data()) {
+            receive(data);
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    // "Ready" once the helper has loaded and both have warmed up.
+    // "Ready" once the helper has loaded (or could not): the warm-up follows,
+    // and gives way to the page's first message.
     helper_pool::start(|| {
+        let warming = warm_up::warm_up();
+        post(0, WorkerEvent::Ready);
         wasm_bindgen_futures::spawn_local(async {
-            analysis::warm_up().await;
-            post(0, WorkerEvent::Ready);
+            for data in warming.await {
+                receive(data);
+            }
         })
+    });
+}
+
+/// Runs one message from the page and posts its answer.
+fn receive(data: JsValue) {
+    // Async only to await the file's slices and the helper; session
+    // requests run straight through.
+    wasm_bindgen_futures::spawn_local(async move {
+        match request_of(&data) {
+            Ok(PageMessage { id, request }) => {
+                let file = messages::file_of(&data);
+                let analysed = matches!(request, PageRequest::Analyze { .. });
+                let outcome = dispatch(request, file).await;
+                let finished = matches!(outcome, Ok(WorkerEvent::Finished(_)));
+                post(
+                    id,
+                    outcome.unwrap_or_else(|e| WorkerEvent::Failed {
+                        message: e.to_string(),
+                    }),
+                );
+                // After the page has its result: what the session no longer needs.
+                analysis::free_spent();
+                if analysed && finished {
+                    SESSION.with_borrow_mut(|held| held.as_mut().map(Session::compact));
+                }
+            }
+            Err(e) => post(
+                0,
+                WorkerEvent::Failed {
+                    message: WorkerError::from(e).to_string(),
+                },
+            ),
+        }
     });
 }
 

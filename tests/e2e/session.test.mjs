@@ -73,3 +73,24 @@ test("a worker replaced to give memory back hands over its session", async () =>
   assert.equal(await page.getByRole("alert").count(), 0);
   assert.deepEqual(problems, []);
 });
+
+test("a file chosen as soon as the engine is ready is analysed at once; left alone, the worker warms up", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30_000 });
+  // Chosen right away: the warm-up (if still going) gives way to the file.
+  // 60 customers (C0 … C59), five purchases each.
+  const csv = ["customer_id,date,amount"]
+    .concat(Array.from({ length: 300 }, (_, i) => `C${i % 60},2011-0${1 + (i % 9)}-1${i % 10},${(5 + (i * 7) % 90).toFixed(2)}`))
+    .join("\n");
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "sixty.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 30_000 });
+  const customers = page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value");
+  assert.equal(await customers.innerText(), "60");
+  assert.deepEqual(problems, []);
+
+  const fresh = await openApp(app.browser, app.server.url);
+  await fresh.page.locator("body[data-worker-warm]").waitFor({ state: "attached", timeout: 30_000 });
+  assert.ok(await fresh.page.locator("body[data-worker-ready]").count() === 1);
+  assert.deepEqual(fresh.problems, []);
+});
