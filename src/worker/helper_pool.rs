@@ -39,11 +39,13 @@ struct Helper {
     on_settled: Option<Box<dyn FnOnce()>>,
     /// The running request's reply.
     reply: Option<oneshot::Sender<HelperReply>>,
+    /// Told when the running request's reply has come (see [`idle`]).
+    idle_waiters: Vec<oneshot::Sender<()>>,
 }
 
 thread_local! {
     static HELPER: RefCell<Helper> = const {
-        RefCell::new(Helper { worker: None, status: Status::Unavailable, on_settled: None, reply: None })
+        RefCell::new(Helper { worker: None, status: Status::Unavailable, on_settled: None, reply: None, idle_waiters: Vec::new() })
     };
 }
 
@@ -139,6 +141,7 @@ pub fn start(on_settled: impl FnOnce() + 'static) {
                 if let Some(waiting) = HELPER.with_borrow_mut(|h| h.reply.take()) {
                     let _ = waiting.send(reply);
                 }
+                tell_idle();
             }
         }
     });
@@ -192,6 +195,29 @@ fn give_up() {
         });
     }
     settle(Status::Unavailable);
+    tell_idle();
+}
+
+fn tell_idle() {
+    for waiter in HELPER.with_borrow_mut(|h| std::mem::take(&mut h.idle_waiters)) {
+        let _ = waiter.send(());
+    }
+}
+
+/// Resolves once the helper runs no request (at once if it runs none): a
+/// request whose caller has stopped waiting still keeps it busy until its
+/// reply comes.
+pub async fn idle() {
+    let waiting = HELPER.with_borrow_mut(|h| {
+        h.reply.is_some().then(|| {
+            let (sender, receiver) = oneshot::channel();
+            h.idle_waiters.push(sender);
+            receiver
+        })
+    });
+    if let Some(receiver) = waiting {
+        let _ = receiver.await;
+    }
 }
 
 /// Asks the helper to fit `ks` on `features`; `None` when there is no

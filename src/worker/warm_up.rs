@@ -52,6 +52,9 @@ pub fn warm_up() -> impl std::future::Future<Output = Vec<JsValue>> {
     async move {
         let outcome = quietly(run(plan)).await;
         INTERRUPTED.set(false);
+        // An interrupted warm-up may leave the helper reading or fitting its
+        // part: the user's run gets both workers once it is done.
+        super::helper_pool::idle().await;
         match outcome {
             Ok(()) => post(0, WorkerEvent::WarmedUp),
             Err(WorkerError::WarmUpInterrupted) => {}
