@@ -506,3 +506,102 @@ fn the_table_drops_pages_of_queries_typed_over() {
         || r.segment.contains("12")
         || r.cluster_name.contains("12")));
 }
+
+/// Lines without order ids: customer `c{i}` buys on `1 + i % 3` days; on its
+/// first day it buys two identical items (the same line twice) and one more.
+fn lines_without_order_ids() -> String {
+    let mut csv = String::from("customer_id,date,amount\n");
+    for i in 0..40 {
+        for day in 0..=(i % 3) {
+            let date = format!("2011-{:02}-{:02}", 1 + day * 3, 1 + i % 28);
+            let amount = 5 + i % 7;
+            csv.push_str(&format!("c{i},{date},{amount}.00\n"));
+            if day == 0 {
+                csv.push_str(&format!("c{i},{date},{amount}.00\n"));
+                csv.push_str(&format!("c{i},{date},2.50\n"));
+            }
+        }
+    }
+    csv
+}
+
+/// The oracle, straight from the lines: (distinct days, lines, total) per customer.
+fn days_lines_totals(csv: &str) -> std::collections::HashMap<String, (usize, usize, f64)> {
+    let mut days = std::collections::HashMap::<String, std::collections::HashSet<String>>::new();
+    let mut out = std::collections::HashMap::new();
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        days.entry(cells[0].into()).or_default().insert(cells[1].into());
+        let entry = out.entry(cells[0].to_string()).or_insert((0, 0, 0.0));
+        entry.1 += 1;
+        entry.2 += cells[2].parse::<f64>().unwrap();
+    }
+    for (customer, entry) in &mut out {
+        entry.0 = days[customer].len();
+    }
+    out
+}
+
+#[test]
+fn without_order_ids_a_purchase_is_a_day_and_identical_lines_are_kept() {
+    let mut shell = Shell::new();
+    let csv = lines_without_order_ids();
+    shell.file = csv.clone().into_bytes();
+    let file = FileRef {
+        name: "no-orders.csv".into(),
+        bytes: shell.file.len() as u64,
+    };
+    shell.dispatch(Event::FileChosen {
+        file,
+        analyse_now: false,
+    });
+    shell.work();
+    assert!(shell.model.sniffed.is_some());
+    // The user never opens the settings.
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.work();
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    let definitions = &shell.dashboard().overview.definitions;
+    assert!(definitions.contains("a purchase is a calendar day"), "{definitions}");
+    assert!(definitions.contains("no order id"), "{definitions}");
+    assert!(definitions.contains("identical lines are kept"), "{definitions}");
+
+    let oracle = days_lines_totals(&csv);
+    let rows = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert_eq!(rows.len(), 40);
+    for row in &rows {
+        let (days, _, total) = oracle[&row["customer_id"]];
+        assert_eq!(row["frequency_days"], days.to_string(), "{row:?}");
+        let monetary: f64 = row["monetary_total"].parse().unwrap();
+        assert!((monetary - total).abs() < 1e-9, "{row:?}");
+    }
+
+    // Counting every line is one setting away; identical lines stay kept.
+    let ingest = shell.model.ingest_settings.clone();
+    let mut analysis = shell.model.analysis_settings.clone();
+    analysis.rfm.purchase = segmento::engine::rfm::PurchaseUnit::Invoice;
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.work();
+    let definitions = &shell.dashboard().overview.definitions;
+    assert!(definitions.contains("every line counts as a purchase"), "{definitions}");
+    let rows = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    for row in &rows {
+        let (_, lines, _) = oracle[&row["customer_id"]];
+        assert_eq!(row["frequency_invoices"], lines.to_string(), "{row:?}");
+    }
+
+    // The sample has order ids: duplicates are dropped again (the purchase
+    // unit, changed by the user, stays an invoice).
+    open_and_analyse(&mut shell);
+    assert_eq!(
+        shell.model.analysis_settings.rfm.purchase,
+        segmento::engine::rfm::PurchaseUnit::Invoice
+    );
+    assert!(shell.model.ingest_settings.rules.drop_duplicates);
+    let definitions = &shell.dashboard().overview.definitions;
+    assert!(!definitions.contains("order id"), "{definitions}");
+}

@@ -21,6 +21,7 @@ pub mod explain;
 pub mod export;
 pub mod fast_hash;
 pub mod features;
+pub mod file_defaults;
 pub mod ingest;
 pub mod ledger;
 pub mod model;

@@ -2,6 +2,8 @@
 //! on how the file was read (in one pass here, or shared between workers).
 
 use super::{Session, WorkerError};
+use crate::engine::clean::Rule;
+use crate::engine::file_defaults::without_order_ids_note;
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport,
 };
@@ -35,7 +37,7 @@ pub fn sniff(head: &[u8], settings: &IngestSettings) -> Result<Sniffed, WorkerEr
 pub fn transactions_session(
     file_name: String,
     outcome: IngestOutcome,
-    analysis: Analysis,
+    mut analysis: Analysis,
     stats: RunStats,
 ) -> Session {
     let IngestOutcome {
@@ -44,10 +46,23 @@ pub fn transactions_session(
         report,
         ..
     } = outcome;
+    let drops_duplicates = report
+        .rules
+        .iter()
+        .any(|r| r.rule == Rule::Duplicate && r.enabled);
+    let without_order_ids =
+        without_order_ids_note(&format.mapping, analysis.settings.rfm.purchase, drops_duplicates);
+    if let Some(note) = &without_order_ids {
+        analysis.overview.definitions = format!("{}; {note}", analysis.overview.definitions);
+    }
     let monthly = std::mem::take(&mut ledger.monthly);
     let run = RunInfo {
         file_name,
-        source: DataSource::Transactions { format, report },
+        source: DataSource::Transactions {
+            format,
+            report,
+            without_order_ids,
+        },
         monthly,
         stats,
     };

@@ -15,6 +15,7 @@ use crate::engine::clustering::{
 };
 use crate::engine::clv::ClvSettings;
 use crate::engine::explain::TreeSettings;
+use crate::engine::file_defaults::FileDefaults;
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
@@ -133,6 +134,9 @@ pub struct Model {
     /// Bumped when the model changes the settings itself (a new file, a
     /// detected mapping, a k chosen), so the shell knows to show them.
     pub settings_version: u64,
+    /// The definitions chosen for the current file's columns (see
+    /// [`FileDefaults`]), while the user has not changed them.
+    file_defaults: FileDefaults,
     pub worker_ready: bool,
     pub progress: Option<RunProgress>,
     pub error: Option<String>,
@@ -174,6 +178,7 @@ impl Default for Model {
             ingest_settings: IngestSettings::default(),
             analysis_settings: AnalysisSettings::default(),
             settings_version: 0,
+            file_defaults: FileDefaults::with_order_ids(),
             worker_ready: false,
             progress: None,
             error: None,
@@ -295,6 +300,15 @@ impl Model {
         effects
     }
 
+    /// Applies the definitions that fit the file to every setting the user
+    /// has left at the defaults applied last.
+    fn fit_defaults_to(&mut self, defaults: FileDefaults) {
+        let rfm = &mut self.analysis_settings.rfm;
+        let rules = &mut self.ingest_settings.rules;
+        defaults.replace(&self.file_defaults, rfm, rules);
+        self.file_defaults = defaults;
+    }
+
     fn analyse(&mut self) -> Vec<Effect> {
         let Some(file) = self.file.clone() else {
             return Vec::new();
@@ -340,6 +354,7 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             s.delimiter = None;
             s.day_first = None;
             s.decimal_comma = None;
+            model.fit_defaults_to(FileDefaults::with_order_ids());
             model.settings_version += 1;
             model.file = Some(file);
             match analyse_now {
@@ -354,6 +369,10 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
         Event::Analyse { ingest, analysis } => {
             model.ingest_settings = ingest;
             model.analysis_settings = analysis;
+            // The mapping may have gained or lost its order column since the sniff.
+            if let Some(mapping) = &model.ingest_settings.mapping {
+                model.fit_defaults_to(FileDefaults::for_mapping(mapping));
+            }
             model.analyse()
         }
         Event::CloseMapping => {
@@ -491,6 +510,7 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             model.end_run();
             // Later edits start from what was detected.
             model.ingest_settings.mapping = Some(report.mapping.clone());
+            model.fit_defaults_to(FileDefaults::for_mapping(&report.mapping));
             model.settings_version += 1;
             model.sniffed = Some(Arc::from(report));
             Vec::new()

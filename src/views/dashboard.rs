@@ -29,6 +29,9 @@ pub enum DataSource {
     Transactions {
         format: DetectedFormat,
         report: CleaningReport,
+        /// For a file without order ids: what a purchase and a duplicate
+        /// are taken to be, and how to change it.
+        without_order_ids: Option<String>,
     },
     RfmTable {
         rows: usize,

@@ -122,9 +122,14 @@ fn Overview(dashboard: Arc<Dashboard>) -> impl IntoView {
 fn DataQuality(dashboard: Arc<Dashboard>) -> impl IntoView {
     let result = dashboard;
     match &result.source {
-        DataSource::Transactions { format, report } => {
-            view! { <TransactionsQuality format=format.clone() report=report.clone()/> }.into_any()
+        DataSource::Transactions {
+            format,
+            report,
+            without_order_ids,
+        } => view! {
+            <TransactionsQuality format=format.clone() report=report.clone() without_order_ids=without_order_ids.clone()/>
         }
+        .into_any(),
         DataSource::RfmTable {
             rows,
             delimiter,
@@ -168,7 +173,11 @@ fn DataQuality(dashboard: Arc<Dashboard>) -> impl IntoView {
 }
 
 #[component]
-fn TransactionsQuality(format: DetectedFormat, report: CleaningReport) -> impl IntoView {
+fn TransactionsQuality(
+    format: DetectedFormat,
+    report: CleaningReport,
+    without_order_ids: Option<String>,
+) -> impl IntoView {
     let studio = expect_context::<Studio>();
     let rules = studio.ingest_settings;
     let toggle = move |rule: Rule| {
@@ -195,6 +204,7 @@ fn TransactionsQuality(format: DetectedFormat, report: CleaningReport) -> impl I
                 thousands(report.rows_read), thousands(report.rows_kept), format.encoding.label(),
                 delimiter_label(format.delimiter), format.date_format.description
             )}</p>
+            {without_order_ids.map(|note| view! { <p class="file-defaults">{crate::views::format::sentence(&note)}</p> })}
             <table class="quality">
                 <thead><tr><th>"Rule"</th><th class="num">"Removed"</th><th>"Examples"</th><th>"Applied"</th></tr></thead>
                 <tbody>
@@ -205,7 +215,12 @@ fn TransactionsQuality(format: DetectedFormat, report: CleaningReport) -> impl I
                         view! {
                             <tr>
                                 <td>{outcome.label.clone()}</td>
-                                <td class="num">{thousands(outcome.count)}</td>
+                                <td class="num">
+                                    {thousands(outcome.count)}
+                                    {(!outcome.enabled && outcome.matched_but_kept > 0).then(|| view! {
+                                        <div class="muted">{format!("{} kept", thousands(outcome.matched_but_kept))}</div>
+                                    })}
+                                </td>
                                 <td class="examples">
                                     {outcome.examples.into_iter().map(|e| view! {
                                         <div>{match e.row { Some(row) => format!("line {row}: {} — {}", e.reason, e.excerpt), None => format!("{}: {}", e.excerpt, e.reason) }}</div>
