@@ -91,6 +91,7 @@ mod tests {
                 index: 0,
                 header: "InvoiceNo".into(),
                 confidence: 1.0,
+                explanation: String::new(),
             }),
             ..ColumnMapping::default()
         }
@@ -103,8 +104,14 @@ mod tests {
         assert!(defaults.drop_duplicates);
         let (mut rfm, mut rules) = (RfmSettings::default(), CleaningRules::default());
         defaults.replace(&FileDefaults::with_order_ids(), &mut rfm, &mut rules);
-        assert_eq!((rfm, rules), (RfmSettings::default(), CleaningRules::default()));
-        assert_eq!(without_order_ids_note(&mapping(true), PurchaseUnit::Invoice, true), None);
+        assert_eq!(
+            (rfm, rules),
+            (RfmSettings::default(), CleaningRules::default())
+        );
+        assert_eq!(
+            without_order_ids_note(&mapping(true), PurchaseUnit::Invoice, true),
+            None
+        );
     }
 
     #[test]
@@ -127,8 +134,14 @@ mod tests {
         assert_eq!(rfm.purchase, PurchaseUnit::Day);
         assert!(!rules.drop_duplicates);
         let note = without_order_ids_note(&mapping(false), PurchaseUnit::Day, false).unwrap();
-        assert!(note.contains("calendar day") && note.contains("identical lines are kept"), "{note}");
+        assert!(
+            note.contains("calendar day") && note.contains("identical lines are kept"),
+            "{note}"
+        );
         let note = without_order_ids_note(&mapping(false), PurchaseUnit::Invoice, true).unwrap();
-        assert!(note.contains("every line counts") && note.contains("dropped"), "{note}");
+        assert!(
+            note.contains("every line counts") && note.contains("dropped"),
+            "{note}"
+        );
     }
 }

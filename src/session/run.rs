@@ -50,8 +50,11 @@ pub fn transactions_session(
         .rules
         .iter()
         .any(|r| r.rule == Rule::Duplicate && r.enabled);
-    let without_order_ids =
-        without_order_ids_note(&format.mapping, analysis.settings.rfm.purchase, drops_duplicates);
+    let without_order_ids = without_order_ids_note(
+        &format.mapping,
+        analysis.settings.rfm.purchase,
+        drops_duplicates,
+    );
     if let Some(note) = &without_order_ids {
         analysis.overview.definitions = format!("{}; {note}", analysis.overview.definitions);
     }

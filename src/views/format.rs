@@ -34,11 +34,21 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// `text` as a sentence: first letter capitalised, a full stop at the end.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn sentence_capitalises_and_ends_with_a_full_stop() {
-        assert_eq!(super::sentence("the file has no order id"), "The file has no order id.");
+        assert_eq!(
+            super::sentence("the file has no order id"),
+            "The file has no order id."
+        );
         assert_eq!(super::sentence(""), ".");
         assert_eq!(super::sentence("élan"), "Élan.");
     }
@@ -58,11 +68,3 @@ mod tests {
         assert_eq!(human_bytes(12), "12 B");
     }
 }
-
-/// `text` as a sentence: first letter capitalised, a full stop at the end.
-pub fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
-    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
-}
-
