@@ -597,7 +597,7 @@ fn without_order_ids_a_purchase_is_a_day_and_identical_lines_are_kept() {
     shell.work();
     let definitions = &shell.dashboard().overview.definitions;
     assert!(
-        definitions.contains("every line counts as a purchase"),
+        definitions.contains("purchases are lines and identical lines are kept"),
         "{definitions}"
     );
     let rows = csv_rows(&shell.export(ExportKind::CustomersCsv));

@@ -80,6 +80,29 @@ pub fn without_order_ids_note(
     Some(format!("{purchase}; {duplicates}"))
 }
 
+/// The short form of [`without_order_ids_note`] for the definitions line.
+pub fn without_order_ids_definition(
+    mapping: &ColumnMapping,
+    purchase: PurchaseUnit,
+    drop_duplicates: bool,
+) -> Option<String> {
+    if mapping.invoice.is_some() {
+        return None;
+    }
+    let purchases = match purchase {
+        PurchaseUnit::Day => "days",
+        PurchaseUnit::Invoice => "lines",
+    };
+    let duplicates = match drop_duplicates {
+        false => "kept",
+        true => "dropped",
+    };
+    Some(format!(
+        "no order id column, so purchases are {purchases} and identical lines are {duplicates} \
+         (see the data-quality report)"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

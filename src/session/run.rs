@@ -3,7 +3,7 @@
 
 use super::{Session, WorkerError};
 use crate::engine::clean::Rule;
-use crate::engine::file_defaults::without_order_ids_note;
+use crate::engine::file_defaults::{without_order_ids_definition, without_order_ids_note};
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport,
 };
@@ -50,13 +50,10 @@ pub fn transactions_session(
         .rules
         .iter()
         .any(|r| r.rule == Rule::Duplicate && r.enabled);
-    let without_order_ids = without_order_ids_note(
-        &format.mapping,
-        analysis.settings.rfm.purchase,
-        drops_duplicates,
-    );
-    if let Some(note) = &without_order_ids {
-        analysis.overview.definitions = format!("{}; {note}", analysis.overview.definitions);
+    let purchase = analysis.settings.rfm.purchase;
+    let without_order_ids = without_order_ids_note(&format.mapping, purchase, drops_duplicates);
+    if let Some(short) = without_order_ids_definition(&format.mapping, purchase, drops_duplicates) {
+        analysis.overview.definitions = format!("{}; {short}", analysis.overview.definitions);
     }
     let monthly = std::mem::take(&mut ledger.monthly);
     let run = RunInfo {
