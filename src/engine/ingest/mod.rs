@@ -46,7 +46,7 @@ use crate::engine::ledger::Ledger;
 use aggregate::{Aggregator, CustomerTotals, KeptLine};
 pub use columns::{ColumnMapping, Field, MappedColumn};
 use dates::RepeatedDates;
-pub use dates::{DateFormat, DayMonthDecision};
+pub use dates::{DateFormat, DateKind, DayMonthDecision};
 use decode::StreamDecoder;
 pub use decode::TextEncoding;
 pub use error::IngestError;
