@@ -51,7 +51,7 @@ pub async fn for_each_slice(
     };
     while let Some((reading, done)) = next.take() {
         let bytes = reading.await?;
-        super::warm_up::interrupted()?;
+        super::messages::interrupted()?;
         if let Some((start, end)) = ranges.next() {
             next = Some((read_slice(blob, start, end)?, end));
         }

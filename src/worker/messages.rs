@@ -1,5 +1,7 @@
 //! Messages as the browser carries them: a JS object with the encoded
-//! request or event under [`FRAME`] and an attachment beside it.
+//! request or event under [`FRAME`] and an attachment beside it; and the
+//! warm-up's two switches that posting and reading consult (nothing is
+//! posted while it runs; it stops when the page sends a message).
 
 use super::marks;
 use crate::protocol::page::{PageMessage, WorkerEvent, WorkerMessage};
@@ -13,6 +15,21 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope};
 thread_local! {
     /// Set while warming up: nothing is posted to the page meanwhile.
     static QUIET: Cell<bool> = const { Cell::new(false) };
+    /// Set when the page sent a message during the warm-up.
+    static INTERRUPTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Asks a warm-up in progress to stop at its next slice (see [`interrupted`]).
+pub fn interrupt_warm_up(on: bool) {
+    INTERRUPTED.set(on);
+}
+
+/// An error once the warm-up should stop: checked between slices.
+pub fn interrupted() -> Result<(), crate::session::WorkerError> {
+    match INTERRUPTED.get() {
+        true => Err(crate::session::WorkerError::WarmUpInterrupted),
+        false => Ok(()),
+    }
 }
 
 /// Runs `work` without posting anything to the page.

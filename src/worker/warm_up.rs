@@ -6,20 +6,19 @@
 //! the message waits at most until the warm-up's next slice.
 
 use super::analysis::{analyse, free_after_posting, free_spent};
-use super::messages::{post, quietly};
+use super::messages::{interrupt_warm_up, interrupted, post, quietly};
 use crate::engine::ingest::IngestSettings;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::warm_up::{synthetic_transactions, WarmUpPlan};
 use crate::protocol::page::WorkerEvent;
 use crate::session::WorkerError;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
 thread_local! {
     /// While warming up: the page's messages, in order, run once it stops.
     static WAITING: RefCell<Option<Vec<JsValue>>> = const { RefCell::new(None) };
-    static INTERRUPTED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Keeps `message` for after the warm-up and interrupts it; gives the message
@@ -28,19 +27,11 @@ pub fn hold(message: JsValue) -> Option<JsValue> {
     WAITING.with_borrow_mut(|waiting| match waiting {
         Some(queue) => {
             queue.push(message);
-            INTERRUPTED.set(true);
+            interrupt_warm_up(true);
             None
         }
         None => Some(message),
     })
-}
-
-/// Whether the warm-up should stop at its next slice.
-pub fn interrupted() -> Result<(), WorkerError> {
-    match INTERRUPTED.get() {
-        true => Err(WorkerError::WarmUpInterrupted),
-        false => Ok(()),
-    }
 }
 
 /// Warms up as `plan` says (its settings come from the worker's URL); the
@@ -51,7 +42,7 @@ pub fn warm_up() -> impl std::future::Future<Output = Vec<JsValue>> {
     WAITING.set(Some(Vec::new()));
     async move {
         let outcome = quietly(run(plan)).await;
-        INTERRUPTED.set(false);
+        interrupt_warm_up(false);
         // An interrupted warm-up may leave the helper reading or fitting its
         // part: the user's run gets both workers once it is done.
         super::helper_pool::idle().await;
