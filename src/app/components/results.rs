@@ -7,7 +7,7 @@ use super::{
     segments::Segments,
 };
 use crate::app::state::Studio;
-use crate::engine::clean::{CleaningReport, Rule};
+use crate::engine::clean::{CleaningReport, Rule, RuleReport};
 use crate::engine::ingest::sniff::delimiter_label;
 use crate::engine::ingest::DetectedFormat;
 use crate::views::dashboard::DataSource;
@@ -172,6 +172,18 @@ fn DataQuality(dashboard: Arc<Dashboard>) -> impl IntoView {
     }
 }
 
+/// A rule's count; for a rule switched off, also the lines it kept.
+fn removed_cell(outcome: &RuleReport) -> String {
+    match !outcome.enabled && outcome.matched_but_kept > 0 {
+        true => format!(
+            "{} ({} kept)",
+            thousands(outcome.count),
+            thousands(outcome.matched_but_kept)
+        ),
+        false => thousands(outcome.count),
+    }
+}
+
 #[component]
 fn TransactionsQuality(
     format: DetectedFormat,
@@ -215,12 +227,7 @@ fn TransactionsQuality(
                         view! {
                             <tr>
                                 <td>{outcome.label.clone()}</td>
-                                <td class="num">
-                                    {thousands(outcome.count)}
-                                    {(!outcome.enabled && outcome.matched_but_kept > 0).then(|| view! {
-                                        <div class="muted">{format!("{} kept", thousands(outcome.matched_but_kept))}</div>
-                                    })}
-                                </td>
+                                <td class="num">{removed_cell(&outcome)}</td>
                                 <td class="examples">
                                     {outcome.examples.into_iter().map(|e| view! {
                                         <div>{match e.row { Some(row) => format!("line {row}: {} — {}", e.reason, e.excerpt), None => format!("{}: {}", e.excerpt, e.reason) }}</div>
