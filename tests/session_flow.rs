@@ -151,6 +151,19 @@ impl Shell {
         })
     }
 
+    /// The user chooses `bytes` as `name` (the mapping step follows).
+    fn choose(&mut self, name: &str, bytes: Vec<u8>) {
+        self.file = bytes;
+        let file = FileRef {
+            name: name.into(),
+            bytes: self.file.len() as u64,
+        };
+        self.dispatch(Event::FileChosen {
+            file,
+            analyse_now: false,
+        });
+    }
+
     fn dashboard(&self) -> &segmento::views::Dashboard {
         self.model.dashboard.as_deref().unwrap()
     }
@@ -180,15 +193,7 @@ fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
 
 fn open_and_analyse(shell: &mut Shell) {
     let runs = shell.model.runs;
-    shell.file = sample();
-    let file = FileRef {
-        name: "sample.csv".into(),
-        bytes: shell.file.len() as u64,
-    };
-    shell.dispatch(Event::FileChosen {
-        file,
-        analyse_now: false,
-    });
+    shell.choose("sample.csv", sample());
     assert!(
         shell.model.progress.is_some(),
         "detecting columns shows progress"
@@ -549,15 +554,7 @@ fn days_lines_totals(csv: &str) -> std::collections::HashMap<String, (usize, usi
 fn without_order_ids_a_purchase_is_a_day_and_identical_lines_are_kept() {
     let mut shell = Shell::new();
     let csv = lines_without_order_ids();
-    shell.file = csv.clone().into_bytes();
-    let file = FileRef {
-        name: "no-orders.csv".into(),
-        bytes: shell.file.len() as u64,
-    };
-    shell.dispatch(Event::FileChosen {
-        file,
-        analyse_now: false,
-    });
+    shell.choose("no-orders.csv", csv.clone().into_bytes());
     shell.work();
     assert!(shell.model.sniffed.is_some());
     // The user never opens the settings.

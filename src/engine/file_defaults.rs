@@ -50,57 +50,51 @@ impl FileDefaults {
     }
 }
 
-/// What the overview says about a file without order ids under these
-/// settings, and how to change it; `None` for a file with order ids.
-pub fn without_order_ids_note(
-    mapping: &ColumnMapping,
-    purchase: PurchaseUnit,
-    drop_duplicates: bool,
-) -> Option<String> {
-    if mapping.invoice.is_some() {
-        return None;
-    }
-    let purchase = match purchase {
-        PurchaseUnit::Day => {
-            "the file has no order id column, so a purchase is a calendar day with orders \
-             (as in lifetimes); map an order column in the mapping step to count orders"
-        }
-        PurchaseUnit::Invoice => {
-            "the file has no order id column, so every line counts as a purchase \
-             (choose \"a calendar day with orders\" under RFM definitions to count days)"
-        }
-    };
-    let duplicates = match drop_duplicates {
-        false => {
-            "identical lines are kept, as nothing identifies a line (switch on \
-             \"exact duplicate lines\" in the data-quality report to drop them)"
-        }
-        true => "identical lines are dropped as duplicates",
-    };
-    Some(format!("{purchase}; {duplicates}"))
+/// What Segmento says about a file without order ids under these settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithoutOrderIds {
+    /// For the data-quality report: the choice made and how to change it.
+    pub note: String,
+    /// Its short form, for the definitions line.
+    pub definition: String,
 }
 
-/// The short form of [`without_order_ids_note`] for the definitions line.
-pub fn without_order_ids_definition(
+/// `None` for a file with order ids.
+pub fn without_order_ids(
     mapping: &ColumnMapping,
     purchase: PurchaseUnit,
     drop_duplicates: bool,
-) -> Option<String> {
+) -> Option<WithoutOrderIds> {
     if mapping.invoice.is_some() {
         return None;
     }
-    let purchases = match purchase {
-        PurchaseUnit::Day => "days",
-        PurchaseUnit::Invoice => "lines",
+    let (purchase_note, purchases) = match purchase {
+        PurchaseUnit::Day => (
+            "the file has no order id column, so a purchase is a calendar day with orders \
+             (as in lifetimes); map an order column in the mapping step to count orders",
+            "days",
+        ),
+        PurchaseUnit::Invoice => (
+            "the file has no order id column, so every line counts as a purchase \
+             (choose \"a calendar day with orders\" under RFM definitions to count days)",
+            "lines",
+        ),
     };
-    let duplicates = match drop_duplicates {
-        false => "kept",
-        true => "dropped",
+    let (duplicates_note, duplicates) = match drop_duplicates {
+        false => (
+            "identical lines are kept, as nothing identifies a line (switch on \
+             \"exact duplicate lines\" in the data-quality report to drop them)",
+            "kept",
+        ),
+        true => ("identical lines are dropped as duplicates", "dropped"),
     };
-    Some(format!(
-        "no order id column, so purchases are {purchases} and identical lines are {duplicates} \
-         (see the data-quality report)"
-    ))
+    Some(WithoutOrderIds {
+        note: format!("{purchase_note}; {duplicates_note}"),
+        definition: format!(
+            "no order id column, so purchases are {purchases} and identical lines are \
+             {duplicates} (see the data-quality report)"
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -132,7 +126,7 @@ mod tests {
             (RfmSettings::default(), CleaningRules::default())
         );
         assert_eq!(
-            without_order_ids_note(&mapping(true), PurchaseUnit::Invoice, true),
+            without_order_ids(&mapping(true), PurchaseUnit::Invoice, true),
             None
         );
     }
@@ -156,12 +150,24 @@ mod tests {
         defaults.replace(&with_ids, &mut rfm, &mut rules);
         assert_eq!(rfm.purchase, PurchaseUnit::Day);
         assert!(!rules.drop_duplicates);
-        let note = without_order_ids_note(&mapping(false), PurchaseUnit::Day, false).unwrap();
+        let said = without_order_ids(&mapping(false), PurchaseUnit::Day, false).unwrap();
+        assert_eq!(
+            said.definition,
+            "no order id column, so purchases are days and identical lines are kept \
+             (see the data-quality report)"
+        );
+        let note = said.note;
         assert!(
             note.contains("calendar day") && note.contains("identical lines are kept"),
             "{note}"
         );
-        let note = without_order_ids_note(&mapping(false), PurchaseUnit::Invoice, true).unwrap();
+        let said = without_order_ids(&mapping(false), PurchaseUnit::Invoice, true).unwrap();
+        assert_eq!(
+            said.definition,
+            "no order id column, so purchases are lines and identical lines are dropped \
+             (see the data-quality report)"
+        );
+        let note = said.note;
         assert!(
             note.contains("every line counts") && note.contains("dropped"),
             "{note}"

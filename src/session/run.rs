@@ -3,7 +3,7 @@
 
 use super::{Session, WorkerError};
 use crate::engine::clean::Rule;
-use crate::engine::file_defaults::{without_order_ids_definition, without_order_ids_note};
+use crate::engine::file_defaults::without_order_ids;
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport,
 };
@@ -51,9 +51,10 @@ pub fn transactions_session(
         .iter()
         .any(|r| r.rule == Rule::Duplicate && r.enabled);
     let purchase = analysis.settings.rfm.purchase;
-    let without_order_ids = without_order_ids_note(&format.mapping, purchase, drops_duplicates);
-    if let Some(short) = without_order_ids_definition(&format.mapping, purchase, drops_duplicates) {
-        analysis.overview.definitions = format!("{}; {short}", analysis.overview.definitions);
+    let said = without_order_ids(&format.mapping, purchase, drops_duplicates);
+    if let Some(said) = &said {
+        analysis.overview.definitions =
+            format!("{}; {}", analysis.overview.definitions, said.definition);
     }
     let monthly = std::mem::take(&mut ledger.monthly);
     let run = RunInfo {
@@ -61,7 +62,7 @@ pub fn transactions_session(
         source: DataSource::Transactions {
             format,
             report,
-            without_order_ids,
+            without_order_ids: said.map(|said| said.note),
         },
         monthly,
         stats,
