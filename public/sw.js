@@ -3,7 +3,7 @@
 // once, refresh the copy in the background for the next visit. It only ever
 // talks to the page's own origin, and never sees file contents (files are
 // read from disk by the page, not fetched).
-const CACHE = "segmento-shell-v1";
+const CACHE = "segmento-shell-v2";
 const SHELL = [
   "./",
   "./index.html",
@@ -14,6 +14,9 @@ const SHELL = [
   "./worker_loader.js",
   "./worker.js",
   "./worker_bg.wasm",
+  "./workbook_loader.js",
+  "./workbook.js",
+  "./workbook_bg.wasm",
   "./sample.csv",
   "./favicon.svg",
   "./manifest.webmanifest",

@@ -15,6 +15,7 @@ pub mod clean;
 pub mod clustering;
 pub mod clv;
 pub mod cohorts;
+pub mod container;
 pub mod csv_cells;
 pub mod error;
 pub mod explain;

@@ -6,6 +6,7 @@
 
 pub mod helper;
 pub mod page;
+pub mod workbook;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

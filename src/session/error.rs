@@ -14,6 +14,8 @@ pub enum WorkerError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
     #[error(transparent)]
+    Container(#[from] crate::engine::container::ContainerError),
+    #[error(transparent)]
     RfmImport(#[from] RfmImportError),
     #[error(transparent)]
     Analysis(#[from] AnalysisError),

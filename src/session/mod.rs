@@ -124,6 +124,12 @@ impl Session {
         &self.analysis
     }
 
+    /// Says how the file's text was unwrapped (see [`RunInfo::read_from`]).
+    pub fn read_from(mut self, note: String) -> Self {
+        self.run.read_from = note;
+        self
+    }
+
     pub fn dashboard(&self) -> Dashboard {
         Dashboard::build(&self.analysis, &self.run)
     }

@@ -59,6 +59,7 @@ pub fn transactions_session(
     let monthly = std::mem::take(&mut ledger.monthly);
     let run = RunInfo {
         file_name,
+        read_from: String::new(),
         source: DataSource::Transactions {
             format,
             report,
@@ -121,6 +122,7 @@ pub fn analyse_bytes(
         let analysis = pipeline::analyze_table(table, settings, &mut |_, _| {})?;
         let run = RunInfo {
             file_name: file_name.into(),
+            read_from: String::new(),
             source,
             monthly: Vec::new(),
             stats,

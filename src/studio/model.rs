@@ -14,6 +14,7 @@ use crate::engine::clustering::{
     ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
 use crate::engine::clv::ClvSettings;
+use crate::engine::container::SourceChoice;
 use crate::engine::explain::TreeSettings;
 use crate::engine::file_defaults::FileDefaults;
 use crate::engine::ingest::{IngestSettings, SniffReport};
@@ -354,6 +355,7 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             s.delimiter = None;
             s.day_first = None;
             s.decimal_comma = None;
+            s.source = SourceChoice::default();
             model.fit_defaults_to(FileDefaults::with_order_ids());
             model.settings_version += 1;
             model.file = Some(file);

@@ -67,6 +67,10 @@ pub struct RunStats {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub file_name: String,
+    /// How the text was unwrapped from the file ("sheet Orders of the
+    /// workbook"); empty for a plain text file.
+    #[serde(default)]
+    pub read_from: String,
     pub source: DataSource,
     /// Empty for an imported RFM table.
     pub monthly: Vec<MonthlyRevenue>,
@@ -76,6 +80,7 @@ pub struct RunInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub file_name: String,
+    pub read_from: String,
     pub source: DataSource,
     pub stats: RunStats,
     pub overview: Overview,
@@ -146,6 +151,7 @@ impl Dashboard {
     pub fn build(analysis: &Analysis, run: &RunInfo) -> Self {
         Self {
             file_name: run.file_name.clone(),
+            read_from: run.read_from.clone(),
             source: run.source.clone(),
             stats: run.stats,
             overview: analysis.overview.clone(),

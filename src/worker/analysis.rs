@@ -100,6 +100,7 @@ async fn analyse_rfm_table(
     let (analysis, sweep_workers) = sweep_and_finish(prepared, &mut progress).await?;
     let run = RunInfo {
         file_name,
+        read_from: String::new(),
         source,
         monthly: Vec::new(),
         stats: RunStats {

@@ -9,7 +9,10 @@ mod blob;
 mod helper_pool;
 pub mod marks;
 pub mod messages;
+mod open;
 mod warm_up;
+mod workbook_host;
+pub mod workbook_worker;
 
 use crate::protocol::page::{answer_held, PageMessage, PageRequest, WorkerEvent};
 use crate::session::run::{sniff, Sniffed};
@@ -108,9 +111,13 @@ async fn dispatch(
     };
     match request {
         PageRequest::Sniff { settings } => {
-            let head = blob::read_head(&file()?).await?;
+            let opened = open::open(&file()?, &settings.source).await?;
+            let head = blob::read_head(&opened.text).await?;
             Ok(match sniff(&head, &settings)? {
-                Sniffed::Transactions(report) => WorkerEvent::Sniffed(report),
+                Sniffed::Transactions(mut report) => {
+                    report.source = opened.report;
+                    WorkerEvent::Sniffed(report)
+                }
                 Sniffed::RfmTable => WorkerEvent::RfmTableDetected,
             })
         }
@@ -119,7 +126,10 @@ async fn dispatch(
             ingest,
             analysis,
         } => {
-            let session = analysis::analyse(&file()?, file_name, ingest, &analysis).await?;
+            let opened = open::open(&file()?, &ingest.source).await?;
+            let session = analysis::analyse(&opened.text, file_name, ingest, &analysis)
+                .await?
+                .read_from(opened.report.note);
             let dashboard = session.dashboard();
             // A failed run never gets here: the previous session stays.
             SESSION.with_borrow_mut(|held| *held = Some(session));
@@ -131,8 +141,9 @@ async fn dispatch(
             ingest,
             by_rules,
         } => {
+            let text = open::open(&file()?, &ingest.source).await?.text;
             let applied =
-                analysis::apply_model(&file()?, file_name, &model_json, ingest, by_rules).await?;
+                analysis::apply_model(&text, file_name, &model_json, ingest, by_rules).await?;
             Ok(WorkerEvent::Applied(Box::new(applied)))
         }
         // Answered by `answer_held` above.

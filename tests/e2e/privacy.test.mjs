@@ -25,3 +25,19 @@ test("processing a file after load makes zero network requests", async () => {
   assert.deepEqual(requests, []);
   assert.deepEqual(problems, []);
 });
+
+test("a gzip file is unpacked in the browser: zero network requests", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30_000 });
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.context().on("request", (r) => requests.push(`context: ${r.url()}`));
+  const { gzipSync } = await import("node:zlib");
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "private.csv.gz", mimeType: "application/gzip", buffer: gzipSync(Buffer.from(CSV)) });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Customers CSV" }).click();
+  await page.waitForTimeout(500);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+});

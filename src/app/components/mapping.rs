@@ -1,6 +1,7 @@
 //! The column-mapping step: what was detected, a preview of the first rows,
 //! and a dropdown per field to correct it before the analysis runs.
 
+use super::source_choice::SourceChoiceRow;
 use crate::app::state::Studio;
 use crate::engine::ingest::sniff::delimiter_label;
 use crate::engine::ingest::{Field, SniffReport};
@@ -86,6 +87,7 @@ fn MappingPanel(report: Arc<SniffReport>) -> impl IntoView {
                 delimiter_label(delimiter), report.encoding.label(),
                 if report.decimal_comma { ", decimal comma" } else { "" }, date_text
             )}</p>
+            <SourceChoiceRow source=report.source.clone()/>
             {report.problems.iter().map(|p| view! { <p class="warning">{p.clone()}</p> }).collect_view()}
             <div class="mapping-controls">
                 <label class="mapping-field">

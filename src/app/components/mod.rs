@@ -15,6 +15,7 @@ mod results;
 mod rules;
 mod segments;
 mod settings;
+mod source_choice;
 
 use super::state::Studio;
 use crate::studio::Event;

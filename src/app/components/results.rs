@@ -127,7 +127,7 @@ fn DataQuality(dashboard: Arc<Dashboard>) -> impl IntoView {
             report,
             without_order_ids,
         } => view! {
-            <TransactionsQuality format=format.clone() report=report.clone() without_order_ids=without_order_ids.clone()/>
+            <TransactionsQuality format=format.clone() report=report.clone() without_order_ids=without_order_ids.clone() read_from=result.read_from.clone()/>
         }
         .into_any(),
         DataSource::RfmTable {
@@ -189,6 +189,7 @@ fn TransactionsQuality(
     format: DetectedFormat,
     report: CleaningReport,
     without_order_ids: Option<String>,
+    read_from: String,
 ) -> impl IntoView {
     let studio = expect_context::<Studio>();
     let rules = studio.ingest_settings;
@@ -216,6 +217,7 @@ fn TransactionsQuality(
                 thousands(report.rows_read), thousands(report.rows_kept), format.encoding.label(),
                 delimiter_label(format.delimiter), format.date_format.description
             )}</p>
+            {(!read_from.is_empty()).then(|| view! { <p class="muted source-note">{format!("Read: {read_from}.")}</p> })}
             {without_order_ids.map(|note| view! { <p class="file-defaults">{crate::views::format::sentence(&note)}</p> })}
             <table class="quality">
                 <thead><tr><th>"Rule"</th><th class="num">"Removed"</th><th>"Examples"</th><th>"Applied"</th></tr></thead>

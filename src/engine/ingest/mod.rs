@@ -41,6 +41,7 @@ use crate::engine::fast_hash::{self, FastHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{is_cancellation, status_is_paid, CleaningReport, CleaningRules, Rule};
+use crate::engine::container::SourceChoice;
 use crate::engine::ledger::Ledger;
 
 use aggregate::{Aggregator, CustomerTotals, KeptLine};
@@ -67,6 +68,8 @@ pub struct IngestSettings {
     pub day_first: Option<bool>,
     pub decimal_comma: Option<bool>,
     pub rules: CleaningRules,
+    /// The archive member or workbook sheet to read, for wrapped files.
+    pub source: SourceChoice,
 }
 
 impl IngestSettings {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::container::SourceReport;
+
 use super::columns::{detect_columns, ColumnMapping, Field};
 use super::dates::{DateDetector, DateFormat};
 use super::decode::{decode_all, detect_encoding, TextEncoding};
@@ -33,6 +35,10 @@ pub struct SniffReport {
     pub decimal_comma: bool,
     /// Things the user should fix or know before ingesting.
     pub problems: Vec<String>,
+    /// How the text was unwrapped (gzip, a ZIP member, a workbook's sheet);
+    /// set by the worker that opened the file.
+    #[serde(default)]
+    pub source: SourceReport,
 }
 
 impl SniffReport {
@@ -216,6 +222,7 @@ pub fn analyze(
         date_format,
         decimal_comma,
         problems,
+        source: SourceReport::default(),
     })
 }
 

@@ -1,0 +1,271 @@
+//! Unwrapping a dropped file into the plain text that reading takes: gzip
+//! and ZIP members inflated by the browser's `DecompressionStream` (no
+//! decompressor in our WebAssembly), workbooks converted by their own
+//! worker. The text of the last file opened is kept, so the mapping step's
+//! sniffs and the run read it without unwrapping again.
+
+use super::blob;
+use super::messages::post;
+use super::workbook_host;
+use crate::engine::container::zip::{self, LOCAL_HEADER_LEN, TAIL_LEN};
+use crate::engine::container::{
+    choose_member, Archive, ContainerError, SourceChoice, SourceKind, SourceReport, Wrapper,
+};
+use crate::protocol::page::WorkerEvent;
+use crate::session::WorkerError;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
+
+/// The text of a file, and how it was unwrapped.
+#[derive(Clone)]
+pub struct Opened {
+    pub text: Blob,
+    pub report: SourceReport,
+}
+
+/// Which file, and which part of it: a `File` sent again by the page is
+/// another object each time, so it is known by its name, size and date.
+#[derive(Clone, PartialEq)]
+struct Key {
+    name: String,
+    size: u64,
+    modified: f64,
+    choice: SourceChoice,
+}
+
+thread_local! {
+    static LAST: RefCell<Option<(Key, Opened)>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The Compression Streams API (web-sys has it only behind an unstable flag).
+    #[wasm_bindgen(js_name = DecompressionStream)]
+    type Decompression;
+    #[wasm_bindgen(constructor, catch, js_class = "DecompressionStream")]
+    fn new(format: &str) -> Result<Decompression, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &Decompression) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &Decompression) -> web_sys::WritableStream;
+}
+
+fn key_of(file: &Blob, choice: &SourceChoice) -> Key {
+    let (name, modified) = file
+        .dyn_ref::<web_sys::File>()
+        .map_or((String::new(), 0.0), |f| (f.name(), f.last_modified()));
+    Key {
+        name,
+        size: blob::size(file),
+        modified,
+        choice: choice.clone(),
+    }
+}
+
+/// The text of `file` (the file itself when it is plain text).
+pub async fn open(file: &Blob, choice: &SourceChoice) -> Result<Opened, WorkerError> {
+    let key = key_of(file, choice);
+    if let Some(opened) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(held, _)| *held == key)
+            .map(|(_, opened)| opened.clone())
+    }) {
+        return Ok(opened);
+    }
+    let head = blob::read_slice(file, 0, blob::size(file).min(8))?.await?;
+    let opened = match Wrapper::of(&head) {
+        Wrapper::Plain => Opened {
+            text: file.clone(),
+            report: SourceReport {
+                file_bytes: blob::size(file),
+                text_bytes: blob::size(file),
+                ..SourceReport::default()
+            },
+        },
+        Wrapper::Gzip => {
+            let text = inflate(file, "gzip", "Decompressing").await?;
+            let report = SourceReport {
+                kind: SourceKind::Gzip,
+                file_bytes: blob::size(file),
+                text_bytes: blob::size(&text),
+                note: format!(
+                    "gzip-compressed: {} of text from {}",
+                    megabytes(blob::size(&text)),
+                    megabytes(blob::size(file))
+                ),
+                ..SourceReport::default()
+            };
+            Opened { text, report }
+        }
+        Wrapper::Zip => open_archive(file, choice).await?,
+        Wrapper::OleWorkbook => workbook_host::convert(file, &key.name, &choice.sheet).await?,
+    };
+    LAST.with_borrow_mut(|last| *last = Some((key, opened.clone())));
+    Ok(opened)
+}
+
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+async fn open_archive(file: &Blob, choice: &SourceChoice) -> Result<Opened, WorkerError> {
+    let size = blob::size(file);
+    let tail_start = size.saturating_sub(TAIL_LEN);
+    let tail = blob::read_slice(file, tail_start, size)?.await?;
+    let directory = zip::find_directory(&tail, tail_start, size)?;
+    let listing =
+        blob::read_slice(file, directory.offset, directory.offset + directory.len)?.await?;
+    let members = zip::members(&listing)?;
+    let names = match Archive::of(&members)? {
+        Archive::Xlsx | Archive::Ods => {
+            return workbook_host::convert(file, &key_of(file, choice).name, &choice.sheet).await
+        }
+        Archive::Text { names } => names,
+    };
+    let member = choose_member(&members, choice.member.as_deref())?;
+    let header_end = (member.local_header_offset + LOCAL_HEADER_LEN).min(size);
+    let header = blob::read_slice(file, member.local_header_offset, header_end)?.await?;
+    let start = zip::data_offset(member, &header)?;
+    let end = start
+        .checked_add(member.compressed_size)
+        .filter(|&end| end <= size)
+        .ok_or_else(|| ContainerError::Damaged {
+            what: format!("\"{}\" ends after the end of the file", member.name),
+        })?;
+    let data = blob::slice(file, start, end)?;
+    let text = match member.method {
+        zip::Method::Stored => data,
+        _ => inflate(&data, "deflate-raw", "Unzipping").await?,
+    };
+    let note = if names.len() > 1 {
+        format!(
+            "\"{}\" from the ZIP archive ({} of its {} text files)",
+            member.name,
+            megabytes(blob::size(&text)),
+            names.len()
+        )
+    } else {
+        format!(
+            "\"{}\" from the ZIP archive ({})",
+            member.name,
+            megabytes(blob::size(&text))
+        )
+    };
+    Ok(Opened {
+        report: SourceReport {
+            kind: SourceKind::ZipMember,
+            file_bytes: size,
+            text_bytes: blob::size(&text),
+            members: if names.len() > 1 { names } else { Vec::new() },
+            member: Some(member.name.clone()),
+            note,
+            ..SourceReport::default()
+        },
+        text,
+    })
+}
+
+fn browser(what: &str) -> impl Fn(JsValue) -> WorkerError + '_ {
+    move |error: JsValue| {
+        let detail = error
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        WorkerError::Browser(if detail.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} ({detail})")
+        })
+    }
+}
+
+/// Text gathered in blobs of about this size: the browser may keep blobs
+/// on disk, so at most this much of the text is in this worker's memory.
+const BLOB_PART_BYTES: u32 = 16 << 20;
+
+/// Inflates `compressed` with the browser's decompressor into a blob,
+/// posting progress by compressed bytes. The browser pipes the file
+/// through a counter into the decompressor (feeding it slice by slice from
+/// here took twice as long); this task gathers what comes out.
+async fn inflate(compressed: &Blob, format: &str, stage: &str) -> Result<Blob, WorkerError> {
+    let damaged = "the file could not be decompressed: it is damaged or incomplete";
+    let stream =
+        Decompression::new(format).map_err(browser("this browser cannot decompress files"))?;
+    let fed = Rc::new(Cell::new(0_u64));
+    let (counter, _counting) = byte_counter(Rc::clone(&fed))?;
+    let counted = compressed.stream().pipe_through(&counter);
+    let pair = web_sys::ReadableWritablePair::new(&stream.readable(), &stream.writable());
+    let reader: web_sys::ReadableStreamDefaultReader =
+        counted.pipe_through(&pair).get_reader().unchecked_into();
+    let total = blob::size(compressed);
+    let (blobs, parts) = (js_sys::Array::new(), js_sys::Array::new());
+    let mut part_bytes = 0_u32;
+    let gather = |parts: &js_sys::Array| -> Result<(), WorkerError> {
+        let part = Blob::new_with_u8_array_sequence(parts).map_err(browser(damaged))?;
+        blobs.push(&part);
+        parts.set_length(0);
+        Ok(())
+    };
+    loop {
+        let result = JsFuture::from(reader.read()).await.map_err(browser(damaged))?;
+        let done = js_sys::Reflect::get(&result, &"done".into())
+            .map(|d| d.is_truthy())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        let chunk: js_sys::Uint8Array = js_sys::Reflect::get(&result, &"value".into())
+            .map_err(browser(damaged))?
+            .unchecked_into();
+        part_bytes = part_bytes.saturating_add(chunk.length());
+        parts.push(&chunk);
+        if part_bytes >= BLOB_PART_BYTES {
+            gather(&parts)?;
+            part_bytes = 0;
+            let done = fed.get();
+            post(
+                0,
+                WorkerEvent::Progress {
+                    stage: stage.into(),
+                    fraction: done as f64 / total.max(1) as f64,
+                    bytes_done: done,
+                    bytes_total: total,
+                },
+            );
+        }
+    }
+    gather(&parts)?;
+    Blob::new_with_blob_sequence(&blobs).map_err(browser(damaged))
+}
+
+/// A pass-through stream that adds the bytes it passes to `fed`; keep the
+/// closure alive as long as the stream runs.
+#[allow(clippy::type_complexity)]
+fn byte_counter(
+    fed: Rc<Cell<u64>>,
+) -> Result<
+    (
+        web_sys::ReadableWritablePair,
+        Closure<dyn FnMut(js_sys::Uint8Array, web_sys::TransformStreamDefaultController)>,
+    ),
+    WorkerError,
+> {
+    let count = Closure::<dyn FnMut(js_sys::Uint8Array, web_sys::TransformStreamDefaultController)>::new(
+        move |chunk: js_sys::Uint8Array, controller: web_sys::TransformStreamDefaultController| {
+            fed.set(fed.get() + u64::from(chunk.length()));
+            let _ = controller.enqueue_with_chunk(&chunk);
+        },
+    );
+    let transformer = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&transformer, &"transform".into(), count.as_ref());
+    let counter = web_sys::TransformStream::new_with_transformer(&transformer)
+        .map_err(browser("could not start decompressing"))?;
+    Ok((
+        web_sys::ReadableWritablePair::new(&counter.readable(), &counter.writable()),
+        count,
+    ))
+}

@@ -1,0 +1,75 @@
+// Files as shops have them: gzip-compressed (by Node's zlib here) and a ZIP
+// export bundle (by Python's zipfile) open in the browser and give exactly
+// the results, and the downloads, of the plain CSV.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { useApp, openApp, screenshot, DIST } from "./harness.mjs";
+
+const app = useApp();
+const FIXTURES = new URL("../fixtures/", import.meta.url);
+
+/** Chooses a file, goes through the mapping step, analyses; returns the mapping text and the customers CSV. */
+async function analyse(page, file, choose = async () => {}) {
+  await page.getByLabel("Choose a transactions file").setInputFiles(file);
+  const mapping = page.getByRole("region", { name: /Columns — / });
+  await mapping.waitFor({ timeout: 60_000 });
+  await choose(page, mapping);
+  const said = await mapping.innerText();
+  await mapping.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Customers CSV" }).click(),
+  ]);
+  return { said, customers: await readFile(await download.path(), "utf8"), quality: await page.locator(".quality").first().innerText().catch(() => "") };
+}
+
+test("a .csv.gz and a .zip give the plain CSV's results", async () => {
+  const sample = await readFile(join(DIST, "sample.csv"));
+  const plainPage = await openApp(app.browser, app.server.url);
+  const plain = await analyse(plainPage.page, { name: "orders.csv", mimeType: "text/csv", buffer: sample });
+
+  const gz = await openApp(app.browser, app.server.url);
+  const gzipped = await analyse(gz.page, { name: "orders.csv.gz", mimeType: "application/gzip", buffer: gzipSync(sample) });
+  assert.match(gzipped.said, /Read: gzip-compressed: 0\.5 MB of text from 0\.1 MB\./);
+  assert.equal(gzipped.customers, plain.customers);
+
+  const zipped = await openApp(app.browser, app.server.url);
+  const archive = await readFile(new URL("sample_export.zip", FIXTURES));
+  let offered = [];
+  const fromZip = await analyse(zipped.page, { name: "export.zip", mimeType: "application/zip", buffer: archive }, async (page) => {
+    offered = await page.getByLabel("File in the archive").locator("option").allInnerTexts();
+  });
+  // The largest of its three text files by default, and a chooser for the others.
+  assert.match(fromZip.said, /Read: "export\/orders\.csv" from the ZIP archive \(0\.5 MB of its 3 text files\)\./);
+  assert.deepEqual(offered, ["README.txt", "export/orders.csv", "export/refunds.csv"]);
+  assert.equal(fromZip.customers, plain.customers);
+  await screenshot(zipped.page, "zip-export");
+
+  // Choosing the other CSV in the archive reads that one.
+  await zipped.page.getByLabel("Choose a transactions file").setInputFiles({ name: "export.zip", mimeType: "application/zip", buffer: archive });
+  const mapping = zipped.page.getByRole("region", { name: /Columns — / });
+  await mapping.waitFor({ timeout: 60_000 });
+  await zipped.page.getByLabel("File in the archive").selectOption("export/refunds.csv");
+  await mapping.getByText(/Read: "export\/refunds\.csv" from the ZIP archive/).waitFor({ timeout: 30_000 });
+  assert.match(await mapping.getByRole("table", { name: "First rows of the file" }).innerText(), /12348\t2011-02-07\t22\.50/);
+
+  for (const { problems } of [plainPage, gz, zipped]) assert.deepEqual(problems, []);
+});
+
+test("a damaged gzip file says so and the previous results stay", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  const sample = await readFile(join(DIST, "sample.csv"));
+  const cut = gzipSync(sample).subarray(0, 20_000);
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "cut.csv.gz", mimeType: "application/gzip", buffer: cut });
+  const alert = page.getByRole("alert").filter({ hasText: /could not be decompressed/ });
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /damaged or incomplete/);
+  assert.equal(await page.getByRole("region", { name: "Results" }).count(), 1, "the sample's results stay");
+  assert.deepEqual(problems.filter((p) => !/could not be decompressed/.test(p)), []);
+});
