@@ -322,3 +322,19 @@ fn output_past_the_limit_is_too_large() {
     assert!(rows > 500 && rows < 2000, "{rows}");
     assert!(error.to_string().contains("save the sheet as CSV"));
 }
+
+#[test]
+fn legacy_xls_is_read_too() {
+    let (csv, note) = convert("legacy.xls", SheetChoice::Index(0));
+    assert_eq!(
+        csv,
+        "Invoice,Amount,Amount 2,When\n\
+         536365,3.5,17850,2010-12-01 08:26:00\n\
+         536366,2.55,\"a, b\",2010-12-02 00:00:00\n"
+    );
+    assert_eq!(
+        note,
+        "sheet Legacy: 2 rows; Legacy: 1 row(s) above the header left out (\"Old export\"); \
+         header cell C3 named \"Amount 2\" from the merged \"Amount\""
+    );
+}

@@ -20,6 +20,8 @@ Fixtures:
                    row, styled empty trailing rows and columns; then a hidden
                    sheet, a chart sheet and a sheet with another header.
   quirks_1904.xlsx a workbook in the 1904 date system.
+  legacy.xls       an Excel 97-2003 workbook (xlwt): a title row, a header
+                   merged over two columns, a datetime, a date, numbers, text.
 """
 
 import argparse
@@ -178,6 +180,28 @@ def quirks_1904_xlsx():
     wb.save(os.path.join(FIXTURES, "quirks_1904.xlsx"))
 
 
+def legacy_xls():
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Legacy")
+    when = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm")
+    day = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    ws.write(0, 0, "Old export")
+    ws.write(2, 0, "Invoice")
+    ws.write_merge(2, 2, 1, 2, "Amount")
+    ws.write(2, 3, "When")
+    ws.write(3, 0, "536365")
+    ws.write(3, 1, 3.5)
+    ws.write(3, 2, 17850)
+    ws.write(3, 3, dt.datetime(2010, 12, 1, 8, 26), when)
+    ws.write(4, 0, 536366)
+    ws.write(4, 1, 2.55)
+    ws.write(4, 2, "a, b")
+    ws.write(4, 3, dt.date(2010, 12, 2), day)
+    wb.save(os.path.join(FIXTURES, "legacy.xls"))
+
+
 def sample_ods(header, rows):
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
@@ -245,6 +269,7 @@ def main():
     quirks_xlsx()
     quirks_1904_xlsx()
     sample_ods(header, rows)
+    legacy_xls()
 
 
 if __name__ == "__main__":
