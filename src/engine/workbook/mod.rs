@@ -44,6 +44,7 @@ pub struct SheetInfo {
     /// Position among the workbook's visible worksheets: what
     /// [`SheetChoice::Index`] takes.
     pub index: usize,
+    /// The sheet's name, as its tab shows it.
     pub name: String,
     /// The header row's cells (trimmed; merged names filled in).
     pub header: Vec<String>,
