@@ -34,3 +34,4 @@ pub mod score;
 pub mod segments;
 pub mod warm_up;
 pub mod work_split;
+pub mod workbook;
