@@ -13,6 +13,7 @@ use crate::engine::container::{
 };
 use crate::protocol::page::WorkerEvent;
 use crate::session::WorkerError;
+use futures_channel::oneshot;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -37,8 +38,13 @@ struct Key {
     choice: SourceChoice,
 }
 
+type Waiter = oneshot::Sender<Result<Opened, WorkerError>>;
+
 thread_local! {
     static LAST: RefCell<Option<(Key, Opened)>> = const { RefCell::new(None) };
+    /// The file being opened now, and the requests waiting for it (a sniff
+    /// and a run can ask for the same file while it is being unpacked).
+    static OPENING: RefCell<Option<(Key, Vec<Waiter>)>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen]
@@ -76,6 +82,39 @@ pub async fn open(file: &Blob, choice: &SourceChoice) -> Result<Opened, WorkerEr
     }) {
         return Ok(opened);
     }
+    let waiting = OPENING.with_borrow_mut(|opening| match opening {
+        Some((held, waiters)) if *held == key => {
+            let (sender, receiver) = oneshot::channel();
+            waiters.push(sender);
+            Some(receiver)
+        }
+        _ => {
+            *opening = Some((key.clone(), Vec::new()));
+            None
+        }
+    });
+    if let Some(receiver) = waiting {
+        return receiver
+            .await
+            .unwrap_or_else(|_| Err(WorkerError::Browser("opening the file stopped".into())));
+    }
+    let opened = unwrap(file, choice, &key).await;
+    let waiters = OPENING.with_borrow_mut(|opening| match opening.take() {
+        Some((held, waiters)) if held == key => waiters,
+        other => {
+            *opening = other;
+            Vec::new()
+        }
+    });
+    for waiter in waiters {
+        let _ = waiter.send(opened.clone());
+    }
+    let opened = opened?;
+    LAST.with_borrow_mut(|last| *last = Some((key, opened.clone())));
+    Ok(opened)
+}
+
+async fn unwrap(file: &Blob, choice: &SourceChoice, key: &Key) -> Result<Opened, WorkerError> {
     let head = blob::read_slice(file, 0, blob::size(file).min(8))?.await?;
     let opened = match Wrapper::of(&head) {
         Wrapper::Plain => Opened {
@@ -104,7 +143,6 @@ pub async fn open(file: &Blob, choice: &SourceChoice) -> Result<Opened, WorkerEr
         Wrapper::Zip => open_archive(file, choice).await?,
         Wrapper::OleWorkbook => workbook_host::convert(file, &key.name, &choice.sheet).await?,
     };
-    LAST.with_borrow_mut(|last| *last = Some((key, opened.clone())));
     Ok(opened)
 }
 
@@ -211,7 +249,9 @@ async fn inflate(compressed: &Blob, format: &str, stage: &str) -> Result<Blob, W
         Ok(())
     };
     loop {
-        let result = JsFuture::from(reader.read()).await.map_err(browser(damaged))?;
+        let result = JsFuture::from(reader.read())
+            .await
+            .map_err(browser(damaged))?;
         let done = js_sys::Reflect::get(&result, &"done".into())
             .map(|d| d.is_truthy())
             .unwrap_or(true);
@@ -254,12 +294,14 @@ fn byte_counter(
     ),
     WorkerError,
 > {
-    let count = Closure::<dyn FnMut(js_sys::Uint8Array, web_sys::TransformStreamDefaultController)>::new(
-        move |chunk: js_sys::Uint8Array, controller: web_sys::TransformStreamDefaultController| {
-            fed.set(fed.get() + u64::from(chunk.length()));
-            let _ = controller.enqueue_with_chunk(&chunk);
-        },
-    );
+    let count =
+        Closure::<dyn FnMut(js_sys::Uint8Array, web_sys::TransformStreamDefaultController)>::new(
+            move |chunk: js_sys::Uint8Array,
+                  controller: web_sys::TransformStreamDefaultController| {
+                fed.set(fed.get() + u64::from(chunk.length()));
+                let _ = controller.enqueue_with_chunk(&chunk);
+            },
+        );
     let transformer = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&transformer, &"transform".into(), count.as_ref());
     let counter = web_sys::TransformStream::new_with_transformer(&transformer)

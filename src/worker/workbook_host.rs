@@ -36,11 +36,27 @@ pub async fn convert(file: &Blob, name: &str, sheet: &SheetChoice) -> Result<Ope
             }
         }
     };
+    let request = WorkbookRequest {
+        sheet: sheet.clone(),
+    };
+    let (message, frame) = js_message(&request, FILE, Some(file))?;
     let on_message = {
         let answer = answer.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-            let data = message.data();
+        let worker = worker.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
             match frame_of::<WorkbookEvent>(&data) {
+                Ok(WorkbookEvent::Ready) => {
+                    let transfer = js_sys::Array::of1(&frame.buffer());
+                    if worker
+                        .post_message_with_transfer(&message, &transfer)
+                        .is_err()
+                    {
+                        answer(Err(WorkerError::Browser(
+                            "could not send the workbook to its reader".into(),
+                        )));
+                    }
+                }
                 Ok(WorkbookEvent::Progress { fraction }) => post(
                     0,
                     WorkerEvent::Progress {
@@ -87,18 +103,6 @@ pub async fn convert(file: &Blob, name: &str, sheet: &SheetChoice) -> Result<Ope
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let request = WorkbookRequest {
-        sheet: sheet.clone(),
-    };
-    let (message, frame) = js_message(&request, FILE, Some(file))?;
-    if worker
-        .post_message_with_transfer(&message, &js_sys::Array::of1(&frame.buffer()))
-        .is_err()
-    {
-        answer(Err(WorkerError::Browser(
-            "could not send the workbook to its reader".into(),
-        )));
-    }
     let outcome = receiver
         .await
         .unwrap_or_else(|_| Err(WorkerError::Browser("the workbook reader stopped".into())));

@@ -5,10 +5,14 @@
 //! as a `Blob`.
 
 use super::messages::{file_of, frame_of, js_message};
-use crate::engine::workbook::{self, MAX_TEXT_BYTES, MAX_WORKBOOK_BYTES};
+use crate::engine::workbook::{self, DEFAULT_MAX_OUTPUT_BYTES};
 use crate::protocol::workbook::{WorkbookEvent, WorkbookRequest};
 use crate::protocol::FILE;
 use wasm_bindgen::prelude::*;
+
+/// The workbook's bytes, its shared strings and the CSV text all sit in
+/// this worker's memory (at most 4 GB for WebAssembly) at once.
+const MAX_WORKBOOK_BYTES: u64 = 400_000_000;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
@@ -28,6 +32,7 @@ pub fn register() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    send(&WorkbookEvent::Ready, None);
 }
 
 fn send(event: &WorkbookEvent, text: Option<&Blob>) {
@@ -42,20 +47,28 @@ async fn convert(data: &JsValue) -> Result<(WorkbookEvent, Blob), String> {
     let file = file_of(data).ok_or("the workbook reader received no file")?;
     let size = file.size() as u64;
     if size > MAX_WORKBOOK_BYTES {
-        return Err(workbook::WorkbookError::TooLarge {
-            bytes: size,
-            limit: MAX_WORKBOOK_BYTES,
-        }
-        .to_string());
+        return Err(format!(
+            "this workbook is {:.0} MB; a browser tab reads workbooks of up to {} MB. In Excel or \
+             LibreOffice save the sheet as CSV (File › Save As › CSV UTF-8) and drop that file: \
+             CSV files of any size are read in pieces",
+            size as f64 / 1e6,
+            MAX_WORKBOOK_BYTES / 1_000_000
+        ));
     }
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| "the browser could not read the workbook (was it moved or deleted?)")?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
     drop(buffer);
-    let converted = workbook::to_csv(&bytes, &request.sheet, MAX_TEXT_BYTES, |fraction| {
-        send(&WorkbookEvent::Progress { fraction }, None);
-    })
+    let sheets = workbook::sheets(&bytes).map_err(|e| e.to_string())?;
+    let converted = workbook::to_csv(
+        &bytes,
+        &request.sheet,
+        DEFAULT_MAX_OUTPUT_BYTES,
+        |fraction| {
+            send(&WorkbookEvent::Progress { fraction }, None);
+        },
+    )
     .map_err(|e| e.to_string())?;
     drop(bytes);
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(converted.csv.as_slice()));
@@ -65,8 +78,8 @@ async fn convert(data: &JsValue) -> Result<(WorkbookEvent, Blob), String> {
         .map_err(|_| "the browser could not hold the converted workbook")?;
     Ok((
         WorkbookEvent::Converted {
-            sheets: converted.sheets,
-            sheet: converted.sheet,
+            sheets,
+            sheet: request.sheet,
             note: converted.note,
         },
         text,

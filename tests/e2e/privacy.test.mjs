@@ -41,3 +41,25 @@ test("a gzip file is unpacked in the browser: zero network requests", async () =
   assert.deepEqual(requests, []);
   assert.deepEqual(problems, []);
 });
+
+test("a workbook is read in the browser: the only requests fetch the workbook reader's code", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30_000 });
+  const requests = [];
+  // The context sees the page's requests and its workers' (nested ones included).
+  page.context().on("request", (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+  const { readFile } = await import("node:fs/promises");
+  const buffer = await readFile(new URL("../fixtures/sample.xlsx", import.meta.url));
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "private.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Customers CSV" }).click();
+  await page.waitForTimeout(500);
+  // Its code is fetched from the page's own origin the first time a workbook
+  // is dropped (GET, no body, no query; the service worker may fetch each
+  // again to refresh its cache); nothing else is requested.
+  const code = ["workbook_loader.js", "workbook.js", "workbook_bg.wasm"].map((name) => new URL(name, app.server.url).href);
+  assert.deepEqual([...new Set(requests.map((r) => r.url))], code);
+  assert.ok(requests.every((r) => r.method === "GET" && r.body === null), JSON.stringify(requests));
+  assert.deepEqual(problems, []);
+});

@@ -17,7 +17,6 @@ pub fn SourceChoiceRow(source: SourceReport) -> impl IntoView {
         let chosen = match source.sheet {
             SheetChoice::All => ALL_SHEETS.to_string(),
             SheetChoice::Index(i) => i.to_string(),
-            SheetChoice::First => String::new(),
         };
         view! {
             <label class="mapping-field">
@@ -26,13 +25,13 @@ pub fn SourceChoiceRow(source: SourceReport) -> impl IntoView {
                     let value = event_target_value(&e);
                     let sheet = match value.as_str() {
                         ALL_SHEETS => SheetChoice::All,
-                        index => index.parse().map_or(SheetChoice::First, SheetChoice::Index),
+                        index => index.parse().map_or(SheetChoice::default(), SheetChoice::Index),
                     };
                     settings.update(|s| { s.source.sheet = sheet; s.mapping = None; s.delimiter = None; });
                     studio.sniff();
                 }>
-                    {source.sheets.iter().enumerate().map(|(i, name)| view! {
-                        <option value=i.to_string() selected=chosen == i.to_string()>{name.clone()}</option>
+                    {source.sheets.iter().map(|sheet| view! {
+                        <option value=sheet.index.to_string() selected=chosen == sheet.index.to_string()>{sheet.name.clone()}</option>
                     }).collect_view()}
                     <option value=ALL_SHEETS selected=chosen == ALL_SHEETS>"all sheets (same columns, one after another)"</option>
                 </select>

@@ -9,6 +9,8 @@ pub mod zip;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::engine::workbook::{SheetChoice, SheetInfo};
+
 /// What wraps the text, from the file's first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Wrapper {
@@ -35,19 +37,6 @@ impl Wrapper {
     }
 }
 
-/// Which sheet(s) of a workbook to read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SheetChoice {
-    /// The first sheet that has data.
-    #[default]
-    First,
-    /// A sheet by its position in the workbook.
-    Index(usize),
-    /// All sheets with the same header, one after another (Online Retail
-    /// II's two years).
-    All,
-}
-
 /// What the user chose inside a wrapped file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -71,8 +60,8 @@ pub struct SourceReport {
     pub members: Vec<String>,
     /// The member read.
     pub member: Option<String>,
-    /// A workbook's sheets, in order.
-    pub sheets: Vec<String>,
+    /// A workbook's sheets with data, in order.
+    pub sheets: Vec<SheetInfo>,
     pub sheet: SheetChoice,
     /// One sentence on what was read, e.g. "sheet Year 2010-2011 of the workbook".
     pub note: String,

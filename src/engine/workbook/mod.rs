@@ -62,6 +62,13 @@ pub enum SheetChoice {
     All,
 }
 
+impl Default for SheetChoice {
+    /// The first visible worksheet.
+    fn default() -> Self {
+        Self::Index(0)
+    }
+}
+
 /// A converted workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Converted {

@@ -1,0 +1,12 @@
+import { serveDist, launchBrowser } from "./harness.mjs";
+const server = await serveDist(); const browser = await launchBrowser();
+const page = await browser.newPage();
+page.on("console", (m) => console.log("console:", m.type(), m.text()));
+page.on("pageerror", (e) => console.log("pageerror:", e.message));
+page.on("request", (r) => console.log("request:", r.url()));
+await page.goto(server.url);
+await page.locator("body[data-worker-ready]").waitFor({ state: "attached", timeout: 30000 });
+await page.getByLabel("Choose a transactions file").setInputFiles(process.argv[2]);
+await page.waitForTimeout(8000);
+console.log((await page.locator("main").innerText()).slice(0, 1500));
+await browser.close(); await server.close();
