@@ -35,6 +35,7 @@ mod plain_line;
 pub mod records;
 pub mod sniff;
 pub mod values;
+mod whitespace;
 
 use crate::engine::fast_hash::{self, FastHashSet};
 
