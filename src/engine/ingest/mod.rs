@@ -67,6 +67,9 @@ pub struct IngestSettings {
     pub delimiter: Option<u8>,
     pub day_first: Option<bool>,
     pub decimal_comma: Option<bool>,
+    /// Whether the first row names the columns; `None`: detect (a first row
+    /// of numbers and dates is data).
+    pub has_header: Option<bool>,
     pub rules: CleaningRules,
 }
 
@@ -77,6 +80,7 @@ impl IngestSettings {
             mapping: self.mapping.as_ref(),
             day_first: self.day_first,
             decimal_comma: self.decimal_comma,
+            has_header: self.has_header,
         }
     }
 }
@@ -107,6 +111,13 @@ pub struct DetectedFormat {
     pub mapping: ColumnMapping,
     pub date_format: DateFormat,
     pub decimal_comma: bool,
+    /// Without a header row the first record is data.
+    #[serde(default = "yes")]
+    pub has_header: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -450,6 +461,7 @@ impl Pipeline {
             mapping: sniffed.mapping,
             date_format,
             decimal_comma: sniffed.decimal_comma,
+            has_header: sniffed.has_header,
         };
         // A pure-ASCII window decides nothing: the first non-ASCII byte will.
         let decoder = if format.encoding == TextEncoding::Utf8 && !format.has_bom && head.is_ascii()
@@ -582,7 +594,7 @@ impl RowProcessor {
             report: CleaningReport::new(&rules),
             rules,
             aggregator: Aggregator::default(),
-            header_done: false,
+            header_done: !format.has_header,
             row_bytes: Vec::new(),
             unpaid_invoices: FastHashSet::default(),
             share,
