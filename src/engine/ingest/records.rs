@@ -128,8 +128,10 @@ pub struct RecordSplitter {
 /// The state of splitting on runs of spaces and tabs.
 #[derive(Default)]
 struct WhitespaceLines {
-    /// The start of a line whose `\n` has not come yet.
+    /// The start of a line whose end has not come yet.
     pending: String,
+    /// No line has ended yet (a BOM may start the next one).
+    started_lines: bool,
     /// The current record's fields, back to back, and their ends.
     text: String,
     ends: Vec<usize>,
@@ -321,15 +323,19 @@ impl RecordSplitter {
     }
 
     /// Emits the lines of `input` that end in it and keeps the start of a
-    /// line that does not.
+    /// line that does not. A line ends at `\n` or `\r` (so `\r\n` is a
+    /// line and an empty one, and old Mac files with lone `\r` split too);
+    /// lines are numbered by `\n`, as csv-core's records are.
     fn feed_whitespace<F>(&mut self, mut input: &str, on_record: &mut F) -> Result<(), IngestError>
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
-        while let Some(newline) = input.find('\n') {
+        while let Some(end) = input.bytes().position(|b| b == b'\n' || b == b'\r') {
+            let newline = input.as_bytes().get(end) == Some(&b'\n');
+            // Line breaks are ASCII, so these are character boundaries.
             let (line, rest) = (
-                input.get(..newline).unwrap_or_default(),
-                input.get(newline + 1..).unwrap_or_default(),
+                input.get(..end).unwrap_or_default(),
+                input.get(end + 1..).unwrap_or_default(),
             );
             let mut pending = self
                 .whitespace
@@ -348,7 +354,9 @@ impl RecordSplitter {
                 lines.pending = pending;
             }
             result?;
-            self.newlines_consumed += 1;
+            if newline {
+                self.newlines_consumed += 1;
+            }
             input = rest;
         }
         let Some(lines) = self.whitespace.as_mut() else {
@@ -364,7 +372,7 @@ impl RecordSplitter {
         Ok(())
     }
 
-    /// Splits one whole line (without its `\n`) and emits it unless blank.
+    /// Splits one whole line (without its line break) and emits it unless blank.
     fn whitespace_line<F>(&mut self, line: &str, on_record: &mut F) -> Result<(), IngestError>
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
@@ -379,9 +387,9 @@ impl RecordSplitter {
         let Some(lines) = self.whitespace.as_mut() else {
             return Ok(());
         };
-        let line = match number {
-            1 => line.strip_prefix('\u{feff}').unwrap_or(line),
-            _ => line,
+        let line = match std::mem::replace(&mut lines.started_lines, true) {
+            false => line.strip_prefix('\u{feff}').unwrap_or(line),
+            true => line,
         };
         whitespace::split_line(line, &mut lines.text, &mut lines.ends);
         if lines.ends.is_empty() {
@@ -685,6 +693,18 @@ mod tests {
         let terminated = format!("{ALIGNED}\r\n\n");
         assert_eq!(split_spaces(&terminated, &[5]), expected);
         assert!(split_spaces(" \r\n\t\n\n  ", &[1]).is_empty());
+        // Lone carriage returns end lines too (lines still count `\n`s).
+        let old_mac = split_spaces("\u{feff}a  b\r \"c d\" e\r\rf g\n\u{feff}h i", &[1]);
+        let fields = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            old_mac,
+            vec![
+                (1, fields(&["a", "b"])),
+                (1, fields(&["c d", "e"])),
+                (1, fields(&["f", "g"])),
+                (2, fields(&["\u{feff}h", "i"])),
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Text whose columns are separated by runs of spaces or tabs (fixed-width
 //! and aligned exports such as CDNOW's), selected by the delimiter `b' '`.
 //!
-//! Every line is one record: it is trimmed of spaces, tabs and carriage
+//! Every line (ended by `\n`, `\r\n` or a lone `\r`) is one record: it is trimmed of spaces, tabs and carriage
 //! returns at both ends and split on runs of them; a blank line is no
 //! record. A field that starts with `"` runs to the next lone `"` (a doubled
 //! `""` is one quote), so it may hold spaces (`"United Kingdom"`); it never
