@@ -22,6 +22,12 @@
 //!   status cell inherits the verdict of its invoice's earlier lines.
 //! - Without an invoice column, each line is its own purchase, named after
 //!   its row number.
+//! - Columns aligned with runs of spaces or tabs (CDNOW-style exports) are
+//!   the delimiter `b' '` ("spaces"), one record a line. A first row of only
+//!   numbers and dates is data: the file has no header row, its columns are
+//!   named `column 1`, … and mapped from their values
+//!   ([`columns::detect_columns_from_values`]); [`IngestSettings::has_header`]
+//!   overrides the decision.
 
 pub mod aggregate;
 pub mod columns;
