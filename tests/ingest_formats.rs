@@ -487,10 +487,6 @@ fn fatal_errors() {
         IngestError::NotText { .. }
     ));
     assert_eq!(run(b"customer_id,date,amount\n"), IngestError::NoDataRows);
-    assert!(matches!(
-        run(b"17850,2011-01-01,3.5\n"),
-        IngestError::HeaderLooksLikeData { .. }
-    ));
     match run(b"name,city\nann,paris\n") {
         IngestError::MissingColumns { missing, found } => {
             assert!(missing.contains(&"customer id".to_string()));

@@ -74,7 +74,15 @@ fn messy_file(seed: u64, target_len: usize) -> Vec<u8> {
 }
 
 fn ingest_in_chunks(bytes: &[u8], cuts: &[usize]) -> Result<IngestOutcome, IngestError> {
-    let mut ingestor = Ingestor::new(IngestSettings::default());
+    ingest_in_chunks_with(bytes, cuts, &IngestSettings::default())
+}
+
+fn ingest_in_chunks_with(
+    bytes: &[u8],
+    cuts: &[usize],
+    settings: &IngestSettings,
+) -> Result<IngestOutcome, IngestError> {
+    let mut ingestor = Ingestor::new(settings.clone());
     let mut start = 0;
     for &cut in cuts {
         ingestor.push(&bytes[start..cut])?;
@@ -116,6 +124,115 @@ fn outcome_is_identical_for_any_chunking() {
             }
         }
     }
+}
+
+/// A CDNOW-style file, its awkward parts included: columns aligned with
+/// runs of spaces, leading blanks, tabs among the spaces, CRLF or LF, blank
+/// and whitespace-only lines, quoted names with spaces and multi-byte
+/// characters, a header line or none, repeated lines and bad rows.
+fn aligned_file(seed: u64, target_len: usize, header: bool) -> Vec<u8> {
+    let mut rng = Rng(seed);
+    let names = [
+        "\"New  York\"",
+        "Österreich",
+        "\"日本 の 茶碗\"",
+        "plain",
+        "\"say \"\"hi\"\"\"",
+    ];
+    let mut out = String::new();
+    if header {
+        out.push_str("  customer_id   date  number_of_items  amount  place\r\n");
+    }
+    let mut previous = String::new();
+    while out.len() < target_len {
+        let gap = |rng: &mut Rng| [" ", "  ", "\t", " \t ", "   "][rng.below(5)];
+        let date = match rng.below(150) {
+            0 => "1997x101".to_string(),
+            _ => format!("1997{:02}{:02}", 1 + rng.below(12), 1 + rng.below(28)),
+        };
+        let amount = format!("{}.{:02}", rng.below(90), rng.below(100));
+        let mut line = format!(
+            "{}{:05}",
+            ["   ", "", "\t", " "][rng.below(4)],
+            rng.below(300)
+        );
+        for field in [date, (1 + rng.below(9)).to_string(), amount] {
+            line.push_str(gap(&mut rng));
+            line.push_str(&field);
+        }
+        line.push_str(gap(&mut rng));
+        line.push_str(names[rng.below(names.len())]);
+        if rng.below(80) == 0 {
+            line.push_str(" extra");
+        }
+        if rng.below(10) == 0 {
+            line.push_str("  ");
+        }
+        let ending = if rng.below(3) == 0 { "\r\n" } else { "\n" };
+        match rng.below(50) {
+            0 => out.push_str("\r\n"),
+            1 => out.push_str(" \t \n"),
+            2 if !previous.is_empty() => out.push_str(&previous.clone()),
+            _ => {}
+        }
+        out.push_str(&line);
+        out.push_str(ending);
+        previous = format!("{line}{ending}");
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn aligned_text_is_identical_for_any_chunking() {
+    for (seed, size, header) in [
+        (11_u64, 150_000_usize, false),
+        (12, 90_000, true),
+        (13, 3_000, false),
+    ] {
+        let bytes = aligned_file(seed, size, header);
+        // A first row with a name in it reads as a header unless told not to.
+        let settings = IngestSettings {
+            has_header: (!header).then_some(false),
+            ..IngestSettings::default()
+        };
+        let whole = ingest_bytes(&bytes, settings.clone()).unwrap();
+        assert_eq!(whole.format.delimiter, b' ', "seed {seed}");
+        assert_eq!(whole.format.has_header, header, "seed {seed}");
+        assert!(whole.report.rows_kept > 0);
+        assert!(
+            whole
+                .report
+                .removed(segmento::engine::clean::Rule::Unparseable)
+                > 0
+        );
+        assert!(
+            whole
+                .report
+                .removed(segmento::engine::clean::Rule::Duplicate)
+                > 0
+        );
+        let mut rng = Rng(seed * 7919);
+        for round in 0..20 {
+            let cuts = random_cuts(&mut rng, bytes.len());
+            let chunked = ingest_in_chunks_with(&bytes, &cuts, &settings).unwrap();
+            assert_eq!(chunked, whole, "seed {seed}, round {round}, cuts {cuts:?}");
+        }
+        for cut in [65_535, 65_536, 65_537] {
+            if cut < bytes.len() {
+                assert_eq!(
+                    ingest_in_chunks_with(&bytes, &[cut], &settings).unwrap(),
+                    whole
+                );
+            }
+        }
+    }
+    let bytes = aligned_file(14, 70_000, true);
+    let whole = ingest_bytes(&bytes, IngestSettings::default()).unwrap();
+    let mut ingestor = Ingestor::new(IngestSettings::default());
+    for byte in &bytes {
+        ingestor.push(std::slice::from_ref(byte)).unwrap();
+    }
+    assert_eq!(ingestor.finish().unwrap(), whole);
 }
 
 #[test]
@@ -227,7 +344,15 @@ fn random_settings_never_panic() {
     let mut rng = Rng(77);
     for _ in 0..300 {
         let mut settings = IngestSettings {
-            delimiter: [None, Some(b','), Some(b';'), Some(b'"'), Some(b'\n')][rng.below(5)],
+            delimiter: [
+                None,
+                Some(b','),
+                Some(b';'),
+                Some(b'"'),
+                Some(b'\n'),
+                Some(b' '),
+            ][rng.below(6)],
+            has_header: [None, Some(true), Some(false)][rng.below(3)],
             day_first: [None, Some(true), Some(false)][rng.below(3)],
             decimal_comma: [None, Some(true), Some(false)][rng.below(3)],
             ..IngestSettings::default()

@@ -356,6 +356,7 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             s.day_first = None;
             s.decimal_comma = None;
             s.source = SourceChoice::default();
+            s.has_header = None;
             model.fit_defaults_to(FileDefaults::with_order_ids());
             model.settings_version += 1;
             model.file = Some(file);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Recomputes the reference figures for the bundled sample with pandas +
 # scikit-learn and checks they equal the committed fixture, which
-# tests/sample_reference.rs compares the Rust engine against.
+# tests/sample_reference.rs compares the Rust engine against; the same for
+# the whitespace-separated fixture (tests/ingest_whitespace.rs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/refvenv"
@@ -11,12 +12,27 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pandas, sklear
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/reference/requirements.txt"
 fi
 out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+text="$(mktemp)"
+trap 'rm -f "$out" "$text"' EXIT
+passed=0
+failed=0
+# Compares a committed file with what was just computed into "$out".
+same() {
+  if diff -q "$1" "$2" >/dev/null; then
+    passed=$((passed + 1))
+  else
+    diff -u "$1" "$2" | head -40 || true
+    echo "[reference] $1 differs (regenerate it if the data or definitions changed on purpose)"
+    failed=$((failed + 1))
+  fi
+}
 "$venv/bin/python" "$root/tests/reference/rfm_reference.py" --csv "$root/public/sample.csv" --out "$out"
-if diff -q "$root/tests/fixtures/sample_reference.json" "$out" >/dev/null; then
-  echo "reference: 1 passed, 0 failed"
-else
-  diff -u "$root/tests/fixtures/sample_reference.json" "$out" | head -40
-  echo "reference: 0 passed, 1 failed (regenerate it if the sample or definitions changed on purpose)"
-  exit 1
-fi
+same "$root/tests/fixtures/sample_reference.json" "$out"
+# The whitespace-separated, headerless fixture: made from a seed, then
+# computed by pandas from the text alone (tests/ingest_whitespace.rs).
+"$venv/bin/python" "$root/tests/reference/make_whitespace_fixture.py" --out "$text"
+same "$root/tests/fixtures/cdnow_like.txt" "$text"
+"$venv/bin/python" "$root/tests/reference/rfm_reference.py" --layout cdnow --csv "$root/tests/fixtures/cdnow_like.txt" --out "$out"
+same "$root/tests/fixtures/cdnow_like_reference.json" "$out"
+echo "reference: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

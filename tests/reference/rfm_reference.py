@@ -7,6 +7,17 @@ README, not from the Rust code.
 
     python tests/reference/rfm_reference.py --csv public/sample.csv --out tests/fixtures/sample_reference.json
 
+With `--layout cdnow` it reads a CDNOW-style purchase log instead (no header
+row; customer id, date YYYYMMDD, number of items, amount; columns separated by
+runs of spaces or tabs; no order id) with the definitions Segmento uses for a
+file without order ids: a purchase is a calendar day with purchases (its
+amount the day's lines summed), identical lines are kept (nothing identifies
+a line), lines with an amount <= 0 are dropped; the number of items is not
+used (the amount is the line's total already). Only the cleaning counts and
+the RFM rows are written (`tests/ingest_whitespace.rs` compares them):
+
+    python tests/reference/rfm_reference.py --layout cdnow --csv tests/fixtures/cdnow_like.txt --out tests/fixtures/cdnow_like_reference.json
+
 JSON schema:
   cleaning:        {rows_read, unparseable, missing_customer, cancellation, return,
                     non_positive_price, duplicate, rows_kept}
@@ -70,11 +81,68 @@ def score(values, bins=5, lower_is_better=False):
     return bins + 1 - s if lower_is_better else s
 
 
+def rfm_rows(rfm):
+    return [
+        {"customer_id": r.customer, "recency_days": int(r.recency_days), "frequency": int(r.frequency),
+         "monetary": round(float(r.monetary), 6), "r_score": int(r.r_score), "f_score": int(r.f_score),
+         "m_score": int(r.m_score), "segment": r.segment}
+        for r in rfm.itertuples()
+    ]
+
+
+def scored(per_customer, reference):
+    per_customer["recency_days"] = (reference - per_customer["last"].dt.normalize()).dt.days
+    rfm = per_customer.reset_index().sort_values("customer").reset_index(drop=True)
+    rfm["r_score"] = score(rfm["recency_days"], lower_is_better=True)
+    rfm["f_score"] = score(rfm["frequency"])
+    rfm["m_score"] = score(rfm["monetary"])
+    rfm["segment"] = [GRID[r][f - 1] for r, f in zip(rfm["r_score"], rfm["f_score"])]
+    return rfm
+
+
+def cdnow(path):
+    """A headerless, whitespace-separated log without order ids: a purchase is a day."""
+    raw = pd.read_csv(path, sep=r"\s+", header=None, names=["customer", "day", "items", "amount"],
+                      dtype=str, keep_default_na=False)
+    counts = {"rows_read": len(raw)}
+    df = raw.copy()
+    df["date"] = pd.to_datetime(df["day"], format="%Y%m%d", errors="coerce")
+    df["value"] = pd.to_numeric(df["amount"], errors="coerce")
+    unparseable = df["date"].isna() | df["value"].isna()
+    counts["unparseable"] = int(unparseable.sum())
+    df = df[~unparseable]
+    non_positive = df["value"] <= 0
+    counts["non_positive_price"] = int(non_positive.sum())
+    df = df[~non_positive]
+    # Identical lines are kept: without an order id nothing tells a repeat
+    # from a second item bought alike on the same day.
+    counts["duplicate"] = 0
+    counts["rows_kept"] = len(df)
+    days = df.groupby(["customer", "date"]).agg(amount=("value", "sum")).reset_index()
+    reference = df["date"].max().normalize() + pd.Timedelta(days=1)
+    per_customer = days.groupby("customer").agg(last=("date", "max"), frequency=("date", "nunique"),
+                                                monetary=("amount", "sum"))
+    rfm = scored(per_customer, reference)
+    return {
+        "cleaning": counts,
+        "customers": len(rfm),
+        "purchases": int(rfm["frequency"].sum()),
+        "revenue": round(float(rfm["monetary"].sum()), 6),
+        "reference_date": reference.strftime("%Y-%m-%d"),
+        "rows": rfm_rows(rfm),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--layout", choices=["uci", "cdnow"], default="uci")
     args = parser.parse_args()
+
+    if args.layout == "cdnow":
+        write(args.out, cdnow(args.csv))
+        return
 
     raw = pd.read_csv(args.csv, dtype=str, keep_default_na=False)
     df, cleaning = clean(raw)
@@ -124,7 +192,11 @@ def main():
         "scaler": {"mean": [round(v, 12) for v in scaler.mean_.tolist()], "scale": [round(v, 12) for v in scaler.scale_.tolist()]},
         "kmeans": [{**s, **{m: round(s[m], 9) for m in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin")}} for s in sweep],
     }
-    with open(args.out, "w", encoding="utf-8") as f:
+    write(args.out, result)
+
+
+def write(path, result):
+    with open(path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
         f.write("\n")
 

@@ -3,19 +3,13 @@
 
 use super::source_choice::SourceChoiceRow;
 use crate::app::state::Studio;
-use crate::engine::ingest::sniff::delimiter_label;
+use crate::engine::ingest::sniff::{delimiter_label, SELECTABLE_DELIMITERS};
 use crate::engine::ingest::{Field, SniffReport};
 use crate::studio::Event;
 use leptos::{ev, prelude::*};
 use std::sync::Arc;
 
 const PREVIEW_ROWS: usize = 8;
-const DELIMITERS: [(u8, &str); 4] = [
-    (b',', "comma"),
-    (b';', "semicolon"),
-    (b'\t', "tab"),
-    (b'|', "pipe"),
-];
 
 #[component]
 pub fn MappingStep() -> impl IntoView {
@@ -78,6 +72,7 @@ fn MappingPanel(report: Arc<SniffReport>) -> impl IntoView {
         })
         .collect_view();
     let delimiter = report.delimiter;
+    let has_header = report.has_header;
     let day_first = report.date_format.as_ref().map(|d| d.day_first);
     view! {
         <section class="panel mapping" aria-labelledby="mapping-title">
@@ -88,6 +83,7 @@ fn MappingPanel(report: Arc<SniffReport>) -> impl IntoView {
                 if report.decimal_comma { ", decimal comma" } else { "" }, date_text
             )}</p>
             <SourceChoiceRow source=report.source.clone()/>
+            {report.header_note.clone().map(|note| view! { <p class="muted header-note">{note}</p> })}
             {report.problems.iter().map(|p| view! { <p class="warning">{p.clone()}</p> }).collect_view()}
             <div class="mapping-controls">
                 <label class="mapping-field">
@@ -97,10 +93,18 @@ fn MappingPanel(report: Arc<SniffReport>) -> impl IntoView {
                         settings.update(|s| { s.delimiter = value; s.mapping = None; });
                         studio.sniff();
                     }>
-                        {DELIMITERS.iter().map(|&(d, label)| view! {
-                            <option value=d.to_string() selected=d == delimiter>{label}</option>
+                        {SELECTABLE_DELIMITERS.iter().map(|&d| view! {
+                            <option value=d.to_string() selected=d == delimiter>{delimiter_label(d)}</option>
                         }).collect_view()}
                     </select>
+                </label>
+                <label class="mapping-field mapping-check">
+                    <input type="checkbox" aria-label="First row is a header" prop:checked=has_header on:change=move |e: ev::Event| {
+                        let checked = event_target_checked(&e);
+                        settings.update(|s| { s.has_header = Some(checked); s.mapping = None; });
+                        studio.sniff();
+                    }/>
+                    <span>"First row is a header"</span>
                 </label>
                 <label class="mapping-field">
                     <span>"day / month order"</span>

@@ -1,9 +1,13 @@
-//! Column auto-detection from header names, and the user-overridable mapping.
+//! Column auto-detection from header names (or, without a header row, from
+//! the values), and the user-overridable mapping.
 //!
 //! Headers are compared after lower-casing and removing everything that is
 //! not a letter or digit (`Customer ID`, `customer_id`, `CustomerID` match).
 
 use serde::{Deserialize, Serialize};
+
+use super::dates::{DateDetector, DateFormat, DateKind};
+use super::values::{looks_decimal_comma, looks_decimal_point, parse_number, trim};
 
 /// A field the engine understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -332,6 +336,128 @@ pub fn detect_columns(headers: &[String]) -> ColumnMapping {
             header,
             confidence,
         });
+    }
+    mapping
+}
+
+/// What a column's values are, for a file without a header row.
+struct ValueProfile {
+    /// Read as dates (nine in ten values or more), and with what form.
+    date: Option<DateFormat>,
+    /// Numbers, some with a decimal point or comma.
+    decimal: bool,
+    example: String,
+}
+
+fn profile(values: &[&str]) -> Option<ValueProfile> {
+    let example = (*values.first()?).to_string();
+    let mut detector = DateDetector::default();
+    values.iter().for_each(|value| detector.observe(value));
+    let date =
+        (detector.recognised() * 10 >= detector.observed() * 9).then(|| detector.resolve(None));
+    let numbers = values
+        .iter()
+        .all(|v| parse_number(v, false).is_ok() || parse_number(v, true).is_ok());
+    let decimal = numbers
+        && values
+            .iter()
+            .any(|v| looks_decimal_point(v) || looks_decimal_comma(v));
+    Some(ValueProfile {
+        date,
+        decimal,
+        example,
+    })
+}
+
+/// Guess the mapping of a file without a header row from its first rows'
+/// values: the date is the first column of recognised dates (a written or
+/// compact date before a number that could be an Excel serial or Unix
+/// time); the customer id the first other column of identifiers (text or
+/// whole numbers); the amount the only column of decimal numbers. Anything
+/// less clear stays unmapped, for the user to map: with two decimal columns
+/// either could be the amount, and a column of whole numbers after the id
+/// may be a count of items rather than money.
+pub fn detect_columns_from_values(headers: &[String], rows: &[Vec<String>]) -> ColumnMapping {
+    let mut mapping = ColumnMapping {
+        headers: headers.to_vec(),
+        ..ColumnMapping::default()
+    };
+    let profiles: Vec<Option<ValueProfile>> = (0..headers.len())
+        .map(|index| {
+            let values: Vec<&str> = rows
+                .iter()
+                .filter_map(|row| row.get(index))
+                .map(|value| trim(value))
+                .filter(|value| !value.is_empty())
+                .collect();
+            profile(&values)
+        })
+        .collect();
+    let numeric_form = |format: &DateFormat| {
+        matches!(
+            format.kind,
+            DateKind::ExcelSerial | DateKind::EpochSeconds | DateKind::EpochMillis
+        )
+    };
+    let date = profiles
+        .iter()
+        .enumerate()
+        .filter_map(|(index, p)| Some((index, p.as_ref()?.date.as_ref()?)))
+        .min_by_key(|(index, format)| (numeric_form(format), *index));
+    let mut place = |field: Field, index: usize, explanation: String| {
+        let header = headers.get(index).cloned().unwrap_or_default();
+        *mapping.slot_mut(field) = Some(MappedColumn {
+            index,
+            header,
+            confidence: 0.5,
+            explanation,
+        });
+    };
+    let date_index = date.map(|(index, _)| index);
+    if let Some((index, format)) = date {
+        let example = profiles
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|p| p.example.as_str())
+            .unwrap_or_default();
+        place(
+            Field::Date,
+            index,
+            format!(
+                "its values look like dates ({example}, {})",
+                format.description
+            ),
+        );
+    }
+    let customer = profiles.iter().enumerate().find_map(|(index, p)| {
+        let p = p.as_ref()?;
+        // Ids may all look like Excel serials or Unix times; a written or
+        // compact date is no id.
+        let written_date = p.date.as_ref().is_some_and(|f| !numeric_form(f));
+        (Some(index) != date_index && !written_date && !p.decimal)
+            .then(|| (index, p.example.clone()))
+    });
+    if let Some((index, example)) = customer {
+        place(
+            Field::CustomerId,
+            index,
+            format!("the first column of identifiers ({example}) other than the date"),
+        );
+    }
+    let decimals: Vec<(usize, &str)> = profiles
+        .iter()
+        .enumerate()
+        .filter_map(|(index, p)| {
+            let p = p.as_ref()?;
+            (Some(index) != date_index && p.decimal).then_some((index, p.example.as_str()))
+        })
+        .collect();
+    if let [(index, example)] = decimals.as_slice() {
+        place(
+            Field::Amount,
+            *index,
+            format!("the only column of decimal numbers ({example})"),
+        );
     }
     mapping
 }

@@ -17,12 +17,6 @@ pub enum IngestError {
     #[error("the file has a header row but no data rows")]
     NoDataRows,
 
-    #[error(
-        "the first row looks like data, not column names ({first_row}); \
-         add a header row naming the columns"
-    )]
-    HeaderLooksLikeData { first_row: String },
-
     #[error("no {} column found; columns are: {}", missing.join(", no "), found.join(", "))]
     MissingColumns {
         missing: Vec<String>,

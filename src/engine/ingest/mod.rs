@@ -22,6 +22,12 @@
 //!   status cell inherits the verdict of its invoice's earlier lines.
 //! - Without an invoice column, each line is its own purchase, named after
 //!   its row number.
+//! - Columns aligned with runs of spaces or tabs (CDNOW-style exports) are
+//!   the delimiter `b' '` ("spaces"), one record a line. A first row of only
+//!   numbers and dates is data: the file has no header row, its columns are
+//!   named `column 1`, … and mapped from their values
+//!   ([`columns::detect_columns_from_values`]); [`IngestSettings::has_header`]
+//!   overrides the decision.
 
 pub mod aggregate;
 pub mod columns;
@@ -35,6 +41,7 @@ mod plain_line;
 pub mod records;
 pub mod sniff;
 pub mod values;
+mod whitespace;
 
 use crate::engine::fast_hash::{self, FastHashSet};
 
@@ -67,6 +74,9 @@ pub struct IngestSettings {
     pub delimiter: Option<u8>,
     pub day_first: Option<bool>,
     pub decimal_comma: Option<bool>,
+    /// Whether the first row names the columns; `None`: detect (a first row
+    /// of numbers and dates is data).
+    pub has_header: Option<bool>,
     pub rules: CleaningRules,
     /// The archive member or workbook sheet to read, for wrapped files.
     pub source: SourceChoice,
@@ -79,6 +89,7 @@ impl IngestSettings {
             mapping: self.mapping.as_ref(),
             day_first: self.day_first,
             decimal_comma: self.decimal_comma,
+            has_header: self.has_header,
         }
     }
 }
@@ -109,6 +120,13 @@ pub struct DetectedFormat {
     pub mapping: ColumnMapping,
     pub date_format: DateFormat,
     pub decimal_comma: bool,
+    /// Without a header row the first record is data.
+    #[serde(default = "yes")]
+    pub has_header: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -452,6 +470,7 @@ impl Pipeline {
             mapping: sniffed.mapping,
             date_format,
             decimal_comma: sniffed.decimal_comma,
+            has_header: sniffed.has_header,
         };
         // A pure-ASCII window decides nothing: the first non-ASCII byte will.
         let decoder = if format.encoding == TextEncoding::Utf8 && !format.has_bom && head.is_ascii()
@@ -584,7 +603,7 @@ impl RowProcessor {
             report: CleaningReport::new(&rules),
             rules,
             aggregator: Aggregator::default(),
-            header_done: false,
+            header_done: !format.has_header,
             row_bytes: Vec::new(),
             unpaid_invoices: FastHashSet::default(),
             share,

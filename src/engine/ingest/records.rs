@@ -4,6 +4,9 @@
 //! delimiter in place; anything else goes through csv-core's state machine
 //! (which copies every byte and was the largest single cost of ingest).
 //!
+//! The delimiter `b' '` means columns separated by runs of spaces or tabs,
+//! one record a line (see [`super::whitespace`]).
+//!
 //! Memory is bounded by the longest record (capped at [`MAX_RECORD_BYTES`]),
 //! never by the file size.
 
@@ -13,6 +16,10 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
 use super::error::IngestError;
 use super::plain_line::{scan_plain_line, PlainLine};
+use super::whitespace;
+
+/// The delimiter that stands for runs of spaces and tabs.
+pub const WHITESPACE: u8 = b' ';
 
 /// A longer record almost certainly means an unclosed quote or a non-CSV file.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -54,7 +61,9 @@ impl RecordView<'_> {
     /// their fields are equal, for hashing whole rows: the fields joined by
     /// `delimiter` (a plain line as it stands, no copy) and, when a quoted
     /// field holds the delimiter itself, 0xFF (never in UTF-8) and the
-    /// fields' lengths, so `"a,b",c` and `a,"b,c"` stay apart.
+    /// fields' lengths, so `"a,b",c` and `a,"b,c"` stay apart. With
+    /// [`WHITESPACE`] the fields are joined by one space whatever separated
+    /// them, so `1  a` and `1 a` are the same line.
     pub fn canonical_bytes<'b>(&'b self, delimiter: u8, scratch: &'b mut Vec<u8>) -> &'b [u8] {
         if self.gap == 1 {
             let end = self.ends.last().copied().unwrap_or(0);
@@ -111,6 +120,21 @@ pub struct RecordSplitter {
     plain_lines_allowed: bool,
     delimiter: u8,
     plain_ends: Vec<usize>,
+    /// Set for [`WHITESPACE`]: lines are split by [`whitespace::split_line`]
+    /// instead of csv-core.
+    whitespace: Option<WhitespaceLines>,
+}
+
+/// The state of splitting on runs of spaces and tabs.
+#[derive(Default)]
+struct WhitespaceLines {
+    /// The start of a line whose end has not come yet.
+    pending: String,
+    /// No line has ended yet (a BOM may start the next one).
+    started_lines: bool,
+    /// The current record's fields, back to back, and their ends.
+    text: String,
+    ends: Vec<usize>,
 }
 
 impl RecordSplitter {
@@ -135,6 +159,7 @@ impl RecordSplitter {
             plain_lines_allowed: true,
             delimiter,
             plain_ends: Vec::with_capacity(64),
+            whitespace: (delimiter == WHITESPACE).then(WhitespaceLines::default),
         }
     }
 
@@ -143,7 +168,10 @@ impl RecordSplitter {
     /// in `\n`: a `\n` inside a quoted field is itself field content, so a
     /// pending quoted field always has output.
     pub fn at_record_boundary(&self) -> bool {
-        self.started && self.output_len == 0 && self.ends_len == 0
+        match &self.whitespace {
+            Some(lines) => self.started && lines.pending.is_empty(),
+            None => self.started && self.output_len == 0 && self.ends_len == 0,
+        }
     }
 
     /// Line breaks (`\n`) consumed so far.
@@ -156,6 +184,10 @@ impl RecordSplitter {
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
+        if self.whitespace.is_some() {
+            self.started = true;
+            return self.feed_whitespace(input, on_record);
+        }
         if !self.started {
             self.held_back.push_str(input);
             if self.held_back.len() < 3 {
@@ -173,6 +205,11 @@ impl RecordSplitter {
     where
         F: FnMut(&RecordView) -> Result<(), IngestError>,
     {
+        if let Some(lines) = self.whitespace.as_mut() {
+            self.started = true;
+            let last = std::mem::take(&mut lines.pending);
+            return self.whitespace_line(&last, on_record);
+        }
         if !self.started {
             self.started = true;
             let held = std::mem::take(&mut self.held_back);
@@ -283,6 +320,87 @@ impl RecordSplitter {
             }
             input = rest;
         }
+    }
+
+    /// Emits the lines of `input` that end in it and keeps the start of a
+    /// line that does not. A line ends at `\n` or `\r` (so `\r\n` is a
+    /// line and an empty one, and old Mac files with lone `\r` split too);
+    /// lines are numbered by `\n`, as csv-core's records are.
+    fn feed_whitespace<F>(&mut self, mut input: &str, on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        while let Some(end) = input.bytes().position(|b| b == b'\n' || b == b'\r') {
+            let newline = input.as_bytes().get(end) == Some(&b'\n');
+            // Line breaks are ASCII, so these are character boundaries.
+            let (line, rest) = (
+                input.get(..end).unwrap_or_default(),
+                input.get(end + 1..).unwrap_or_default(),
+            );
+            let mut pending = self
+                .whitespace
+                .as_mut()
+                .map(|lines| std::mem::take(&mut lines.pending))
+                .unwrap_or_default();
+            let result = if pending.is_empty() {
+                self.whitespace_line(line, on_record)
+            } else {
+                pending.push_str(line);
+                self.whitespace_line(&pending, on_record)
+            };
+            pending.clear();
+            if let Some(lines) = self.whitespace.as_mut() {
+                // Kept for its capacity.
+                lines.pending = pending;
+            }
+            result?;
+            if newline {
+                self.newlines_consumed += 1;
+            }
+            input = rest;
+        }
+        let Some(lines) = self.whitespace.as_mut() else {
+            return Ok(());
+        };
+        if lines.pending.len() + input.len() > self.max_record_bytes {
+            return Err(IngestError::RecordTooLong {
+                line: self.newlines_consumed + 1,
+                limit: self.max_record_bytes,
+            });
+        }
+        lines.pending.push_str(input);
+        Ok(())
+    }
+
+    /// Splits one whole line (without its line break) and emits it unless blank.
+    fn whitespace_line<F>(&mut self, line: &str, on_record: &mut F) -> Result<(), IngestError>
+    where
+        F: FnMut(&RecordView) -> Result<(), IngestError>,
+    {
+        let number = self.newlines_consumed + 1;
+        if line.len() > self.max_record_bytes {
+            return Err(IngestError::RecordTooLong {
+                line: number,
+                limit: self.max_record_bytes,
+            });
+        }
+        let Some(lines) = self.whitespace.as_mut() else {
+            return Ok(());
+        };
+        let line = match std::mem::replace(&mut lines.started_lines, true) {
+            false => line.strip_prefix('\u{feff}').unwrap_or(line),
+            true => line,
+        };
+        whitespace::split_line(line, &mut lines.text, &mut lines.ends);
+        if lines.ends.is_empty() {
+            return Ok(());
+        }
+        on_record(&RecordView {
+            text: Cow::Borrowed(&lines.text),
+            ends: &lines.ends,
+            gap: 0,
+            line: number,
+        })
     }
 
     fn track_lines(&mut self, consumed: &[u8]) {
@@ -527,6 +645,166 @@ mod tests {
             }
         }
         assert!(boundaries > 1000, "only {boundaries} boundaries checked");
+    }
+
+    /// Hand-split: CRLF, leading and trailing spaces, tabs among the
+    /// spaces, a quoted field with spaces, blank lines (one of spaces), a BOM
+    /// and a last line without a line break.
+    const ALIGNED: &str = "\u{feff}   00001 19970101  1  11.77\r\n\
+                           \t00002\t19970112 \t1  12.00   \r\n\
+                           \r\n\
+                           \x20  \t \n\
+                           \x20  00003 19970102  \"New  York\"  \"say \"\"hi\"\"\"\n\
+                           \x20  00002 19970112  5  77.00";
+
+    fn aligned_records() -> Vec<(u64, Vec<String>)> {
+        let row = |line: u64, fields: [&str; 4]| (line, fields.map(str::to_string).to_vec());
+        vec![
+            row(1, ["00001", "19970101", "1", "11.77"]),
+            row(2, ["00002", "19970112", "1", "12.00"]),
+            row(5, ["00003", "19970102", "New  York", "say \"hi\""]),
+            row(6, ["00002", "19970112", "5", "77.00"]),
+        ]
+    }
+
+    fn split_spaces(text: &str, chunks: &[usize]) -> Vec<(u64, Vec<String>)> {
+        split_with(RecordSplitter::new(WHITESPACE), text, chunks)
+    }
+
+    #[test]
+    fn runs_of_spaces_and_tabs_in_any_chunks() {
+        let expected = aligned_records();
+        for chunk in 1..=ALIGNED.len() {
+            assert_eq!(
+                split_spaces(ALIGNED, &[chunk]),
+                expected,
+                "chunk size {chunk}"
+            );
+        }
+        // Every single cut, and uneven pieces.
+        for cut in 1..ALIGNED.len() {
+            if ALIGNED.is_char_boundary(cut) {
+                let rest = ALIGNED.len() - cut;
+                assert_eq!(split_spaces(ALIGNED, &[cut, rest]), expected, "cut {cut}");
+            }
+        }
+        assert_eq!(split_spaces(ALIGNED, &[3, 1, 7, 2]), expected);
+        // The same text ending in a line break, and nothing but blank lines.
+        let terminated = format!("{ALIGNED}\r\n\n");
+        assert_eq!(split_spaces(&terminated, &[5]), expected);
+        assert!(split_spaces(" \r\n\t\n\n  ", &[1]).is_empty());
+        // Lone carriage returns end lines too (lines still count `\n`s).
+        let old_mac = split_spaces("\u{feff}a  b\r \"c d\" e\r\rf g\n\u{feff}h i", &[1]);
+        let fields = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            old_mac,
+            vec![
+                (1, fields(&["a", "b"])),
+                (1, fields(&["c d", "e"])),
+                (1, fields(&["f", "g"])),
+                (2, fields(&["\u{feff}h", "i"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn whitespace_records_cut_at_any_line_break_join_up() {
+        let text = format!("{ALIGNED}\n");
+        let whole = split_spaces(&text, &[text.len()]);
+        let mut cuts = 0;
+        for (cut, _) in text.match_indices('\n') {
+            let (head, tail) = text.split_at(cut + 1);
+            let mut first = Vec::new();
+            let mut splitter = RecordSplitter::new(WHITESPACE);
+            splitter
+                .feed(head, &mut |r: &RecordView| {
+                    first.push((r.line, r.to_strings()));
+                    Ok(())
+                })
+                .unwrap();
+            // Every line break ends a record in this mode.
+            assert!(splitter.at_record_boundary(), "cut {cut}");
+            let offset = splitter.newlines_consumed();
+            let mut rest = split_spaces(tail, &[tail.len().max(1)]);
+            for (line, _) in &mut rest {
+                *line += offset;
+            }
+            first.extend(rest);
+            assert_eq!(first, whole, "cut after byte {cut}");
+            cuts += 1;
+        }
+        assert_eq!(cuts, 6);
+        // Inside a line there is a record pending.
+        let mut splitter = RecordSplitter::new(WHITESPACE);
+        splitter.feed("a b\nc", &mut |_| Ok(())).unwrap();
+        assert!(!splitter.at_record_boundary());
+    }
+
+    #[test]
+    fn whitespace_canonical_bytes_are_equal_exactly_when_fields_are() {
+        let canonical = |line: &str| {
+            let mut out = Vec::new();
+            let mut scratch = Vec::new();
+            let mut splitter = RecordSplitter::new(WHITESPACE);
+            let mut keep = |r: &RecordView| {
+                out.push(r.canonical_bytes(WHITESPACE, &mut scratch).to_vec());
+                Ok(())
+            };
+            splitter.feed(line, &mut keep).unwrap();
+            splitter.finish(&mut keep).unwrap();
+            assert_eq!(out.len(), 1, "{line:?}");
+            out.remove(0)
+        };
+        // Same fields, different spacing: equal.
+        assert_eq!(canonical("  1 a\t2.5\r\n"), canonical("1    a 2.5"));
+        assert_eq!(canonical("\"a\" b"), canonical("a b"));
+        // Different fields: different bytes, also when spaces are quoted.
+        let distinct = [
+            "a b c",
+            "\"a b\" c",
+            "a \"b c\"",
+            "\"a b c\"",
+            "ab c",
+            "a bc",
+        ];
+        for (i, x) in distinct.iter().enumerate() {
+            for y in distinct.iter().skip(i + 1) {
+                assert_ne!(canonical(x), canonical(y), "{x:?} vs {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn overlong_whitespace_line_is_an_error_however_it_is_fed() {
+        let text = format!("a b\n{}\nc d\n", "x ".repeat(80));
+        for chunk in [1, 7, 50, text.len()] {
+            let mut splitter = RecordSplitter::with_limit(WHITESPACE, 100);
+            let mut records = 0;
+            let mut count = |_: &RecordView| {
+                records += 1;
+                Ok(())
+            };
+            let result = text
+                .as_bytes()
+                .chunks(chunk)
+                .map(|piece| std::str::from_utf8(piece).unwrap())
+                .try_for_each(|piece| splitter.feed(piece, &mut count));
+            assert_eq!(
+                result,
+                Err(IngestError::RecordTooLong {
+                    line: 2,
+                    limit: 100
+                }),
+                "chunk {chunk}"
+            );
+            assert_eq!(records, 1);
+        }
+        // A line of exactly the limit is fine.
+        let fits = format!("{}\n", "y".repeat(100));
+        assert_eq!(
+            split_with(RecordSplitter::with_limit(WHITESPACE, 100), &fits, &[9]).len(),
+            1
+        );
     }
 
     #[test]
