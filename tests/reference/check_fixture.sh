@@ -6,8 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/refvenv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pandas, sklearn" 2>/dev/null; then
-  echo "[reference] creating $venv (pandas, scikit-learn)"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pandas, sklearn, openpyxl" 2>/dev/null; then
+  echo "[reference] creating $venv (pandas, scikit-learn, openpyxl)"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/reference/requirements.txt"
 fi
