@@ -24,7 +24,7 @@
 //!   its row number.
 //! - Columns aligned with runs of spaces or tabs (CDNOW-style exports) are
 //!   the delimiter `b' '` ("spaces"), one record a line. A first row of only
-//!   numbers and dates is data: the file has no header row, its columns are
+//!   numbers and dates, or with a written date or decimal number, is data: the file has no header row, its columns are
 //!   named `column 1`, … and mapped from their values
 //!   ([`columns::detect_columns_from_values`]); [`IngestSettings::has_header`]
 //!   overrides the decision.
@@ -75,7 +75,7 @@ pub struct IngestSettings {
     pub day_first: Option<bool>,
     pub decimal_comma: Option<bool>,
     /// Whether the first row names the columns; `None`: detect (a first row
-    /// of numbers and dates is data).
+    /// of numbers and dates, or with a written date or decimal, is data).
     pub has_header: Option<bool>,
     pub rules: CleaningRules,
     /// The archive member or workbook sheet to read, for wrapped files.

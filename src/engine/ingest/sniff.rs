@@ -141,6 +141,15 @@ fn looks_like_value(cell: &str) -> bool {
         || detector.recognised() > 0
 }
 
+/// A cell no header has: a number or date written with more than digits
+/// (`2011-01-01`, `12/1/2010 8:26`, `12.50`, `-3`), so one such cell makes
+/// the first row data even beside text (`17850 2011-01-01 12.5 France`).
+/// Bare digits (`2011`, `19970101`) may be a column named after a year.
+fn unmistakably_a_value(cell: &str) -> bool {
+    let cell = cell.trim();
+    cell.chars().any(|c| !c.is_ascii_digit()) && looks_like_value(cell)
+}
+
 /// Sniff the start of a file (pass up to [`SNIFF_WINDOW`] bytes; more is
 /// ignored). A head shorter than the window is taken to be the whole file.
 pub fn sniff(head: &[u8]) -> Result<SniffReport, IngestError> {
@@ -279,10 +288,13 @@ struct Header {
 }
 
 /// Decides whether `first` names the columns: as the user chose, else
-/// unless every non-empty cell is a number or a date.
+/// unless every non-empty cell is a number or a date, or one is
+/// [`unmistakably_a_value`].
 fn read_header(first: Vec<String>, chosen: Option<bool>) -> Header {
     let non_empty: Vec<&String> = first.iter().filter(|h| !h.trim().is_empty()).collect();
-    let looks_like_data = !non_empty.is_empty() && non_empty.iter().all(|h| looks_like_value(h));
+    let looks_like_data = !non_empty.is_empty()
+        && (non_empty.iter().all(|h| looks_like_value(h))
+            || non_empty.iter().any(|h| unmistakably_a_value(h)));
     let shown = || {
         let cells: Vec<&str> = non_empty.iter().take(4).map(|c| c.trim()).collect();
         let more = if non_empty.len() > 4 { ", …" } else { "" };
@@ -544,6 +556,31 @@ A;01.02.2011;12,50
     }
 
     #[test]
+    fn a_written_date_or_decimal_beside_text_makes_the_first_row_data() {
+        let report = sniff(b"17850,2011-01-01,12.5,France\n13047,2011-01-02,3.25,EIRE\n").unwrap();
+        assert!(!report.has_header);
+        assert_eq!(report.preview.len(), 2);
+        assert_eq!(report.preview[0], ["17850", "2011-01-01", "12.5", "France"]);
+        let m = &report.mapping;
+        assert_eq!(
+            [Field::CustomerId, Field::Date, Field::Amount].map(|f| m.index(f)),
+            [Some(0), Some(1), Some(2)]
+        );
+        let uci_line =
+            "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n";
+        let report = sniff(format!("{uci_line}{uci_line}").as_bytes()).unwrap();
+        assert!(!report.has_header);
+        // Bare digits beside names may be a column named after a year: a header.
+        for head in [
+            "customer,2011,2012\n1,3.5,4\n",
+            "customer_id,date,amount\n1,2011-01-01,3\n",
+            "InvoiceNo,StockCode,Description\n536365,85123A,HEART\n",
+        ] {
+            assert!(sniff(head.as_bytes()).unwrap().has_header, "{head}");
+        }
+    }
+
+    #[test]
     fn the_header_decision_can_be_overridden() {
         let data_first = b"17850,2011-01-01,12.5\n1,2011-01-02,3\n";
         let report = sniff(data_first).unwrap();
@@ -607,14 +644,15 @@ A;01.02.2011;12,50
             [Field::Date, Field::CustomerId, Field::Amount].map(|f| report.mapping.index(f)),
             [Some(0), Some(1), Some(2)]
         );
-        // A first row with text is a header unless the user says otherwise.
+        // Text beside a written date is data too; the user can say otherwise.
         let text_ids = b"01.02.2011;M\xFCller;12,50\n03.02.2011;Schmidt;7,00\n";
-        assert!(sniff(text_ids).unwrap().has_header);
         let overrides = SniffOverrides {
-            has_header: Some(false),
+            has_header: Some(true),
             ..SniffOverrides::default()
         };
-        let report = analyze(text_ids, true, &overrides).unwrap();
+        assert!(analyze(text_ids, true, &overrides).unwrap().has_header);
+        let report = sniff(text_ids).unwrap();
+        assert!(!report.has_header);
         assert_eq!(report.preview[0][1], "Müller");
         assert_eq!(
             [Field::Date, Field::CustomerId, Field::Amount].map(|f| report.mapping.index(f)),
