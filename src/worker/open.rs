@@ -9,7 +9,8 @@ use super::messages::post;
 use super::workbook_host;
 use crate::engine::container::zip::{self, LOCAL_HEADER_LEN, TAIL_LEN};
 use crate::engine::container::{
-    choose_member, Archive, ContainerError, SourceChoice, SourceKind, SourceReport, Wrapper,
+    choose_member, megabytes, Archive, ContainerError, SourceChoice, SourceKind, SourceReport,
+    Wrapper,
 };
 use crate::protocol::page::WorkerEvent;
 use crate::session::WorkerError;
@@ -141,13 +142,12 @@ async fn unwrap(file: &Blob, choice: &SourceChoice, key: &Key) -> Result<Opened,
             Opened { text, report }
         }
         Wrapper::Zip => open_archive(file, choice).await?,
-        Wrapper::OleWorkbook => workbook_host::convert(file, &key.name, &choice.sheet).await?,
+        Wrapper::OleWorkbook => {
+            let (text, report) = workbook_host::convert(file, &key.name, &choice.sheet).await?;
+            Opened { text, report }
+        }
     };
     Ok(opened)
-}
-
-pub fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 async fn open_archive(file: &Blob, choice: &SourceChoice) -> Result<Opened, WorkerError> {
@@ -160,7 +160,9 @@ async fn open_archive(file: &Blob, choice: &SourceChoice) -> Result<Opened, Work
     let members = zip::members(&listing)?;
     let names = match Archive::of(&members)? {
         Archive::Xlsx | Archive::Ods => {
-            return workbook_host::convert(file, &key_of(file, choice).name, &choice.sheet).await
+            let name = key_of(file, choice).name;
+            let (text, report) = workbook_host::convert(file, &name, &choice.sheet).await?;
+            return Ok(Opened { text, report });
         }
         Archive::Text { names } => names,
     };

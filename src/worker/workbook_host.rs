@@ -4,8 +4,7 @@
 
 use super::blob;
 use super::messages::{file_of, frame_of, js_message, post};
-use super::open::{megabytes, Opened};
-use crate::engine::container::{SheetChoice, SourceKind, SourceReport};
+use crate::engine::container::{megabytes, SheetChoice, SourceKind, SourceReport};
 use crate::protocol::page::WorkerEvent;
 use crate::protocol::workbook::{WorkbookEvent, WorkbookRequest};
 use crate::protocol::FILE;
@@ -21,8 +20,12 @@ const LOADER_URL: &str = "./workbook_loader.js";
 
 type Outcome = Result<(SourceReport, Blob), WorkerError>;
 
-/// The workbook's chosen sheet(s) as CSV text.
-pub async fn convert(file: &Blob, name: &str, sheet: &SheetChoice) -> Result<Opened, WorkerError> {
+/// The workbook's chosen sheet(s) as CSV text, and how they were read.
+pub async fn convert(
+    file: &Blob,
+    name: &str,
+    sheet: &SheetChoice,
+) -> Result<(Blob, SourceReport), WorkerError> {
     let worker = Worker::new(LOADER_URL)
         .map_err(|_| WorkerError::Browser("could not start the workbook reader".into()))?;
     let (sender, receiver) = oneshot::channel::<Outcome>();
@@ -112,5 +115,5 @@ pub async fn convert(file: &Blob, name: &str, sheet: &SheetChoice) -> Result<Ope
     if report.note.is_empty() {
         report.note = format!("the workbook {name} ({})", megabytes(file_bytes));
     }
-    Ok(Opened { text, report })
+    Ok((text, report))
 }

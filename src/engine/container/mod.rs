@@ -104,6 +104,11 @@ pub enum ContainerError {
     UnsupportedMethod { name: String, method: String },
 }
 
+/// A size for the notes, in decimal megabytes as file managers show them.
+pub fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
 /// Member names that hold the table of a text export.
 fn is_text_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
