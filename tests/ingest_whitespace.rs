@@ -8,6 +8,9 @@
 // A panic here is a failing test (or a tool's error), not an aborted app.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+#[path = "common/reference.rs"]
+mod reference;
+
 use segmento::engine::clean::{CleaningRules, Rule};
 use segmento::engine::file_defaults::FileDefaults;
 use segmento::engine::ingest::{
@@ -227,51 +230,7 @@ fn the_generated_fixture_matches_pandas_customer_by_customer() {
         analysis.overview.reference_date,
         reference["reference_date"].as_str().unwrap()
     );
-    let rows = reference["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), analysis.rfm.rows.len());
-    let ours: BTreeMap<&str, usize> = analysis
-        .rfm
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.customer_id.as_str(), i))
-        .collect();
-    for expected in rows {
-        let id = expected["customer_id"].as_str().unwrap();
-        let i = *ours
-            .get(id)
-            .unwrap_or_else(|| panic!("customer {id} missing"));
-        let row = &analysis.rfm.rows[i];
-        assert_eq!(
-            row.recency_days,
-            expected["recency_days"].as_i64().unwrap(),
-            "{id} recency"
-        );
-        assert_eq!(
-            u64::from(row.frequency),
-            expected["frequency"].as_u64().unwrap(),
-            "{id} frequency"
-        );
-        assert!(
-            (row.monetary - expected["monetary"].as_f64().unwrap()).abs() < 1e-6,
-            "{id} monetary {} vs {}",
-            row.monetary,
-            expected["monetary"]
-        );
-        let scores = [
-            &analysis.scores.r.scores,
-            &analysis.scores.f.scores,
-            &analysis.scores.m.scores,
-        ]
-        .map(|s| u64::from(s[i]));
-        let reference = ["r_score", "f_score", "m_score"].map(|k| expected[k].as_u64().unwrap());
-        assert_eq!(scores, reference, "{id} scores");
-        assert_eq!(
-            analysis.segments[i],
-            expected["segment"].as_str().unwrap(),
-            "{id} segment"
-        );
-    }
+    reference::assert_customers_match(&analysis, reference["rows"].as_array().unwrap());
 }
 
 #[test]

@@ -5,11 +5,13 @@
 // A panic here is a failing test (or a tool's error), not an aborted app.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+#[path = "common/reference.rs"]
+mod reference;
+
 use segmento::engine::clean::Rule;
 use segmento::engine::ingest::{ingest_bytes, IngestSettings};
 use segmento::engine::pipeline::{analyze, Analysis, AnalysisSettings};
 use serde_json::Value;
-use std::collections::HashMap;
 
 fn load() -> (Value, segmento::engine::ingest::IngestOutcome, Analysis) {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -63,49 +65,8 @@ fn rfm_scores_and_segments_match_the_reference_customer_by_customer() {
         analysis.overview.reference_date,
         fixture["reference_date"].as_str().unwrap()
     );
-    let ours: HashMap<&str, usize> = analysis
-        .rfm
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.customer_id.as_str(), i))
-        .collect();
     let rows = fixture["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), ours.len());
-    for expected in rows {
-        let id = expected["customer_id"].as_str().unwrap();
-        let i = *ours
-            .get(id)
-            .unwrap_or_else(|| panic!("customer {id} missing"));
-        let row = &analysis.rfm.rows[i];
-        assert_eq!(
-            row.recency_days,
-            expected["recency_days"].as_i64().unwrap(),
-            "{id} recency"
-        );
-        assert_eq!(
-            u64::from(row.frequency),
-            expected["frequency"].as_u64().unwrap(),
-            "{id} frequency"
-        );
-        assert!(
-            (row.monetary - expected["monetary"].as_f64().unwrap()).abs() < 1e-6,
-            "{id} monetary"
-        );
-        let scores = [
-            &analysis.scores.r.scores,
-            &analysis.scores.f.scores,
-            &analysis.scores.m.scores,
-        ]
-        .map(|s| u64::from(s[i]));
-        let reference = ["r_score", "f_score", "m_score"].map(|k| expected[k].as_u64().unwrap());
-        assert_eq!(scores, reference, "{id} scores");
-        assert_eq!(
-            analysis.segments[i],
-            expected["segment"].as_str().unwrap(),
-            "{id} segment"
-        );
-    }
+    reference::assert_customers_match(&analysis, rows);
 }
 
 #[test]

@@ -103,15 +103,8 @@ pub fn sheets(bytes: &[u8]) -> Result<Vec<SheetInfo>, WorkbookError> {
 
 /// `12345` → `12,345`.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
+    // Row counts stay far below 2^53, so the f64 is exact.
+    crate::charts::format::thousands(n as f64, 0)
 }
 
 /// `a`, `a and b`, `a, b and c`.
