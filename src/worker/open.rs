@@ -167,7 +167,10 @@ async fn open_archive(file: &Blob, choice: &SourceChoice) -> Result<Opened, Work
         Archive::Text { names } => names,
     };
     let member = choose_member(&members, choice.member.as_deref())?;
-    let header_end = (member.local_header_offset + LOCAL_HEADER_LEN).min(size);
+    let header_end = member
+        .local_header_offset
+        .saturating_add(LOCAL_HEADER_LEN)
+        .min(size);
     let header = blob::read_slice(file, member.local_header_offset, header_end)?.await?;
     let start = zip::data_offset(member, &header)?;
     let end = start
