@@ -33,6 +33,9 @@ test("a .csv.gz and a .zip give the plain CSV's results", async () => {
   const plain = await analyse(plainPage.page, { name: "orders.csv", mimeType: "text/csv", buffer: sample });
 
   const gz = await openApp(app.browser, app.server.url);
+  // The file chooser offers them too, not only CSV files.
+  const accepted = (await gz.page.getByLabel("Choose a transactions file").getAttribute("accept")).split(",");
+  for (const extension of [".gz", ".zip", ".xlsx", ".xls", ".ods"]) assert.ok(accepted.includes(extension), `${extension} in ${accepted}`);
   const gzipped = await analyse(gz.page, { name: "orders.csv.gz", mimeType: "application/gzip", buffer: gzipSync(sample) });
   assert.match(gzipped.said, /Read: gzip-compressed: 0\.5 MB of text from 0\.1 MB\./);
   assert.equal(gzipped.customers, plain.customers);
