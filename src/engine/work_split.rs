@@ -94,6 +94,92 @@ pub fn slices(total: u64) -> impl Iterator<Item = (u64, u64)> {
     })
 }
 
+/// The share of a compressed file's text the analysis worker reads while
+/// its helper decompresses the file (and sends it that text); the helper
+/// reads the rest once it has decompressed everything. More than
+/// [`OWN_PART`]: the helper decompresses first.
+pub const INFLATING_OWN_PART: f64 = 0.62;
+
+/// Where a piece of streamed text goes when the text is cut at the first
+/// line break from a given offset on (as [`cut_at`] cuts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Wholly before the cut.
+    Before,
+    /// Its first `usize` bytes before the cut, the rest after.
+    Split(usize),
+    /// Wholly after the cut.
+    After,
+}
+
+/// Places the pieces of a text that arrives in pieces (a decompressor's
+/// output) on either side of a cut: the first line break at or after
+/// `cut_from`, not before a byte-order mark, as [`cut_at`] cuts.
+#[derive(Debug, Clone)]
+pub struct StreamCut {
+    cut_from: u64,
+    done: u64,
+    cut: Option<u64>,
+    /// The pieces so far end with a line break at or after `cut_from`
+    /// whose next byte is not known yet.
+    break_pending: bool,
+}
+
+impl StreamCut {
+    pub fn new(cut_from: u64) -> Self {
+        Self {
+            cut_from,
+            done: 0,
+            cut: None,
+            break_pending: false,
+        }
+    }
+
+    /// Where the next piece, of `len` bytes, goes. `bytes_from(i)` gives the
+    /// piece's bytes from index `i` on; it is called only for a piece that
+    /// may hold the cut.
+    pub fn place(&mut self, len: usize, bytes_from: impl FnOnce(usize) -> Vec<u8>) -> Placement {
+        let start = self.done;
+        self.done += len as u64;
+        if self.cut.is_some() {
+            return Placement::After;
+        }
+        if self.done <= self.cut_from || len == 0 {
+            return Placement::Before;
+        }
+        let from = match self.break_pending {
+            true => 0,
+            false => self.cut_from.saturating_sub(start) as usize,
+        };
+        let window = bytes_from(from);
+        let starts_line = |i: usize| window.get(i) != Some(&0xEF);
+        let found = match self.break_pending && starts_line(0) {
+            true => Some(0),
+            false => window
+                .iter()
+                .enumerate()
+                .find(|&(i, &byte)| byte == b'\n' && i + 1 < window.len() && starts_line(i + 1))
+                .map(|(i, _)| i + 1),
+        };
+        match found {
+            Some(i) => {
+                let at = from + i;
+                self.cut = Some(start + at as u64);
+                Placement::Split(at)
+            }
+            None => {
+                self.break_pending = window.last() == Some(&b'\n');
+                Placement::Before
+            }
+        }
+    }
+
+    /// The offset of the cut, once it has been placed.
+    pub fn cut(&self) -> Option<u64> {
+        self.cut
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +229,47 @@ mod tests {
         assert_eq!(cut_at(b"no line break", 100, 1000), None);
         // A cut at the very end leaves nothing for the helper.
         assert_eq!(cut_at(b"abc\nd", 996, 1000), None);
+    }
+
+    /// Cuts a text streamed in pieces of `piece` bytes from `cut_from`.
+    fn stream_cut(text: &[u8], piece: usize, cut_from: u64) -> (Vec<u8>, Vec<u8>, Option<u64>) {
+        let mut cut = StreamCut::new(cut_from);
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for chunk in text.chunks(piece) {
+            match cut.place(chunk.len(), |i| chunk[i..].to_vec()) {
+                Placement::Before => before.extend_from_slice(chunk),
+                Placement::Split(at) => {
+                    before.extend_from_slice(&chunk[..at]);
+                    after.extend_from_slice(&chunk[at..]);
+                }
+                Placement::After => after.extend_from_slice(chunk),
+            }
+        }
+        (before, after, cut.cut())
+    }
+
+    #[test]
+    fn streamed_text_is_cut_at_a_line_start_whatever_the_pieces() {
+        let text = b"h\nline one\nline two\n\xEF\xBB\xBFbom line\nlast";
+        for piece in 1..text.len() + 2 {
+            let (before, after, cut) = stream_cut(text, piece, 3);
+            assert_eq!([before.as_slice(), &after].concat(), text.to_vec());
+            let cut = cut.unwrap() as usize;
+            assert_eq!(before.len(), cut);
+            assert_eq!(text[cut - 1], b'\n', "piece {piece}");
+            // The first line break from offset 3 on, as `cut_at` finds it.
+            assert_eq!(
+                Some(cut as u64),
+                cut_at(&text[3..], 3, 1000),
+                "piece {piece}"
+            );
+            // Never before the byte-order mark: the next line break.
+            let (_, _, late) = stream_cut(text, piece, 12);
+            assert_eq!(late, Some(32), "piece {piece}");
+        }
+        // Past the last line break: no cut, everything before.
+        let (before, after, cut) = stream_cut(text, 4, 32);
+        assert_eq!((before.len(), after.len(), cut), (text.len(), 0, None));
     }
 
     #[test]

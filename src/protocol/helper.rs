@@ -21,6 +21,27 @@ pub enum HelperRequest {
     /// Read and clean the attached file from byte `start` (just after a line
     /// break) to its end.
     IngestRange { ingest: IngestSettings, start: u64 },
+    /// Decompress the attached compressed text (`format`: "gzip" or
+    /// "deflate-raw") and send its text up to a cut (the first line break
+    /// from `cut_from` on) as [`HelperReply::Text`] parts while going on;
+    /// then read and clean the rest, as [`HelperRequest::IngestRange`] would.
+    InflateRange {
+        ingest: IngestSettings,
+        format: String,
+        cut_from: u64,
+    },
+}
+
+/// A part of the text a helper decompresses, attached as a blob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextPart {
+    /// Text before the cut; more follows. `compressed_done`: the compressed
+    /// bytes decompressed so far.
+    Before { compressed_done: u64 },
+    /// The last text before the cut (all the text when it had no cut).
+    UpToCut { compressed_done: u64 },
+    /// The text from the cut on, sent just before the helper's reply.
+    FromCut,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +50,7 @@ pub enum HelperReply {
     KsFitted(Vec<Clustering>),
     ShareIngested(Box<IngestShare>),
     RangeIngested(Box<IngestRange>),
+    Text(TextPart),
     Failed { message: String },
 }
 

@@ -4,9 +4,12 @@
 
 use super::blob::{self, for_each_slice};
 use super::helper_pool::{fit_ks_there, ingest_there};
+use super::inflating::read_while_inflating;
 use super::marks::now_ms;
 use super::messages::{mark, post};
+use super::open::Deflated;
 use crate::engine::clustering::{fit_ks, split_ks};
+use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
     merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share,
 };
@@ -55,21 +58,85 @@ pub async fn analyse(
         return apart(analyse_rfm_table(blob, file_name, settings)).await;
     }
     let started = now_ms();
-    let total = blob::size(blob);
     mark("read: start");
     let (outcome, ingest_workers) = apart(ingest_shared(blob, &head, ingest)).await?;
     mark("read: done");
+    let read = Read {
+        started,
+        total: blob::size(blob),
+        workers: ingest_workers,
+    };
+    apart(analyse_outcome(file_name, outcome, read, settings)).await
+}
+
+/// Reads and analyses a compressed text into a session, reading it while
+/// the helper decompresses it when the text can be cut in two; returns
+/// where the text came from too.
+pub async fn analyse_deflated(
+    deflated: &Deflated,
+    file_name: String,
+    ingest: IngestSettings,
+    settings: &AnalysisSettings,
+) -> Result<(Session, SourceReport), WorkerError> {
+    let started = now_ms();
+    let head = deflated.head().await?;
+    let sniffed = sniff_with_settings(&head, &ingest).ok();
+    let streamable = !crate::engine::rfm_import::looks_like_rfm_table(&head)
+        && matches!(
+            read_plan(deflated.text_size_hint, sniffed.as_ref(), &ingest),
+            ReadPlan::TwoParts { .. }
+        );
+    if streamable {
+        let format = deflated.format;
+        let reading = read_while_inflating(
+            &deflated.data,
+            format,
+            deflated.text_size_hint,
+            ingest.clone(),
+        );
+        if let Some(inflated) = apart(reading).await? {
+            mark("read: done");
+            let opened = deflated.opened(inflated.text);
+            let read = Read {
+                started,
+                total: blob::size(&deflated.data),
+                workers: inflated.workers,
+            };
+            let session =
+                apart(analyse_outcome(file_name, inflated.outcome, read, settings)).await?;
+            return Ok((session, opened.report));
+        }
+    }
+    let opened = deflated.inflate().await?;
+    let session = analyse(&opened.text, file_name, ingest, settings).await?;
+    Ok((session, opened.report))
+}
+
+/// How the file was read: when reading started, its size, by how many workers.
+struct Read {
+    started: f64,
+    total: u64,
+    workers: u8,
+}
+
+/// The analysis of a file's cleaned transactions, into a session.
+async fn analyse_outcome(
+    file_name: String,
+    outcome: IngestOutcome,
+    read: Read,
+    settings: &AnalysisSettings,
+) -> Result<Session, WorkerError> {
     let ingested = now_ms();
-    let mut progress = analysis_progress(total);
+    let mut progress = analysis_progress(read.total);
     progress("Computing RFM", 0.0);
     let prepared = pipeline::prepare(&outcome.ledger, settings)?;
     mark("prepared (RFM, scores, features)");
     let (analysis, sweep_workers) = apart(sweep_and_finish(prepared, &mut progress)).await?;
     mark("analysis: done");
     let stats = RunStats {
-        ingest_ms: ingested - started,
+        ingest_ms: ingested - read.started,
         analysis_ms: now_ms() - ingested,
-        ingest_workers,
+        ingest_workers: read.workers,
         sweep_workers,
         worker_memory_bytes: wasm_memory_bytes(),
     };

@@ -74,11 +74,20 @@ pub fn file_of(data: &JsValue) -> Option<Blob> {
         .and_then(|v| v.dyn_into().ok())
 }
 
-/// Posts `event` to whoever started this worker (the page, or the analysis
-/// worker for the helper), transferring the frame's buffer.
+/// Posts `message` to whoever started this worker (the page, or the
+/// analysis worker for the helper), transferring the frame's buffer.
 pub fn post_to_parent<T: Serialize>(message: &T) {
+    post_up(message, None);
+}
+
+/// [`post_to_parent`] with `attachment` under [`FILE`] (a blob: shared, not copied).
+pub fn post_to_parent_with<T: Serialize>(message: &T, attachment: &JsValue) {
+    post_up(message, Some(attachment));
+}
+
+fn post_up<T: Serialize>(message: &T, attachment: Option<&JsValue>) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    match js_message(message, FILE, None) {
+    match js_message(message, FILE, attachment) {
         Ok((object, frame)) => {
             let transfer = js_sys::Array::of1(&frame.buffer());
             // Posting fails only when the parent is gone.

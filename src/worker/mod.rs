@@ -7,6 +7,8 @@
 mod analysis;
 mod blob;
 mod helper_pool;
+mod inflate;
+mod inflating;
 pub mod marks;
 pub mod messages;
 mod open;
@@ -111,11 +113,10 @@ async fn dispatch(
     };
     match request {
         PageRequest::Sniff { settings } => {
-            let opened = open::open(&file()?, &settings.source).await?;
-            let head = blob::read_head(&opened.text).await?;
+            let (head, source) = open::head(&file()?, &settings.source).await?;
             Ok(match sniff(&head, &settings)? {
                 Sniffed::Transactions(mut report) => {
-                    report.source = opened.report;
+                    report.source = source;
                     WorkerEvent::Sniffed(report)
                 }
                 Sniffed::RfmTable => WorkerEvent::RfmTableDetected,
@@ -126,10 +127,18 @@ async fn dispatch(
             ingest,
             analysis,
         } => {
-            let opened = open::open(&file()?, &ingest.source).await?;
-            let session = analysis::analyse(&opened.text, file_name, ingest, &analysis)
-                .await?
-                .read_from(opened.report.note);
+            let session = match open::source(&file()?, &ingest.source).await? {
+                open::Source::Text(opened) => {
+                    analysis::analyse(&opened.text, file_name, ingest, &analysis)
+                        .await?
+                        .read_from(opened.report.note)
+                }
+                open::Source::Deflated(deflated) => {
+                    let (session, source) =
+                        analysis::analyse_deflated(&deflated, file_name, ingest, &analysis).await?;
+                    session.read_from(source.note)
+                }
+            };
             let dashboard = session.dashboard();
             // A failed run never gets here: the previous session stays.
             SESSION.with_borrow_mut(|held| *held = Some(session));

@@ -104,6 +104,73 @@ pub enum ContainerError {
     UnsupportedMethod { name: String, method: String },
 }
 
+impl SourceReport {
+    /// A gzip file of `file_bytes` whose text is `text_bytes`.
+    pub fn gzip(file_bytes: u64, text_bytes: u64) -> Self {
+        Self {
+            kind: SourceKind::Gzip,
+            file_bytes,
+            text_bytes,
+            note: format!(
+                "gzip-compressed: {} of text from {}",
+                megabytes(text_bytes),
+                megabytes(file_bytes)
+            ),
+            ..Self::default()
+        }
+    }
+
+    /// `member` of a ZIP archive of `file_bytes` holding the text members
+    /// `names`, its text `text_bytes`.
+    pub fn zip_member(file_bytes: u64, text_bytes: u64, member: &str, names: Vec<String>) -> Self {
+        let note = if names.len() > 1 {
+            format!(
+                "\"{member}\" from the ZIP archive ({} of its {} text files)",
+                megabytes(text_bytes),
+                names.len()
+            )
+        } else {
+            format!(
+                "\"{member}\" from the ZIP archive ({})",
+                megabytes(text_bytes)
+            )
+        };
+        Self {
+            kind: SourceKind::ZipMember,
+            file_bytes,
+            text_bytes,
+            members: if names.len() > 1 { names } else { Vec::new() },
+            member: Some(member.to_string()),
+            note,
+            ..Self::default()
+        }
+    }
+
+    /// The same source with its text's size known.
+    pub fn with_text_bytes(self, text_bytes: u64) -> Self {
+        match self.kind {
+            SourceKind::Gzip => Self::gzip(self.file_bytes, text_bytes),
+            SourceKind::ZipMember => {
+                let member = self.member.clone().unwrap_or_default();
+                let names = match self.members.is_empty() {
+                    true => vec![member.clone()],
+                    false => self.members,
+                };
+                Self::zip_member(self.file_bytes, text_bytes, &member, names)
+            }
+            SourceKind::Text | SourceKind::Workbook => Self { text_bytes, ..self },
+        }
+    }
+}
+
+/// The size of a gzip file's text from its last four bytes (ISIZE: the
+/// size modulo 4 GiB, of the last member only): a hint for sharing the
+/// reading, never trusted for anything else.
+pub fn gzip_text_size_hint(tail: &[u8]) -> Option<u64> {
+    let last: [u8; 4] = tail.get(tail.len().checked_sub(4)?..)?.try_into().ok()?;
+    Some(u64::from(u32::from_le_bytes(last)))
+}
+
 /// A size for the notes, in decimal megabytes as file managers show them.
 pub fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
@@ -218,6 +285,43 @@ mod tests {
         let directory = zip::find_directory(bytes, 0, bytes.len() as u64).unwrap();
         let start = directory.offset as usize;
         zip::members(&bytes[start..start + directory.len as usize]).unwrap()
+    }
+
+    #[test]
+    fn gzip_size_hint_is_the_last_four_bytes_little_endian() {
+        // `printf 'abc\n' | gzip -n` ends in CRC32 then ISIZE = 4.
+        let tail = [0x1F, 0x8B, 0x4E, 0x81, 0x88, 0x47, 0x04, 0x00, 0x00, 0x00];
+        assert_eq!(gzip_text_size_hint(&tail), Some(4));
+        assert_eq!(
+            gzip_text_size_hint(&[0xFF, 0xFF, 0xFF, 0xFF]),
+            Some(0xFFFF_FFFF)
+        );
+        assert_eq!(gzip_text_size_hint(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn notes_follow_the_text_size_known_later() {
+        let guessed = SourceReport::gzip(20_248_714, 1);
+        let known = guessed.with_text_bytes(131_011_780);
+        assert_eq!(known.text_bytes, 131_011_780);
+        assert_eq!(known.note, "gzip-compressed: 131.0 MB of text from 20.2 MB");
+        let one = SourceReport::zip_member(900, 1, "orders.csv", vec!["orders.csv".into()]);
+        assert!(one.members.is_empty());
+        assert_eq!(
+            one.with_text_bytes(2_500_000).note,
+            "\"orders.csv\" from the ZIP archive (2.5 MB)"
+        );
+        let several =
+            SourceReport::zip_member(900, 1, "b.csv", vec!["a.csv".into(), "b.csv".into()]);
+        let known = several.with_text_bytes(1_000_000);
+        assert_eq!(
+            known.members,
+            vec!["a.csv".to_string(), "b.csv".to_string()]
+        );
+        assert_eq!(
+            known.note,
+            "\"b.csv\" from the ZIP archive (1.0 MB of its 2 text files)"
+        );
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! Reading a compressed file while it is decompressed: the helper inflates
+//! it and sends the text before a cut as it comes, which this worker reads
+//! meanwhile; then the helper reads the text after the cut, and the two
+//! parts are joined as for a plain file cut in two (see
+//! `analysis::ingest_in_two_parts`). The outcome is always the single
+//! pass's: when the parts cannot be joined this worker reads the rest too.
+
+use super::blob::{self, for_each_slice};
+use super::helper_pool::inflate_there;
+use super::messages::{mark, post};
+use crate::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
+use crate::engine::work_split::INFLATING_OWN_PART;
+use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
+use crate::protocol::page::{WorkerEvent, READING_SHARE};
+use crate::session::WorkerError;
+use futures_channel::mpsc::UnboundedReceiver;
+use futures_core::Stream;
+use web_sys::Blob;
+
+/// What reading while decompressing gave.
+pub struct Inflated {
+    pub outcome: IngestOutcome,
+    /// How many workers read.
+    pub workers: u8,
+    /// All the text, to read again without decompressing.
+    pub text: Blob,
+}
+
+const STAGE: &str = "Decompressing and reading";
+
+/// Reads `compressed` (`format`: "gzip" or "deflate-raw"), whose text is
+/// about `text_size_hint` bytes, with the helper decompressing it. `None`
+/// when there is no helper, or it stopped before this worker had all the
+/// text: the caller then decompresses and reads it itself.
+pub async fn read_while_inflating(
+    compressed: &Blob,
+    format: &str,
+    text_size_hint: u64,
+    settings: IngestSettings,
+) -> Result<Option<Inflated>, WorkerError> {
+    let request = HelperRequest::InflateRange {
+        ingest: settings.clone(),
+        format: format.to_string(),
+        cut_from: (text_size_hint as f64 * INFLATING_OWN_PART) as u64,
+    };
+    let Some((mut parts, reply)) = inflate_there(compressed, &request) else {
+        return Ok(None);
+    };
+    let total = blob::size(compressed);
+    let mut ingestor = Ingestor::new(settings);
+    let texts = js_sys::Array::new();
+    mark("read: start (decompressed by the helper)");
+    loop {
+        let Some((part, text)) = next(&mut parts).await else {
+            return Ok(None);
+        };
+        let compressed_done = match part {
+            TextPart::Before { compressed_done } | TextPart::UpToCut { compressed_done } => {
+                compressed_done
+            }
+            TextPart::FromCut => return Ok(None),
+        };
+        for_each_slice(&text, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
+        post_progress(compressed_done, total);
+        texts.push(&text);
+        if matches!(part, TextPart::UpToCut { .. }) {
+            break;
+        }
+    }
+    mark("read: own part done");
+    let reply = reply.await;
+    // Posted before the reply, so it is here once the reply is.
+    let Some((TextPart::FromCut, rest)) = next(&mut parts).await else {
+        return Ok(None);
+    };
+    texts.push(&rest);
+    let text = Blob::new_with_blob_sequence(&texts)
+        .map_err(|_| WorkerError::Browser("could not keep the decompressed text".into()))?;
+    if let Ok(HelperReply::RangeIngested(later)) = reply {
+        mark("read: other part received");
+        if ingestor.can_join(&later) {
+            let outcome = ingestor.join(*later)?;
+            return Ok(Some(Inflated {
+                outcome,
+                workers: 2,
+                text,
+            }));
+        }
+    }
+    for_each_slice(&rest, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
+    Ok(Some(Inflated {
+        outcome: ingestor.finish()?,
+        workers: 1,
+        text,
+    }))
+}
+
+/// The next part, `None` once the helper has sent its last one (or stopped).
+async fn next(parts: &mut UnboundedReceiver<(TextPart, Blob)>) -> Option<(TextPart, Blob)> {
+    std::future::poll_fn(|context| std::pin::Pin::new(&mut *parts).poll_next(context)).await
+}
+
+fn post_progress(done: u64, total: u64) {
+    post(
+        0,
+        WorkerEvent::Progress {
+            stage: STAGE.into(),
+            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
+            bytes_done: done,
+            bytes_total: total,
+        },
+    );
+}
