@@ -14,6 +14,7 @@ use crate::engine::ingest::{
     merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share,
 };
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
+use crate::engine::rfm_import::looks_like_rfm_table;
 use crate::engine::work_split::{cut_at, read_plan, ReadPlan, CUT_WINDOW};
 use crate::protocol::helper::{accept_ks, HelperReply, HelperRequest};
 use crate::protocol::page::{WorkerEvent, READING_SHARE};
@@ -54,7 +55,7 @@ pub async fn analyse(
     settings: &AnalysisSettings,
 ) -> Result<Session, WorkerError> {
     let head = blob::read_head(blob).await?;
-    if crate::engine::rfm_import::looks_like_rfm_table(&head) {
+    if looks_like_rfm_table(&head) {
         return apart(analyse_rfm_table(blob, file_name, settings)).await;
     }
     let started = now_ms();
@@ -81,19 +82,15 @@ pub async fn analyse_deflated(
     let started = now_ms();
     let head = deflated.head().await?;
     let sniffed = sniff_with_settings(&head, &ingest).ok();
-    let streamable = !crate::engine::rfm_import::looks_like_rfm_table(&head)
-        && matches!(
-            read_plan(deflated.text_size_hint, sniffed.as_ref(), &ingest),
+    let cuttable = |hint| {
+        matches!(
+            read_plan(hint, sniffed.as_ref(), &ingest),
             ReadPlan::TwoParts { .. }
-        );
-    if streamable {
-        let format = deflated.format;
-        let reading = read_while_inflating(
-            &deflated.data,
-            format,
-            deflated.text_size_hint,
-            ingest.clone(),
-        );
+        )
+    };
+    let text_size_hint = deflated.text_size_hint.filter(|&hint| cuttable(hint));
+    if let Some(hint) = text_size_hint.filter(|_| !looks_like_rfm_table(&head)) {
+        let reading = read_while_inflating(&deflated.data, deflated.format, hint, ingest.clone());
         if let Some(inflated) = apart(reading).await? {
             mark("read: done");
             let opened = deflated.opened(inflated.text);

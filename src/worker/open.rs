@@ -31,8 +31,9 @@ pub struct Deflated {
     pub data: Blob,
     /// `DecompressionStream`'s name for it: "gzip" or "deflate-raw".
     pub format: &'static str,
-    /// What the file says its text's size is: a hint, not trusted.
-    pub text_size_hint: u64,
+    /// What the file says its text's size is (when it is plausible): a
+    /// hint for cutting the text in two, not trusted.
+    pub text_size_hint: Option<u64>,
     /// The stage shown while it is decompressed.
     pub stage: &'static str,
     /// With the text's size from the hint until it is decompressed.
@@ -104,6 +105,14 @@ fn key_of(file: &Blob, choice: &SourceChoice) -> Key {
     }
 }
 
+/// A workbook's chosen sheets as text, remembered: converting takes long.
+async fn workbook(file: &Blob, choice: &SourceChoice, key: Key) -> Result<Opened, WorkerError> {
+    let (text, report) = workbook_host::convert(file, &key.name, &choice.sheet).await?;
+    let opened = Opened { text, report };
+    LAST.with_borrow_mut(|last| *last = Some((key, opened.clone())));
+    Ok(opened)
+}
+
 fn remembered(key: &Key) -> Option<Opened> {
     LAST.with_borrow(|last| {
         last.as_ref()
@@ -132,7 +141,7 @@ pub async fn source(file: &Blob, choice: &SourceChoice) -> Result<Source, Worker
         })),
         Wrapper::Gzip => {
             let tail = blob::read_slice(file, size.saturating_sub(4), size)?.await?;
-            let text_size_hint = gzip_text_size_hint(&tail).unwrap_or(0);
+            let text_size_hint = gzip_text_size_hint(&tail, size);
             Ok(Source::Deflated(Deflated {
                 data: file.clone(),
                 format: "gzip",
@@ -143,10 +152,7 @@ pub async fn source(file: &Blob, choice: &SourceChoice) -> Result<Source, Worker
             }))
         }
         Wrapper::Zip => archive_source(file, choice, key).await,
-        Wrapper::OleWorkbook => {
-            let (text, report) = workbook_host::convert(file, &key.name, &choice.sheet).await?;
-            Ok(Source::Text(Opened { text, report }))
-        }
+        Wrapper::OleWorkbook => Ok(Source::Text(workbook(file, choice, key).await?)),
     }
 }
 
@@ -218,8 +224,7 @@ async fn archive_source(
     let members = zip::members(&listing)?;
     let names = match Archive::of(&members)? {
         Archive::Xlsx | Archive::Ods => {
-            let (text, report) = workbook_host::convert(file, &key.name, &choice.sheet).await?;
-            return Ok(Source::Text(Opened { text, report }));
+            return Ok(Source::Text(workbook(file, choice, key).await?))
         }
         Archive::Text { names } => names,
     };
@@ -246,7 +251,7 @@ async fn archive_source(
         _ => Source::Deflated(Deflated {
             data,
             format: "deflate-raw",
-            text_size_hint: member.uncompressed_size,
+            text_size_hint: Some(member.uncompressed_size),
             stage: "Unzipping",
             report,
             key,

@@ -105,17 +105,22 @@ pub enum ContainerError {
 }
 
 impl SourceReport {
-    /// A gzip file of `file_bytes` whose text is `text_bytes`.
-    pub fn gzip(file_bytes: u64, text_bytes: u64) -> Self {
+    /// A gzip file of `file_bytes` whose text is `text_bytes` (`None`: not
+    /// known before it is decompressed).
+    pub fn gzip(file_bytes: u64, text_bytes: Option<u64>) -> Self {
+        let note = match text_bytes {
+            Some(text) => format!(
+                "gzip-compressed: {} of text from {}",
+                megabytes(text),
+                megabytes(file_bytes)
+            ),
+            None => format!("gzip-compressed: {}", megabytes(file_bytes)),
+        };
         Self {
             kind: SourceKind::Gzip,
             file_bytes,
-            text_bytes,
-            note: format!(
-                "gzip-compressed: {} of text from {}",
-                megabytes(text_bytes),
-                megabytes(file_bytes)
-            ),
+            text_bytes: text_bytes.unwrap_or(0),
+            note,
             ..Self::default()
         }
     }
@@ -149,7 +154,7 @@ impl SourceReport {
     /// The same source with its text's size known.
     pub fn with_text_bytes(self, text_bytes: u64) -> Self {
         match self.kind {
-            SourceKind::Gzip => Self::gzip(self.file_bytes, text_bytes),
+            SourceKind::Gzip => Self::gzip(self.file_bytes, Some(text_bytes)),
             SourceKind::ZipMember => {
                 let member = self.member.clone().unwrap_or_default();
                 let names = match self.members.is_empty() {
@@ -163,12 +168,21 @@ impl SourceReport {
     }
 }
 
-/// The size of a gzip file's text from its last four bytes (ISIZE: the
-/// size modulo 4 GiB, of the last member only): a hint for sharing the
-/// reading, never trusted for anything else.
-pub fn gzip_text_size_hint(tail: &[u8]) -> Option<u64> {
+/// The most Deflate can shrink a text: 1032 to 1.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
+/// The size of the text of a gzip file of `file_bytes` from its last four
+/// bytes (ISIZE: the size modulo 4 GiB, of the last member only), when it
+/// is one a text of that file could have (a damaged file's last bytes are
+/// any): a hint for sharing the reading, never trusted for anything else.
+pub fn gzip_text_size_hint(tail: &[u8], file_bytes: u64) -> Option<u64> {
     let last: [u8; 4] = tail.get(tail.len().checked_sub(4)?..)?.try_into().ok()?;
-    Some(u64::from(u32::from_le_bytes(last)))
+    let text = u64::from(u32::from_le_bytes(last));
+    // Stored (incompressible) text takes 5 bytes per 65,535, and a member
+    // at least 18 bytes of header and trailer besides.
+    let smallest_file = text + text / 13_000 + 64;
+    let largest_text = file_bytes.saturating_mul(MAX_DEFLATE_RATIO) + 64;
+    (smallest_file >= file_bytes && text <= largest_text).then_some(text)
 }
 
 /// A size for the notes, in decimal megabytes as file managers show them.
@@ -291,17 +305,29 @@ mod tests {
     fn gzip_size_hint_is_the_last_four_bytes_little_endian() {
         // `printf 'abc\n' | gzip -n` ends in CRC32 then ISIZE = 4.
         let tail = [0x1F, 0x8B, 0x4E, 0x81, 0x88, 0x47, 0x04, 0x00, 0x00, 0x00];
-        assert_eq!(gzip_text_size_hint(&tail), Some(4));
+        assert_eq!(gzip_text_size_hint(&tail, 24), Some(4));
+        // 4 GiB of text from 4.2 MB: Deflate shrinks at most 1032 to 1.
         assert_eq!(
-            gzip_text_size_hint(&[0xFF, 0xFF, 0xFF, 0xFF]),
+            gzip_text_size_hint(&[0xFF, 0xFF, 0xFF, 0xFF], 4_200_000),
             Some(0xFFFF_FFFF)
         );
-        assert_eq!(gzip_text_size_hint(&[1, 2, 3]), None);
+        assert_eq!(
+            gzip_text_size_hint(&[0xFF, 0xFF, 0xFF, 0xFF], 4_000_000 / 1000),
+            None
+        );
+        // Less text than file, beyond what stored blocks add: a damaged file's bytes.
+        assert_eq!(gzip_text_size_hint(&[0x10, 0x27, 0, 0], 20_000), None);
+        assert_eq!(
+            gzip_text_size_hint(&[0x10, 0x27, 0, 0], 10_050),
+            Some(10_000)
+        );
+        assert_eq!(gzip_text_size_hint(&[1, 2, 3], 3), None);
     }
 
     #[test]
     fn notes_follow_the_text_size_known_later() {
-        let guessed = SourceReport::gzip(20_248_714, 1);
+        let guessed = SourceReport::gzip(20_248_714, None);
+        assert_eq!(guessed.note, "gzip-compressed: 20.2 MB");
         let known = guessed.with_text_bytes(131_011_780);
         assert_eq!(known.text_bytes, 131_011_780);
         assert_eq!(known.note, "gzip-compressed: 131.0 MB of text from 20.2 MB");
