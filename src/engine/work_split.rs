@@ -98,7 +98,7 @@ pub fn slices(total: u64) -> impl Iterator<Item = (u64, u64)> {
 /// its helper decompresses the file (and sends it that text); the helper
 /// reads the rest once it has decompressed everything. More than
 /// [`OWN_PART`]: the helper decompresses first.
-pub const INFLATING_OWN_PART: f64 = 0.62;
+pub const INFLATING_OWN_PART: f64 = 0.80;
 
 /// Where a piece of streamed text goes when the text is cut at the first
 /// line break from a given offset on (as [`cut_at`] cuts).

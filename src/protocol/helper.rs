@@ -22,9 +22,10 @@ pub enum HelperRequest {
     /// break) to its end.
     IngestRange { ingest: IngestSettings, start: u64 },
     /// Decompress the attached compressed text (`format`: "gzip" or
-    /// "deflate-raw") and send its text up to a cut (the first line break
+    /// "deflate-raw"), sending the text up to a cut (the first line break
     /// from `cut_from` on) as [`HelperReply::Text`] parts while going on;
-    /// then read and clean the rest, as [`HelperRequest::IngestRange`] would.
+    /// then read and clean the rest, as [`HelperRequest::IngestRange`]
+    /// would, send it too, and reply.
     InflateRange {
         ingest: IngestSettings,
         format: String,
@@ -32,7 +33,9 @@ pub enum HelperRequest {
     },
 }
 
-/// A part of the text a helper decompresses, attached as a blob.
+/// A part of the text a helper decompresses, attached as bytes whose
+/// buffer is transferred (a `Uint8Array`; for [`TextPart::FromCut`] an
+/// array of them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextPart {
     /// Text before the cut; more follows. `compressed_done`: the compressed
@@ -40,7 +43,8 @@ pub enum TextPart {
     Before { compressed_done: u64 },
     /// The last text before the cut (all the text when it had no cut).
     UpToCut { compressed_done: u64 },
-    /// The text from the cut on, sent just before the helper's reply.
+    /// The text from the cut on, sent just before the helper's reply: the
+    /// analysis worker reads it when the parts cannot be joined.
     FromCut,
 }
 

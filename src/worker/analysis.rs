@@ -93,7 +93,7 @@ pub async fn analyse_deflated(
         let reading = read_while_inflating(&deflated.data, deflated.format, hint, ingest.clone());
         if let Some(inflated) = apart(reading).await? {
             mark("read: done");
-            let opened = deflated.opened(inflated.text);
+            let report = deflated.report.clone().with_text_bytes(inflated.text_bytes);
             let read = Read {
                 started,
                 total: blob::size(&deflated.data),
@@ -101,7 +101,7 @@ pub async fn analyse_deflated(
             };
             let session =
                 apart(analyse_outcome(file_name, inflated.outcome, read, settings)).await?;
-            return Ok((session, opened.report));
+            return Ok((session, report));
         }
     }
     let opened = deflated.inflate().await?;

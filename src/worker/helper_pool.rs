@@ -4,17 +4,15 @@
 //! fails, the analysis worker simply does everything itself.
 
 use super::blob::{self, for_each_slice};
-use super::inflate::inflate_into;
-use super::messages::{file_of, frame_of, js_message, mark, post_to_parent, post_to_parent_with};
+use super::inflate_range::inflate_range;
+use super::messages::{frame_of, js_message, mark, post_to_parent};
 use crate::engine::clustering::{fit_ks, KMeansSettings, Point};
-use crate::engine::ingest::{IngestSettings, Ingestor, SNIFF_WINDOW};
-use crate::engine::work_split::{Placement, StreamCut, CHUNK_BYTES};
+use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
 use crate::session::WorkerError;
 use futures_channel::{mpsc, oneshot};
 use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions};
@@ -43,7 +41,7 @@ struct Helper {
     /// The running request's reply.
     reply: Option<oneshot::Sender<HelperReply>>,
     /// The text parts of a running [`HelperRequest::InflateRange`].
-    parts: Option<mpsc::UnboundedSender<(TextPart, Blob)>>,
+    parts: Option<mpsc::UnboundedSender<(TextPart, JsValue)>>,
     /// Told when the running request's reply has come (see [`idle`]).
     idle_waiters: Vec<oneshot::Sender<()>>,
 }
@@ -148,8 +146,9 @@ pub fn start(on_settled: impl FnOnce() + 'static) {
         match reply {
             HelperReply::Ready => settle(Status::Ready),
             HelperReply::Text(part) => {
-                let sent = HELPER.with_borrow(|h| match (&h.parts, file_of(&message.data())) {
-                    (Some(parts), Some(text)) => parts.unbounded_send((part, text)).is_ok(),
+                let text = js_sys::Reflect::get(&message.data(), &FILE.into());
+                let sent = HELPER.with_borrow(|h| match (&h.parts, text) {
+                    (Some(parts), Ok(text)) => parts.unbounded_send((part, text)).is_ok(),
                     _ => false,
                 });
                 if !sent {
@@ -273,7 +272,7 @@ pub fn ingest_there(
 
 /// The text parts and the reply of an [`HelperRequest::InflateRange`].
 pub type Inflating = (
-    mpsc::UnboundedReceiver<(TextPart, Blob)>,
+    mpsc::UnboundedReceiver<(TextPart, JsValue)>,
     oneshot::Receiver<HelperReply>,
 );
 
@@ -285,121 +284,6 @@ pub fn inflate_there(compressed: &Blob, request: &HelperRequest) -> Option<Infla
     let (sender, parts) = mpsc::unbounded();
     HELPER.with_borrow_mut(|h| h.parts = Some(sender));
     Some((parts, reply))
-}
-
-/// The text of an [`HelperRequest::InflateRange`] as it is placed around the cut.
-struct Splitting {
-    cut: StreamCut,
-    /// Text before the cut not sent yet, and its size.
-    before: js_sys::Array,
-    before_bytes: u64,
-    /// Text after the cut, read here once all of it is decompressed.
-    after: js_sys::Array,
-    /// The text's first bytes: how the rest is read (delimiter, columns).
-    head: Vec<u8>,
-    up_to_cut_sent: bool,
-}
-
-impl Splitting {
-    /// Sends the text before the cut gathered so far. On failure nothing
-    /// is sent, and the analysis worker, missing the rest, reads alone.
-    fn send_before(&mut self, part: TextPart) {
-        if let Ok(text) = blob_of(&self.before) {
-            post_to_parent_with(&HelperReply::Text(part), &text);
-        }
-        self.before = js_sys::Array::new();
-        self.before_bytes = 0;
-    }
-
-    fn take(&mut self, piece: js_sys::Uint8Array, fed: u64) {
-        let len = piece.length() as usize;
-        if self.head.len() < SNIFF_WINDOW {
-            let take = (SNIFF_WINDOW - self.head.len()).min(len);
-            self.head.extend(piece.subarray(0, take as u32).to_vec());
-        }
-        let placement = self
-            .cut
-            .place(len, |from| piece.subarray(from as u32, len as u32).to_vec());
-        match placement {
-            Placement::Before => {
-                self.before.push(&piece);
-                self.before_bytes += len as u64;
-                if self.before_bytes >= CHUNK_BYTES {
-                    self.send_before(TextPart::Before {
-                        compressed_done: fed,
-                    });
-                }
-            }
-            Placement::Split(at) => {
-                self.before.push(&piece.subarray(0, at as u32));
-                self.up_to_cut_sent = true;
-                self.send_before(TextPart::UpToCut {
-                    compressed_done: fed,
-                });
-                self.after.push(&piece.subarray(at as u32, len as u32));
-            }
-            Placement::After => {
-                self.after.push(&piece);
-            }
-        }
-    }
-}
-
-/// A blob of the pieces (`Uint8Array`s) in `pieces`.
-fn blob_of(pieces: &js_sys::Array) -> Result<Blob, WorkerError> {
-    Blob::new_with_u8_array_sequence(pieces)
-        .map_err(|_| WorkerError::Browser("could not keep the decompressed text".into()))
-}
-
-/// Decompresses `compressed`, sending the text before the cut to the
-/// analysis worker as it comes, then the text after it (so the analysis
-/// worker has all of it, whatever happens next), and reads that here.
-async fn inflate_range(
-    compressed: &Blob,
-    ingest: IngestSettings,
-    format: &str,
-    cut_from: u64,
-) -> Result<HelperReply, WorkerError> {
-    mark("helper: inflating");
-    let splitting = Rc::new(RefCell::new(Splitting {
-        cut: StreamCut::new(cut_from),
-        before: js_sys::Array::new(),
-        before_bytes: 0,
-        after: js_sys::Array::new(),
-        head: Vec::new(),
-        up_to_cut_sent: false,
-    }));
-    let taking = Rc::clone(&splitting);
-    inflate_into(compressed, format, move |piece, fed| {
-        taking.borrow_mut().take(piece, fed);
-    })
-    .await?;
-    mark("helper: inflated");
-    let (head, rest, cut) = {
-        let mut splitting = splitting.borrow_mut();
-        if !splitting.up_to_cut_sent {
-            let fed = blob::size(compressed);
-            splitting.send_before(TextPart::UpToCut {
-                compressed_done: fed,
-            });
-        }
-        (
-            std::mem::take(&mut splitting.head),
-            blob_of(&splitting.after)?,
-            splitting.cut.cut(),
-        )
-    };
-    post_to_parent_with(&HelperReply::Text(TextPart::FromCut), &rest);
-    if cut.is_none() {
-        return Err(WorkerError::Browser(
-            "the text had no line break to cut at".into(),
-        ));
-    }
-    let mut ingestor = Ingestor::continuing(ingest, &head)?;
-    for_each_slice(&rest, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
-    let range = ingestor.finish_range()?;
-    mark("helper: read");
-    Ok(HelperReply::RangeIngested(Box::new(range)))
 }
 
 /// Posts `request` with `attachment` under `field`; the receiver gets the reply.

@@ -25,7 +25,11 @@ extern "C" {
     fn writable(this: &Decompression) -> web_sys::WritableStream;
 }
 
-const DAMAGED: &str = "the file could not be decompressed: it is damaged or incomplete";
+/// Also what the browser says of gzip files joined end to end (`gzip >>`),
+/// which its decompressor does not read past the first.
+const DAMAGED: &str = "the file could not be decompressed: it is damaged or incomplete, or \
+    several gzip files joined into one (which the browser cannot read: decompress it and \
+    compress it again as one, e.g. gzip -dc joined.gz | gzip > one.gz)";
 
 /// How often progress is posted while the browser decompresses a whole text.
 const PROGRESS_EVERY_MS: i32 = 100;
@@ -155,8 +159,13 @@ pub async fn inflate_head(
         let take = (want - head.len()).min(piece.length() as usize);
         head.extend_from_slice(&piece.subarray(0, take as u32).to_vec());
     }
-    // Stops the decompression: only the head was wanted.
-    drop(reader.cancel());
+    // Stops the decompression: only the head was wanted. Cancelling fails
+    // when the decompressor has met damage past the head already: the head
+    // is good, and the run will say what is wrong with the rest.
+    let cancelled = JsFuture::from(reader.cancel());
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = cancelled.await;
+    });
     Ok(head)
 }
 

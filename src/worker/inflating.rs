@@ -5,7 +5,7 @@
 //! `analysis::ingest_in_two_parts`). The outcome is always the single
 //! pass's: when the parts cannot be joined this worker reads the rest too.
 
-use super::blob::{self, for_each_slice};
+use super::blob;
 use super::helper_pool::inflate_there;
 use super::messages::{mark, post};
 use crate::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
@@ -15,6 +15,8 @@ use crate::protocol::page::{WorkerEvent, READING_SHARE};
 use crate::session::WorkerError;
 use futures_channel::mpsc::UnboundedReceiver;
 use futures_core::Stream;
+use js_sys::Uint8Array;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
 /// What reading while decompressing gave.
@@ -22,8 +24,8 @@ pub struct Inflated {
     pub outcome: IngestOutcome,
     /// How many workers read.
     pub workers: u8,
-    /// All the text, to read again without decompressing.
-    pub text: Blob,
+    /// The size of the text.
+    pub text_bytes: u64,
 }
 
 const STAGE: &str = "Decompressing and reading";
@@ -48,21 +50,22 @@ pub async fn read_while_inflating(
     };
     let total = blob::size(compressed);
     let mut ingestor = Ingestor::new(settings);
-    let texts = js_sys::Array::new();
+    let mut text_bytes = 0;
     mark("read: start (decompressed by the helper)");
     loop {
         let Some((part, text)) = next(&mut parts).await else {
             return Ok(None);
         };
-        let compressed_done = match part {
-            TextPart::Before { compressed_done } | TextPart::UpToCut { compressed_done } => {
-                compressed_done
-            }
-            TextPart::FromCut => return Ok(None),
+        let (TextPart::Before { compressed_done } | TextPart::UpToCut { compressed_done }) = part
+        else {
+            return Ok(None);
         };
-        for_each_slice(&text, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
+        let Some(text) = text.dyn_ref::<Uint8Array>() else {
+            return Ok(None);
+        };
+        text_bytes += u64::from(text.length());
+        ingestor.push(&text.to_vec())?;
         post_progress(compressed_done, total);
-        texts.push(&text);
         if matches!(part, TextPart::UpToCut { .. }) {
             break;
         }
@@ -73,30 +76,36 @@ pub async fn read_while_inflating(
     let Some((TextPart::FromCut, rest)) = next(&mut parts).await else {
         return Ok(None);
     };
-    texts.push(&rest);
-    let text = Blob::new_with_blob_sequence(&texts)
-        .map_err(|_| WorkerError::Browser("could not keep the decompressed text".into()))?;
+    let rest: Vec<Uint8Array> = js_sys::Array::from(&rest)
+        .iter()
+        .filter_map(|text| text.dyn_into().ok())
+        .collect();
+    text_bytes += rest
+        .iter()
+        .map(|text| u64::from(text.length()))
+        .sum::<u64>();
     if let Ok(HelperReply::RangeIngested(later)) = reply {
         mark("read: other part received");
         if ingestor.can_join(&later) {
-            let outcome = ingestor.join(*later)?;
             return Ok(Some(Inflated {
-                outcome,
+                outcome: ingestor.join(*later)?,
                 workers: 2,
-                text,
+                text_bytes,
             }));
         }
     }
-    for_each_slice(&rest, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
+    for text in &rest {
+        ingestor.push(&text.to_vec())?;
+    }
     Ok(Some(Inflated {
         outcome: ingestor.finish()?,
         workers: 1,
-        text,
+        text_bytes,
     }))
 }
 
 /// The next part, `None` once the helper has sent its last one (or stopped).
-async fn next(parts: &mut UnboundedReceiver<(TextPart, Blob)>) -> Option<(TextPart, Blob)> {
+async fn next(parts: &mut UnboundedReceiver<(TextPart, JsValue)>) -> Option<(TextPart, JsValue)> {
     std::future::poll_fn(|context| std::pin::Pin::new(&mut *parts).poll_next(context)).await
 }
 

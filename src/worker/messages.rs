@@ -77,21 +77,26 @@ pub fn file_of(data: &JsValue) -> Option<Blob> {
 /// Posts `message` to whoever started this worker (the page, or the
 /// analysis worker for the helper), transferring the frame's buffer.
 pub fn post_to_parent<T: Serialize>(message: &T) {
-    post_up(message, None);
+    post_up(message, None, &js_sys::Array::new());
 }
 
-/// [`post_to_parent`] with `attachment` under [`FILE`] (a blob: shared, not copied).
-pub fn post_to_parent_with<T: Serialize>(message: &T, attachment: &JsValue) {
-    post_up(message, Some(attachment));
+/// [`post_to_parent`] with `attachment` under [`FILE`], transferring the
+/// buffers in `transfer` too.
+pub fn post_to_parent_with<T: Serialize>(
+    message: &T,
+    attachment: &JsValue,
+    transfer: &js_sys::Array,
+) {
+    post_up(message, Some(attachment), transfer);
 }
 
-fn post_up<T: Serialize>(message: &T, attachment: Option<&JsValue>) {
+fn post_up<T: Serialize>(message: &T, attachment: Option<&JsValue>, transfer: &js_sys::Array) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     match js_message(message, FILE, attachment) {
         Ok((object, frame)) => {
-            let transfer = js_sys::Array::of1(&frame.buffer());
+            transfer.push(&frame.buffer());
             // Posting fails only when the parent is gone.
-            drop(scope.post_message_with_transfer(&object, &transfer));
+            drop(scope.post_message_with_transfer(&object, transfer));
         }
         Err(e) => web_sys::console::error_1(&e.to_string().into()),
     }

@@ -8,6 +8,7 @@ mod analysis;
 mod blob;
 mod helper_pool;
 mod inflate;
+mod inflate_range;
 mod inflating;
 pub mod marks;
 pub mod messages;

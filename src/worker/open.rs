@@ -1,8 +1,10 @@
 //! Unwrapping a dropped file into the plain text that reading takes: gzip
 //! and ZIP members inflated by the browser's `DecompressionStream` (no
 //! decompressor in our WebAssembly), workbooks converted by their own
-//! worker. The text of the last file opened is kept, so the mapping step's
-//! sniffs and the run read it without unwrapping again.
+//! worker. A compressed text is left compressed for a run to read while it
+//! is decompressed (`inflating`), and only its head is decompressed for
+//! the mapping step; a workbook's text (and a text decompressed here) is
+//! kept, so the next sniff or run reads it without converting again.
 
 use super::blob;
 use super::inflate::{inflate, inflate_head};
@@ -38,20 +40,9 @@ pub struct Deflated {
     pub stage: &'static str,
     /// With the text's size from the hint until it is decompressed.
     pub report: SourceReport,
-    key: Key,
 }
 
 impl Deflated {
-    /// The text decompressed elsewhere, remembered as this file's.
-    pub fn opened(&self, text: Blob) -> Opened {
-        let opened = Opened {
-            report: self.report.clone().with_text_bytes(blob::size(&text)),
-            text,
-        };
-        LAST.with_borrow_mut(|last| *last = Some((self.key.clone(), opened.clone())));
-        opened
-    }
-
     /// Decompresses it here.
     pub async fn inflate(&self) -> Result<Opened, WorkerError> {
         let text = inflate(&self.data, self.format, self.stage).await?;
@@ -148,7 +139,6 @@ pub async fn source(file: &Blob, choice: &SourceChoice) -> Result<Source, Worker
                 text_size_hint,
                 stage: "Decompressing",
                 report: SourceReport::gzip(size, text_size_hint),
-                key,
             }))
         }
         Wrapper::Zip => archive_source(file, choice, key).await,
@@ -254,7 +244,6 @@ async fn archive_source(
             text_size_hint: Some(member.uncompressed_size),
             stage: "Unzipping",
             report,
-            key,
         }),
     })
 }

@@ -86,6 +86,18 @@ test("a damaged gzip file says so and the previous results stay", async () => {
   await alert.waitFor({ timeout: 30_000 });
   assert.match(await alert.innerText(), /damaged or incomplete/);
   assert.equal(await page.getByRole("region", { name: "Results" }).count(), 1, "the sample's results stay");
+
+  // Two gzip files joined end to end (`gzip >>`): the browser reads only the
+  // first, and the message says what to do.
+  const half = sample.indexOf(0x0a, sample.length >> 1) + 1;
+  const joined = Buffer.concat([gzipSync(sample.subarray(0, half)), gzipSync(sample.subarray(half))]);
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "joined.csv.gz", mimeType: "application/gzip", buffer: joined });
+  await mapping.waitFor({ timeout: 30_000 });
+  await mapping.getByRole("button", { name: "Analyse" }).click();
+  const joinedAlert = page.getByRole("alert").filter({ hasText: /several gzip files joined/ });
+  await joinedAlert.waitFor({ timeout: 30_000 });
+  assert.match(await joinedAlert.innerText(), /gzip -dc joined\.gz \| gzip > one\.gz/);
+  assert.equal(await page.getByRole("region", { name: "Results" }).count(), 1, "the sample's results stay");
   assert.deepEqual(problems.filter((p) => !/could not be decompressed/.test(p)), []);
 });
 
