@@ -62,6 +62,10 @@ pub struct Studio {
 impl Studio {
     pub fn new() -> Self {
         let mut model = Model::default();
+        // The engine has no clock: "a year from today" for the date rule.
+        if let Some(today) = today() {
+            model.ingest_settings.rules = model.ingest_settings.rules.clone().as_of(today);
+        }
         // `?recycle_after_ms=N` replaces the worker N ms after any run (tests).
         if let Some(after) = query_number("recycle_after_ms") {
             model.recycle_above_bytes = -1.0;
@@ -354,4 +358,14 @@ async fn fetch_blob(url: &str) -> Result<Blob, String> {
         .map_err(|_| failed())?
         .dyn_into()
         .map_err(|_| failed())
+}
+
+/// Today's date in the user's time zone, from the browser's clock.
+fn today() -> Option<chrono::NaiveDate> {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        i32::try_from(now.get_full_year()).ok()?,
+        now.get_month() + 1,
+        now.get_date(),
+    )
 }

@@ -3,7 +3,10 @@
 //! Order of checks for each data row (a row is counted under one rule only):
 //! 1. **unparseable** — wrong field count, bad date, bad number: always
 //!    skipped (nothing usable), always reported;
-//! 2. **missing customer id**;
+//! 2. **missing customer id**, then **date out of range**: before
+//!    `earliest_date` (1990-01-01) or after `latest_date` (the page sets it
+//!    to a year from today); a typo such as 9999-12-31 would otherwise set
+//!    everyone's recency;
 //! 3. the row's *kind*, first match wins: **cancellation** (invoice `C` +
 //!    digit, e.g. UCI `C536379`), **unpaid status** (a status column whose
 //!    value is not paid/succeeded/completed…), **return** (negative quantity
@@ -16,14 +19,19 @@
 //! 5. **outliers** (off by default) — after aggregation, customers whose
 //!    total monetary value is above the configured quantile are dropped.
 //!
-//! There is no "future date" rule: the engine has no clock.
+//! The engine has no clock: "a year from today" is a setting the page fills in.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CleaningRules {
     pub drop_missing_customer: bool,
+    /// Set aside rows dated before `earliest_date` or after `latest_date`.
+    pub drop_out_of_range_dates: bool,
+    pub earliest_date: NaiveDate,
+    pub latest_date: NaiveDate,
     pub drop_cancellations: bool,
     pub drop_unpaid: bool,
     pub drop_returns: bool,
@@ -39,6 +47,9 @@ impl Default for CleaningRules {
     fn default() -> Self {
         CleaningRules {
             drop_missing_customer: true,
+            drop_out_of_range_dates: true,
+            earliest_date: EARLIEST_DATE,
+            latest_date: LATEST_DATE,
             drop_cancellations: true,
             drop_unpaid: true,
             drop_returns: true,
@@ -50,11 +61,40 @@ impl Default for CleaningRules {
     }
 }
 
+/// The default earliest plausible date: before it, shops sold on paper.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
+
+/// The latest date when no "today" is known (native runs, old settings).
+pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(date) => date,
+    None => NaiveDate::MAX,
+};
+
 impl CleaningRules {
+    /// These rules with the latest plausible date a year after `today`.
+    pub fn as_of(self, today: NaiveDate) -> Self {
+        let latest_date = today
+            .checked_add_signed(chrono::Duration::days(365))
+            .unwrap_or(LATEST_DATE);
+        Self {
+            latest_date,
+            ..self
+        }
+    }
+
+    /// Whether `date` is outside the plausible range.
+    pub fn out_of_range(&self, date: NaiveDate) -> bool {
+        date < self.earliest_date || date > self.latest_date
+    }
+
     pub fn enabled(&self, rule: Rule) -> bool {
         match rule {
             Rule::Unparseable => true,
             Rule::MissingCustomer => self.drop_missing_customer,
+            Rule::OutOfRangeDate => self.drop_out_of_range_dates,
             Rule::Cancellation => self.drop_cancellations,
             Rule::Unpaid => self.drop_unpaid,
             Rule::Return => self.drop_returns,
@@ -70,6 +110,7 @@ impl CleaningRules {
 pub enum Rule {
     Unparseable,
     MissingCustomer,
+    OutOfRangeDate,
     Cancellation,
     Unpaid,
     Return,
@@ -79,9 +120,10 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::Unparseable,
         Rule::MissingCustomer,
+        Rule::OutOfRangeDate,
         Rule::Cancellation,
         Rule::Unpaid,
         Rule::Return,
@@ -94,6 +136,7 @@ impl Rule {
         match self {
             Rule::Unparseable => "unparseable rows",
             Rule::MissingCustomer => "missing customer id",
+            Rule::OutOfRangeDate => "dates out of range",
             Rule::Cancellation => "cancellations",
             Rule::Unpaid => "not paid (status)",
             Rule::Return => "returns (negative quantity or amount)",
@@ -157,7 +200,13 @@ impl CleaningReport {
                 .into_iter()
                 .map(|rule| RuleReport {
                     rule,
-                    label: rule.label().to_string(),
+                    label: match rule {
+                        Rule::OutOfRangeDate => format!(
+                            "dates before {} or after {}",
+                            rules.earliest_date, rules.latest_date
+                        ),
+                        _ => rule.label().to_string(),
+                    },
                     enabled: rules.enabled(rule),
                     count: 0,
                     matched_but_kept: 0,

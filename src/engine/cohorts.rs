@@ -22,7 +22,15 @@ pub struct CohortTable {
     /// (so `retention[i][0]` is 1). `None` past the data's last month, and
     /// for every cell of an empty cohort. Every row has `months.len()` cells.
     pub retention: Vec<Vec<Option<f64>>>,
+    /// Customers whose first purchase is before the first month shown (the
+    /// table covers at most [`MAX_COHORT_MONTHS`]).
+    #[serde(default)]
+    pub earlier_customers: usize,
 }
+
+/// The most months the table covers (the last ones): its size grows with
+/// the square of the months, and a date typo must not make it huge.
+pub const MAX_COHORT_MONTHS: i64 = 120;
 
 /// Months since year 0: consecutive months are consecutive numbers.
 fn month_number(date: NaiveDate) -> i64 {
@@ -61,6 +69,10 @@ pub fn compute(ledger: &Ledger) -> CohortTable {
     let Some((first_month, last_month)) = bounds else {
         return CohortTable::default();
     };
+    let first_month = first_month.max(last_month - (MAX_COHORT_MONTHS - 1));
+    let (histories, earlier): (Vec<_>, Vec<_>) = histories
+        .into_iter()
+        .partition(|months| months.first().is_some_and(|&first| first >= first_month));
     let span = usize::try_from(last_month - first_month + 1).unwrap_or(0);
     let index = |month: i64| usize::try_from(month - first_month).unwrap_or(0);
 
@@ -100,6 +112,7 @@ pub fn compute(ledger: &Ledger) -> CohortTable {
         months: (first_month..=last_month).map(month_label).collect(),
         sizes,
         retention,
+        earlier_customers: earlier.len(),
     }
 }
 
@@ -166,6 +179,34 @@ mod tests {
         // March: 2/2 in Mar, e in Apr (1/2); May and later not observed.
         assert_eq!(t.retention[2], [Some(1.0), Some(0.5), None, None]);
         assert_eq!(t.retention[3], [None, None, None, None]);
+    }
+
+    #[test]
+    fn a_century_of_dates_keeps_the_last_ten_years() {
+        let ledger = Ledger {
+            customers: vec![
+                // A typo's year: this customer's first purchase is before the window.
+                customer(
+                    "old",
+                    &[
+                        ("1", "1900-01-01 10:00", 1.0),
+                        ("2", "2011-03-01 10:00", 1.0),
+                    ],
+                ),
+                customer("new", &[("3", "2011-02-01 10:00", 1.0)]),
+                customer("edge", &[("4", "2001-04-30 10:00", 1.0)]),
+            ],
+            monthly: vec![],
+        };
+        let t = compute(&ledger);
+        assert_eq!(t.months.len(), 120);
+        // 2011-03 and the 119 months before it: 2001-04 … 2011-03.
+        assert_eq!(t.months.first().map(String::as_str), Some("2001-04"));
+        assert_eq!(t.months.last().map(String::as_str), Some("2011-03"));
+        assert_eq!(t.earlier_customers, 1);
+        assert_eq!(t.sizes.iter().sum::<usize>(), 2);
+        assert_eq!((t.sizes[0], t.sizes[118]), (1, 1));
+        assert!(t.retention.iter().all(|row| row.len() == 120));
     }
 
     #[test]

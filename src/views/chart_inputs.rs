@@ -276,6 +276,7 @@ mod tests {
                 vec![None, None, None],
                 vec![Some(1.0), None, None],
             ],
+            earlier_customers: 0,
         };
         let input = cohort_rows(&table).unwrap();
         let labels: Vec<&str> = input.rows.iter().map(|r| r.label.as_str()).collect();

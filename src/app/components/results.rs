@@ -202,6 +202,7 @@ fn TransactionsQuality(
                 Rule::Unpaid => &mut r.drop_unpaid,
                 Rule::Return => &mut r.drop_returns,
                 Rule::NonPositivePrice => &mut r.drop_non_positive_price,
+                Rule::OutOfRangeDate => &mut r.drop_out_of_range_dates,
                 Rule::Duplicate => &mut r.drop_duplicates,
                 Rule::Outlier => &mut r.drop_outliers,
                 Rule::Unparseable => return,

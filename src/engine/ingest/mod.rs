@@ -661,6 +661,22 @@ impl RowProcessor {
             }
         };
 
+        let date = row.at.date();
+        if self.rules.out_of_range(date) {
+            if self.rules.drop_out_of_range_dates {
+                let (earliest, latest) = (self.rules.earliest_date, self.rules.latest_date);
+                self.report
+                    .record_drop(Rule::OutOfRangeDate, Some(line), || {
+                        (
+                            excerpt(),
+                            format!("date {date} is not within {earliest} … {latest}"),
+                        )
+                    });
+                return;
+            }
+            self.report.record_kept_anyway(Rule::OutOfRangeDate);
+        }
+
         if let Some((rule, reason)) = self.classify(&row) {
             if self.rules.enabled(rule) {
                 self.report
