@@ -84,3 +84,28 @@ test("odd but usable files work, and file text is shown as text and neutralised 
   assert.ok((await page.getByRole("radio").count()) <= 9);
   assert.deepEqual(problems, []);
 });
+
+test("dates from 1900 to 9999 are set aside and said; with the rule off the run still ends", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  const rows = [HEADER];
+  for (let c = 0; c < 30; c++) for (let p = 0; p <= c % 3; p++) rows.push(line(1000 + c * 10 + p, 1 + p, `${1 + (c % 12)}/${1 + p}/2011 10:00`, (2 + c).toFixed(2), 20000 + c));
+  rows.push(line(9001, 1, "1/1/1900 00:00", 5, 20001));
+  rows.push(line(9002, 1, "12/31/9999 23:59", 5, 20002));
+  await submit(page, "typos.csv", Buffer.from(rows.join("\n") + "\n"));
+  const results = page.getByRole("region", { name: "Results" });
+  await results.waitFor({ timeout: 60_000 });
+  // A year from today, as the page's clock gives it.
+  const now = new Date(Date.now() + 365 * 86_400_000);
+  const latest = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+  const rule = page.getByRole("row").filter({ hasText: `dates before 1990-01-01 or after ${latest}` });
+  assert.match(await rule.innerText(), /\b2\b/);
+  assert.match(await results.innerText(), /date 1900-01-01 is not within/);
+
+  // Switched off, the typos are kept as the user asked: a run still ends (the
+  // reference date is then the year 10000's first day).
+  await page.getByLabel(`Apply rule: dates before 1990-01-01 or after ${latest}`).uncheck();
+  await page.getByRole("button", { name: "Re-run with these rules" }).click();
+  await page.getByRole("region", { name: "Progress" }).waitFor({ state: "detached", timeout: 60_000 });
+  await page.getByText(/10000-01-01/).first().waitFor({ timeout: 60_000 });
+  assert.deepEqual(problems, []);
+});
