@@ -1,12 +1,13 @@
-//! Prints each k of the default sweep on a file (inertia, silhouette and a
-//! digest of the labels), to check that a speed-up changed no result:
+//! Prints each k of the default sweep on a file, every figure to the last
+//! bit (`engine::clustering::sweep_digest`), to check that a speed-up
+//! changed no result, and that the WebAssembly build agrees with this one
+//! (`scripts/check_simd.sh`):
 //!     cargo run --release --example sweep_digest -- file.csv > before.txt
-//! (`SILHOUETTES=1 bench/wasm_probe.sh file.csv` prints the WebAssembly
-//! build's silhouettes in the same form.)
 
 // A tool run by hand or by the benchmark scripts: a panic is its error message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
+use segmento::engine::clustering::sweep_digest;
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::pipeline::{analyze, AnalysisSettings};
 
@@ -25,15 +26,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &AnalysisSettings::default(),
         &mut |_, _| {},
     )?;
-    for c in &analysis.sweep {
-        let digest = c
-            .labels
-            .iter()
-            .fold(0u64, |h, &l| h.wrapping_mul(31).wrapping_add(u64::from(l)));
-        println!(
-            "k {} inertia {:.9} labels {digest:x} silhouette {:.17e}",
-            c.k, c.inertia, c.silhouette
-        );
-    }
+    println!("{}", sweep_digest(&analysis.sweep));
     Ok(())
 }

@@ -59,6 +59,14 @@ mod probe {
         .map_err(|e| e.to_string())
     }
 
+    /// Every figure of each k, as `sweep_digest` prints them natively.
+    #[wasm_bindgen]
+    pub fn digest(bytes: &[u8]) -> Result<String, String> {
+        Ok(segmento::engine::clustering::sweep_digest(
+            &analysed(bytes)?.sweep,
+        ))
+    }
+
     /// Each k's silhouette, as `sweep_digest` prints them natively.
     #[wasm_bindgen]
     pub fn silhouettes(bytes: &[u8]) -> Result<String, String> {

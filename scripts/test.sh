@@ -20,20 +20,24 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins --examples --quiet -- 
 step "engine tests (native)"
 cargo test --quiet
 
-if [ -x tests/reference/check_fixture.sh ] && command -v python3 >/dev/null; then
-  step "reference fixture matches pandas + scikit-learn"
-  tests/reference/check_fixture.sh
-fi
+# The references are not optional: a missing tool fails the run, never skips a check.
+command -v python3 >/dev/null || { echo "python3 is required for the reference checks (pandas, DuckDB, lifetimes)" >&2; exit 1; }
+python3 -m venv --help >/dev/null 2>&1 || { echo "python3's venv module is required (Debian: apt-get install python3-venv)" >&2; exit 1; }
+for check in check_fixture check_sql check_clv; do
+  [ -x "tests/reference/$check.sh" ] || { echo "tests/reference/$check.sh is missing or not executable" >&2; exit 1; }
+done
 
-if [ -x tests/reference/check_sql.sh ] && command -v python3 >/dev/null; then
-  step "warehouse SQL (DuckDB) matches its committed outputs"
-  tests/reference/check_sql.sh
-fi
+step "reference fixture matches pandas + scikit-learn"
+tests/reference/check_fixture.sh
 
-if [ -x tests/reference/check_clv.sh ] && command -v python3 >/dev/null; then
-  step "CLV fixture matches lifetimes (BG/NBD + Gamma-Gamma)"
-  tests/reference/check_clv.sh
-fi
+step "warehouse SQL (DuckDB) matches its committed outputs"
+tests/reference/check_sql.sh
+
+step "CLV fixture matches lifetimes (BG/NBD + Gamma-Gamma)"
+tests/reference/check_clv.sh
+
+step "the WebAssembly sweep (simd128) matches the native one bit for bit"
+scripts/check_simd.sh
 
 step "trunk build --release"
 trunk build --release

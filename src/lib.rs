@@ -9,6 +9,7 @@
 
 pub mod charts;
 pub mod engine;
+pub mod hostile;
 pub mod protocol;
 pub mod session;
 pub mod studio;

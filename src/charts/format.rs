@@ -30,12 +30,16 @@ impl NumberFormat {
     }
 }
 
+/// The most decimals a figure is shown with: a precision beyond 65,535
+/// makes `format!` panic, and a chart's format arrives as data.
+pub const MAX_DECIMALS: usize = 12;
+
 /// `1234567.891, 2` → `1,234,567.89`.
 pub fn thousands(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return MISSING.to_string();
     }
-    let text = format!("{:.*}", decimals, value.abs());
+    let text = format!("{:.*}", decimals.min(MAX_DECIMALS), value.abs());
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
@@ -125,7 +129,7 @@ pub fn percent(fraction: f64, decimals: usize) -> String {
     if !fraction.is_finite() {
         return MISSING.to_string();
     }
-    format!("{:.*}%", decimals, fraction * 100.0)
+    format!("{:.*}%", decimals.min(MAX_DECIMALS), fraction * 100.0)
 }
 
 /// `1234567.0, "£"` → `£1.2M`; the sign goes before the symbol.
@@ -164,6 +168,13 @@ mod tests {
         assert_eq!(thousands(-1234.5, 1), "-1,234.5");
         assert_eq!(thousands(-0.001, 1), "0.0");
         assert_eq!(thousands(f64::NAN, 0), MISSING);
+    }
+
+    #[test]
+    fn a_precision_from_data_is_capped() {
+        // Found by the charts fuzz target: a precision past 65,535 panics in `format!`.
+        assert_eq!(thousands(0.5, usize::MAX), "0.500000000000");
+        assert_eq!(percent(0.5, 70_000), "50.000000000000%");
     }
 
     #[test]

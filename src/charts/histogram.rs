@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::error::ChartError;
 use super::format::{compact, thousands};
 use super::layout::{
-    draw_no_data, ensure_min_size, fill_background, finite_min_max, padded_range, style_mesh,
-    widest, x_label_area, y_label_area, MARGIN_PX,
+    draw_no_data, ensure_min_size, fill_background, finite_min_max, padded_range, plottable,
+    style_mesh, widest, x_label_area, y_label_area, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -186,6 +186,17 @@ pub fn draw_binned_histogram<DB: DrawingBackend>(
         AxisScale::Log10 => v.log10(),
     };
     let (x_lo, x_hi) = (to_axis(first.lo), to_axis(last.hi));
+    // A histogram arrives as data: its bins must lie on one drawable axis.
+    let inside = |bin: &HistogramBin| {
+        let (lo, hi) = (to_axis(bin.lo), to_axis(bin.hi));
+        lo >= x_lo && hi <= x_hi && lo <= hi
+    };
+    if !plottable(x_lo, x_hi) || !histogram.bins.iter().all(inside) {
+        return Err(ChartError::InvalidInput(format!(
+            "histogram bins from {} to {} cannot be drawn",
+            first.lo, last.hi
+        )));
+    }
     let spans_a_decade = x_hi.floor() - x_lo.ceil() >= 1.0;
     let max_count = histogram.bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
     let (_, y_hi) = padded_range(0.0, max_count.max(1.0), 0.08).unwrap_or((0.0, 1.0));

@@ -197,6 +197,20 @@ pub(crate) fn padded_range(min: f64, max: f64, pad_fraction: f64) -> Option<(f64
     Some((min - pad, max + pad))
 }
 
+/// The largest magnitude an axis may reach: plotters maps values to pixels
+/// with `i32` arithmetic that overflows far beyond the drawing.
+pub(crate) const MAX_AXIS_MAGNITUDE: f64 = 1e15;
+
+/// Whether `lo..hi` can be an axis: finite, increasing, within
+/// [`MAX_AXIS_MAGNITUDE`].
+pub(crate) fn plottable(lo: f64, hi: f64) -> bool {
+    lo.is_finite()
+        && hi.is_finite()
+        && lo < hi
+        && lo.abs() <= MAX_AXIS_MAGNITUDE
+        && hi.abs() <= MAX_AXIS_MAGNITUDE
+}
+
 /// Min and max of the finite values, if any.
 pub(crate) fn finite_min_max(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     values

@@ -8,10 +8,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/duckvenv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb, sqlglot" 2>/dev/null; then
-  echo "[sql] creating $venv (duckdb, sqlglot)"
+requirements="$root/tests/reference/sql_requirements.txt"
+# (Re)built when missing or when the pinned versions changed.
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
+  echo "[sql] creating $venv ($(grep -v '^#' "$requirements" | tr '\n' ' '))"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check duckdb sqlglot
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
 fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT

@@ -87,6 +87,34 @@ pub fn sample_indices(n: usize, size: usize, seed: u64) -> Vec<usize> {
     indices
 }
 
+/// Every figure of a sweep, one line per k, to the last bit: what the
+/// WebAssembly build (vector instructions) and the native build (portable
+/// code) must agree on (`scripts/check_simd.sh`). Centres and labels are
+/// hashed (FNV-1a over their bits).
+pub fn sweep_digest(sweep: &[Clustering]) -> String {
+    let fnv = |bytes: &mut dyn Iterator<Item = u8>| {
+        bytes.fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    sweep
+        .iter()
+        .map(|c| {
+            let labels = fnv(&mut c.labels.iter().copied());
+            let centres = fnv(&mut c.centroids.iter().flatten().flat_map(|v| v.to_bits().to_le_bytes()));
+            format!(
+                "k {} inertia {:016x} silhouette {:016x} calinski_harabasz {:016x} davies_bouldin {:016x} labels {labels:016x} centres {centres:016x}",
+                c.k,
+                c.inertia.to_bits(),
+                c.silhouette.to_bits(),
+                c.calinski_harabasz.to_bits(),
+                c.davies_bouldin.to_bits(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

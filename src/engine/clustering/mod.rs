@@ -36,7 +36,9 @@ pub use compare::{compare, fit_method, MethodComparison, MethodMetrics};
 pub use error::MethodError;
 pub use kmeans::{fit as kmeans_fit, RESTART_SAMPLE};
 pub use kmeans_settings::{KMeansSettings, KMeansSettingsError, MAX_KMEANS_RUNS};
-pub use labels::{order_by_value, sample_indices, Clustering, MAX_CLUSTERS, SILHOUETTE_SAMPLE};
+pub use labels::{
+    order_by_value, sample_indices, sweep_digest, Clustering, MAX_CLUSTERS, SILHOUETTE_SAMPLE,
+};
 pub use method::{
     ClusteringMethod, ClusteringMethodSettings, Covariance, DbscanSettings, GmmSettings, MethodFit,
 };
