@@ -426,6 +426,49 @@ fn a_cancelled_run_loses_nothing() {
 }
 
 #[test]
+fn a_worker_that_stops_mid_run_loses_nothing_and_says_so() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let before = shell.dashboard().clone();
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.step(); // the snapshot arrives; the run is under way
+                  // The worker panics (an `unreachable` trap reaches the page as an error event).
+    shell.dispatch(Event::WorkerStopped("RuntimeError: unreachable".into()));
+    assert_eq!(shell.workers_started, 2, "a fresh worker");
+    assert!(shell.model.progress.is_none(), "the run has ended");
+    let said = shell.model.error.clone().unwrap();
+    assert!(said.starts_with("The analysis stopped unexpectedly (RuntimeError: unreachable). The previous results are kept"), "{said}");
+    shell.work();
+    // The fresh worker holds the session: it answers like the old one.
+    assert_eq!(*shell.dashboard(), before);
+    shell.dispatch(Event::ChooseK(3));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.chosen_k, 3);
+    // And the next run works.
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.work();
+    assert_eq!(shell.model.runs, 2);
+
+    // Between runs there is no snapshot: the results stay, and the message says what that means.
+    shell.dispatch(Event::WorkerStopped(String::new()));
+    assert_eq!(shell.workers_started, 3);
+    let said = shell.model.error.clone().unwrap();
+    assert!(
+        said.starts_with("The analysis worker stopped unexpectedly. The results on screen stay"),
+        "{said}"
+    );
+    assert!(shell.model.dashboard.is_some());
+}
+
+#[test]
 fn a_failed_run_keeps_the_previous_results_and_session() {
     let mut shell = Shell::new();
     open_and_analyse(&mut shell);

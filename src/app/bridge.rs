@@ -24,10 +24,17 @@ pub struct AnalysisWorker {
     /// Cleared on drop, so a deferred event of a terminated worker is dropped too.
     alive: Rc<std::cell::Cell<bool>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 impl AnalysisWorker {
-    pub fn spawn(on_event: impl Fn(WorkerMessage) + 'static) -> Result<Self, String> {
+    /// Starts the worker: `on_event` gets its events, `on_stopped` what the
+    /// browser said when it failed outside any request (a panic aborts the
+    /// WebAssembly with an error the worker cannot answer).
+    pub fn spawn(
+        on_event: impl Fn(WorkerMessage) + 'static,
+        on_stopped: impl Fn(String) + 'static,
+    ) -> Result<Self, String> {
         let alive = Rc::new(std::cell::Cell::new(true));
         // The page's `?warm_up…` settings reach the worker (benchmarks; see
         // `engine::warm_up::WarmUpPlan`).
@@ -63,11 +70,22 @@ impl AnalysisWorker {
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let on_error = {
+            let alive = alive.clone();
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |error: web_sys::ErrorEvent| {
+                // Once per worker: it is replaced.
+                if alive.replace(false) {
+                    on_stopped(error.message());
+                }
+            })
+        };
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Self {
             worker,
             pending,
             alive,
             _on_message: on_message,
+            _on_error: on_error,
         })
     }
 

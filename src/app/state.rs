@@ -115,7 +115,17 @@ impl Studio {
     /// Starts the worker while the page loads, so its code is fetched and
     /// compiled before a file is chosen.
     pub fn start_worker(self) {
-        match AnalysisWorker::spawn(move |message| self.on_worker(message)) {
+        let spawned = AnalysisWorker::spawn(
+            move |message| self.on_worker(message),
+            // In a task of its own: replacing the worker drops this handler.
+            move |detail| {
+                set_timeout(
+                    move || self.dispatch(Event::WorkerStopped(detail)),
+                    std::time::Duration::ZERO,
+                )
+            },
+        );
+        match spawned {
             Ok(worker) => {
                 self.worker.set_value(Some(worker));
                 // Lets tests see a worker was replaced (after Cancel, or to give memory back).

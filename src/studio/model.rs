@@ -107,6 +107,9 @@ pub enum Event {
         runs: u64,
     },
     Worker(WorkerMessage),
+    /// The worker failed outside any request (a panic, out of memory, a
+    /// script error): what the browser said.
+    WorkerStopped(String),
 }
 
 #[allow(clippy::large_enum_variant)]
@@ -281,6 +284,35 @@ impl Model {
         self.snapshot = None;
         self.awaiting_snapshot = false;
         self.replay.clear();
+    }
+
+    /// The worker stopped: a fresh one takes over. During a run it gets the
+    /// session back, as after Cancel; between runs the session is gone and
+    /// the results on screen can only be read.
+    fn worker_stopped(&mut self, detail: &str) -> Vec<Effect> {
+        let detail = match detail.trim() {
+            "" => String::new(),
+            said => format!(" ({said})"),
+        };
+        // During a run the page holds the session's snapshot (once it came).
+        let restored = self.progress.is_some() && self.snapshot.is_some();
+        let effects = self.cancel();
+        let again =
+            "If it stops again with this file, the file may be too large for this tab's memory.";
+        self.error = Some(match (self.dashboard.is_some(), restored) {
+            (false, _) => format!(
+                "The analysis stopped unexpectedly{detail}. A fresh worker is ready: try again. {again}"
+            ),
+            (true, true) => format!(
+                "The analysis stopped unexpectedly{detail}. The previous results are kept and a \
+                 fresh worker is ready: try again. {again}"
+            ),
+            (true, false) => format!(
+                "The analysis worker stopped unexpectedly{detail}. The results on screen stay; to \
+                 change them (another k, downloads), run the analysis again."
+            ),
+        });
+        effects
     }
 
     /// Terminates the worker; the fresh one gets the session back.
@@ -483,6 +515,7 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             vec![model.send(PageRequest::Snapshot, Attachment::None)]
         }
         Event::Worker(WorkerMessage { id, event }) => on_worker_event(id, event, model),
+        Event::WorkerStopped(detail) => model.worker_stopped(&detail),
     }
 }
 

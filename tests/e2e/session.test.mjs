@@ -97,3 +97,36 @@ test("a file chosen as soon as the engine is ready is analysed at once; left alo
   assert.ok(await fresh.page.locator("body[data-worker-ready]").count() === 1);
   assert.deepEqual(fresh.problems, []);
 });
+
+test("a worker that fails mid-run ends the run with a message; nothing is lost and the next run works", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  await chooseK(page, 4);
+  const overview = await page.locator("#overview-title").innerText();
+
+  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
+  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  const progress = page.getByRole("region", { name: "Progress" });
+  await progress.waitFor({ timeout: 10_000 });
+  // An uncaught error in the analysis worker, as a panic (an `unreachable`
+  // trap) or running out of memory gives: the worker cannot answer any more.
+  let analysisWorker;
+  for (const worker of page.workers()) if ((await worker.evaluate(() => self.name)) !== "segmento-helper") analysisWorker = worker;
+  await analysisWorker.evaluate(() => { setTimeout(() => { throw new Error("injected fault"); }, 0); });
+  const alert = page.getByRole("alert").filter({ hasText: /stopped unexpectedly/ });
+  await alert.waitFor({ timeout: 10_000 });
+  assert.match(await alert.innerText(), /The analysis stopped unexpectedly \(.*injected fault\)\. The previous results are kept/);
+  await progress.waitFor({ state: "detached", timeout: 5_000 });
+  await page.locator("body[data-workers-started='2']").waitFor({ state: "attached", timeout: 10_000 });
+
+  // The sample's dashboard stays, and the fresh worker holds its session.
+  assert.equal(await page.locator("#overview-title").innerText(), overview);
+  await chooseK(page, 3);
+  // The next run works.
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Progress" }).waitFor({ state: "detached", timeout: 60_000 });
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(problems.filter((p) => !/injected fault/.test(p)), []);
+});
