@@ -167,7 +167,12 @@ pub fn start(on_settled: impl FnOnce() + 'static) {
             }
         }
     });
-    let on_error = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| give_up());
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
+        // Handled here: unhandled, the helper's error would also be reported
+        // as this worker's, and the page would end the run.
+        event.prevent_default();
+        give_up();
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_message.forget();

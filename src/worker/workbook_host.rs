@@ -97,7 +97,9 @@ pub async fn convert(
     };
     let on_error = {
         let answer = answer.clone();
-        Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            // Handled here, not reported as this worker's own error.
+            event.prevent_default();
             answer(Err(WorkerError::Browser(
                 "the workbook reader stopped (out of memory?); save the sheet as CSV and drop that"
                     .into(),

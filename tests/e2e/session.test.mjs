@@ -130,3 +130,23 @@ test("a worker that fails mid-run ends the run with a message; nothing is lost a
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
   assert.deepEqual(problems.filter((p) => !/injected fault/.test(p)), []);
 });
+
+test("a helper that fails mid-run is done without: the run ends with the same results and no message", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
+  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  await page.getByRole("region", { name: "Progress" }).waitFor({ timeout: 10_000 });
+  let helper;
+  for (const worker of page.workers()) if ((await worker.evaluate(() => self.name)) === "segmento-helper") helper = worker;
+  assert.ok(helper, `the helper is one of the page's workers: ${page.workers().map((w) => w.url())}`);
+  await helper.evaluate(() => { setTimeout(() => { throw new Error("injected helper fault"); }, 0); });
+  await page.getByRole("region", { name: "Progress" }).waitFor({ state: "detached", timeout: 60_000 });
+  const results = page.getByRole("region", { name: "Results" });
+  await results.waitFor({ timeout: 10_000 });
+  assert.match(await page.locator("#overview-title").innerText(), /segmento-session-/);
+  assert.match(await results.innerText(), /\b5,000\b/, "all 5,000 customers");
+  assert.equal(await page.getByRole("alert").count(), 0);
+  assert.equal(await page.locator("body").getAttribute("data-workers-started"), "1");
+  assert.deepEqual(problems.filter((p) => !/injected helper fault/.test(p)), []);
+});
