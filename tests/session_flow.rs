@@ -469,6 +469,33 @@ fn a_worker_that_stops_mid_run_loses_nothing_and_says_so() {
 }
 
 #[test]
+fn a_second_file_chosen_during_a_run_replaces_it_and_loses_nothing() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let before = shell.dashboard().clone();
+    let (ingest, analysis) = (
+        shell.model.ingest_settings.clone(),
+        shell.model.analysis_settings.clone(),
+    );
+    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.step(); // the snapshot arrives; the run is under way
+    // Another file, before the run has ended: that run stops, the new file's mapping step opens.
+    let other = lines_without_order_ids().into_bytes();
+    shell.choose("other.csv", other);
+    assert_eq!(shell.workers_started, 2, "the running worker was replaced");
+    shell.work();
+    let report = shell.model.sniffed.clone().expect("the new file's mapping step");
+    assert!(report.mapping.index(segmento::engine::ingest::Field::Invoice).is_none());
+    assert_eq!(shell.model.runs, 1, "the replaced run never finished");
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    // The earlier results stay, and their session answers.
+    assert_eq!(*shell.dashboard(), before);
+    shell.dispatch(Event::ChooseK(3));
+    shell.work();
+    assert_eq!(shell.dashboard().clusters.chosen_k, 3);
+}
+
+#[test]
 fn a_failed_run_keeps_the_previous_results_and_session() {
     let mut shell = Shell::new();
     open_and_analyse(&mut shell);
