@@ -479,13 +479,20 @@ fn a_second_file_chosen_during_a_run_replaces_it_and_loses_nothing() {
     );
     shell.dispatch(Event::Analyse { ingest, analysis });
     shell.step(); // the snapshot arrives; the run is under way
-    // Another file, before the run has ended: that run stops, the new file's mapping step opens.
+                  // Another file, before the run has ended: that run stops, the new file's mapping step opens.
     let other = lines_without_order_ids().into_bytes();
     shell.choose("other.csv", other);
     assert_eq!(shell.workers_started, 2, "the running worker was replaced");
     shell.work();
-    let report = shell.model.sniffed.clone().expect("the new file's mapping step");
-    assert!(report.mapping.index(segmento::engine::ingest::Field::Invoice).is_none());
+    let report = shell
+        .model
+        .sniffed
+        .clone()
+        .expect("the new file's mapping step");
+    assert!(report
+        .mapping
+        .index(segmento::engine::ingest::Field::Invoice)
+        .is_none());
     assert_eq!(shell.model.runs, 1, "the replaced run never finished");
     assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
     // The earlier results stay, and their session answers.

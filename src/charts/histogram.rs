@@ -63,6 +63,9 @@ pub struct Histogram {
 /// Splits the finite values into `bins` equal-width bins (in log10 space for
 /// `Log10`). All-equal values get one range of ±10% around the value (±0.5 for
 /// zero) so they land in a visible middle bin. `NoData` if nothing is left.
+/// The most bins a histogram is computed with.
+pub const MAX_BINS: usize = 500;
+
 pub fn compute_histogram(
     values: &[f64],
     bins: usize,
@@ -73,6 +76,8 @@ pub fn compute_histogram(
             "histogram needs at least one bin".into(),
         ));
     }
+    // More bars than a chart has pixels says nothing (and would be allocated).
+    let bins = bins.min(MAX_BINS);
     let skipped_non_finite = values.iter().filter(|v| !v.is_finite()).count();
     let to_axis = |v: f64| match scale {
         AxisScale::Linear => v,
@@ -287,6 +292,13 @@ mod tests {
             y_label: CUSTOMERS_AXIS_LABEL.to_string(),
             colour: 4,
         }
+    }
+
+    #[test]
+    fn a_bin_count_from_data_is_capped() {
+        let histogram = compute_histogram(&[1.0, 2.0, 3.0], usize::MAX, AxisScale::Linear).unwrap();
+        assert_eq!(histogram.bins.len(), MAX_BINS);
+        assert_eq!(histogram.bins.iter().map(|b| b.count).sum::<u64>(), 3);
     }
 
     #[test]
