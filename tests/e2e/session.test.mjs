@@ -150,3 +150,23 @@ test("a helper that fails mid-run is done without: the run ends with the same re
   assert.equal(await page.locator("body").getAttribute("data-workers-started"), "1");
   assert.deepEqual(problems.filter((p) => !/injected helper fault/.test(p)), []);
 });
+
+test("a tab frozen in the background during a run picks up and finishes it", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
+  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  const progress = page.getByRole("region", { name: "Progress" });
+  await progress.waitFor({ timeout: 10_000 });
+  // What Chromium does to a hidden tab it saves power on: the page (and its workers) stop, then resume.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await cdp.send("Page.setWebLifecycleState", { state: "active" });
+  await progress.waitFor({ state: "detached", timeout: 60_000 });
+  const results = page.getByRole("region", { name: "Results" });
+  await results.waitFor({ timeout: 10_000 });
+  assert.match(await results.innerText(), /\b5,000\b/);
+  assert.equal(await page.getByRole("alert").count(), 0);
+  assert.deepEqual(problems, []);
+});
