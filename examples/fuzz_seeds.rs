@@ -84,6 +84,16 @@ fn main() {
         &[&[0b1110_u8, 3, 250][..], &files[0].1].concat(),
     );
 
+    for name in [
+        "sample_export.zip",
+        "quirks.xlsx",
+        "quirks_1904.xlsx",
+        "legacy.xls",
+    ] {
+        let bytes = fs::read(root.join("tests/fixtures").join(name)).unwrap();
+        write(&corpus.join("container"), name, &bytes);
+    }
+
     let table = fs::read(root.join("tests/fixtures/sql_duckdb_sample.csv")).unwrap();
     write(
         &corpus.join("rfm_table"),

@@ -18,7 +18,7 @@ case "$duration" in
   *) seconds=$duration ;;
 esac
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sniffer ingest rfm_table model_apply protocol charts)
+[ ${#targets[@]} -gt 0 ] || targets=(sniffer ingest rfm_table model_apply protocol charts container)
 
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 toolchain=()

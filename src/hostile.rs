@@ -134,6 +134,39 @@ pub fn model_apply(data: &[u8]) {
     }
 }
 
+/// A container as the worker opens it: the wrapper, a ZIP archive's
+/// directory, members and data offsets; and a workbook's sheets and its
+/// conversion to CSV (with a small output limit, as a large book gets).
+pub fn container(data: &[u8]) {
+    use crate::engine::container::{choose_member, zip, Archive, SheetChoice, Wrapper};
+    let _ = Wrapper::of(data);
+    let size = data.len() as u64;
+    let tail_start = data.len().saturating_sub(zip::TAIL_LEN as usize);
+    if let Ok(directory) = zip::find_directory(&data[tail_start..], tail_start as u64, size) {
+        let listing = usize::try_from(directory.offset)
+            .ok()
+            .zip(usize::try_from(directory.offset.saturating_add(directory.len)).ok())
+            .and_then(|(start, end)| data.get(start..end));
+        if let Some(Ok(members)) = listing.map(zip::members) {
+            let _ = Archive::of(&members);
+            for member in &members {
+                let header = usize::try_from(member.local_header_offset)
+                    .ok()
+                    .and_then(|start| data.get(start..));
+                if let Some(header) = header {
+                    let _ = zip::data_offset(member, header);
+                }
+            }
+            let _ = choose_member(&members, None);
+        }
+    }
+    if crate::engine::workbook::sheets(data).is_ok() {
+        for choice in [SheetChoice::default(), SheetChoice::All] {
+            let _ = crate::engine::workbook::to_csv(data, &choice, 1 << 20, |_| {});
+        }
+    }
+}
+
 /// Every message of the worker protocol, and a session snapshot, decoded
 /// from the same bytes.
 pub fn protocol(data: &[u8]) {

@@ -54,3 +54,8 @@ fn protocol_corpus() {
 fn charts_corpus() {
     replay("charts", hostile::charts);
 }
+
+#[test]
+fn container_corpus() {
+    replay("container", hostile::container);
+}
