@@ -47,5 +47,9 @@ worker_raw=$(stat -c %s dist/worker_bg.wasm)
 worker_gz=$(gzip -9 -c dist/worker_bg.wasm | wc -c)
 echo "page wasm: $wasm_raw bytes ($wasm_gz gzipped); worker wasm: $worker_raw bytes ($worker_gz gzipped)"
 
+step "trunk build --release with the WebAssembly memory capped (the out-of-memory test)"
+export SEGMENTO_SMALL_MEMORY_DIST
+SEGMENTO_SMALL_MEMORY_DIST="$(scripts/build_small_memory.sh | cut -d' ' -f1)"
+
 step "end-to-end tests (headless Chromium)"
 (cd tests/e2e && npm test)

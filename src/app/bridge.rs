@@ -73,6 +73,7 @@ impl AnalysisWorker {
         let on_error = {
             let alive = alive.clone();
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |error: web_sys::ErrorEvent| {
+                error.prevent_default();
                 // Once per worker: it is replaced.
                 if alive.replace(false) {
                     on_stopped(error.message());

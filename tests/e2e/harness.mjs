@@ -33,13 +33,13 @@ export async function hostHeaders() {
   return headers;
 }
 
-/** Serves `DIST` on a free loopback port with the host's security headers; resolves to { url, close }. */
-export async function serveDist() {
+/** Serves `dist` (default `DIST`) on a free loopback port with the host's security headers; resolves to { url, close }. */
+export async function serveDist(dist = DIST) {
   const security = await hostHeaders();
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
-    const file = normalize(join(DIST, path.endsWith("/") ? path + "index.html" : path));
-    if (!file.startsWith(DIST)) {
+    const file = normalize(join(dist, path.endsWith("/") ? path + "index.html" : path));
+    if (!file.startsWith(dist)) {
       res.writeHead(403).end();
       return;
     }
