@@ -44,7 +44,9 @@ pub fn draw_bars<DB: DrawingBackend>(
         return draw_no_data(area, theme);
     };
     ensure_min_size(area, theme)?;
-    let (lo, hi) = zero_based_range(min, max);
+    let (lo, hi) = zero_based_range(min, max).ok_or_else(|| {
+        ChartError::InvalidInput(format!("values from {min} to {max} cannot be drawn"))
+    })?;
     // Headroom on the side bars grow towards, for the value labels.
     let headroom = (hi - lo) * 0.18;
     let value_range =

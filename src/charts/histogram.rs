@@ -204,7 +204,9 @@ pub fn draw_binned_histogram<DB: DrawingBackend>(
     }
     let spans_a_decade = x_hi.floor() - x_lo.ceil() >= 1.0;
     let max_count = histogram.bins.iter().map(|b| b.count).max().unwrap_or(0) as f64;
-    let (_, y_hi) = padded_range(0.0, max_count.max(1.0), 0.08).unwrap_or((0.0, 1.0));
+    let (_, y_hi) = padded_range(0.0, max_count.max(1.0), 0.08).ok_or_else(|| {
+        ChartError::InvalidInput(format!("{max_count} customers cannot be drawn"))
+    })?;
 
     let format_x = |a: &f64| match histogram.scale {
         AxisScale::Linear => compact(*a),

@@ -9,7 +9,7 @@ use super::error::ChartError;
 use super::format::compact;
 use super::layout::{
     draw_no_data, ensure_min_size, fill_background, finite_min_max, legend_strip, padded_range,
-    style_mesh, widest, x_label_area, y_label_area, LegendEntry, MARGIN_PX,
+    plottable, style_mesh, widest, x_label_area, y_label_area, LegendEntry, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -125,6 +125,19 @@ fn axis_widths<DB: DrawingBackend>(
     Ok((left, right))
 }
 
+/// Values no axis can hold are refused, not drawn far outside it.
+fn refused() -> ChartError {
+    ChartError::InvalidInput("the sweep's values cannot be drawn".into())
+}
+
+/// The padded range of a series' values (0..1 when it has none).
+fn value_axis(series: &[(f64, f64)]) -> Result<(f64, f64), ChartError> {
+    match finite_min_max(series.iter().map(|p| p.1)) {
+        None => Ok((0.0, 1.0)),
+        Some((lo, hi)) => padded_range(lo, hi, 0.08).ok_or_else(refused),
+    }
+}
+
 pub fn draw_k_sweep<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &KSweepInput,
@@ -140,12 +153,11 @@ pub fn draw_k_sweep<DB: DrawingBackend>(
     };
     ensure_min_size(area, theme)?;
     let x_range = (k_min - 0.5)..(k_max + 0.5);
-    let (inertia_lo, inertia_hi) = finite_min_max(inertia.iter().map(|p| p.1))
-        .and_then(|(lo, hi)| padded_range(lo, hi, 0.08))
-        .unwrap_or((0.0, 1.0));
-    let (silhouette_lo, silhouette_hi) = finite_min_max(silhouette.iter().map(|p| p.1))
-        .and_then(|(lo, hi)| padded_range(lo, hi, 0.08))
-        .unwrap_or((0.0, 1.0));
+    if !plottable(x_range.start, x_range.end) {
+        return Err(refused());
+    }
+    let (inertia_lo, inertia_hi) = value_axis(&inertia)?;
+    let (silhouette_lo, silhouette_hi) = value_axis(&silhouette)?;
 
     let inertia_colour = theme.palette(INERTIA_COLOUR_INDEX);
     let silhouette_colour = theme.palette(SILHOUETTE_COLOUR_INDEX);

@@ -189,26 +189,39 @@ pub(crate) fn padded_range(min: f64, max: f64, pad_fraction: f64) -> Option<(f64
     if !min.is_finite() || !max.is_finite() || min > max {
         return None;
     }
-    if min == max {
-        let pad = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
-        return Some((min - pad, max + pad));
-    }
-    let pad = (max - min) * pad_fraction;
-    Some((min - pad, max + pad))
+    let magnitude = min.abs().max(max.abs());
+    let range = if max - min < magnitude.max(1.0) * MIN_RELATIVE_SPAN {
+        // Equal (or equal but for rounding): a span around the value.
+        let pad = if magnitude == 0.0 {
+            1.0
+        } else {
+            magnitude * 0.1
+        };
+        (min - pad, max + pad)
+    } else {
+        let pad = (max - min) * pad_fraction;
+        (min - pad, max + pad)
+    };
+    plottable(range.0, range.1).then_some(range)
 }
 
 /// The largest magnitude an axis may reach: plotters maps values to pixels
 /// with `i32` arithmetic that overflows far beyond the drawing.
 pub(crate) const MAX_AXIS_MAGNITUDE: f64 = 1e15;
 
+/// The narrowest an axis may be, relative to its values: plotters' key
+/// points never end on a span that floating point cannot step through.
+const MIN_RELATIVE_SPAN: f64 = 1e-9;
+
 /// Whether `lo..hi` can be an axis: finite, increasing, within
-/// [`MAX_AXIS_MAGNITUDE`].
+/// [`MAX_AXIS_MAGNITUDE`], and wide enough for its magnitude.
 pub(crate) fn plottable(lo: f64, hi: f64) -> bool {
+    let magnitude = lo.abs().max(hi.abs()).max(1.0);
     lo.is_finite()
         && hi.is_finite()
         && lo < hi
-        && lo.abs() <= MAX_AXIS_MAGNITUDE
-        && hi.abs() <= MAX_AXIS_MAGNITUDE
+        && magnitude <= MAX_AXIS_MAGNITUDE
+        && hi - lo >= magnitude * MIN_RELATIVE_SPAN
 }
 
 /// Min and max of the finite values, if any.
@@ -224,13 +237,11 @@ pub(crate) fn finite_min_max(values: impl IntoIterator<Item = f64>) -> Option<(f
 
 /// Range from `min(0, lo)` to `max(0, hi)` (bars start at zero), widened so
 /// an all-zero series still has an axis.
-pub(crate) fn zero_based_range(lo: f64, hi: f64) -> (f64, f64) {
+/// `None` when that range cannot be an axis (see [`plottable`]).
+pub(crate) fn zero_based_range(lo: f64, hi: f64) -> Option<(f64, f64)> {
     let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-    if lo == hi {
-        (0.0, 1.0)
-    } else {
-        (lo, hi)
-    }
+    let range = if lo == hi { (0.0, 1.0) } else { (lo, hi) };
+    plottable(range.0, range.1).then_some(range)
 }
 
 /// A grid of integer cells (the heatmaps' coordinate system).

@@ -89,7 +89,9 @@ pub fn draw_monthly_revenue<DB: DrawingBackend>(
         return draw_no_data(area, theme);
     };
     ensure_min_size(area, theme)?;
-    let (lo, hi) = zero_based_range(min, max);
+    let (lo, hi) = zero_based_range(min, max).ok_or_else(|| {
+        ChartError::InvalidInput(format!("values from {min} to {max} cannot be drawn"))
+    })?;
     let (y_lo, y_hi) = padded_range(lo, hi, 0.05).unwrap_or((lo, hi));
     // Bars start at zero: only pad away from zero.
     let y_range = (if lo < 0.0 { y_lo } else { 0.0 })..(if hi > 0.0 { y_hi } else { 0.0 });

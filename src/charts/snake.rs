@@ -55,7 +55,9 @@ pub fn draw_snake_plot<DB: DrawingBackend>(
     };
     ensure_min_size(area, theme)?;
     // Keep zero (the overall mean) in view: it is the reference line.
-    let (y_lo, y_hi) = padded_range(min.min(0.0), max.max(0.0), 0.1).unwrap_or((-1.0, 1.0));
+    let (y_lo, y_hi) = padded_range(min.min(0.0), max.max(0.0), 0.1).ok_or_else(|| {
+        ChartError::InvalidInput(format!("values from {min} to {max} cannot be drawn"))
+    })?;
     let columns = i32::try_from(feature_count)
         .map_err(|_| ChartError::InvalidInput(format!("{feature_count} features is too many")))?;
 

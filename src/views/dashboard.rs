@@ -234,7 +234,9 @@ fn in_use(fit: &MethodFit, customers: usize) -> String {
     let mut text = format!(
         "Using {} ({} clusters",
         fit.settings.method().name(),
-        fit.clustering.k - usize::from(fit.noise_cluster.is_some())
+        fit.clustering
+            .k
+            .saturating_sub(usize::from(fit.noise_cluster.is_some()))
     );
     if let ClusteringMethodSettings::Dbscan(d) = &fit.settings {
         if let Some(eps) = d.eps {

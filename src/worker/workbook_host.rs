@@ -101,7 +101,8 @@ pub async fn convert(
             // Handled here, not reported as this worker's own error.
             event.prevent_default();
             answer(Err(WorkerError::Browser(
-                "the workbook reader stopped (out of memory?); save the sheet as CSV and drop that"
+                "the workbook reader stopped: the workbook may be damaged, or too large for this \
+                 tab's memory; open it in Excel or LibreOffice, save the sheet as CSV and drop that"
                     .into(),
             )))
         })

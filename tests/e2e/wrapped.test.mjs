@@ -161,3 +161,17 @@ test("an aligned text export without a header (CDNOW-like) reads like its CSV", 
   await screenshot(aligned.page, "aligned-text");
   for (const { problems } of [plainPage, aligned]) assert.deepEqual(problems, []);
 });
+
+test("a damaged .xls that stops the workbook reader says so, and the previous results stay", async () => {
+  // Found by the container fuzz target: calamine panics on this compound file.
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  const buffer = await readFile(new URL("damaged_cfb.xls", FIXTURES));
+  await page.getByLabel("Choose a transactions file").setInputFiles({ name: "damaged.xls", mimeType: "application/vnd.ms-excel", buffer });
+  const alert = page.getByRole("alert").filter({ hasText: /workbook/i });
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /damaged|could not|cannot/i);
+  assert.equal(await page.getByRole("region", { name: "Results" }).count(), 1, "the sample's results stay");
+  assert.deepEqual(problems.filter((p) => !/unreachable|workbook|RuntimeError|panicked/i.test(p)), []);
+});
