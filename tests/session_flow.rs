@@ -151,6 +151,15 @@ impl Shell {
         })
     }
 
+    /// The user runs the analysis again with the settings as they stand.
+    fn analyse_again(&mut self) {
+        let (ingest, analysis) = (
+            self.model.ingest_settings.clone(),
+            self.model.analysis_settings.clone(),
+        );
+        self.dispatch(Event::Analyse { ingest, analysis });
+    }
+
     /// The user chooses `bytes` as `name` (the mapping step follows).
     fn choose(&mut self, name: &str, bytes: Vec<u8>) {
         self.file = bytes;
@@ -205,11 +214,7 @@ fn open_and_analyse(shell: &mut Shell) {
         shell.model.ingest_settings.mapping.as_ref(),
         Some(&report.mapping)
     );
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     shell.work();
     assert!(shell.model.sniffed.is_none(), "the mapping step closes");
     assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
@@ -397,11 +402,7 @@ fn a_cancelled_run_loses_nothing() {
     let before = shell.dashboard().clone();
 
     // A new run: the page first takes a snapshot of the session.
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     assert!(matches!(
         shell.inbox.front(),
         Some((_, PageRequest::Snapshot, _))
@@ -430,13 +431,10 @@ fn a_worker_that_stops_mid_run_loses_nothing_and_says_so() {
     let mut shell = Shell::new();
     open_and_analyse(&mut shell);
     let before = shell.dashboard().clone();
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     shell.step(); // the snapshot arrives; the run is under way
-                  // The worker panics (an `unreachable` trap reaches the page as an error event).
+
+    // The worker panics (an `unreachable` trap reaches the page as an error event).
     shell.dispatch(Event::WorkerStopped("RuntimeError: unreachable".into()));
     assert_eq!(shell.workers_started, 2, "a fresh worker");
     assert!(shell.model.progress.is_none(), "the run has ended");
@@ -449,11 +447,7 @@ fn a_worker_that_stops_mid_run_loses_nothing_and_says_so() {
     shell.work();
     assert_eq!(shell.dashboard().clusters.chosen_k, 3);
     // And the next run works.
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     shell.work();
     assert_eq!(shell.model.runs, 2);
 
@@ -473,13 +467,10 @@ fn a_second_file_chosen_during_a_run_replaces_it_and_loses_nothing() {
     let mut shell = Shell::new();
     open_and_analyse(&mut shell);
     let before = shell.dashboard().clone();
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     shell.step(); // the snapshot arrives; the run is under way
-                  // Another file, before the run has ended: that run stops, the new file's mapping step opens.
+
+    // Another file, before the run has ended: that run stops, the new file's mapping step opens.
     let other = lines_without_order_ids().into_bytes();
     shell.choose("other.csv", other);
     assert_eq!(shell.workers_started, 2, "the running worker was replaced");
@@ -635,11 +626,7 @@ fn without_order_ids_a_purchase_is_a_day_and_identical_lines_are_kept() {
     shell.work();
     assert!(shell.model.sniffed.is_some());
     // The user never opens the settings.
-    let (ingest, analysis) = (
-        shell.model.ingest_settings.clone(),
-        shell.model.analysis_settings.clone(),
-    );
-    shell.dispatch(Event::Analyse { ingest, analysis });
+    shell.analyse_again();
     shell.work();
     assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
     let definitions = &shell.dashboard().overview.definitions;

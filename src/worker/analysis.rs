@@ -205,7 +205,7 @@ fn analysis_progress(total: u64) -> impl FnMut(&str, f64) {
     }
 }
 
-fn post_reading_progress(stage: &str, done: u64, total: u64) {
+pub(super) fn post_reading_progress(stage: &str, done: u64, total: u64) {
     post(
         0,
         WorkerEvent::Progress {

@@ -5,13 +5,13 @@
 //! `analysis::ingest_in_two_parts`). The outcome is always the single
 //! pass's: when the parts cannot be joined this worker reads the rest too.
 
+use super::analysis::post_reading_progress;
 use super::blob;
 use super::helper_pool::inflate_there;
-use super::messages::{mark, post};
+use super::messages::mark;
 use crate::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
 use crate::engine::work_split::INFLATING_OWN_PART;
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
-use crate::protocol::page::{WorkerEvent, READING_SHARE};
 use crate::session::WorkerError;
 use futures_channel::mpsc::UnboundedReceiver;
 use futures_core::Stream;
@@ -65,7 +65,7 @@ pub async fn read_while_inflating(
         };
         text_bytes += u64::from(text.length());
         ingestor.push(&text.to_vec())?;
-        post_progress(compressed_done, total);
+        post_reading_progress(STAGE, compressed_done, total);
         if matches!(part, TextPart::UpToCut { .. }) {
             break;
         }
@@ -107,16 +107,4 @@ pub async fn read_while_inflating(
 /// The next part, `None` once the helper has sent its last one (or stopped).
 async fn next(parts: &mut UnboundedReceiver<(TextPart, JsValue)>) -> Option<(TextPart, JsValue)> {
     std::future::poll_fn(|context| std::pin::Pin::new(&mut *parts).poll_next(context)).await
-}
-
-fn post_progress(done: u64, total: u64) {
-    post(
-        0,
-        WorkerEvent::Progress {
-            stage: STAGE.into(),
-            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
-            bytes_done: done,
-            bytes_total: total,
-        },
-    );
 }

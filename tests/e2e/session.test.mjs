@@ -21,6 +21,16 @@ async function bigCsvFile() {
   return path;
 }
 
+/** Chooses the big file, goes through the mapping step and starts the run; resolves to its progress region. */
+async function startBigRun(page) {
+  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
+  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Analyse" }).click();
+  const progress = page.getByRole("region", { name: "Progress" });
+  await progress.waitFor({ timeout: 10_000 });
+  return progress;
+}
+
 async function chooseK(page, k) {
   await page.getByRole("radiogroup", { name: "Number of clusters" }).getByRole("radio", { name: new RegExp(`^k = ${k}`) }).click();
   await page.getByRole("heading", { name: `Clusters (k-means, k = ${k})` }).waitFor({ timeout: 10_000 });
@@ -34,11 +44,7 @@ test("cancelling a run keeps the previous results, and the restored session answ
   await chooseK(page, 4);
   const overview = await page.locator("#overview-title").innerText();
 
-  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
-  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  const progress = page.getByRole("region", { name: "Progress" });
-  await progress.waitFor({ timeout: 10_000 });
+  const progress = await startBigRun(page);
   await page.waitForTimeout(200);
   await progress.getByRole("button", { name: "Cancel" }).click();
   await progress.waitFor({ state: "detached", timeout: 5_000 });
@@ -105,11 +111,7 @@ test("a worker that fails mid-run ends the run with a message; nothing is lost a
   await chooseK(page, 4);
   const overview = await page.locator("#overview-title").innerText();
 
-  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
-  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  const progress = page.getByRole("region", { name: "Progress" });
-  await progress.waitFor({ timeout: 10_000 });
+  const progress = await startBigRun(page);
   // An uncaught error in the analysis worker, as a panic (an `unreachable`
   // trap) or running out of memory gives: the worker cannot answer any more.
   let analysisWorker;
@@ -133,10 +135,7 @@ test("a worker that fails mid-run ends the run with a message; nothing is lost a
 
 test("a helper that fails mid-run is done without: the run ends with the same results and no message", async () => {
   const { page, problems } = await openApp(app.browser, app.server.url);
-  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
-  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  await page.getByRole("region", { name: "Progress" }).waitFor({ timeout: 10_000 });
+  await startBigRun(page);
   let helper;
   for (const worker of page.workers()) if ((await worker.evaluate(() => self.name)) === "segmento-helper") helper = worker;
   assert.ok(helper, `the helper is one of the page's workers: ${page.workers().map((w) => w.url())}`);
@@ -153,11 +152,7 @@ test("a helper that fails mid-run is done without: the run ends with the same re
 
 test("a tab frozen in the background during a run picks up and finishes it", async () => {
   const { page, problems } = await openApp(app.browser, app.server.url);
-  await page.getByLabel("Choose a transactions file").setInputFiles(await bigCsvFile());
-  await page.getByRole("region", { name: /Columns — segmento-session-/ }).waitFor({ timeout: 30_000 });
-  await page.getByRole("button", { name: "Analyse" }).click();
-  const progress = page.getByRole("region", { name: "Progress" });
-  await progress.waitFor({ timeout: 10_000 });
+  const progress = await startBigRun(page);
   // What Chromium does to a hidden tab it saves power on: the page (and its workers) stop, then resume.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
