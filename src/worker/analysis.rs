@@ -8,6 +8,7 @@ use super::inflating::read_while_inflating;
 use super::marks::now_ms;
 use super::messages::{mark, post};
 use super::open::Deflated;
+use super::progress::post_reading_progress;
 use crate::engine::clustering::{fit_ks, split_ks};
 use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
@@ -203,18 +204,6 @@ fn analysis_progress(total: u64) -> impl FnMut(&str, f64) {
             },
         )
     }
-}
-
-pub(super) fn post_reading_progress(stage: &str, done: u64, total: u64) {
-    post(
-        0,
-        WorkerEvent::Progress {
-            stage: stage.into(),
-            fraction: READING_SHARE * done as f64 / total.max(1) as f64,
-            bytes_done: done,
-            bytes_total: total,
-        },
-    );
 }
 
 /// The k sweep shared with the helper (the ks split by `split_ks`), then

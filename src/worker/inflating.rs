@@ -5,10 +5,10 @@
 //! `analysis::ingest_in_two_parts`). The outcome is always the single
 //! pass's: when the parts cannot be joined this worker reads the rest too.
 
-use super::analysis::post_reading_progress;
 use super::blob;
 use super::helper_pool::inflate_there;
 use super::messages::mark;
+use super::progress::post_reading_progress;
 use crate::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
 use crate::engine::work_split::INFLATING_OWN_PART;
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};

@@ -13,6 +13,7 @@ mod inflating;
 pub mod marks;
 pub mod messages;
 mod open;
+mod progress;
 mod warm_up;
 mod workbook_host;
 pub mod workbook_worker;
