@@ -73,7 +73,6 @@ purchases AS (
     -- A line without an invoice number is a purchase of its own.
     SELECT customer_key AS customer_id,
            MIN(invoice_at) AS purchase_at,
-           MIN(line_no) AS first_line,
            SUM(qty * price) AS amount
     FROM kept
     GROUP BY customer_key, COALESCE(invoice, CONCAT('line ', CAST(line_no AS STRING)))
@@ -88,9 +87,16 @@ reference AS (
 countries AS (
     -- Country of the customer's first kept line that has one.
     SELECT customer_key AS customer_id,
-           ARRAY_AGG(country_name ORDER BY line_no LIMIT 1)[OFFSET(0)] AS country
+           MIN_BY(country_name, line_no) AS country
     FROM kept
     WHERE country_name IS NOT NULL
+    GROUP BY customer_key
+),
+first_seen AS (
+    -- The customer's first kept line in the whole file, whatever the
+    -- reference date: the app's order of customers.
+    SELECT customer_key AS customer_id, MIN(line_no) AS first_line
+    FROM kept
     GROUP BY customer_key
 )
 SELECT
@@ -103,8 +109,9 @@ SELECT
 FROM purchases p
 CROSS JOIN reference r
 LEFT JOIN countries c ON c.customer_id = p.customer_id
+JOIN first_seen f ON f.customer_id = p.customer_id
 WHERE DATE(p.purchase_at) < r.reference_date
-GROUP BY p.customer_id, c.country, r.reference_date
+GROUP BY p.customer_id, c.country, r.reference_date, f.first_line
 -- Customers in order of first appearance, like the app (k-means seeding
 -- depends on row order, so this keeps the clusters identical).
-ORDER BY MIN(p.first_line);
+ORDER BY f.first_line;

@@ -72,7 +72,6 @@ purchases AS (
     -- A line without an invoice number is a purchase of its own.
     SELECT customer_key AS customer_id,
            min(invoice_at) AS purchase_at,
-           min(line_no) AS first_line,
            sum(qty * price) AS amount
     FROM kept
     GROUP BY customer_key, COALESCE(invoice, 'line ' || line_no)
@@ -90,6 +89,13 @@ countries AS (
     FROM kept
     WHERE country_name IS NOT NULL
     GROUP BY customer_key
+),
+first_seen AS (
+    -- The customer's first kept line in the whole file, whatever the
+    -- reference date: the app's order of customers.
+    SELECT customer_key AS customer_id, min(line_no) AS first_line
+    FROM kept
+    GROUP BY customer_key
 )
 SELECT
     p.customer_id,
@@ -101,8 +107,9 @@ SELECT
 FROM purchases p
 CROSS JOIN reference r
 LEFT JOIN countries c USING (customer_id)
+JOIN first_seen f USING (customer_id)
 WHERE CAST(p.purchase_at AS DATE) < r.reference_date
-GROUP BY p.customer_id, c.country, r.reference_date
+GROUP BY p.customer_id, c.country, r.reference_date, f.first_line
 -- Customers in order of first appearance, like the app (k-means seeding
 -- depends on row order, so this keeps the clusters identical).
-ORDER BY min(p.first_line);
+ORDER BY f.first_line;

@@ -11,6 +11,7 @@
 use crate::charts::testing::{Recording, RecordingBackend};
 use crate::charts::theme::Theme;
 use crate::engine::ingest::{sniff_with_settings, IngestSettings, Ingestor, SNIFF_WINDOW};
+use crate::engine::model_sql::SqlDialect;
 use crate::protocol::decode;
 use crate::protocol::helper::{HelperReply, HelperRequest};
 use crate::protocol::page::{PageMessage, WorkerMessage};
@@ -191,6 +192,7 @@ pub fn protocol(data: &[u8]) {
             SessionRequest::Rules { depth: 3 },
             SessionRequest::Export(ExportKind::CustomersCsv),
             SessionRequest::Export(ExportKind::ModelJson),
+            SessionRequest::Export(ExportKind::LabellingSql(SqlDialect::BigQuery)),
         ] {
             let _ = session.handle(request);
         }

@@ -7,7 +7,7 @@
 //! classic RFM grid; `features` standardises it and `clustering` does the
 //! k-means sweep (and the alternative methods) with quality metrics;
 //! `profile` names clusters and writes the playbook; `export` and `model`
-//! produce the downloads (with `csv_cells`' conventions, which `rfm_import`
+//! produce the downloads (`model_sql`: the model as labelling SQL for a warehouse) (with `csv_cells`' conventions, which `rfm_import`
 //! reads back); `explain` turns clusters into rules; `pipeline` ties it
 //! together; `work_split` decides how two workers share reading a file.
 
@@ -26,6 +26,7 @@ pub mod file_defaults;
 pub mod ingest;
 pub mod ledger;
 pub mod model;
+pub mod model_sql;
 pub mod pipeline;
 pub mod profile;
 pub mod rfm;

@@ -110,29 +110,35 @@ impl SegmentationModel {
     /// Labels the customers of `ledger` with this model's definitions,
     /// score bins, grid, scaler and centroids.
     pub fn apply(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
-        self.apply_with(ledger, |row| {
-            nearest(&self.centroids, &self.scaler.transform(&raw_features(row)))
-        })
+        let table = rfm::compute(ledger, &self.rfm_settings)?;
+        Ok(self.label_rows(&table.rows))
     }
 
     /// Like [`Self::apply`], but the cluster comes from the saved rule tree
     /// (the plain rules shown in the studio) instead of the nearest centroid.
     pub fn apply_rules(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
         let tree = self.rules.as_ref().ok_or(AnalysisError::ModelHasNoRules)?;
-        self.apply_with(ledger, |row| {
+        let table = rfm::compute(ledger, &self.rfm_settings)?;
+        Ok(self.label_with(&table.rows, |row| {
             tree.predict(row.recency_days, row.frequency, row.monetary)
+        }))
+    }
+
+    /// Labels RFM rows computed elsewhere (a warehouse's table) by the
+    /// nearest centroid: what [`Self::apply`] does after computing them, and
+    /// what the labelling SQL (`model_sql`) does where the data lives.
+    pub fn label_rows(&self, rows: &[RfmRow]) -> Vec<Assignment> {
+        self.label_with(rows, |row| {
+            nearest(&self.centroids, &self.scaler.transform(&raw_features(row)))
         })
     }
 
-    fn apply_with(
+    fn label_with(
         &self,
-        ledger: &Ledger,
+        rows: &[RfmRow],
         cluster_of: impl Fn(&RfmRow) -> usize,
-    ) -> Result<Vec<Assignment>, AnalysisError> {
-        let table = rfm::compute(ledger, &self.rfm_settings)?;
-        Ok(table
-            .rows
-            .iter()
+    ) -> Vec<Assignment> {
+        rows.iter()
             .map(|row| {
                 let scores = [
                     self.recency_bins.score_of(row.recency_days as f64),
@@ -154,7 +160,7 @@ impl SegmentationModel {
                     cluster,
                 }
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -16,6 +16,7 @@ use crate::engine::clustering::{
 use crate::engine::clv::{self, export::write_predictions_csv, ClvReport, ClvSettings};
 use crate::engine::explain::{Explanation, TreeSettings};
 use crate::engine::ledger::Ledger;
+use crate::engine::model_sql::{labelling_sql, SqlDialect};
 use crate::engine::pipeline::Analysis;
 use crate::engine::segments::SegmentGrid;
 use crate::views::chart_inputs::ScatterView;
@@ -67,6 +68,8 @@ pub enum ExportKind {
     ModelJson,
     /// Every customer's CLV and P(alive) (after a prediction).
     PredictionsCsv,
+    /// The model as a query that labels an RFM table in a warehouse.
+    LabellingSql(SqlDialect),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,6 +272,14 @@ impl Session {
                     file_name: format!("{stem}-model.json"),
                     mime: "application/json".into(),
                     bytes: model.to_json().into_bytes(),
+                })
+            }
+            ExportKind::LabellingSql(dialect) => {
+                let model = self.analysis.model().ok_or(WorkerError::NoSession)?;
+                Ok(Download {
+                    file_name: format!("{stem}-labelling-{}.sql", dialect.slug()),
+                    mime: "application/sql".into(),
+                    bytes: labelling_sql(&model, dialect).into_bytes(),
                 })
             }
             ExportKind::PredictionsCsv => {
