@@ -21,17 +21,20 @@ step "engine tests (native)"
 cargo test --quiet
 
 # The references are not optional: a missing tool fails the run, never skips a check.
-command -v python3 >/dev/null || { echo "python3 is required for the reference checks (pandas, DuckDB, lifetimes)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "python3 is required for the reference checks (pandas, DuckDB, Spark, lifetimes)" >&2; exit 1; }
 python3 -m venv --help >/dev/null 2>&1 || { echo "python3's venv module is required (Debian: apt-get install python3-venv)" >&2; exit 1; }
-for check in check_fixture check_sql check_clv; do
+for check in check_fixture check_sql check_spark check_clv; do
   [ -x "tests/reference/$check.sh" ] || { echo "tests/reference/$check.sh is missing or not executable" >&2; exit 1; }
 done
 
 step "reference fixture matches pandas + scikit-learn"
 tests/reference/check_fixture.sh
 
-step "warehouse SQL (DuckDB) matches its committed outputs"
+step "warehouse SQL: DuckDB and BigQuery's (through sqlglot into DuckDB) match their committed outputs; labelling SQL matches the app"
 tests/reference/check_sql.sh
+
+step "warehouse SQL on a local Spark: spark.sql, the PySpark job, labelling SQL (one Spark session)"
+tests/reference/check_spark.sh
 
 step "CLV fixture matches lifetimes (BG/NBD + Gamma-Gamma)"
 tests/reference/check_clv.sh
