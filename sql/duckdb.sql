@@ -16,7 +16,11 @@
 
 WITH
 params AS (
-    SELECT CAST(NULL AS DATE) AS reference_date
+    SELECT CAST(NULL AS DATE) AS reference_date,
+           -- Rows dated outside this range are set aside as typos (a 9999
+           -- would set everyone's recency), as the app's rule does.
+           DATE '1990-01-01' AS earliest_date,
+           current_date + 365 AS latest_date
 ),
 source AS (
     -- Every column as text, in file order (line_no keeps "first country seen").
@@ -63,6 +67,7 @@ kept_candidates AS (
       AND NOT regexp_matches(COALESCE(invoice, ''), '^[Cc][0-9]')
       AND qty >= 0
       AND price > 0
+      AND CAST(invoice_at AS DATE) BETWEEN (SELECT earliest_date FROM params) AND (SELECT latest_date FROM params)
 ),
 kept AS (
     -- First occurrence of each exact duplicate line.

@@ -6,7 +6,11 @@
 
 WITH
 params AS (
-    SELECT CAST(NULL AS DATE) AS reference_date
+    SELECT CAST(NULL AS DATE) AS reference_date,
+           -- Rows dated outside this range are set aside as typos (a 9999
+           -- would set everyone's recency), as the app's rule does.
+           DATE '1990-01-01' AS earliest_date,
+           date_add(current_date(), 365) AS latest_date
 ),
 source AS (
     -- Every column as text; line_no follows the table's read order (use a
@@ -62,6 +66,7 @@ kept_candidates AS (
       AND NOT (coalesce(invoice, '') RLIKE '^[Cc][0-9]')
       AND qty >= 0
       AND price > 0
+      AND to_date(invoice_at) BETWEEN (SELECT earliest_date FROM params) AND (SELECT latest_date FROM params)
 ),
 kept AS (
     -- First occurrence of each exact duplicate line.
