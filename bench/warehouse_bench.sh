@@ -33,9 +33,10 @@ duckdb_s=$(echo "$(now) - $start" | bc)
 
 echo "[bench] PySpark job (spark-submit)" >&2
 start=$(now)
-.tools/sparkvenv/bin/spark-submit --master "local[*]" --driver-memory 4g \
+# spark-submit finds Spark through the python3 on PATH: the venv's.
+PATH="$SEGMENTO_ROOT/.tools/sparkvenv/bin:$PATH" spark-submit --master "local[*]" --driver-memory 4g \
   --conf spark.ui.enabled=false sql/spark_rfm.py --input "$csv" --format csv --output "$out/spark" \
-  >"$out/spark.out" 2>"$out/spark.log"
+  >"$out/spark.out" 2>"$out/spark.log" || { tail -30 "$out/spark.log" >&2; exit 1; }
 spark_s=$(echo "$(now) - $start" | bc)
 
 echo "[bench] Chromium" >&2
