@@ -3,7 +3,7 @@
 // once, refresh the copy in the background for the next visit. It only ever
 // talks to the page's own origin, and never sees file contents (files are
 // read from disk by the page, not fetched).
-const CACHE = "segmento-shell-v2";
+const CACHE = "segmento-shell-v3";
 const SHELL = [
   "./",
   "./index.html",
@@ -17,6 +17,9 @@ const SHELL = [
   "./workbook_loader.js",
   "./workbook.js",
   "./workbook_bg.wasm",
+  "./parquet_loader.js",
+  "./parquet.js",
+  "./parquet_bg.wasm",
   "./sample.csv",
   "./favicon.svg",
   "./manifest.webmanifest",

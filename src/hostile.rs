@@ -12,10 +12,10 @@ use crate::charts::testing::{Recording, RecordingBackend};
 use crate::charts::theme::Theme;
 use crate::engine::ingest::{sniff_with_settings, IngestSettings, Ingestor, SNIFF_WINDOW};
 use crate::engine::model_sql::SqlDialect;
+use crate::protocol::converter::{ConvertEvent, ConvertRequest};
 use crate::protocol::decode;
 use crate::protocol::helper::{HelperReply, HelperRequest};
 use crate::protocol::page::{PageMessage, WorkerMessage};
-use crate::protocol::workbook::{WorkbookEvent, WorkbookRequest};
 use crate::session::run::{apply_model, sniff, table_ingestor};
 use crate::session::{ExportKind, Session, SessionRequest};
 use crate::views::Dashboard;
@@ -182,8 +182,8 @@ pub fn protocol(data: &[u8]) {
     let _ = decode::<WorkerMessage>(data);
     let _ = decode::<HelperRequest>(data);
     let _ = decode::<HelperReply>(data);
-    let _ = decode::<WorkbookRequest>(data);
-    let _ = decode::<WorkbookEvent>(data);
+    let _ = decode::<ConvertRequest>(data);
+    let _ = decode::<ConvertEvent>(data);
     if let Ok(mut session) = Session::from_bytes(data) {
         let _ = session.dashboard();
         for request in [

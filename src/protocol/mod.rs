@@ -2,11 +2,13 @@
 //! their framing. Page ↔ worker ([`page`]) and worker ↔ helper ([`helper`])
 //! are separate types; both travel as postcard bytes (compact, and quick to
 //! decode on the page) in a message's [`FRAME`] field, with a file or the
-//! clustering features attached beside it.
+//! clustering features attached beside it. The analysis worker and a
+//! converter worker (a workbook's or a Parquet file's reader, [`converter`])
+//! exchange the file and its CSV text.
 
+pub mod converter;
 pub mod helper;
 pub mod page;
-pub mod workbook;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

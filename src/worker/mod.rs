@@ -6,6 +6,7 @@
 
 mod analysis;
 mod blob;
+mod converter_host;
 mod helper_pool;
 mod inflate;
 mod inflate_range;
@@ -13,9 +14,9 @@ mod inflating;
 pub mod marks;
 pub mod messages;
 mod open;
+pub mod parquet_worker;
 mod progress;
 mod warm_up;
-mod workbook_host;
 pub mod workbook_worker;
 
 use crate::protocol::page::{answer_held, PageMessage, PageRequest, WorkerEvent};

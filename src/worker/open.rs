@@ -1,14 +1,14 @@
 //! Unwrapping a dropped file into the plain text that reading takes: gzip
 //! and ZIP members inflated by the browser's `DecompressionStream` (no
-//! decompressor in our WebAssembly), workbooks converted by their own
-//! worker. A compressed text is left compressed for a run to read while it
+//! decompressor in our WebAssembly), workbooks and Parquet files converted
+//! by their own workers. A compressed text is left compressed for a run to read while it
 //! is decompressed (`inflating`), and only its head is decompressed for
 //! the mapping step; a workbook's text (and a text decompressed here) is
 //! kept, so the next sniff or run reads it without converting again.
 
 use super::blob;
+use super::converter_host::{self, Reader};
 use super::inflate::{inflate, inflate_head};
-use super::workbook_host;
 use crate::engine::container::zip::{self, LOCAL_HEADER_LEN, TAIL_LEN};
 use crate::engine::container::{
     choose_member, gzip_text_size_hint, Archive, ContainerError, SourceChoice, SourceReport,
@@ -96,9 +96,15 @@ fn key_of(file: &Blob, choice: &SourceChoice) -> Key {
     }
 }
 
-/// A workbook's chosen sheets as text, remembered: converting takes long.
-async fn workbook(file: &Blob, choice: &SourceChoice, key: Key) -> Result<Opened, WorkerError> {
-    let (text, report) = workbook_host::convert(file, &key.name, &choice.sheet).await?;
+/// A workbook's chosen sheets, or a Parquet file, as text, remembered:
+/// converting takes long.
+async fn converted(
+    reader: Reader,
+    file: &Blob,
+    choice: &SourceChoice,
+    key: Key,
+) -> Result<Opened, WorkerError> {
+    let (text, report) = converter_host::convert(reader, file, &key.name, &choice.sheet).await?;
     let opened = Opened { text, report };
     LAST.with_borrow_mut(|last| *last = Some((key, opened.clone())));
     Ok(opened)
@@ -142,7 +148,12 @@ pub async fn source(file: &Blob, choice: &SourceChoice) -> Result<Source, Worker
             }))
         }
         Wrapper::Zip => archive_source(file, choice, key).await,
-        Wrapper::OleWorkbook => Ok(Source::Text(workbook(file, choice, key).await?)),
+        Wrapper::OleWorkbook => Ok(Source::Text(
+            converted(Reader::Workbook, file, choice, key).await?,
+        )),
+        Wrapper::Parquet => Ok(Source::Text(
+            converted(Reader::Parquet, file, choice, key).await?,
+        )),
     }
 }
 
@@ -214,7 +225,9 @@ async fn archive_source(
     let members = zip::members(&listing)?;
     let names = match Archive::of(&members)? {
         Archive::Xlsx | Archive::Ods => {
-            return Ok(Source::Text(workbook(file, choice, key).await?))
+            return Ok(Source::Text(
+                converted(Reader::Workbook, file, choice, key).await?,
+            ))
         }
         Archive::Text { names } => names,
     };

@@ -6,7 +6,7 @@
 
 use super::messages::{file_of, frame_of, js_message};
 use crate::engine::workbook::{self, DEFAULT_MAX_OUTPUT_BYTES};
-use crate::protocol::workbook::{WorkbookEvent, WorkbookRequest};
+use crate::protocol::converter::{ConvertEvent, ConvertRequest};
 use crate::protocol::FILE;
 use wasm_bindgen::prelude::*;
 
@@ -26,24 +26,24 @@ pub fn register() {
         wasm_bindgen_futures::spawn_local(async move {
             match convert(&data).await {
                 Ok((event, text)) => send(&event, Some(&text)),
-                Err(message) => send(&WorkbookEvent::Failed { message }, None),
+                Err(message) => send(&ConvertEvent::Failed { message }, None),
             }
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    send(&WorkbookEvent::Ready, None);
+    send(&ConvertEvent::Ready, None);
 }
 
-fn send(event: &WorkbookEvent, text: Option<&Blob>) {
+fn send(event: &ConvertEvent, text: Option<&Blob>) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Ok((message, frame)) = js_message(event, FILE, text.map(AsRef::as_ref)) {
         drop(scope.post_message_with_transfer(&message, &js_sys::Array::of1(&frame.buffer())));
     }
 }
 
-async fn convert(data: &JsValue) -> Result<(WorkbookEvent, Blob), String> {
-    let request: WorkbookRequest = frame_of(data).map_err(|e| e.to_string())?;
+async fn convert(data: &JsValue) -> Result<(ConvertEvent, Blob), String> {
+    let request: ConvertRequest = frame_of(data).map_err(|e| e.to_string())?;
     let file = file_of(data).ok_or("the workbook reader received no file")?;
     let size = file.size() as u64;
     if size > MAX_WORKBOOK_BYTES {
@@ -66,7 +66,7 @@ async fn convert(data: &JsValue) -> Result<(WorkbookEvent, Blob), String> {
         &request.sheet,
         DEFAULT_MAX_OUTPUT_BYTES,
         |fraction| {
-            send(&WorkbookEvent::Progress { fraction }, None);
+            send(&ConvertEvent::Progress { fraction }, None);
         },
     )
     .map_err(|e| e.to_string())?;
@@ -77,7 +77,7 @@ async fn convert(data: &JsValue) -> Result<(WorkbookEvent, Blob), String> {
     let text = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser could not hold the converted workbook")?;
     Ok((
-        WorkbookEvent::Converted {
+        ConvertEvent::Converted {
             sheets,
             sheet: request.sheet,
             note: converted.note,

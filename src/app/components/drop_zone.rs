@@ -49,13 +49,13 @@ pub fn DropZone() -> impl IntoView {
                 }
             >
                 <p class="drop-title">"Drop a transactions CSV here"</p>
-                <p class="drop-hint">"or click to choose a file — orders exports, UCI Online Retail, Shopify, WooCommerce, Stripe…; Excel or OpenDocument workbooks, .gz and .zip too"</p>
+                <p class="drop-hint">"or click to choose a file — orders exports, UCI Online Retail, Shopify, WooCommerce, Stripe…; Excel or OpenDocument workbooks, Parquet, .gz and .zip too"</p>
             </div>
             <input
                 node_ref=picker
                 class="visually-hidden"
                 type="file"
-                accept=".csv,.tsv,.txt,.dat,.gz,.zip,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv,text/tab-separated-values"
+                accept=".csv,.tsv,.txt,.dat,.gz,.zip,.xlsx,.xlsm,.xlsb,.xls,.ods,.parquet,text/csv,text/tab-separated-values"
                 aria-label="Choose a transactions file"
                 tabindex="-1"
                 on:change=move |e: ev::Event| {

@@ -21,6 +21,8 @@ pub enum Wrapper {
     Zip,
     /// An Excel 97–2003 (.xls) workbook: an OLE compound file.
     OleWorkbook,
+    /// A Parquet file (a warehouse's export): converted by its own reader.
+    Parquet,
 }
 
 impl Wrapper {
@@ -31,6 +33,8 @@ impl Wrapper {
             Self::Zip
         } else if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
             Self::OleWorkbook
+        } else if crate::engine::parquet_file::is_parquet(head) {
+            Self::Parquet
         } else {
             Self::Plain
         }
@@ -74,6 +78,7 @@ pub enum SourceKind {
     Gzip,
     ZipMember,
     Workbook,
+    Parquet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -163,7 +168,9 @@ impl SourceReport {
                 };
                 Self::zip_member(self.file_bytes, text_bytes, &member, names)
             }
-            SourceKind::Text | SourceKind::Workbook => Self { text_bytes, ..self },
+            SourceKind::Text | SourceKind::Workbook | SourceKind::Parquet => {
+                Self { text_bytes, ..self }
+            }
         }
     }
 }
@@ -358,6 +365,7 @@ mod tests {
             Wrapper::of(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00"),
             Wrapper::OleWorkbook
         );
+        assert_eq!(Wrapper::of(b"PAR1\x15\x04"), Wrapper::Parquet);
         assert_eq!(Wrapper::of(b"customer,date\n"), Wrapper::Plain);
         assert_eq!(Wrapper::of(b""), Wrapper::Plain);
         assert_eq!(Wrapper::of(b"P"), Wrapper::Plain);

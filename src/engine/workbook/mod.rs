@@ -22,7 +22,6 @@
 //! header: the one whose sheets declare the most rows (ties: the earliest).
 
 mod cells;
-mod csv_out;
 mod error;
 mod format;
 mod table;
@@ -31,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::WorkbookError;
 
-use csv_out::CsvOut;
+use crate::engine::csv_out::CsvOut;
 use format::Book;
 use table::Table;
 

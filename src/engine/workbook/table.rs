@@ -18,9 +18,9 @@
 use std::ops::ControlFlow;
 
 use super::cells::write_text;
-use super::csv_out::{CsvOut, Full};
 use super::format::Book;
 use super::WorkbookError;
+use crate::engine::csv_out::{CsvOut, Full};
 
 /// Rows with content looked at to find the header under title rows.
 pub(super) const HEADER_SEARCH_ROWS: usize = 20;

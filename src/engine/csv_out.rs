@@ -1,17 +1,18 @@
-//! The CSV text: UTF-8, comma-delimited, `\n` line ends, RFC 4180 quoting of
-//! cells that contain a comma, a quote, CR or LF; bounded in size.
+//! The CSV text a converted file becomes (a workbook's sheets, a Parquet
+//! file) for the ingest: UTF-8, comma-delimited, `\n` line ends, RFC 4180
+//! quoting of cells that contain a comma, a quote, CR or LF; bounded in size.
 
 /// CSV bytes being written, refused past `limit` bytes.
-pub(super) struct CsvOut {
-    pub(super) bytes: Vec<u8>,
+pub(crate) struct CsvOut {
+    pub(crate) bytes: Vec<u8>,
     limit: usize,
 }
 
 /// The row did not fit in the limit.
-pub(super) struct Full;
+pub(crate) struct Full;
 
 impl CsvOut {
-    pub(super) fn new(limit: usize) -> Self {
+    pub(crate) fn new(limit: usize) -> Self {
         CsvOut {
             bytes: Vec::new(),
             limit,
@@ -19,7 +20,7 @@ impl CsvOut {
     }
 
     /// Appends one line; nothing is written if it would pass the limit.
-    pub(super) fn write_row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), Full> {
+    pub(crate) fn write_row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), Full> {
         let start = self.bytes.len();
         for (i, cell) in cells.iter().enumerate() {
             if i > 0 {
