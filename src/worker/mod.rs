@@ -7,6 +7,7 @@
 mod analysis;
 mod blob;
 mod converter_host;
+mod converter_worker;
 mod helper_pool;
 mod inflate;
 mod inflate_range;
