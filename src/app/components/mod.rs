@@ -13,6 +13,7 @@ mod methods;
 mod progress;
 mod results;
 mod rules;
+mod section_index;
 mod segments;
 mod settings;
 mod source_choice;

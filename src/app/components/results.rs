@@ -4,7 +4,7 @@ use super::charts::Distributions;
 use super::clv::Predictions;
 use super::{
     clusters::Clusters, customers::CustomerTable, downloads::Downloads, rules::Rules,
-    segments::Segments,
+    section_index::SectionIndex, segments::Segments,
 };
 use crate::app::state::Studio;
 use crate::engine::clean::{CleaningReport, Rule, RuleReport};
@@ -53,6 +53,7 @@ pub fn Results() -> impl IntoView {
         studio.dashboard.get().map(|result| {
             view! {
                 <section class="results" aria-label="Results">
+                    <SectionIndex/>
                     {(0..SECTIONS).map(|i| section(i, &result)).collect_view()}
                 </section>
             }
