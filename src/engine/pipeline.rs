@@ -1,8 +1,8 @@
 //! The whole analysis from a ledger, as the studio runs it.
 
 use super::clustering::{
-    self, Clustering, ClusteringMethod, ClusteringMethodSettings, DbscanSettings, GmmSettings,
-    KMeansSettings, MethodComparison, MethodError, MethodFit, Point, Recommendation,
+    self, BusinessRange, Clustering, ClusteringMethod, ClusteringMethodSettings, DbscanSettings,
+    GmmSettings, KMeansSettings, MethodComparison, MethodError, MethodFit, Point, Recommendation,
 };
 use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
@@ -26,6 +26,8 @@ pub struct AnalysisSettings {
     pub kmeans: KMeansSettings,
     pub k_min: usize,
     pub k_max: usize,
+    /// The ks the recommendation chooses from.
+    pub recommend_range: BusinessRange,
     /// `None`: use the recommended k.
     pub chosen_k: Option<usize>,
 }
@@ -39,6 +41,7 @@ impl Default for AnalysisSettings {
             kmeans: KMeansSettings::default(),
             k_min: 2,
             k_max: 10,
+            recommend_range: BusinessRange::default(),
             chosen_k: None,
         }
     }
@@ -251,7 +254,8 @@ impl Prepared {
             features,
             cohorts,
         } = self;
-        let recommendation = clustering::recommend(&sweep).ok_or(AnalysisError::NoCustomers)?;
+        let recommendation = clustering::recommend(&sweep, settings.recommend_range)
+            .ok_or(AnalysisError::NoCustomers)?;
         let overview = Overview {
             customers: table.rows.len(),
             purchases: table.rows.iter().map(|r| u64::from(r.frequency)).sum(),

@@ -32,6 +32,7 @@ pub fn profile(table: &RfmTable, clustering: &Clustering) -> Vec<ClusterProfile>
     let n = table.rows.len().max(1) as f64;
     let total_revenue: f64 = table.rows.iter().map(|r| r.monetary.max(0.0)).sum();
     let mut used_names: Vec<String> = Vec::new();
+    let overall_recency = median(table.rows.iter().map(|r| r.recency_days as f64));
     (0..clustering.k)
         .map(|c| {
             let members: Vec<_> = table
@@ -54,7 +55,7 @@ pub fn profile(table: &RfmTable, clustering: &Clustering) -> Vec<ClusterProfile>
             let med = [0, 1, 2].map(|d| median(columns[d].iter().copied()));
             let revenue: f64 = members.iter().map(|r| r.monetary.max(0.0)).sum();
             let centroid = clustering.centroids.get(c).copied().unwrap_or([0.0; 3]);
-            let base = name_for(&centroid);
+            let base = agree_with_recency(name_for(&centroid), &centroid, med[0], overall_recency);
             let name = unique_name(base, &mut used_names);
             ClusterProfile {
                 cluster: c,
@@ -103,6 +104,43 @@ pub fn name_for(z: &Point) -> &'static str {
         "Churning"
     } else {
         "Steady customers"
+    }
+}
+
+/// A name that says "recent" or "lapsing" must agree with the cluster's
+/// median recency against all customers': the centroid is a mean of
+/// standardised logs, so a large low-value cluster can sit on the "longer
+/// ago" side while half its customers bought last week. A lapsing name
+/// (At risk, Lost, Churning) needs a median recency above everyone's, a
+/// recent one (Loyalists, New customers, Potential loyalists) one at most
+/// everyone's; otherwise the name follows the median.
+pub fn agree_with_recency(
+    base: &'static str,
+    z: &Point,
+    cluster_median_recency: f64,
+    overall_median_recency: f64,
+) -> &'static str {
+    let [_, frequency, monetary] = *z;
+    let valuable = frequency + monetary > 0.6;
+    let recent = cluster_median_recency <= overall_median_recency;
+    match base {
+        "At risk" | "Lost" | "Churning" if recent => {
+            if valuable {
+                "Steady customers"
+            } else if frequency < -0.3 {
+                "New customers"
+            } else {
+                "Potential loyalists"
+            }
+        }
+        "Loyalists" | "New customers" | "Potential loyalists" if !recent => {
+            if valuable {
+                "At risk"
+            } else {
+                "Churning"
+            }
+        }
+        _ => base,
     }
 }
 
@@ -182,13 +220,68 @@ mod tests {
         assert_eq!(name_for(&[0.0, 0.0, 1.5]), "Big spenders");
     }
 
+    /// Planted clusters whose centroids tell one story and whose customers
+    /// another: the name follows the customers' median recency.
+    #[test]
+    fn names_agree_with_the_clusters_median_recency() {
+        // Everyone: recencies 5–15 (cluster 0), 300–400 (1), 20–40 (2), 200–250 (3);
+        // the median of all is between clusters 2 and 3.
+        let mut rows = Vec::new();
+        for i in 0..10 {
+            rows.push((5 + i, 1, 20.0)); // bought last week or two
+            rows.push((300 + 10 * i, 1, 15.0)); // a year ago
+            rows.push((20 + 2 * i, 8, 900.0)); // recent, frequent, big
+            rows.push((200 + 5 * i, 6, 700.0)); // frequent and big, months ago
+        }
+        let table = crate::engine::rfm::tests::table_of(&rows);
+        let labels: Vec<u8> = (0..rows.len()).map(|i| (i % 4) as u8).collect();
+        let clustering = Clustering {
+            k: 4,
+            centroids: vec![
+                [0.4, -0.2, -0.3],  // "Churning" by its centroid
+                [-0.8, -0.5, -0.5], // "New customers" by its centroid
+                [-1.0, 1.2, 1.1],   // "Loyalists", and they are
+                [0.8, 0.8, 0.9],    // "At risk", and they are
+            ],
+            labels,
+            inertia: 0.0,
+            silhouette: 0.0,
+            calinski_harabasz: 0.0,
+            davies_bouldin: 0.0,
+        };
+        let names: Vec<String> = profile(&table, &clustering)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["Potential loyalists", "Churning", "Loyalists", "At risk"]
+        );
+        assert_eq!(
+            agree_with_recency("Lost", &[1.3, -0.7, -0.8], 10.0, 50.0),
+            "New customers"
+        );
+        assert_eq!(
+            agree_with_recency("At risk", &[0.8, 0.8, 0.9], 10.0, 50.0),
+            "Steady customers"
+        );
+        assert_eq!(
+            agree_with_recency("Loyalists", &[-1.0, 1.2, 1.1], 90.0, 50.0),
+            "At risk"
+        );
+        assert_eq!(
+            agree_with_recency("Big spenders", &[0.0, 0.0, 1.5], 90.0, 50.0),
+            "Big spenders"
+        );
+    }
+
     #[test]
     fn profiles_sizes_shares_and_unique_names() {
         let table = crate::engine::rfm::tests::table_of(&[
-            (1, 5, 100.0),
-            (2, 4, 300.0),
-            (300, 1, 10.0),
-            (250, 1, 30.0),
+            (5, 5, 100.0),
+            (5, 4, 300.0),
+            (5, 1, 10.0),
+            (5, 1, 30.0),
         ]);
         let clustering = Clustering {
             k: 2,
@@ -202,8 +295,8 @@ mod tests {
         let p = profile(&table, &clustering);
         assert_eq!((p[0].customers, p[0].customer_share), (2, 0.5));
         assert!((p[0].revenue_share - 400.0 / 440.0).abs() < 1e-12);
-        assert_eq!(p[0].mean, [1.5, 4.5, 200.0]);
-        assert_eq!(p[1].median, [275.0, 1.0, 20.0]);
+        assert_eq!(p[0].mean, [5.0, 4.5, 200.0]);
+        assert_eq!(p[1].median, [5.0, 1.0, 20.0]);
         assert_eq!(p[0].name, "Loyalists");
         assert_eq!(p[1].name, "Loyalists (2)");
         assert!(!p[1].playbook.what_to_do.is_empty());

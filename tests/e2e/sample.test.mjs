@@ -121,3 +121,25 @@ test("changing the RFM definitions re-runs and shows them on the page and in the
   assert.match(header, /recency_days_to_2011-12-01,frequency_days,monetary_mean_per_purchase/);
   assert.deepEqual(problems, []);
 });
+
+test("the recommended k is one a marketer can use, with the silhouette's own pick beside it; the range is editable", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url);
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  const clusters = page.getByRole("region", { name: /^Clusters/ });
+  await clusters.waitFor({ timeout: 60_000 });
+  // On the sample the silhouette alone picks k = 2: two groups make no campaign plan.
+  await page.getByRole("heading", { name: "Clusters (k-means, k = 3)" }).waitFor();
+  assert.match(await clusters.innerText(), /k = 3 gives the best-separated clusters between 3 and 8 .*the silhouette alone would pick k = 2/);
+  await page.getByText("RFM definitions").click();
+  await page.getByLabel("Recommend k from").selectOption("2");
+  await page.getByLabel("Recommend k up to").selectOption("10");
+  await page.getByRole("button", { name: "Re-run with these definitions" }).click();
+  await page.getByRole("heading", { name: "Clusters (k-means, k = 2)" }).waitFor({ timeout: 60_000 });
+  assert.match(await clusters.innerText(), /k = 2 gives the best-separated clusters between 2 and 10/);
+  // A minimum above the maximum raises the maximum with it.
+  await page.getByLabel("Recommend k from").selectOption("9");
+  assert.equal(await page.getByLabel("Recommend k up to").inputValue(), "10");
+  await page.getByLabel("Recommend k up to").selectOption("3");
+  assert.equal(await page.getByLabel("Recommend k from").inputValue(), "3");
+  assert.deepEqual(problems, []);
+});

@@ -1,5 +1,6 @@
 //! The RFM definitions as settings: what a purchase is, what monetary means,
-//! the reference date and the score scale. Changing them re-runs the analysis.
+//! the reference date and the score scale; and the range of k the
+//! recommendation chooses from. Changing them re-runs the analysis.
 
 use crate::app::state::Studio;
 use crate::engine::rfm::{MonetaryMode, PurchaseUnit, ReferenceDate};
@@ -48,6 +49,26 @@ pub fn RfmSettingsPanel() -> impl IntoView {
                         settings.update(|s| s.score_bins = bins);
                     }>
                         {[5u8, 4, 3].map(|b| view! { <option value=b.to_string() selected=current.score_bins == b>{format!("1–{b}")}</option> }).collect_view()}
+                    </select></label>
+                <label class="mapping-field"><span>"recommend k from"</span>
+                    <select aria-label="Recommend k from" prop:value=move || settings.get().recommend_range.min.to_string() on:change=move |e: ev::Event| {
+                        let min = event_target_value(&e).parse().unwrap_or(3);
+                        settings.update(|s| {
+                            s.recommend_range.min = min;
+                            s.recommend_range.max = s.recommend_range.max.max(min);
+                        });
+                    }>
+                        {(current.k_min..=current.k_max).map(|k| view! { <option value=k.to_string() selected=current.recommend_range.min == k>{k}</option> }).collect_view()}
+                    </select></label>
+                <label class="mapping-field"><span>"to"</span>
+                    <select aria-label="Recommend k up to" prop:value=move || settings.get().recommend_range.max.to_string() on:change=move |e: ev::Event| {
+                        let max = event_target_value(&e).parse().unwrap_or(8);
+                        settings.update(|s| {
+                            s.recommend_range.max = max;
+                            s.recommend_range.min = s.recommend_range.min.min(max);
+                        });
+                    }>
+                        {(current.k_min..=current.k_max).map(|k| view! { <option value=k.to_string() selected=current.recommend_range.max == k>{k}</option> }).collect_view()}
                     </select></label>
             </div>
             <button class="primary" on:click=move |_| studio.rerun()>"Re-run with these definitions"</button>

@@ -43,4 +43,6 @@ pub use method::{
     ClusteringMethod, ClusteringMethodSettings, Covariance, DbscanSettings, GmmSettings, MethodFit,
 };
 pub use points::{dist2, distinct_points, nearest, Point};
-pub use sweep::{elbow, fit_ks, recommend, split_ks, sweep, sweep_ks, Recommendation};
+pub use sweep::{
+    elbow, fit_ks, recommend, split_ks, sweep, sweep_ks, BusinessRange, Recommendation,
+};

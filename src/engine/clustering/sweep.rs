@@ -1,6 +1,7 @@
 //! The k sweep: k-means at every k of a range (or a share of it, for two
 //! workers), the silhouettes of all ks in one shared pass, and the
-//! recommended k (best silhouette, the elbow of the inertia curve for context).
+//! recommended k (best silhouette within the range a marketer can act on,
+//! the silhouette's own pick and the elbow of the inertia curve for context).
 
 use super::kmeans::fit_checked;
 use super::kmeans_settings::KMeansSettings;
@@ -14,6 +15,29 @@ use serde::{Deserialize, Serialize};
 pub struct Recommendation {
     pub k: usize,
     pub reason: String,
+    /// The k the silhouette alone picks over the whole sweep.
+    pub silhouette_k: usize,
+}
+
+/// The ks a recommendation may choose: enough segments for a campaign plan,
+/// few enough to write a playbook for each. Editable; the sweep still fits
+/// every k of its own range, and any k can be chosen by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessRange {
+    pub min: usize,
+    pub max: usize,
+}
+
+impl Default for BusinessRange {
+    fn default() -> Self {
+        Self { min: 3, max: 8 }
+    }
+}
+
+impl BusinessRange {
+    pub fn contains(self, k: usize) -> bool {
+        (self.min..=self.max).contains(&k)
+    }
 }
 
 /// Fits every k in `k_min..=k_max` (clamped to the distinct points), then
@@ -154,25 +178,59 @@ fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
     sample_indices(n, SILHOUETTE_SAMPLE, seed)
 }
 
-/// The k with the highest silhouette (best-separated clusters); among k
-/// within 0.01 of it, the smallest (simpler to act on). The elbow of the
-/// inertia curve is mentioned for context.
-pub fn recommend(sweep: &[Clustering]) -> Option<Recommendation> {
-    let best = sweep
-        .iter()
+/// Among `candidates`, the k with the highest silhouette (best-separated
+/// clusters); among ks within 0.01 of it, the smallest (simpler to act on).
+fn best_separated<'a>(
+    candidates: impl Iterator<Item = &'a Clustering> + Clone,
+) -> Option<&'a Clustering> {
+    let best = candidates
+        .clone()
         .map(|c| c.silhouette)
         .fold(f64::NEG_INFINITY, f64::max);
-    let chosen = sweep
-        .iter()
+    candidates
         .filter(|c| c.silhouette >= best - 0.01)
-        .min_by_key(|c| c.k)?;
+        .min_by_key(|c| c.k)
+}
+
+/// The best-separated k within `range`; the silhouette's own pick over the
+/// whole sweep is given beside it when it differs (on real shop data it is
+/// often k = 2, too coarse to act on), and the elbow of the inertia curve.
+/// When the sweep has no k in the range (few distinct customers), the whole
+/// sweep is the range.
+pub fn recommend(sweep: &[Clustering], range: BusinessRange) -> Option<Recommendation> {
+    let overall = best_separated(sweep.iter())?;
+    let in_range = sweep.iter().filter(|c| range.contains(c.k));
+    let (chosen, scope) = match best_separated(in_range.clone()) {
+        Some(chosen) => (chosen, format!(" between {} and {}", range.min, range.max)),
+        None => (
+            overall,
+            format!(
+                " (the sweep has no k between {} and {}: too few distinct customers)",
+                range.min, range.max
+            ),
+        ),
+    };
+    let best_in_scope = in_range
+        .map(|c| c.silhouette)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(if scope.starts_with(" (") {
+            overall.silhouette
+        } else {
+            f64::NEG_INFINITY
+        });
     let mut reason = format!(
-        "k = {} gives the best-separated clusters (silhouette {:.2}; higher is better)",
+        "k = {} gives the best-separated clusters{scope} (silhouette {:.2}; higher is better)",
         chosen.k, chosen.silhouette
     );
-    if chosen.silhouette < best {
+    if chosen.silhouette < best_in_scope {
         reason.push_str(&format!(
-            ", within 0.01 of the best ({best:.2}) with fewer clusters"
+            ", within 0.01 of the best ({best_in_scope:.2}) with fewer clusters"
+        ));
+    }
+    if overall.k != chosen.k {
+        reason.push_str(&format!(
+            "; the silhouette alone would pick k = {} ({:.2})",
+            overall.k, overall.silhouette
         ));
     }
     if let Some(elbow) = elbow(sweep) {
@@ -181,6 +239,7 @@ pub fn recommend(sweep: &[Clustering]) -> Option<Recommendation> {
     Some(Recommendation {
         k: chosen.k,
         reason: reason + ".",
+        silhouette_k: overall.k,
     })
 }
 
@@ -254,10 +313,63 @@ mod tests {
         .unwrap();
         assert_eq!(sweep.len(), 9);
         assert_eq!(calls, 10);
-        let rec = recommend(&sweep).unwrap();
+        let rec = recommend(&sweep, BusinessRange::default()).unwrap();
         assert_eq!(rec.k, 3, "{rec:?}");
+        assert_eq!(rec.silhouette_k, 3);
         assert!(rec.reason.contains("silhouette"));
+        assert!(!rec.reason.contains("alone"), "{}", rec.reason);
         assert!(sweep[1].silhouette > 0.8);
+    }
+
+    fn with_silhouettes(silhouettes: &[(usize, f64)]) -> Vec<Clustering> {
+        silhouettes
+            .iter()
+            .map(|&(k, silhouette)| Clustering {
+                k,
+                centroids: Vec::new(),
+                labels: Vec::new(),
+                inertia: 100.0 / k as f64,
+                silhouette,
+                calinski_harabasz: 0.0,
+                davies_bouldin: 0.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recommends_within_the_business_range_and_names_the_silhouettes_pick() {
+        // Real shop data: k = 2 separates best, but two groups make no plan.
+        let sweep = with_silhouettes(&[
+            (2, 0.41),
+            (3, 0.346),
+            (4, 0.347),
+            (5, 0.33),
+            (8, 0.335),
+            (9, 0.36),
+            (10, 0.31),
+        ]);
+        let rec = recommend(&sweep, BusinessRange::default()).unwrap();
+        assert_eq!((rec.k, rec.silhouette_k), (3, 2));
+        assert_eq!(
+            rec.reason,
+            "k = 3 gives the best-separated clusters between 3 and 8 (silhouette 0.35; higher \
+             is better), within 0.01 of the best (0.35) with fewer clusters; the silhouette \
+             alone would pick k = 2 (0.41); the inertia curve bends at k = 3."
+        );
+        let wide = recommend(&sweep, BusinessRange { min: 2, max: 10 }).unwrap();
+        assert_eq!((wide.k, wide.silhouette_k), (2, 2));
+        let narrow = recommend(&sweep, BusinessRange { min: 9, max: 10 }).unwrap();
+        assert_eq!(narrow.k, 9);
+        // No k of the sweep in the range: the whole sweep decides, and says so.
+        let few = with_silhouettes(&[(2, 0.5)]);
+        let rec = recommend(&few, BusinessRange::default()).unwrap();
+        assert_eq!(rec.k, 2);
+        assert!(
+            rec.reason.contains("no k between 3 and 8"),
+            "{}",
+            rec.reason
+        );
+        assert_eq!(recommend(&[], BusinessRange::default()), None);
     }
 
     #[test]
