@@ -105,6 +105,32 @@ fn summaries_match_lifetimes_exactly_in_rfm_order() {
 /// ours by Nelder–Mead), so they must agree far more tightly than the 1–2%
 /// a different model would: 0.01% on every parameter and prediction.
 #[test]
+fn a_penalized_fit_matches_lifetimes_penalizer_coef() {
+    let (fixture, _, _) = load();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bytes = std::fs::read(format!("{root}/public/sample.csv")).unwrap();
+    let outcome = ingest_bytes(&bytes, IngestSettings::default()).unwrap();
+    let reference =
+        NaiveDate::parse_from_str(fixture["reference_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let penalized = &fixture["bgnbd_penalized"];
+    let settings = ClvSettings {
+        penalizer: penalized["penalizer"].as_f64().unwrap(),
+        ..Default::default()
+    };
+    let bg = predict(&outcome.ledger, reference, &settings)
+        .unwrap()
+        .params
+        .bgnbd;
+    for (name, ours) in [("r", bg.r), ("alpha", bg.alpha), ("a", bg.a), ("b", bg.b)] {
+        let theirs = penalized[name].as_f64().unwrap();
+        eprintln!("penalized BG/NBD {name}: ours {ours:.8}, lifetimes {theirs:.8}");
+        assert_close(ours, theirs, 1e-4, 0.0, name);
+    }
+    // The penalty moved the fit: the test would fail on the unpenalized parameters.
+    assert!((bg.a - fixture["bgnbd"]["a"].as_f64().unwrap()).abs() > 1e-4);
+}
+
+#[test]
 fn fitted_parameters_match_lifetimes() {
     let (fixture, report, _) = load();
     let bg = &report.params.bgnbd;

@@ -378,7 +378,7 @@ fn a_whole_session_through_the_pure_update() {
     );
 
     // Lifetime value from the held purchases, and its CSV.
-    shell.dispatch(Event::PredictClv);
+    shell.dispatch(Event::PredictClv { penalizer: 0.0 });
     shell.work();
     let clv = shell.model.clv.clone().expect("a prediction");
     assert!(clv.customers > 0 && clv.total_clv > 0.0);

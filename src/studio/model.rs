@@ -93,7 +93,11 @@ pub enum Event {
         dbscan: DbscanSettings,
     },
     SetRulesDepth(usize),
-    PredictClv,
+    /// Fit the value and churn models with this penalizer (lifetimes'
+    /// `penalizer_coef`; 0 = plain maximum likelihood).
+    PredictClv {
+        penalizer: f64,
+    },
     QueryTable(TableQuery),
     /// The pointer is over this customer of a scatter (`None`: over none).
     Hover(Option<usize>),
@@ -471,11 +475,15 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             model.rules = None;
             model.ask(SessionRequest::Rules { depth })
         }
-        Event::PredictClv => {
+        Event::PredictClv { penalizer } => {
             if model.dashboard.is_none() {
                 return Vec::new();
             }
-            let request = PageRequest::Session(SessionRequest::PredictClv(ClvSettings::default()));
+            let settings = ClvSettings {
+                penalizer,
+                ..ClvSettings::default()
+            };
+            let request = PageRequest::Session(SessionRequest::PredictClv(settings));
             model.start_run(request, Attachment::None, "Predicting lifetime value", None)
         }
         Event::QueryTable(query) => {

@@ -11,7 +11,7 @@ use crate::charts::{
 };
 use crate::engine::clean::CleaningReport;
 use crate::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, MethodFit};
-use crate::engine::clv::{ClvParams, ClvReport, ClvSettings};
+use crate::engine::clv::{diagnose, ClvParams, ClvReport, ClvSettings, Diagnosis};
 use crate::engine::explain::{Explanation, Rule};
 use crate::engine::ingest::DetectedFormat;
 use crate::engine::ledger::MonthlyRevenue;
@@ -327,6 +327,8 @@ pub struct ClvView {
     pub value_at_risk: f64,
     /// The first [`CHURN_ROWS`] customers likely to churn, most value at risk first.
     pub churn: Vec<ChurnRow>,
+    /// A fit not to take at face value, in words (a dropout near zero: no churn count).
+    pub diagnosis: Diagnosis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -342,6 +344,12 @@ impl ClvView {
     pub fn of(report: &ClvReport) -> Self {
         let all_churn = report.churn_list(usize::MAX);
         Self {
+            diagnosis: diagnose(
+                &report.params.bgnbd,
+                report.customers.len(),
+                report.repeat_buyers,
+                report.settings.penalizer,
+            ),
             settings: report.settings,
             params: report.params,
             customers: report.customers.len(),

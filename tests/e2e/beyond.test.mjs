@@ -141,6 +141,27 @@ test("lifetime value and churn risk are predicted, with a CSV of every customer"
     }
   });
   assert.equal(checked, 198);
+  assert.equal(await panel.getByRole("note", { name: "About this fit" }).count(), 0, "the sample's fit needs no warning");
+
+  // lifetimes' penalizer_coef: a refit with it says so beside the parameters;
+  // a value out of range is not taken.
+  const penalizer = panel.getByLabel("Penalizer");
+  await penalizer.fill("-3");
+  await penalizer.press("Tab");
+  assert.equal(await penalizer.inputValue(), "0");
+  await penalizer.fill("0.0001");
+  await penalizer.press("Tab");
+  await panel.getByRole("button", { name: "Predict again" }).click();
+  await panel.getByText(/; penalizer 0\.0001\. Value is discounted/).waitFor({ timeout: 120_000 });
+  // Too strong a penalty for the sample: a and b shrink to zero, and the
+  // message says to use a smaller one; the last prediction stays.
+  await penalizer.fill("0.01");
+  await penalizer.press("Tab");
+  await panel.getByRole("button", { name: "Predict again" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor({ timeout: 120_000 });
+  assert.match(await alert.innerText(), /with penalizer 0\.01 the purchase model's a and b shrank.*Use a smaller penalizer \(e\.g\. 0\.001\)/s);
+  assert.ok(await panel.getByText(/; penalizer 0\.0001\./).isVisible(), "the previous prediction stays");
   assert.deepEqual(problems, []);
 });
 

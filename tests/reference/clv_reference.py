@@ -16,6 +16,7 @@ JSON schema:
   bgnbd:       {r, alpha, a, b, log_likelihood}   (times in days; total log-likelihood)
   gamma_gamma: {p, q, v, log_likelihood}
   settings:    {prediction_days, horizon_months, monthly_discount_rate}
+  bgnbd_penalized: {penalizer, r, alpha, a, b}   BetaGeoFitter(penalizer_coef=PENALIZER)
   rows: [{customer_id, frequency, recency, T, monetary_value, p_alive,
           expected_purchases, expected_average_value, clv}]  sorted by customer_id
 """
@@ -37,6 +38,8 @@ from rfm_reference import clean  # noqa: E402  (the app's cleaning rules, shared
 PREDICTION_DAYS = 90
 HORIZON_MONTHS = 12
 MONTHLY_DISCOUNT_RATE = 0.01
+# A penalized BG/NBD fit too: lifetimes' penalizer_coef, L2 on the parameters.
+PENALIZER = 0.0001
 
 
 def rounded(value, digits=10):
@@ -73,6 +76,9 @@ def main():
         summary["T"].to_numpy(), np.ones(n), 0.0,
     )
 
+    penalized = BetaGeoFitter(penalizer_coef=PENALIZER)
+    penalized.fit(summary["frequency"], summary["recency"], summary["T"])
+
     spenders = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     ggf = GammaGammaFitter(penalizer_coef=0.0)
     ggf.fit(spenders["frequency"], spenders["monetary_value"])
@@ -97,6 +103,7 @@ def main():
         "gamma_gamma_customers": len(spenders),
         "bgnbd": {"r": rounded(r), "alpha": rounded(alpha), "a": rounded(a), "b": rounded(b), "log_likelihood": rounded(bg_ll, 6)},
         "gamma_gamma": {"p": rounded(p), "q": rounded(q), "v": rounded(v), "log_likelihood": rounded(gg_ll, 6)},
+        "bgnbd_penalized": {"penalizer": PENALIZER, **{k: rounded(penalized.params_[k]) for k in ("r", "alpha", "a", "b")}},
         "settings": {"prediction_days": PREDICTION_DAYS, "horizon_months": HORIZON_MONTHS, "monthly_discount_rate": MONTHLY_DISCOUNT_RATE},
         "rows": [
             {"customer_id": cid, "frequency": int(row.frequency), "recency": float(row.recency), "T": float(row.T),

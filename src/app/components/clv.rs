@@ -13,16 +13,26 @@ use std::sync::Arc;
 pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
     let studio = expect_context::<Studio>();
     let imported = dashboard.source.is_rfm_table();
+    let penalizer = RwSignal::new(0.0_f64);
     let body = move || {
         studio.clv.get().map(|report| {
             let s = &report.settings;
             let p = &report.params;
+            // With no dropout in the fit a churn count of 0 would mislead: the notes say why.
+            let no_dropout = report.diagnosis.no_dropout;
+            let (churners, at_risk) = if no_dropout {
+                ("—".to_string(), "—".to_string())
+            } else {
+                (thousands(report.likely_to_churn as u64), money(report.value_at_risk))
+            };
             let cards = [
                 (money(report.total_clv), format!("predicted value, next {} months", s.horizon_months)),
                 (format!("{:.0}", report.expected_purchases), format!("expected purchases, next {} days", s.prediction_days)),
-                (thousands(report.likely_to_churn as u64), format!("likely to churn (P(alive) < {})", percent(s.churn_threshold))),
-                (money(report.value_at_risk), "value at risk".to_string()),
+                (churners, if no_dropout { "likely to churn: not estimable, see below".to_string() } else { format!("likely to churn (P(alive) < {})", percent(s.churn_threshold)) }),
+                (at_risk, "value at risk".to_string()),
             ];
+            let notes = report.diagnosis.notes.clone();
+            let churn = report.churn.clone();
             view! {
                 <div class="cards">
                     {cards.into_iter().map(|(value, label)| view! {
@@ -30,16 +40,23 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <p class="muted">{format!(
-                    "Fitted on {} customers ({} bought on more than one day). BG/NBD r = {:.3}, α = {:.2}, a = {:.3}, b = {:.3}; Gamma-Gamma p = {:.3}, q = {:.3}, v = {:.2}. Value is discounted {} a month.",
+                    "Fitted on {} customers ({} bought on more than one day). BG/NBD r = {:.3}, α = {:.2}, a = {:.3}, b = {:.3}; Gamma-Gamma p = {:.3}, q = {:.3}, v = {:.2}{}. Value is discounted {} a month.",
                     thousands(report.customers as u64), thousands(report.repeat_buyers as u64),
                     p.bgnbd.r, p.bgnbd.alpha, p.bgnbd.a, p.bgnbd.b, p.gamma_gamma.p, p.gamma_gamma.q, p.gamma_gamma.v,
+                    if s.penalizer > 0.0 { format!("; penalizer {}", s.penalizer) } else { String::new() },
                     percent(s.monthly_discount_rate)
                 )}</p>
+                {(!notes.is_empty()).then(|| view! {
+                    <div class="notice" role="note" aria-label="About this fit">
+                        {notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
+                    </div>
+                })}
+                {(!no_dropout).then(|| view! {
                 <h3>"Customers likely to churn, most value at risk first"</h3>
                 <table class="churn" aria-label="Customers likely to churn">
                     <thead><tr><th>"Customer"</th><th class="num">"P(alive)"</th><th class="num">"Spent"</th><th class="num">"Value at risk"</th><th class="num">{format!("Predicted value ({} months)", s.horizon_months)}</th></tr></thead>
                     <tbody>
-                        {report.churn.iter().map(|r| {
+                        {churn.iter().map(|r| {
                             let (clv, r) = (r.clv, r.clone());
                             view! {
                                 <tr><td>{r.customer_id}</td><td class="num">{percent(r.p_alive)}</td><td class="num">{money(r.total_spent)}</td>
@@ -48,6 +65,7 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                })}
                 <p class="muted">"Value at risk = what the customer spent × (1 − P(alive)). Customers who bought on a single day never appear: the model lets customers drop out only after a repeat purchase."</p>
                 <button on:click=move |_| studio.dispatch(Event::Export(ExportKind::PredictionsCsv))>"Predictions CSV (every customer)"</button>
             }
@@ -61,7 +79,20 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
                 view! { <p class="muted">"Needs transactions: an imported RFM table has no purchase history."</p> }.into_any()
             } else {
                 view! {
-                    <button class="primary" on:click=move |_| studio.dispatch(Event::PredictClv)
+                    <div class="mapping-controls">
+                        <label class="mapping-field"><span>"penalizer (lifetimes' penalizer_coef; 0: none)"</span>
+                            <input type="number" min="0" max="10" step="0.001" aria-label="Penalizer"
+                                prop:value=move || penalizer.get().to_string()
+                                on:change=move |e| {
+                                    // Anything but a number from 0 to 10 puts the last good value back.
+                                    match event_target_value(&e).trim().parse::<f64>() {
+                                        Ok(v) if (0.0..=10.0).contains(&v) => penalizer.set(v),
+                                        _ => event_target::<web_sys::HtmlInputElement>(&e)
+                                            .set_value(&penalizer.get_untracked().to_string()),
+                                    }
+                                }/></label>
+                    </div>
+                    <button class="primary" on:click=move |_| studio.dispatch(Event::PredictClv { penalizer: penalizer.get_untracked() })
                         prop:disabled=move || studio.progress.get().is_some()>
                         {move || if studio.clv.with(Option::is_some) { "Predict again" } else { "Predict lifetime value and churn" }}
                     </button>

@@ -13,12 +13,28 @@ pub enum ClvError {
     NoObservationPeriod { reference: String },
     #[error("predicting lifetime value needs at least {needed} customers who bought on two or more days; this data has {found}")]
     TooFewRepeatBuyers { found: usize, needed: usize },
-    #[error("the {model} model did not converge ({detail}); the data may be too small or too regular for it")]
+    #[error(
+        "the {model} model did not converge ({detail}). The data may be too small or too \
+         regular for it: when b keeps growing, no customer is seen to drop out and P(alive) \
+         would be 1 for everyone. Try a penalizer (lifetimes' penalizer_coef, e.g. 0.001), or a \
+         shorter window (an earlier reference date under RFM definitions)"
+    )]
     NoConvergence { model: &'static str, detail: String },
     #[error("the spend model has no finite average (q = {q:.3} ≤ 1): repeat-purchase values vary too wildly to predict lifetime value")]
     UnboundedSpend { q: f64 },
     #[error("the prediction for customer {customer} is not a finite number")]
     NonFinitePrediction { customer: String },
+    #[error(
+        "with penalizer {penalizer} the purchase model's a and b shrank to about zero \
+         (a = {a:.2e}, b = {b:.2e}) and its predictions are not finite numbers: the penalty \
+         outweighs this data. Use a smaller penalizer (e.g. {smaller}) or none"
+    )]
+    PenalizerTooStrong {
+        penalizer: f64,
+        a: f64,
+        b: f64,
+        smaller: f64,
+    },
     #[error("invalid setting: {0}")]
     BadSetting(String),
 }

@@ -5,6 +5,7 @@
 //! in tests/clv_reference.rs).
 
 pub mod bgnbd;
+pub mod diagnosis;
 pub mod error;
 pub mod export;
 pub mod gamma_gamma;
@@ -15,6 +16,7 @@ pub mod special;
 pub mod summary;
 pub mod value;
 
+pub use diagnosis::{diagnose, Diagnosis};
 pub use error::ClvError;
 pub use report::{ChurnRisk, ClvParams, ClvReport, CustomerClv};
 pub use settings::ClvSettings;
@@ -44,14 +46,28 @@ pub fn predict(
         .iter()
         .map(|s| (s.frequency, s.monetary_value))
         .collect();
-    let gamma_gamma = gamma_gamma::fit(&spend, settings.penalizer)?;
+    // The penalizer is for the purchase model, whose dropout can run off to
+    // zero; shrinking the spend model's p, q, v toward 0 would only push q
+    // below 1, where it has no average.
+    let gamma_gamma = gamma_gamma::fit(&spend, 0.0)?;
     if gamma_gamma.population_mean().is_none() {
         return Err(ClvError::UnboundedSpend { q: gamma_gamma.q });
     }
     let mut customers = Vec::with_capacity(summaries.len());
     for s in summaries {
-        let not_finite = || ClvError::NonFinitePrediction {
-            customer: s.customer_id.clone(),
+        let not_finite = || {
+            if settings.penalizer > 0.0 {
+                ClvError::PenalizerTooStrong {
+                    penalizer: settings.penalizer,
+                    a: bgnbd.a,
+                    b: bgnbd.b,
+                    smaller: settings.penalizer / 10.0,
+                }
+            } else {
+                ClvError::NonFinitePrediction {
+                    customer: s.customer_id.clone(),
+                }
+            }
         };
         let expected_purchases = bgnbd
             .expected_purchases(
@@ -135,6 +151,70 @@ mod tests {
             customers,
             monthly: vec![],
         }
+    }
+
+    /// Customers who keep buying every few weeks up to the last days, and
+    /// one-timers: no one is seen to drop out.
+    fn nobody_leaves() -> Ledger {
+        let base = NaiveDate::from_ymd_opt(2011, 1, 3).unwrap();
+        let mut customers = Vec::new();
+        for i in 0..40usize {
+            let gap = 14 + i % 9;
+            let days: Vec<String> = (0..)
+                .map(|k| i % 11 + k * gap)
+                .take_while(|&d| d <= 335)
+                .map(|d| {
+                    base.checked_add_days(chrono::Days::new(d as u64))
+                        .unwrap()
+                        .format("%Y-%m-%d 10:00")
+                        .to_string()
+                })
+                .collect();
+            let purchases: Vec<(&str, &str, f64)> = days
+                .iter()
+                .enumerate()
+                .map(|(k, d)| ("x", d.as_str(), 12.0 + ((i * 7 + k * 13) % 40) as f64))
+                .collect();
+            customers.push(customer(&format!("S{i}"), &purchases));
+        }
+        for i in 0..20usize {
+            let d = base
+                .checked_add_days(chrono::Days::new((i * 17 % 330) as u64))
+                .unwrap()
+                .format("%Y-%m-%d 10:00")
+                .to_string();
+            customers.push(customer(&format!("O{i}"), &[("d", &d, 15.0)]));
+        }
+        Ledger {
+            customers,
+            monthly: vec![],
+        }
+    }
+
+    #[test]
+    fn a_fit_that_sees_no_dropout_says_what_that_means_and_what_to_try() {
+        // Nobody stops buying: b grows without bound and the fit does not
+        // converge; the error says what that means and what to try.
+        let err = predict(&nobody_leaves(), reference(), &ClvSettings::default()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ClvError::NoConvergence {
+                    model: "BG/NBD",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("P(alive)"), "{err}");
+        assert!(err.to_string().contains("penalizer"), "{err}");
+        // The varied rhythms of `ledger` do show dropout.
+        let varied = predict(&ledger(40, 30), reference(), &ClvSettings::default()).unwrap();
+        let p = varied.params.bgnbd;
+        assert!(
+            !diagnose(&p, varied.customers.len(), varied.repeat_buyers, 0.0).no_dropout,
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub struct ClvSettings {
     pub monthly_discount_rate: f64,
     /// Customers with P(alive) below this are churn candidates.
     pub churn_threshold: f64,
-    /// L2 penalty on the parameters (lifetimes' `penalizer_coef`; 0 = plain maximum likelihood).
+    /// L2 penalty on the purchase model's (BG/NBD) parameters, lifetimes'
+    /// `penalizer_coef` (0 = plain maximum likelihood); the spend model is
+    /// fitted without one.
     pub penalizer: f64,
     /// Fewest customers with a repeat purchase day needed to fit the models.
     pub min_repeat_buyers: usize,
