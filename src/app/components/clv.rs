@@ -80,8 +80,8 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
             } else {
                 view! {
                     <div class="mapping-controls">
-                        <label class="mapping-field"><span>"penalizer (lifetimes' penalizer_coef; 0: none)"</span>
-                            <input type="number" min="0" max="10" step="0.001" aria-label="Penalizer"
+                        <label class="mapping-field"><span>"penalizer_coef (0: none)"</span>
+                            <input type="number" min="0" max="10" step="0.0001" aria-label="Penalizer" title="lifetimes' penalizer_coef: an L2 penalty on the purchase model's parameters"
                                 prop:value=move || penalizer.get().to_string()
                                 on:change=move |e| {
                                     // Anything but a number from 0 to 10 puts the last good value back.

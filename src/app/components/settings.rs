@@ -60,7 +60,7 @@ pub fn RfmSettingsPanel() -> impl IntoView {
                     }>
                         {(current.k_min..=current.k_max).map(|k| view! { <option value=k.to_string() selected=current.recommend_range.min == k>{k}</option> }).collect_view()}
                     </select></label>
-                <label class="mapping-field"><span>"to"</span>
+                <label class="mapping-field"><span>"recommend k up to"</span>
                     <select aria-label="Recommend k up to" prop:value=move || settings.get().recommend_range.max.to_string() on:change=move |e: ev::Event| {
                         let max = event_target_value(&e).parse().unwrap_or(8);
                         settings.update(|s| {
