@@ -252,7 +252,8 @@ fn header(model: &SegmentationModel, dialect: SqlDialect) -> String {
         ),
         format!("writes such a table). {input_note}"),
         "Output: customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,".into(),
-        "rfm_segment, cluster, cluster_name; a row with a missing value gets no labels.".into(),
+        "rfm_segment, cluster, cluster_name; a row with a missing value gets no segment and no cluster."
+            .into(),
     ];
     let mut out = String::new();
     for line in lines {
@@ -286,11 +287,12 @@ fn score_case(dim: &str, scores: &DimensionScores) -> String {
     case
 }
 
-/// [`crate::engine::clustering::nearest`]: the first centroid at the smallest distance.
+/// [`crate::engine::clustering::nearest`]: the first centroid at the smallest
+/// distance. A missing value gives no cluster: the features cannot tell, as
+/// DuckDB's and Spark's GREATEST skip a NULL where BigQuery's returns it.
 fn cluster_case(k: usize) -> String {
     let mut case =
-        "CASE WHEN r_feature IS NULL OR f_feature IS NULL OR m_feature IS NULL THEN NULL"
-            .to_string();
+        "CASE WHEN r_value IS NULL OR f_value IS NULL OR m_value IS NULL THEN NULL".to_string();
     for i in 0..k.saturating_sub(1) {
         let conditions: Vec<String> = (i + 1..k)
             .map(|j| format!("distance_{i} <= distance_{j}"))
@@ -316,7 +318,10 @@ fn segment_case(model: &SegmentationModel, dialect: SqlDialect) -> String {
         scores.dedup();
         scores
     };
-    let mut case = "CASE".to_string();
+    // Like the cluster, no segment for a row with a missing value.
+    let mut case =
+        "CASE\n        WHEN r_value IS NULL OR f_value IS NULL OR m_value IS NULL THEN NULL"
+            .to_string();
     for r in scores_of(&model.recency_bins) {
         for f in scores_of(&model.frequency_bins) {
             let name = model.segment_grid.name(r, f, model.score_bins);
@@ -383,7 +388,7 @@ mod tests {
     fn first_of_the_nearest_wins_like_the_app() {
         assert_eq!(
             cluster_case(3),
-            "CASE WHEN r_feature IS NULL OR f_feature IS NULL OR m_feature IS NULL THEN NULL\n            \
+            "CASE WHEN r_value IS NULL OR f_value IS NULL OR m_value IS NULL THEN NULL\n            \
              WHEN distance_0 <= distance_1 AND distance_0 <= distance_2 THEN 0\n            \
              WHEN distance_1 <= distance_2 THEN 1\n            ELSE 2 END"
         );

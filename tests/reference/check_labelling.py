@@ -16,7 +16,15 @@ import sys
 
 import duckdb
 
-from warehouse import bigquery_to_duckdb, compare_labels, hostile_names_used, load_bundle, rfm_table_sql_for_duckdb
+from warehouse import (
+    MISSING_VALUE_ROWS,
+    bigquery_to_duckdb,
+    compare_labels,
+    hostile_names_used,
+    load_bundle,
+    rfm_table_sql_for_duckdb,
+    unlabelled_problems,
+)
 
 
 def main():
@@ -37,6 +45,15 @@ def main():
         found = compare_labels(engine, app, rows)
         print(f"[labelling] {engine}: {len(rows)} customers, {len(found)} differences")
         problems += found
+        con.execute("DROP VIEW rfm_table")
+        con.execute("CREATE TABLE rfm_table (customer_id VARCHAR, recency_days BIGINT, frequency BIGINT, monetary DOUBLE)")
+        con.executemany("INSERT INTO rfm_table VALUES (?, ?, ?, ?)", MISSING_VALUE_ROWS)
+        problems += unlabelled_problems(
+            engine,
+            con.execute(
+                f"SELECT customer_id, r_score, f_score, m_score, rfm_segment, cluster, cluster_name FROM ({query.strip().rstrip(';')})"
+            ).fetchall(),
+        )
     for p in problems[:20]:
         print(p)
     sys.exit(1 if problems else 0)

@@ -24,7 +24,15 @@ import shutil
 import sys
 import time
 
-from warehouse import ROOT, compare_labels, hostile_names_used, load_bundle, write_rfm_csv
+from warehouse import (
+    MISSING_VALUE_ROWS,
+    ROOT,
+    compare_labels,
+    hostile_names_used,
+    load_bundle,
+    unlabelled_problems,
+    write_rfm_csv,
+)
 
 sys.path.insert(0, str(ROOT / "sql"))
 import spark_rfm  # noqa: E402  (sql/spark_rfm.py, the job under test)
@@ -134,6 +142,15 @@ def main():
         found = compare_labels(f"spark (ansi {ansi})", app, rows)
         print(f"[spark] labelling SQL, ANSI {ansi}: {len(rows)} customers, {len(found)} differences")
         problems += found
+    spark.createDataFrame(MISSING_VALUE_ROWS, schema).createOrReplaceTempView("rfm_table")
+    for ansi in ("false", "true"):
+        spark.conf.set("spark.sql.ansi.enabled", ansi)
+        rows = plain(
+            spark.sql(sql["spark"].strip().rstrip(";"))
+            .select("customer_id", "r_score", "f_score", "m_score", "rfm_segment", "cluster", "cluster_name")
+            .collect()
+        )
+        problems += unlabelled_problems(f"spark (ansi {ansi})", rows)
 
     spark.stop()
     print(f"[spark] all checks in {time.time() - started:.1f} s")

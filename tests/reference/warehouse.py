@@ -97,6 +97,23 @@ def compare_labels(engine, app, rows):
     return problems
 
 
+# Rows with a missing value: every label must be NULL (the header's promise).
+MISSING_VALUE_ROWS = [("no-recency", None, 3, 10.0), ("no-frequency", 5, None, 10.0), ("no-monetary", 5, 3, None)]
+
+
+def unlabelled_problems(engine, rows):
+    """rows: (customer_id, r_score, f_score, m_score, rfm_segment, cluster,
+    cluster_name) of the MISSING_VALUE_ROWS customers."""
+    problems = []
+    if sorted(r[0] for r in rows) != sorted(m[0] for m in MISSING_VALUE_ROWS):
+        problems.append(f"{engine}: rows with a missing value were not all returned: {rows}")
+    for row in rows:
+        labels = row[4:]  # segment, cluster and its name; a present value's score may stay
+        if any(v is not None for v in labels):
+            problems.append(f"{engine}: {row[0]} has a missing value but got labels {row}")
+    return problems
+
+
 def rfm_table_sql_for_duckdb(rfm_csv):
     """A DuckDB view of the bundle's rfm.csv with the warehouse's types."""
     literal = "'" + str(pathlib.Path(rfm_csv).resolve()).replace("'", "''") + "'"
