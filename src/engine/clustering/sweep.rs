@@ -180,9 +180,10 @@ fn silhouette_sample(n: usize, seed: u64) -> Vec<usize> {
 
 /// Among `candidates`, the k with the highest silhouette (best-separated
 /// clusters); among ks within 0.01 of it, the smallest (simpler to act on).
+/// Also that highest silhouette.
 fn best_separated<'a>(
     candidates: impl Iterator<Item = &'a Clustering> + Clone,
-) -> Option<&'a Clustering> {
+) -> Option<(&'a Clustering, f64)> {
     let best = candidates
         .clone()
         .map(|c| c.silhouette)
@@ -190,6 +191,7 @@ fn best_separated<'a>(
     candidates
         .filter(|c| c.silhouette >= best - 0.01)
         .min_by_key(|c| c.k)
+        .map(|chosen| (chosen, best))
 }
 
 /// The best-separated k within `range`; the silhouette's own pick over the
@@ -198,33 +200,28 @@ fn best_separated<'a>(
 /// When the sweep has no k in the range (few distinct customers), the whole
 /// sweep is the range.
 pub fn recommend(sweep: &[Clustering], range: BusinessRange) -> Option<Recommendation> {
-    let overall = best_separated(sweep.iter())?;
-    let in_range = sweep.iter().filter(|c| range.contains(c.k));
-    let (chosen, scope) = match best_separated(in_range.clone()) {
-        Some(chosen) => (chosen, format!(" between {} and {}", range.min, range.max)),
+    let (overall, overall_best) = best_separated(sweep.iter())?;
+    let ((chosen, best), scope) = match best_separated(sweep.iter().filter(|c| range.contains(c.k)))
+    {
+        Some(in_range) => (
+            in_range,
+            format!(" between {} and {}", range.min, range.max),
+        ),
         None => (
-            overall,
+            (overall, overall_best),
             format!(
                 " (the sweep has no k between {} and {}: too few distinct customers)",
                 range.min, range.max
             ),
         ),
     };
-    let best_in_scope = in_range
-        .map(|c| c.silhouette)
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(if scope.starts_with(" (") {
-            overall.silhouette
-        } else {
-            f64::NEG_INFINITY
-        });
     let mut reason = format!(
         "k = {} gives the best-separated clusters{scope} (silhouette {:.2}; higher is better)",
         chosen.k, chosen.silhouette
     );
-    if chosen.silhouette < best_in_scope {
+    if chosen.silhouette < best {
         reason.push_str(&format!(
-            ", within 0.01 of the best ({best_in_scope:.2}) with fewer clusters"
+            ", within 0.01 of the best ({best:.2}) with fewer clusters"
         ));
     }
     if overall.k != chosen.k {
@@ -366,6 +363,15 @@ mod tests {
         assert_eq!(rec.k, 2);
         assert!(
             rec.reason.contains("no k between 3 and 8"),
+            "{}",
+            rec.reason
+        );
+        // The same there: the smallest k within 0.01 of the best, and why.
+        let outside = with_silhouettes(&[(2, 0.495), (9, 0.5)]);
+        let rec = recommend(&outside, BusinessRange::default()).unwrap();
+        assert_eq!(rec.k, 2);
+        assert!(
+            rec.reason.contains("within 0.01 of the best (0.50)"),
             "{}",
             rec.reason
         );
