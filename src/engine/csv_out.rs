@@ -2,6 +2,10 @@
 //! file) for the ingest: UTF-8, comma-delimited, `\n` line ends, RFC 4180
 //! quoting of cells that contain a comma, a quote, CR or LF; bounded in size.
 
+/// A sensible bound on a converted file's CSV text held in memory in a
+/// browser worker.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 512 * 1024 * 1024;
+
 /// CSV bytes being written, refused past `limit` bytes.
 pub(crate) struct CsvOut {
     pub(crate) bytes: Vec<u8>,

@@ -2,8 +2,8 @@
 //! file as CSV text, through the shared converter runtime.
 
 use super::converter_worker::{self, Converted, Converter};
+use crate::engine::csv_out::DEFAULT_MAX_OUTPUT_BYTES;
 use crate::engine::parquet_file;
-use crate::engine::workbook::DEFAULT_MAX_OUTPUT_BYTES;
 use crate::protocol::converter::ConvertRequest;
 
 static PARQUET: Converter = Converter {

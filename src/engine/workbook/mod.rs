@@ -34,8 +34,7 @@ use crate::engine::csv_out::CsvOut;
 use format::Book;
 use table::Table;
 
-/// A sensible bound on the CSV text held in memory in a browser worker.
-pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 512 * 1024 * 1024;
+pub use crate::engine::csv_out::DEFAULT_MAX_OUTPUT_BYTES;
 
 /// A worksheet with data, as offered to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
