@@ -678,3 +678,75 @@ fn without_order_ids_a_purchase_is_a_day_and_identical_lines_are_kept() {
     let definitions = &shell.dashboard().overview.definitions;
     assert!(!definitions.contains("order id"), "{definitions}");
 }
+
+#[test]
+fn the_customer_map_is_drawn_on_request_recoloured_with_k_and_cancellable() {
+    use segmento::engine::embedding::EmbeddingSettings;
+    use segmento::views::chart_inputs::ScatterView;
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    assert!(shell.model.tsne.is_none(), "not drawn until asked for");
+    let settings = EmbeddingSettings {
+        iterations: 300,
+        ..EmbeddingSettings::default()
+    };
+    shell.dispatch(Event::Embed(settings));
+    assert!(
+        shell.model.progress.is_some(),
+        "the map shows progress and Cancel"
+    );
+    shell.work();
+    assert!(shell.model.progress.is_none());
+    let map = shell.model.tsne.clone().expect("the map arrives");
+    assert_eq!(map.view, ScatterView::Tsne);
+    let customers = shell.dashboard().overview.customers;
+    assert_eq!(map.points.len(), customers, "198 customers: no sampling");
+    assert!(
+        map.note.starts_with("All 198 customers, perplexity 30"),
+        "{}",
+        map.note
+    );
+    // Colours are the clusters in use; a change of k recolours the same map.
+    shell.dispatch(Event::ChooseK(5));
+    shell.work();
+    let recoloured = shell.model.tsne.clone().unwrap();
+    assert_eq!(
+        recoloured
+            .points
+            .iter()
+            .map(|p| (p.0, p.1))
+            .collect::<Vec<_>>(),
+        map.points.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>()
+    );
+    let clusters: std::collections::BTreeSet<usize> =
+        recoloured.points.iter().map(|p| p.2).collect();
+    assert_eq!(clusters.len(), 5);
+    // The hover names the customer behind the point.
+    let row = recoloured.row_of(17).unwrap();
+    shell.dispatch(Event::Hover(Some(row)));
+    shell.work();
+    assert!(!shell.model.hover.as_ref().unwrap().1.is_empty());
+    // Cancel during a map keeps the previous map and everything else.
+    let before = shell.dashboard().clone();
+    shell.dispatch(Event::Embed(EmbeddingSettings {
+        perplexity: 10.0,
+        ..settings
+    }));
+    shell.step(); // the snapshot
+    shell.dispatch(Event::Cancel);
+    shell.work();
+    assert_eq!(*shell.dashboard(), before);
+    assert_eq!(shell.model.tsne.as_deref(), Some(&*recoloured));
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    // A bad setting is a message, and the map stays.
+    shell.dispatch(Event::Embed(EmbeddingSettings {
+        perplexity: 500.0,
+        ..settings
+    }));
+    shell.work();
+    assert_eq!(
+        shell.model.error.as_deref(),
+        Some("perplexity must be between 2 and 100 (got 500)")
+    );
+    assert!(shell.model.tsne.is_some());
+}

@@ -41,6 +41,7 @@ pub struct Studio {
     pub table_page: RwSignal<Option<Arc<CustomerPage>>>,
     pub recency_monetary: RwSignal<Option<Arc<ScatterPlot>>>,
     pub pca: RwSignal<Option<Arc<ScatterPlot>>>,
+    pub tsne: RwSignal<Option<Arc<ScatterPlot>>>,
     pub hover: RwSignal<Option<String>>,
     /// Edited by the settings panels; sent with the next run.
     pub ingest_settings: RwSignal<IngestSettings>,
@@ -86,6 +87,7 @@ impl Studio {
             table_page: RwSignal::new(None),
             recency_monetary: RwSignal::new(None),
             pca: RwSignal::new(None),
+            tsne: RwSignal::new(None),
             hover: RwSignal::new(None),
             ingest_settings: RwSignal::new(model.ingest_settings.clone()),
             analysis_settings: RwSignal::new(model.analysis_settings.clone()),
@@ -280,6 +282,7 @@ impl Studio {
             set_shared(self.table_page, &m.table_page);
             set_shared(self.recency_monetary, &m.recency_monetary);
             set_shared(self.pca, &m.pca);
+            set_shared(self.tsne, &m.tsne);
             let hover = m.hover.as_ref().map(|(_, text)| text.clone());
             set_changed(self.hover, &hover);
             if self.shown_settings.get_value() != m.settings_version {

@@ -18,6 +18,7 @@ pub mod cohorts;
 pub mod container;
 pub mod csv_cells;
 pub mod csv_out;
+pub mod embedding;
 pub mod error;
 pub mod explain;
 pub mod export;

@@ -101,9 +101,22 @@ pub fn answer_held(
     held: &mut Option<Session>,
     request: PageRequest,
 ) -> Result<Result<WorkerEvent, WorkerError>, Box<PageRequest>> {
+    answer_held_with(held, request, &mut |_, _| {}, &|| 0.0)
+}
+
+/// [`answer_held`], telling `progress` how far long work is; `clock` gives
+/// seconds.
+pub fn answer_held_with(
+    held: &mut Option<Session>,
+    request: PageRequest,
+    progress: &mut dyn FnMut(&str, f64),
+    clock: &dyn Fn() -> f64,
+) -> Result<Result<WorkerEvent, WorkerError>, Box<PageRequest>> {
     Ok(match request {
         PageRequest::Session(request) => match held.as_mut() {
-            Some(session) => session.handle(request).map(WorkerEvent::Session),
+            Some(session) => session
+                .handle_with_progress(request, progress, clock)
+                .map(WorkerEvent::Session),
             None => Err(WorkerError::NoSession),
         },
         PageRequest::Snapshot => match held.as_ref() {

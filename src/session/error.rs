@@ -25,6 +25,8 @@ pub enum WorkerError {
     Explain(#[from] ExplainError),
     #[error(transparent)]
     Clv(#[from] ClvError),
+    #[error(transparent)]
+    Embedding(#[from] crate::engine::embedding::EmbeddingError),
     #[error("internal error: {0}")]
     Protocol(#[from] crate::protocol::ProtocolError),
     /// The browser refused something: reading the file, starting a worker.

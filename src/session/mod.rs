@@ -14,6 +14,7 @@ use crate::engine::clustering::{
     fit_method, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
 use crate::engine::clv::{self, export::write_predictions_csv, ClvReport, ClvSettings};
+use crate::engine::embedding::{embed, Embedding, EmbeddingSettings};
 use crate::engine::explain::{Explanation, TreeSettings};
 use crate::engine::ledger::Ledger;
 use crate::engine::model_sql::{labelling_sql, SqlDialect};
@@ -53,6 +54,8 @@ pub enum SessionRequest {
     CustomerPage(TableQuery),
     /// The scatter of every customer in one view.
     Scatter(ScatterView),
+    /// The t-SNE map of a sample of the customers (kept for later recolouring).
+    Embed(EmbeddingSettings),
     /// One customer, in words (the scatter's hover).
     Customer {
         index: usize,
@@ -103,6 +106,8 @@ pub struct Session {
     rules_depth: usize,
     /// The last lifetime-value prediction, for its CSV.
     clv: Option<ClvReport>,
+    /// The t-SNE map, once asked for, and the seconds it took.
+    embedding: Option<(Embedding, f64)>,
     /// Rebuilt on demand after a change of k, grid or method.
     #[serde(skip)]
     table: Option<Vec<CustomerRow>>,
@@ -118,6 +123,7 @@ impl Session {
             ledger,
             rules_depth: TreeSettings::default().max_depth,
             clv: None,
+            embedding: None,
             table: None,
             rules: None,
         }
@@ -159,7 +165,36 @@ impl Session {
     }
 
     pub fn handle(&mut self, request: SessionRequest) -> Result<SessionReply, WorkerError> {
+        self.handle_with_progress(request, &mut |_, _| {}, &|| 0.0)
+    }
+
+    /// [`Self::handle`], telling `progress` how far long work is (a stage
+    /// and a fraction); `clock` gives seconds, for the figures shown.
+    pub fn handle_with_progress(
+        &mut self,
+        request: SessionRequest,
+        progress: &mut dyn FnMut(&str, f64),
+        clock: &dyn Fn() -> f64,
+    ) -> Result<SessionReply, WorkerError> {
         match request {
+            SessionRequest::Embed(settings) => {
+                let started = clock();
+                let stage = "Mapping customers with t-SNE";
+                let map = embed(&self.analysis.features, &settings, &mut |f| {
+                    progress(stage, f)
+                })?;
+                let seconds = clock() - started;
+                let plot = ScatterPlot::of_embedding(&self.analysis, &map, seconds);
+                self.embedding = Some((map, seconds));
+                Ok(SessionReply::Scatter(Box::new(plot)))
+            }
+            other => self.answer(other),
+        }
+    }
+
+    fn answer(&mut self, request: SessionRequest) -> Result<SessionReply, WorkerError> {
+        match request {
+            SessionRequest::Embed(settings) => self.handle(SessionRequest::Embed(settings)),
             SessionRequest::ChooseK(k) => {
                 self.analysis.choose_k(k)?;
                 self.changed();
@@ -200,6 +235,15 @@ impl Session {
                 Ok(SessionReply::CustomerPage(Box::new(
                     customer_table::page_of(rows, query),
                 )))
+            }
+            SessionRequest::Scatter(ScatterView::Tsne) => {
+                let plot = match &self.embedding {
+                    Some((map, seconds)) => {
+                        ScatterPlot::of_embedding(&self.analysis, map, *seconds)
+                    }
+                    None => ScatterPlot::build(&self.analysis, ScatterView::Tsne),
+                };
+                Ok(SessionReply::Scatter(Box::new(plot)))
             }
             SessionRequest::Scatter(view) => Ok(SessionReply::Scatter(Box::new(
                 ScatterPlot::build(&self.analysis, view),
@@ -309,7 +353,7 @@ impl SessionRequest {
     pub fn is_long(&self) -> bool {
         matches!(
             self,
-            Self::UseMethod(_) | Self::CompareMethods { .. } | Self::PredictClv(_)
+            Self::UseMethod(_) | Self::CompareMethods { .. } | Self::PredictClv(_) | Self::Embed(_)
         )
     }
 }

@@ -15,6 +15,7 @@ use crate::engine::clustering::{
 };
 use crate::engine::clv::ClvSettings;
 use crate::engine::container::SourceChoice;
+use crate::engine::embedding::EmbeddingSettings;
 use crate::engine::explain::TreeSettings;
 use crate::engine::file_defaults::FileDefaults;
 use crate::engine::ingest::{IngestSettings, SniffReport};
@@ -99,6 +100,8 @@ pub enum Event {
         penalizer: f64,
     },
     QueryTable(TableQuery),
+    /// Draw the t-SNE map of the customers.
+    Embed(EmbeddingSettings),
     /// The pointer is over this customer of a scatter (`None`: over none).
     Hover(Option<usize>),
     Export(ExportKind),
@@ -162,6 +165,8 @@ pub struct Model {
     pub table_page: Option<Arc<CustomerPage>>,
     pub recency_monetary: Option<Arc<ScatterPlot>>,
     pub pca: Option<Arc<ScatterPlot>>,
+    /// The t-SNE map, once asked for.
+    pub tsne: Option<Arc<ScatterPlot>>,
     /// The hovered customer and its description (empty until it arrives).
     pub hover: Option<(usize, String)>,
     /// When a worker is replaced to give memory back (see [`RECYCLE_ABOVE_BYTES`]).
@@ -202,6 +207,7 @@ impl Default for Model {
             table_page: None,
             recency_monetary: None,
             pca: None,
+            tsne: None,
             hover: None,
             recycle_above_bytes: RECYCLE_ABOVE_BYTES,
             recycle_after_ms: RECYCLE_AFTER_MS,
@@ -372,8 +378,21 @@ impl Model {
         });
         effects.extend(self.ask(SessionRequest::Scatter(ScatterView::RecencyMonetary)));
         effects.extend(self.ask(SessionRequest::Scatter(ScatterView::Pca)));
+        // A map drawn before a change of k or method: recoloured, not recomputed.
+        if self.tsne.is_some() {
+            effects.extend(self.ask(SessionRequest::Scatter(ScatterView::Tsne)));
+        }
         effects.extend(self.ask(SessionRequest::CustomerPage(self.table_query.clone())));
         effects
+    }
+
+    /// Long work on the session, shown with progress and Cancel (none
+    /// without a dashboard).
+    fn long_session_request(&mut self, request: SessionRequest, stage: &str) -> Vec<Effect> {
+        if self.dashboard.is_none() {
+            return Vec::new();
+        }
+        self.start_run(PageRequest::Session(request), Attachment::None, stage, None)
     }
 
     fn is_run(&self, id: u64) -> bool {
@@ -458,18 +477,10 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             let request = PageRequest::Session(SessionRequest::UseMethod(settings));
             model.start_run(request, Attachment::None, &stage, None)
         }
-        Event::CompareMethods { gmm, dbscan } => {
-            if model.dashboard.is_none() {
-                return Vec::new();
-            }
-            let request = PageRequest::Session(SessionRequest::CompareMethods { gmm, dbscan });
-            model.start_run(
-                request,
-                Attachment::None,
-                "Comparing clustering methods",
-                None,
-            )
-        }
+        Event::CompareMethods { gmm, dbscan } => model.long_session_request(
+            SessionRequest::CompareMethods { gmm, dbscan },
+            "Comparing clustering methods",
+        ),
         Event::SetRulesDepth(depth) => {
             model.rules_depth = depth;
             model.rules = None;
@@ -486,6 +497,10 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             let request = PageRequest::Session(SessionRequest::PredictClv(settings));
             model.start_run(request, Attachment::None, "Predicting lifetime value", None)
         }
+        Event::Embed(settings) => model.long_session_request(
+            SessionRequest::Embed(settings),
+            "Mapping customers with t-SNE",
+        ),
         Event::QueryTable(query) => {
             model.table_query = query.clone();
             model.ask(SessionRequest::CustomerPage(query))
@@ -581,6 +596,7 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             model.table_page = None;
             model.recency_monetary = None;
             model.pca = None;
+            model.tsne = None;
             model.hover = None;
             model.table_query = TableQuery::default();
             model.runs += 1;
@@ -674,6 +690,7 @@ fn on_session_reply(id: u64, reply: SessionReply, model: &mut Model) -> Vec<Effe
             let slot = match plot.view {
                 ScatterView::RecencyMonetary => &mut model.recency_monetary,
                 ScatterView::Pca => &mut model.pca,
+                ScatterView::Tsne => &mut model.tsne,
             };
             *slot = Some(Arc::from(plot));
             Vec::new()

@@ -128,6 +128,9 @@ pub enum ScatterView {
     RecencyMonetary,
     /// First two principal components of the standardised features.
     Pca,
+    /// The t-SNE map of a sample (computed on request: see
+    /// [`crate::views::dashboard::ScatterPlot::of_embedding`]).
+    Tsne,
 }
 
 /// Points (x, y, cluster) for the chosen k, the axis labels, and the axis ranges.
@@ -153,6 +156,7 @@ pub fn scatter(analysis: &Analysis, view: ScatterView) -> (Vec<ScatterPoint>, (S
                 "log(1 + monetary)".into(),
             ),
         ),
+        ScatterView::Tsne => (Vec::new(), tsne_axes()),
         ScatterView::Pca => {
             let axes = principal_axes(&analysis.features);
             (
@@ -169,6 +173,11 @@ pub fn scatter(analysis: &Analysis, view: ScatterView) -> (Vec<ScatterPoint>, (S
             )
         }
     }
+}
+
+/// t-SNE's axes have no units: only closeness on the map means something.
+pub fn tsne_axes() -> (String, String) {
+    ("t-SNE 1".into(), "t-SNE 2".into())
 }
 
 fn dot(a: &[f64; 3], b: &[f64; 3]) -> f64 {

@@ -12,6 +12,7 @@ use crate::charts::{
 use crate::engine::clean::CleaningReport;
 use crate::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, MethodFit};
 use crate::engine::clv::{diagnose, ClvParams, ClvReport, ClvSettings, Diagnosis};
+use crate::engine::embedding::{Embedding, TRUST_NEIGHBOURS};
 use crate::engine::explain::{Explanation, Rule};
 use crate::engine::ingest::DetectedFormat;
 use crate::engine::ledger::MonthlyRevenue;
@@ -263,6 +264,11 @@ pub struct ScatterPlot {
     pub view: ScatterView,
     pub points: Vec<ScatterPoint>,
     pub labels: ScatterLabels,
+    /// Each point's row in the customer table when the plot shows a sample
+    /// (the t-SNE map); empty when point i is customer i.
+    pub rows: Vec<usize>,
+    /// What the plot is, in words (the t-SNE map: its sample and quality).
+    pub note: String,
 }
 
 impl ScatterPlot {
@@ -281,8 +287,52 @@ impl ScatterPlot {
                 y_label,
                 legend,
             },
+            rows: Vec::new(),
+            note: String::new(),
         }
     }
+
+    /// The t-SNE map coloured by the clustering in use.
+    pub fn of_embedding(analysis: &Analysis, map: &Embedding, seconds: f64) -> Self {
+        let mut plot = Self::build(analysis, ScatterView::Tsne);
+        plot.points = map
+            .customers
+            .iter()
+            .zip(&map.points)
+            .map(|(&row, p)| (p[0], p[1], analysis.cluster_of(row)))
+            .collect();
+        plot.rows = map.customers.clone();
+        plot.note = embedding_note(map, seconds);
+        plot
+    }
+
+    /// The customer-table row of point `index`.
+    pub fn row_of(&self, index: usize) -> Option<usize> {
+        match self.rows.is_empty() {
+            true => (index < self.points.len()).then_some(index),
+            false => self.rows.get(index).copied(),
+        }
+    }
+}
+
+fn embedding_note(map: &Embedding, seconds: f64) -> String {
+    let sample = match map.customers.len() < map.out_of {
+        true => format!(
+            "A seeded sample of {} of the {} customers",
+            thousands(map.customers.len() as u64),
+            thousands(map.out_of as u64)
+        ),
+        false => format!("All {} customers", thousands(map.out_of as u64)),
+    };
+    let trust = map
+        .trustworthiness
+        .map(|t| format!("; trustworthiness {t:.3} at {TRUST_NEIGHBOURS} neighbours"))
+        .unwrap_or_default();
+    format!(
+        "{sample}, perplexity {:.0}, {} iterations (seed {}), in {seconds:.1} s. KL divergence {:.3}{trust}. \
+         Distances between groups on a t-SNE map carry little meaning: read it for which customers sit together.",
+        map.perplexity, map.settings.iterations, map.settings.seed, map.kl_divergence
+    )
 }
 
 /// The decision-tree rules at one depth, or why there are none.

@@ -22,3 +22,8 @@ pub fn mark(name: &str) {
 pub fn now_ms() -> f64 {
     performance().map_or_else(js_sys::Date::now, |p| p.now())
 }
+
+/// Seconds on the current thread's clock.
+pub fn now_seconds() -> f64 {
+    now_ms() / 1000.0
+}

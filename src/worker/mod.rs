@@ -20,7 +20,7 @@ mod progress;
 mod warm_up;
 pub mod workbook_worker;
 
-use crate::protocol::page::{answer_held, PageMessage, PageRequest, WorkerEvent};
+use crate::protocol::page::{answer_held_with, PageMessage, PageRequest, WorkerEvent};
 use crate::session::run::{sniff, Sniffed};
 use crate::session::{Session, WorkerError};
 use messages::{post, request_of};
@@ -107,7 +107,21 @@ async fn dispatch(
     request: PageRequest,
     file: Option<web_sys::Blob>,
 ) -> Result<WorkerEvent, WorkerError> {
-    let request = match SESSION.with_borrow_mut(|held| answer_held(held, request)) {
+    let mut progress = |stage: &str, fraction: f64| {
+        post(
+            0,
+            WorkerEvent::Progress {
+                stage: stage.into(),
+                fraction,
+                bytes_done: 0,
+                bytes_total: 0,
+            },
+        )
+    };
+    let answered = SESSION.with_borrow_mut(|held| {
+        answer_held_with(held, request, &mut progress, &marks::now_seconds)
+    });
+    let request = match answered {
         Ok(answered) => return answered,
         Err(reads_a_file) => *reads_a_file,
     };
@@ -159,7 +173,7 @@ async fn dispatch(
                 analysis::apply_model(&text, file_name, &model_json, ingest, by_rules).await?;
             Ok(WorkerEvent::Applied(Box::new(applied)))
         }
-        // Answered by `answer_held` above.
+        // Answered by `answer_held_with` above.
         PageRequest::Session(_) | PageRequest::Snapshot | PageRequest::Restore(_) => Err(
             WorkerError::Protocol(crate::protocol::ProtocolError::Missing("a file to read")),
         ),

@@ -104,7 +104,7 @@ pub fn Distributions(dashboard: Arc<Dashboard>) -> impl IntoView {
 /// plotters' per-point drawing is too slow for 100k customers. The points
 /// come from the worker after the dashboard; the hover asks it who is there.
 #[component]
-fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) -> impl IntoView {
+pub fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) -> impl IntoView {
     let studio = expect_context::<Studio>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let state: StoredValue<Option<(ScatterFrame, HoverIndex, f64)>, LocalStorage> =
@@ -112,6 +112,7 @@ fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) -> i
     let plot = match view {
         ScatterView::RecencyMonetary => studio.recency_monetary,
         ScatterView::Pca => studio.pca,
+        ScatterView::Tsne => studio.tsne,
     };
     Effect::new(move |_| {
         track_viewport();
@@ -134,7 +135,9 @@ fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) -> i
             );
             index.nearest(pixel, 10.0 * ratio)
         });
-        studio.dispatch(Event::Hover(index));
+        // A sampled plot's point i is not customer i.
+        let row = index.and_then(|i| plot.with_untracked(|p| p.as_ref().and_then(|p| p.row_of(i))));
+        studio.dispatch(Event::Hover(row));
     };
     let hovering = RwSignal::new(false);
     view! {

@@ -7,6 +7,7 @@ mod clv;
 mod customers;
 mod downloads;
 mod drop_zone;
+mod embedding;
 mod grid_editor;
 mod mapping;
 mod methods;

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 
 /// Each section's heading id and its short name, in the dashboard's order.
-const SECTIONS: [(&str, &str); 9] = [
+const SECTIONS: [(&str, &str); 10] = [
     ("overview-title", "Overview"),
     ("quality-title", "Data quality"),
     ("segments-title", "Segments"),
     ("clusters-title", "Clusters"),
+    ("embedding-title", "Map"),
     ("rules-title", "Rules"),
     ("clv-title", "Value & churn"),
     ("distributions-title", "Distributions"),
