@@ -29,7 +29,9 @@ pub enum Node {
         left: usize,
         right: usize,
     },
-    Leaf { class: usize },
+    Leaf {
+        class: usize,
+    },
 }
 
 /// One tree, nodes in pre-order: the root is `nodes[0]` and every child

@@ -62,7 +62,13 @@ impl Metrics {
         let f1: Vec<f64> = precision
             .iter()
             .zip(&recall)
-            .map(|(&p, &r)| if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 })
+            .map(|(&p, &r)| {
+                if p + r > 0.0 {
+                    2.0 * p * r / (p + r)
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let macro_f1 = if classes == 0 {
             0.0

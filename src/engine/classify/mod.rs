@@ -102,9 +102,7 @@ impl ClassifierSettings {
             return Err(ClassifyError::BadDepth(d));
         }
         if self.max_training_customers < MIN_TRAINING_CUSTOMERS {
-            return Err(ClassifyError::BadSampleSize(
-                self.max_training_customers,
-            ));
+            return Err(ClassifyError::BadSampleSize(self.max_training_customers));
         }
         Ok(self)
     }
@@ -213,18 +211,17 @@ pub fn cross_validate(
                 y.push(labels[i]);
             }
         }
-        let forest = grow_forest(
-            &x,
-            &y,
-            settings.grow(classes, seeds.next_u64()),
-            &mut |t| {
-                if t % step == 0 {
-                    progress((f as f64 + t as f64 / settings.trees as f64) / k as f64);
-                }
-            },
-        );
+        let forest = grow_forest(&x, &y, settings.grow(classes, seeds.next_u64()), &mut |t| {
+            if t % step == 0 {
+                progress((f as f64 + t as f64 / settings.trees as f64) / k as f64);
+            }
+        });
         let (mut right, mut held) = (0usize, 0usize);
-        for (i, row) in features.iter().enumerate().filter(|(i, _)| fold_of[*i] == f) {
+        for (i, row) in features
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| fold_of[*i] == f)
+        {
             predicted[i] = forest.predict_row(row);
             held += 1;
             right += usize::from(predicted[i] == labels[i]);

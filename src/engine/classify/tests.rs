@@ -59,7 +59,10 @@ fn malformed_forests_are_rejected_and_never_loop() {
         trees: vec![stump(), tree(vec![Node::Leaf { class: 2 }])],
         cross_validated_accuracy: None,
     };
-    assert!(wrong_class.validate(2).is_err(), "a leaf names cluster 2 of 2");
+    assert!(
+        wrong_class.validate(2).is_err(),
+        "a leaf names cluster 2 of 2"
+    );
     wrong_class.classes = 3;
     assert!(wrong_class.validate(2).is_err(), "3 clusters, model has 2");
     assert!(Forest {
