@@ -83,16 +83,15 @@ fn folds_are_disjoint_cover_everyone_once_and_are_stratified() {
     assert!(seen.iter().all(|&n| n == 1), "every customer exactly once");
     let sizes: Vec<usize> = split.iter().map(Vec::len).collect();
     assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1);
-    for c in 0..3 {
+    for (c, &n) in support.iter().enumerate() {
         let per_fold: Vec<usize> = split
             .iter()
             .map(|f| f.iter().filter(|&&i| labels[i] == c).count())
             .collect();
-        let (lo, hi) = (support[c] / k, support[c].div_ceil(k));
+        let (lo, hi) = (n / k, n.div_ceil(k));
         assert!(
             per_fold.iter().all(|&n| n == lo || n == hi),
-            "cluster {c}: {per_fold:?} (support {})",
-            support[c]
+            "cluster {c}: {per_fold:?} (support {n})"
         );
     }
     assert_eq!(fold_of(&labels, 3, k, 11), fold_of(&labels, 3, k, 11));
