@@ -28,6 +28,8 @@ pub enum AnalysisError {
     UnknownK(usize),
     #[error("this model was saved without rules; save it again with its rules to label by rules")]
     ModelHasNoRules,
+    #[error("this model was saved without a classifier; train the classifier, then save the model again to label with it")]
+    ModelHasNoClassifier,
     #[error(transparent)]
     KMeansSettings(#[from] KMeansSettingsError),
 }

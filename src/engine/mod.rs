@@ -8,9 +8,11 @@
 //! k-means sweep (and the alternative methods) with quality metrics;
 //! `profile` names clusters and writes the playbook; `export` and `model`
 //! produce the downloads (`model_sql`: the model as labelling SQL for a warehouse) (with `csv_cells`' conventions, which `rfm_import`
-//! reads back); `explain` turns clusters into rules; `pipeline` ties it
+//! reads back); `explain` turns clusters into rules; `classify` learns a
+//! random forest that assigns them (cross-validated); `pipeline` ties it
 //! together; `work_split` decides how two workers share reading a file.
 
+pub mod classify;
 pub mod clean;
 pub mod clustering;
 pub mod clv;

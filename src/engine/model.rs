@@ -1,6 +1,7 @@
 //! A saved segmentation model: everything needed to label new customers the
 //! same way later (daily batch labelling) without re-clustering.
 
+use super::classify::Forest;
 use super::clustering::{nearest, Clustering, Point};
 use super::csv_cells::{text_cell, write_row};
 use super::error::AnalysisError;
@@ -37,6 +38,11 @@ pub struct SegmentationModel {
     /// label new customers instead of the nearest centroid. Absent in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<RuleTree>,
+    /// The random forest that assigns clusters from raw R, F, M (with its
+    /// cross-validated accuracy), if one was saved; it can label new
+    /// customers instead of the nearest centroid. Absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<Forest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +101,11 @@ impl SegmentationModel {
             tree.validate(model.centroids.len())
                 .map_err(AnalysisError::BadModel)?;
         }
+        if let Some(forest) = &model.classifier {
+            forest
+                .validate(model.centroids.len())
+                .map_err(AnalysisError::BadModel)?;
+        }
         Ok(model)
     }
 
@@ -103,6 +114,15 @@ impl SegmentationModel {
     pub fn with_rules(self, tree: RuleTree) -> Self {
         Self {
             rules: Some(tree),
+            ..self
+        }
+    }
+
+    /// The same model carrying `forest` (from `classify::fit_forest` or
+    /// `Analysis::classify`) for [`Self::apply_classifier`].
+    pub fn with_classifier(self, forest: Forest) -> Self {
+        Self {
+            classifier: Some(forest),
             ..self
         }
     }
@@ -121,6 +141,33 @@ impl SegmentationModel {
         let table = rfm::compute(ledger, &self.rfm_settings)?;
         Ok(self.label_with(&table.rows, |row| {
             tree.predict(row.recency_days, row.frequency, row.monetary)
+        }))
+    }
+
+    /// Like [`Self::apply`], but the cluster comes from the saved random
+    /// forest (majority vote on raw R, F, M) instead of the nearest centroid.
+    pub fn apply_classifier(&self, ledger: &Ledger) -> Result<Vec<Assignment>, AnalysisError> {
+        let table = rfm::compute(ledger, &self.rfm_settings)?;
+        self.label_rows_with_classifier(&table.rows)
+    }
+
+    /// Labels RFM rows computed elsewhere (a warehouse's table) with the
+    /// saved random forest: what [`Self::apply_classifier`] does after
+    /// computing them.
+    pub fn label_rows_with_classifier(
+        &self,
+        rows: &[RfmRow],
+    ) -> Result<Vec<Assignment>, AnalysisError> {
+        let forest = self
+            .classifier
+            .as_ref()
+            .ok_or(AnalysisError::ModelHasNoClassifier)?;
+        Ok(self.label_with(rows, |row| {
+            forest.predict(
+                row.recency_days as f64,
+                f64::from(row.frequency),
+                row.monetary,
+            )
         }))
     }
 
@@ -222,6 +269,7 @@ impl From<ModelParts<'_>> for SegmentationModel {
             seed: p.seed,
             trained_on: p.trained_on,
             rules: None,
+            classifier: None,
         }
     }
 }

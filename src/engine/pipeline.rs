@@ -1,5 +1,6 @@
 //! The whole analysis from a ledger, as the studio runs it.
 
+use super::classify::{self, ClassifierSettings, ClassifyError, CrossValidation, Forest};
 use super::clustering::{
     self, BusinessRange, Clustering, ClusteringMethod, ClusteringMethodSettings, DbscanSettings,
     GmmSettings, KMeansSettings, MethodComparison, MethodError, MethodFit, Point, Recommendation,
@@ -411,6 +412,49 @@ impl Analysis {
             .map(|i| self.cluster_of(i))
             .collect();
         explain::explain(&self.rfm.rows, &labels, &self.cluster_names(), settings)
+    }
+
+    /// A random forest that assigns the clustering in use from raw R, F, M:
+    /// cross-validated on at most `max_training_customers` customers (a
+    /// seeded sample), then fitted on the same customers, its accuracy noted
+    /// in the forest. Every customer has a cluster (DBSCAN's noise is one).
+    /// Progress: cross-validation up to `folds / (folds + 1)`, then the fit.
+    pub fn classify(
+        &self,
+        settings: &ClassifierSettings,
+        progress: &mut dyn FnMut(f64),
+    ) -> Result<(CrossValidation, Forest), ClassifyError> {
+        settings.check()?;
+        let clustering = self.clustering().ok_or(ClassifyError::NoClustering)?;
+        let classes = clustering.centroids.len();
+        let picked = classify::sample_indices(
+            self.rfm.rows.len().min(clustering.labels.len()),
+            settings.max_training_customers,
+            settings.seed,
+        );
+        let mut x = Vec::with_capacity(picked.len());
+        let mut y = Vec::with_capacity(picked.len());
+        for &i in &picked {
+            let row = &self.rfm.rows[i];
+            if !row.monetary.is_finite() {
+                return Err(ClassifyError::NonFinite {
+                    customer: row.customer_id.clone(),
+                });
+            }
+            x.push([
+                row.recency_days as f64,
+                f64::from(row.frequency),
+                row.monetary,
+            ]);
+            y.push(usize::from(clustering.labels[i]));
+        }
+        let share = settings.folds as f64 / (settings.folds + 1) as f64;
+        let cv = classify::cross_validate(&x, &y, classes, settings, &mut |f| progress(f * share))?;
+        let mut forest = classify::fit_forest(&x, &y, classes, settings, &mut |f| {
+            progress(share + f * (1.0 - share));
+        })?;
+        forest.cross_validated_accuracy = Some(cv.metrics.accuracy);
+        Ok((cv, forest))
     }
 
     /// Customer `i`'s cluster for the chosen k (0 when out of range).
