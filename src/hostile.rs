@@ -11,6 +11,7 @@
 use crate::charts::testing::{Recording, RecordingBackend};
 use crate::charts::theme::Theme;
 use crate::engine::ingest::{sniff_with_settings, IngestSettings, Ingestor, SNIFF_WINDOW};
+use crate::engine::model::Labeller;
 use crate::engine::model_sql::SqlDialect;
 use crate::protocol::converter::{ConvertEvent, ConvertRequest};
 use crate::protocol::decode;
@@ -130,8 +131,12 @@ pub fn model_apply(data: &[u8]) {
         let _ = crate::engine::model::SegmentationModel::from_json(model);
         return;
     };
-    for by_rules in [false, true] {
-        let _ = apply_model("fuzz.csv".into(), model, &outcome, by_rules);
+    for labeller in [
+        Labeller::NearestCentre,
+        Labeller::Rules,
+        Labeller::Classifier,
+    ] {
+        let _ = apply_model("fuzz.csv".into(), model, &outcome, labeller);
     }
 }
 

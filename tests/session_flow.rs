@@ -137,12 +137,12 @@ impl Shell {
                 file_name,
                 model_json,
                 ingest,
-                by_rules,
+                labeller,
             } => {
                 let mut ingestor = Ingestor::new(ingest);
                 ingestor.push(&file)?;
                 let outcome = ingestor.finish()?;
-                let applied = apply_model(file_name, &model_json, &outcome, by_rules)?;
+                let applied = apply_model(file_name, &model_json, &outcome, labeller)?;
                 vec![WorkerEvent::Applied(Box::new(applied))]
             }
             PageRequest::Session(_) | PageRequest::Snapshot | PageRequest::Restore(_) => {
@@ -365,7 +365,7 @@ fn a_whole_session_through_the_pure_update() {
             bytes: 1,
         },
         model_json,
-        by_rules: false,
+        labeller: segmento::engine::model::Labeller::NearestCentre,
     });
     shell.work();
     let applied = shell.model.applied.clone().unwrap();
@@ -749,4 +749,96 @@ fn the_customer_map_is_drawn_on_request_recoloured_with_k_and_cancellable() {
         Some("perplexity must be between 2 and 100 (got 500)")
     );
     assert!(shell.model.tsne.is_some());
+}
+
+#[test]
+fn the_classifier_is_trained_on_request_saved_with_the_model_and_labels_new_customers() {
+    use segmento::engine::classify::ClassifierSettings;
+    use segmento::engine::model::Labeller;
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    shell.dispatch(Event::ChooseK(4));
+    shell.work();
+    let no_forest: Value = serde_json::from_str(&shell.export(ExportKind::ModelJson)).unwrap();
+    assert!(
+        no_forest.get("classifier").is_none(),
+        "no forest before training"
+    );
+
+    shell.dispatch(Event::TrainClassifier(ClassifierSettings::default()));
+    assert!(
+        shell.model.progress.is_some(),
+        "training shows progress and Cancel"
+    );
+    shell.work();
+    let view = shell.model.classifier.clone().expect("the scores arrive");
+    assert_eq!(view.customers, 198);
+    assert_eq!(view.fold_accuracy.len(), 5);
+    assert_eq!(view.names.len(), 4);
+    let m = &view.metrics;
+    let total: usize = m.confusion.iter().flatten().sum();
+    assert_eq!(
+        total, 198,
+        "every customer is predicted once, by a fold that never saw it"
+    );
+    let right: usize = (0..4).map(|c| m.confusion[c][c]).sum();
+    assert!((m.accuracy - right as f64 / 198.0).abs() < 1e-12);
+    assert!(m.accuracy > 0.85, "{}", m.accuracy);
+
+    // The model JSON carries the forest; applying it labels the sample.
+    let model_json = shell.export(ExportKind::ModelJson);
+    let json: Value = serde_json::from_str(&model_json).unwrap();
+    assert!(json["classifier"]["trees"].as_array().unwrap().len() == 100);
+    let customers = shell.export(ExportKind::CustomersCsv);
+    let clusters: std::collections::HashMap<String, String> = csv_rows(&customers)
+        .into_iter()
+        .map(|r| (r["customer_id"].clone(), r["cluster"].clone()))
+        .collect();
+    shell.model_data = sample();
+    shell.dispatch(Event::ApplyModel {
+        data: FileRef {
+            name: "new.csv".into(),
+            bytes: 1,
+        },
+        model_json,
+        labeller: Labeller::Classifier,
+    });
+    shell.work();
+    let applied = shell.model.applied.clone().unwrap();
+    assert_eq!(applied.method, "the model's random forest");
+    let labelled = csv_rows(std::str::from_utf8(&applied.csv).unwrap());
+    assert_eq!(labelled.len(), 198);
+    let agree = labelled
+        .iter()
+        .filter(|r| clusters.get(&r["customer_id"]) == Some(&r["cluster"]))
+        .count();
+    // Fitted on every customer: the forest reproduces its training labels.
+    assert!(agree >= 190, "{agree} of 198 agree");
+
+    // Another k: the scores and the forest were for the old clusters.
+    shell.dispatch(Event::ChooseK(3));
+    shell.work();
+    assert!(shell.model.classifier.is_none());
+    let json: Value = serde_json::from_str(&shell.export(ExportKind::ModelJson)).unwrap();
+    assert!(json.get("classifier").is_none());
+    // A model without a forest asked to label with it says what to do.
+    shell.dispatch(Event::ApplyModel {
+        data: FileRef {
+            name: "new.csv".into(),
+            bytes: 1,
+        },
+        model_json: serde_json::to_string(&json).unwrap(),
+        labeller: Labeller::Classifier,
+    });
+    shell.work();
+    assert!(
+        shell
+            .model
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("train the classifier"),
+        "{:?}",
+        shell.model.error
+    );
 }

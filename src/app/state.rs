@@ -5,13 +5,14 @@
 use super::bridge::AnalysisWorker;
 use crate::engine::clustering::MethodComparison;
 use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::model::Labeller;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::protocol::page::{WorkerEvent, WorkerMessage};
 use crate::studio::model::{Attachment, FileRef, RunProgress};
 use crate::studio::pacing::{Offer, Pacer};
 use crate::studio::{update, Effect, Event, Model};
 use crate::views::customer_table::{CustomerPage, TableQuery};
-use crate::views::dashboard::{AppliedModel, ClvView, RulesView, ScatterPlot};
+use crate::views::dashboard::{AppliedModel, ClassifierView, ClvView, RulesView, ScatterPlot};
 use crate::views::Dashboard;
 use crate::worker::marks::now_ms;
 use leptos::prelude::*;
@@ -36,6 +37,7 @@ pub struct Studio {
     pub rules: RwSignal<Option<Arc<RulesView>>>,
     pub comparison: RwSignal<Option<Arc<MethodComparison>>>,
     pub clv: RwSignal<Option<Arc<ClvView>>>,
+    pub classifier: RwSignal<Option<Arc<ClassifierView>>>,
     pub applied: RwSignal<Option<Arc<AppliedModel>>>,
     pub table_query: RwSignal<TableQuery>,
     pub table_page: RwSignal<Option<Arc<CustomerPage>>>,
@@ -82,6 +84,7 @@ impl Studio {
             rules: RwSignal::new(None),
             comparison: RwSignal::new(None),
             clv: RwSignal::new(None),
+            classifier: RwSignal::new(None),
             applied: RwSignal::new(None),
             table_query: RwSignal::new(model.table_query.clone()),
             table_page: RwSignal::new(None),
@@ -169,7 +172,7 @@ impl Studio {
     }
 
     /// Labels the customers of `data` with the saved model in `model_file`.
-    pub fn apply_model(self, model_file: Blob, data: Blob, name: String, by_rules: bool) {
+    pub fn apply_model(self, model_file: Blob, data: Blob, name: String, labeller: Labeller) {
         leptos::task::spawn_local(async move {
             let text = JsFuture::from(model_file.text())
                 .await
@@ -184,7 +187,7 @@ impl Studio {
             self.dispatch(Event::ApplyModel {
                 data: FileRef { name, bytes },
                 model_json,
-                by_rules,
+                labeller,
             });
         });
     }
@@ -278,6 +281,7 @@ impl Studio {
             set_shared(self.rules, &m.rules);
             set_shared(self.comparison, &m.comparison);
             set_shared(self.clv, &m.clv);
+            set_shared(self.classifier, &m.classifier);
             set_shared(self.applied, &m.applied);
             set_shared(self.table_page, &m.table_page);
             set_shared(self.recency_monetary, &m.recency_monetary);

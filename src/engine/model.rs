@@ -45,6 +45,29 @@ pub struct SegmentationModel {
     pub classifier: Option<Forest>,
 }
 
+/// What gives a customer its cluster when a saved model labels new customers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Labeller {
+    /// The nearest cluster centre in the standardised features (the clustering itself).
+    #[default]
+    NearestCentre,
+    /// The saved decision tree: the plain rules shown in the studio.
+    Rules,
+    /// The saved random forest (majority vote on raw R, F, M).
+    Classifier,
+}
+
+impl Labeller {
+    /// "labelled by …", in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Labeller::NearestCentre => "the nearest cluster centre",
+            Labeller::Rules => "the model's decision rules",
+            Labeller::Classifier => "the model's random forest",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingSummary {
     pub customers: usize,
@@ -124,6 +147,19 @@ impl SegmentationModel {
         Self {
             classifier: Some(forest),
             ..self
+        }
+    }
+
+    /// Labels the customers of `ledger` with the chosen labeller.
+    pub fn apply_with(
+        &self,
+        ledger: &Ledger,
+        labeller: Labeller,
+    ) -> Result<Vec<Assignment>, AnalysisError> {
+        match labeller {
+            Labeller::NearestCentre => self.apply(ledger),
+            Labeller::Rules => self.apply_rules(ledger),
+            Labeller::Classifier => self.apply_classifier(ledger),
         }
     }
 

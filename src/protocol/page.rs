@@ -4,6 +4,7 @@
 //! shows crosses this boundary.
 
 use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::model::Labeller;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::session::{Session, SessionReply, SessionRequest, WorkerError};
 use crate::views::dashboard::AppliedModel;
@@ -25,8 +26,8 @@ pub enum PageRequest {
         file_name: String,
         model_json: String,
         ingest: IngestSettings,
-        /// Label by the model's decision rules instead of the nearest cluster centre.
-        by_rules: bool,
+        /// What gives each customer its cluster.
+        labeller: Labeller,
     },
     /// A request against the held session.
     Session(SessionRequest),

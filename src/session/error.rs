@@ -26,6 +26,8 @@ pub enum WorkerError {
     #[error(transparent)]
     Clv(#[from] ClvError),
     #[error(transparent)]
+    Classify(#[from] crate::engine::classify::ClassifyError),
+    #[error(transparent)]
     Embedding(#[from] crate::engine::embedding::EmbeddingError),
     #[error("internal error: {0}")]
     Protocol(#[from] crate::protocol::ProtocolError),

@@ -10,6 +10,7 @@ pub mod run;
 
 pub use error::WorkerError;
 
+use crate::engine::classify::{ClassifierSettings, Forest};
 use crate::engine::clustering::{
     fit_method, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
@@ -22,7 +23,9 @@ use crate::engine::pipeline::Analysis;
 use crate::engine::segments::SegmentGrid;
 use crate::views::chart_inputs::ScatterView;
 use crate::views::customer_table::{self, CustomerPage, CustomerRow, TableQuery};
-use crate::views::dashboard::{ClvView, RulesFound, RulesView, RunInfo, ScatterPlot};
+use crate::views::dashboard::{
+    ClassifierView, ClvView, RulesFound, RulesView, RunInfo, ScatterPlot,
+};
 use crate::views::Dashboard;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +59,9 @@ pub enum SessionRequest {
     Scatter(ScatterView),
     /// The t-SNE map of a sample of the customers (kept for later recolouring).
     Embed(EmbeddingSettings),
+    /// Cross-validate and fit a random forest that assigns the clusters in
+    /// use from raw R, F, M (kept for the model JSON).
+    TrainClassifier(ClassifierSettings),
     /// One customer, in words (the scatter's hover).
     Customer {
         index: usize,
@@ -80,6 +86,7 @@ pub enum SessionReply {
     Dashboard(Box<Dashboard>),
     Comparison(Box<MethodComparison>),
     Rules(Box<RulesView>),
+    Classifier(Box<ClassifierView>),
     Clv(Box<ClvView>),
     CustomerPage(Box<CustomerPage>),
     Scatter(Box<ScatterPlot>),
@@ -106,6 +113,8 @@ pub struct Session {
     rules_depth: usize,
     /// The last lifetime-value prediction, for its CSV.
     clv: Option<ClvReport>,
+    /// The random forest of the clustering in use, once trained.
+    classifier: Option<Forest>,
     /// The t-SNE map, once asked for, and the seconds it took.
     embedding: Option<(Embedding, f64)>,
     /// Rebuilt on demand after a change of k, grid or method.
@@ -124,6 +133,7 @@ impl Session {
             rules_depth: TreeSettings::default().max_depth,
             clv: None,
             embedding: None,
+            classifier: None,
             table: None,
             rules: None,
         }
@@ -188,13 +198,25 @@ impl Session {
                 self.embedding = Some((map, seconds));
                 Ok(SessionReply::Scatter(Box::new(plot)))
             }
+            SessionRequest::TrainClassifier(settings) => {
+                let started = clock();
+                let stage = "Training the random forest (cross-validated)";
+                let (cv, forest) = self
+                    .analysis
+                    .classify(&settings, &mut |f| progress(stage, f))?;
+                let view = ClassifierView::of(&self.analysis, &cv, settings, clock() - started);
+                self.classifier = Some(forest);
+                Ok(SessionReply::Classifier(Box::new(view)))
+            }
             other => self.answer(other),
         }
     }
 
     fn answer(&mut self, request: SessionRequest) -> Result<SessionReply, WorkerError> {
         match request {
-            SessionRequest::Embed(settings) => self.handle(SessionRequest::Embed(settings)),
+            long @ (SessionRequest::Embed(_) | SessionRequest::TrainClassifier(_)) => {
+                self.handle(long)
+            }
             SessionRequest::ChooseK(k) => {
                 self.analysis.choose_k(k)?;
                 self.changed();
@@ -266,6 +288,7 @@ impl Session {
     fn changed(&mut self) {
         self.table = None;
         self.rules = None;
+        self.classifier = None;
     }
 
     fn table(&mut self) -> &[CustomerRow] {
@@ -312,6 +335,10 @@ impl Session {
                     Some(tree) => model.with_rules(tree),
                     None => model,
                 };
+                let model = match self.classifier.clone() {
+                    Some(forest) => model.with_classifier(forest),
+                    None => model,
+                };
                 Ok(Download {
                     file_name: format!("{stem}-model.json"),
                     mime: "application/json".into(),
@@ -353,7 +380,11 @@ impl SessionRequest {
     pub fn is_long(&self) -> bool {
         matches!(
             self,
-            Self::UseMethod(_) | Self::CompareMethods { .. } | Self::PredictClv(_) | Self::Embed(_)
+            Self::UseMethod(_)
+                | Self::CompareMethods { .. }
+                | Self::PredictClv(_)
+                | Self::Embed(_)
+                | Self::TrainClassifier(_)
         )
     }
 }

@@ -7,7 +7,7 @@ use crate::engine::file_defaults::without_order_ids;
 use crate::engine::ingest::{
     sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, SniffReport,
 };
-use crate::engine::model::{write_assignments_csv, SegmentationModel};
+use crate::engine::model::{write_assignments_csv, Labeller, SegmentationModel};
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm::ReferenceDate;
 use crate::engine::rfm_import::{
@@ -146,17 +146,13 @@ pub fn apply_model(
     file_name: String,
     model_json: &str,
     outcome: &IngestOutcome,
-    by_rules: bool,
+    labeller: Labeller,
 ) -> Result<AppliedModel, WorkerError> {
     let model = SegmentationModel::from_json(model_json)?;
-    let (assignments, method) = if by_rules {
-        (
-            model.apply_rules(&outcome.ledger)?,
-            "the model's decision rules",
-        )
-    } else {
-        (model.apply(&outcome.ledger)?, "the nearest cluster centre")
-    };
+    let (assignments, method) = (
+        model.apply_with(&outcome.ledger, labeller)?,
+        labeller.describe(),
+    );
     let mut clusters: std::collections::BTreeMap<(usize, String), usize> = Default::default();
     for a in &assignments {
         *clusters

@@ -10,6 +10,7 @@
 //! with the requests sent since. A failed run leaves the worker's session as
 //! it was. The same handover replaces a worker grown large after a big run.
 
+use crate::engine::classify::ClassifierSettings;
 use crate::engine::clustering::{
     ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
@@ -19,13 +20,14 @@ use crate::engine::embedding::EmbeddingSettings;
 use crate::engine::explain::TreeSettings;
 use crate::engine::file_defaults::FileDefaults;
 use crate::engine::ingest::{IngestSettings, SniffReport};
+use crate::engine::model::Labeller;
 use crate::engine::pipeline::AnalysisSettings;
 use crate::engine::segments::SegmentGrid;
 use crate::protocol::page::{PageRequest, WorkerEvent, WorkerMessage};
 use crate::session::{Download, ExportKind, SessionReply, SessionRequest};
 use crate::views::chart_inputs::ScatterView;
 use crate::views::customer_table::{CustomerPage, TableQuery};
-use crate::views::dashboard::{AppliedModel, ClvView, RulesView, ScatterPlot};
+use crate::views::dashboard::{AppliedModel, ClassifierView, ClvView, RulesView, ScatterPlot};
 use crate::views::Dashboard;
 use std::sync::Arc;
 
@@ -84,7 +86,7 @@ pub enum Event {
     ApplyModel {
         data: FileRef,
         model_json: String,
-        by_rules: bool,
+        labeller: Labeller,
     },
     ChooseK(usize),
     SetGrid(SegmentGrid),
@@ -102,6 +104,8 @@ pub enum Event {
     QueryTable(TableQuery),
     /// Draw the t-SNE map of the customers.
     Embed(EmbeddingSettings),
+    /// Train (and cross-validate) the random forest that assigns clusters.
+    TrainClassifier(ClassifierSettings),
     /// The pointer is over this customer of a scatter (`None`: over none).
     Hover(Option<usize>),
     Export(ExportKind),
@@ -160,6 +164,9 @@ pub struct Model {
     pub rules: Option<Arc<RulesView>>,
     pub comparison: Option<Arc<MethodComparison>>,
     pub clv: Option<Arc<ClvView>>,
+    /// The random forest's cross-validated scores, once trained for the
+    /// clustering in use.
+    pub classifier: Option<Arc<ClassifierView>>,
     pub applied: Option<Arc<AppliedModel>>,
     pub table_query: TableQuery,
     pub table_page: Option<Arc<CustomerPage>>,
@@ -202,6 +209,7 @@ impl Default for Model {
             rules: None,
             comparison: None,
             clv: None,
+            classifier: None,
             applied: None,
             table_query: TableQuery::default(),
             table_page: None,
@@ -440,13 +448,13 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
         Event::ApplyModel {
             data,
             model_json,
-            by_rules,
+            labeller,
         } => {
             let request = PageRequest::ApplyModel {
                 file_name: data.name.clone(),
                 model_json,
                 ingest: IngestSettings::default(),
-                by_rules,
+                labeller,
             };
             model.start_run(
                 request,
@@ -500,6 +508,10 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
         Event::Embed(settings) => model.long_session_request(
             SessionRequest::Embed(settings),
             "Mapping customers with t-SNE",
+        ),
+        Event::TrainClassifier(settings) => model.long_session_request(
+            SessionRequest::TrainClassifier(settings),
+            "Training the random forest (cross-validated)",
         ),
         Event::QueryTable(query) => {
             model.table_query = query.clone();
@@ -591,6 +603,7 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             let memory = dashboard.stats.worker_memory_bytes;
             model.sniffed = None;
             model.clv = None;
+            model.classifier = None;
             model.comparison = None;
             model.rules = None;
             model.table_page = None;
@@ -659,6 +672,8 @@ fn on_session_reply(id: u64, reply: SessionReply, model: &mut Model) -> Vec<Effe
         SessionReply::Dashboard(dashboard) => {
             model.dashboard = Some(Arc::from(dashboard));
             model.rules = None;
+            // Trained for the clustering that was in use (the session drops it too).
+            model.classifier = None;
             model.follow_ups()
         }
         SessionReply::Comparison(comparison) => {
@@ -669,6 +684,10 @@ fn on_session_reply(id: u64, reply: SessionReply, model: &mut Model) -> Vec<Effe
             if rules.depth == model.rules_depth {
                 model.rules = Some(Arc::from(rules));
             }
+            Vec::new()
+        }
+        SessionReply::Classifier(view) => {
+            model.classifier = Some(Arc::from(view));
             Vec::new()
         }
         SessionReply::Clv(clv) => {

@@ -9,6 +9,7 @@ use crate::charts::{
     BarsInput, BinnedHistogram, CohortHeatmapInput, KSweepInput, MonthlyRevenueInput,
     RfHeatmapInput, ScatterLabels, ScatterPoint, SnakeInput,
 };
+use crate::engine::classify::{ClassifierSettings, CrossValidation, Metrics};
 use crate::engine::clean::CleaningReport;
 use crate::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, MethodFit};
 use crate::engine::clv::{diagnose, ClvParams, ClvReport, ClvSettings, Diagnosis};
@@ -333,6 +334,40 @@ fn embedding_note(map: &Embedding, seconds: f64) -> String {
          Distances between groups on a t-SNE map carry little meaning: read it for which customers sit together.",
         map.perplexity, map.settings.iterations, map.settings.seed, map.kl_divergence
     )
+}
+
+/// The random forest's cross-validated scores, per cluster and overall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierView {
+    pub metrics: Metrics,
+    pub fold_accuracy: Vec<f64>,
+    /// Cluster names, by cluster number.
+    pub names: Vec<String>,
+    /// Customers it was cross-validated and fitted on (a seeded sample of
+    /// larger files) and of how many.
+    pub customers: usize,
+    pub out_of: usize,
+    pub settings: ClassifierSettings,
+    pub seconds: f64,
+}
+
+impl ClassifierView {
+    pub fn of(
+        analysis: &Analysis,
+        cv: &CrossValidation,
+        settings: ClassifierSettings,
+        seconds: f64,
+    ) -> Self {
+        Self {
+            metrics: cv.metrics.clone(),
+            fold_accuracy: cv.fold_accuracy.clone(),
+            names: analysis.cluster_names(),
+            customers: cv.customers,
+            out_of: analysis.rfm.rows.len(),
+            settings,
+            seconds,
+        }
+    }
 }
 
 /// The decision-tree rules at one depth, or why there are none.

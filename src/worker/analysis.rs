@@ -14,6 +14,7 @@ use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
     merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share,
 };
+use crate::engine::model::Labeller;
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm_import::looks_like_rfm_table;
 use crate::engine::work_split::{cut_at, read_plan, ReadPlan, CUT_WINDOW};
@@ -185,10 +186,10 @@ pub async fn apply_model(
     file_name: String,
     model_json: &str,
     ingest: IngestSettings,
-    by_rules: bool,
+    labeller: Labeller,
 ) -> Result<AppliedModel, WorkerError> {
     let outcome = apart(ingest_here(blob, ingest)).await?;
-    run::apply_model(file_name, model_json, &outcome, by_rules)
+    run::apply_model(file_name, model_json, &outcome, labeller)
 }
 
 /// Progress of the analysis stage, after the file has been read.

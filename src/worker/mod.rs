@@ -166,11 +166,11 @@ async fn dispatch(
             file_name,
             model_json,
             ingest,
-            by_rules,
+            labeller,
         } => {
             let text = open::open(&file()?, &ingest.source).await?.text;
             let applied =
-                analysis::apply_model(&text, file_name, &model_json, ingest, by_rules).await?;
+                analysis::apply_model(&text, file_name, &model_json, ingest, labeller).await?;
             Ok(WorkerEvent::Applied(Box::new(applied)))
         }
         // Answered by `answer_held_with` above.

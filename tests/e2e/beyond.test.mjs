@@ -67,7 +67,7 @@ test("plain rules explain the clusters, and a saved model labels new customers b
 
   await page.getByLabel("Saved model JSON").setInputFiles(model.path);
   await page.getByLabel("Transactions to label").setInputFiles(join(DIST, "sample.csv"));
-  await page.getByLabel(/Label by the model's plain rules/).check();
+  await page.getByLabel(/the model's plain rules/).check();
   await page.getByRole("button", { name: "Apply model" }).click();
   await page.getByRole("heading", { name: /customers labelled/ }).waitFor({ timeout: 60_000 });
   assert.match(await page.locator(".applied").innerText(), /labelled by the model's decision rules/);

@@ -3,6 +3,7 @@
 
 use crate::app::canvas::save_bytes;
 use crate::app::state::Studio;
+use crate::engine::model::Labeller;
 use crate::studio::Event;
 use crate::views::format::thousands;
 use leptos::{ev, html, prelude::*};
@@ -13,12 +14,12 @@ pub fn ApplyModel() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let model_input = NodeRef::<html::Input>::new();
     let data_input = NodeRef::<html::Input>::new();
-    let by_rules = RwSignal::new(false);
+    let labeller = RwSignal::new(Labeller::NearestCentre);
     let first_file = |input: NodeRef<html::Input>| -> Option<File> { input.get()?.files()?.get(0) };
     let apply = move |_: ev::MouseEvent| match (first_file(model_input), first_file(data_input)) {
         (Some(model), Some(data)) => {
             let name = data.name();
-            studio.apply_model(model.into(), data.into(), name, by_rules.get_untracked());
+            studio.apply_model(model.into(), data.into(), name, labeller.get_untracked());
         }
         _ => studio.dispatch(Event::Failed(
             "Choose both a model JSON and a transactions file to apply it to.".into(),
@@ -34,10 +35,20 @@ pub fn ApplyModel() -> impl IntoView {
                 <label class="mapping-field"><span>"transactions file"</span>
                     <input node_ref=data_input type="file" accept=".csv,.tsv,.txt,text/csv" aria-label="Transactions to label"/></label>
             </div>
-            <label class="checkbox-field">
-                <input type="checkbox" prop:checked=move || by_rules.get() on:change=move |_| by_rules.update(|b| *b = !*b)/>
-                " Label by the model's plain rules (decision tree) instead of the nearest cluster centre"
-            </label>
+            <fieldset class="labeller">
+                <legend>"Give each customer the cluster of"</legend>
+                {[
+                    (Labeller::NearestCentre, "the nearest cluster centre (the clustering itself)"),
+                    (Labeller::Rules, "the model's plain rules (decision tree)"),
+                    (Labeller::Classifier, "the model's random forest (train it under Rules & classifier before saving the model)"),
+                ].into_iter().map(|(choice, text)| view! {
+                    <label class="radio-field">
+                        <input type="radio" name="labeller" prop:checked=move || labeller.get() == choice
+                            on:change=move |_| labeller.set(choice)/>
+                        " " {text}
+                    </label>
+                }).collect_view()}
+            </fieldset>
             <button class="primary" on:click=apply>"Apply model"</button>
             {move || studio.applied.get().map(|applied| {
                 let csv_name = format!("{}-labelled.csv", applied.file_name.rsplit_once('.').map_or(applied.file_name.as_str(), |(s, _)| s));

@@ -47,7 +47,11 @@ pub fn CustomerMap(dashboard: Arc<Dashboard>) -> impl IntoView {
                     "Perplexity (neighbours each customer attends to) "
                     <input type="number" min="5" max="50" step="1"
                         prop:value=move || perplexity.get().to_string()
-                        on:change=move |e| if let Ok(v) = event_target_value(&e).parse::<f64>() { perplexity.set(v.clamp(5.0, 50.0)) }/>
+                        on:change=move |e| {
+                            if let Ok(v) = event_target_value(&e).parse::<f64>() {
+                                perplexity.set(v.clamp(5.0, 50.0));
+                            }
+                        }/>
                 </label>
                 <button on:click=draw prop:disabled=busy>
                     {move || if drawn() { "Draw the map again" } else { "Draw the map" }}

@@ -2,6 +2,7 @@
 
 mod apply_model;
 mod charts;
+mod classifier;
 mod clusters;
 mod clv;
 mod customers;

@@ -1,6 +1,7 @@
 //! "Why is a customer in this cluster?": a shallow decision tree on raw R, F
 //! and M, shown as plain rules with how often they agree with the clusters.
 
+use super::classifier::ClassifierPanel;
 use super::clusters::CLUSTER_CLASSES;
 use crate::app::state::Studio;
 use crate::studio::Event;
@@ -63,6 +64,7 @@ pub fn Rules() -> impl IntoView {
                 </select>
             </label>
             {body}
+            <ClassifierPanel/>
         </section>
     }
 }

@@ -11,7 +11,7 @@ const SECTIONS: [(&str, &str); 10] = [
     ("segments-title", "Segments"),
     ("clusters-title", "Clusters"),
     ("embedding-title", "Map"),
-    ("rules-title", "Rules"),
+    ("rules-title", "Rules & classifier"),
     ("clv-title", "Value & churn"),
     ("distributions-title", "Distributions"),
     ("customers-title", "Customers"),
