@@ -20,6 +20,7 @@ pub mod csv_cells;
 pub mod csv_out;
 pub mod error;
 pub mod explain;
+pub mod explore;
 pub mod export;
 pub mod fast_hash;
 pub mod features;

@@ -2,7 +2,8 @@
 # Recomputes the reference figures for the bundled sample with pandas +
 # scikit-learn and checks they equal the committed fixture, which
 # tests/sample_reference.rs compares the Rust engine against; the same for
-# the whitespace-separated fixture (tests/ingest_whitespace.rs).
+# the whitespace-separated fixture (tests/ingest_whitespace.rs), and for the
+# exploration figures (tests/explore_reference.rs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/refvenv"
@@ -34,5 +35,8 @@ same "$root/tests/fixtures/sample_reference.json" "$out"
 same "$root/tests/fixtures/cdnow_like.txt" "$text"
 "$venv/bin/python" "$root/tests/reference/rfm_reference.py" --layout cdnow --csv "$root/tests/fixtures/cdnow_like.txt" --out "$out"
 same "$root/tests/fixtures/cdnow_like_reference.json" "$out"
+# The exploration figures of the sample (tests/explore_reference.rs).
+"$venv/bin/python" "$root/tests/reference/explore_reference.py" --csv "$root/public/sample.csv" --out "$out"
+same "$root/tests/fixtures/explore_reference.json" "$out"
 echo "reference: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
