@@ -11,9 +11,13 @@
 //! outlier rule leave the product figures, which a per-product counter
 //! could not.
 //!
-//! Per line this costs two hash lookups (the product, the pair) and no
-//! allocation: product codes are [`NameKey`]s (short codes are their own
-//! keys) and a pair is a `u64` key.
+//! Per line this costs a hash lookup of the product and one of the pair in
+//! its customer's own small table, and no allocation but a table's growth:
+//! product codes are [`NameKey`]s (short codes are their own keys). One
+//! table of every pair, keyed by (customer, product), cost a cache miss per
+//! line (on a 540k-line file, most of what exploring added to ingest): a
+//! customer's lines come together (an invoice's lines are consecutive), so
+//! its own table stays in cache while they are folded.
 
 use std::collections::hash_map::Entry;
 
@@ -80,12 +84,55 @@ pub struct LineStats {
     product_index: FastHashMap<NameKey, u32>,
     /// Long codes whose hash is taken by another code.
     product_collisions: FastHashMap<String, u32>,
-    pairs: Vec<Pair>,
-    pair_index: FastHashMap<u64, u32>,
+    /// Per customer slot, its products.
+    customers: Vec<CustomerProducts>,
     months: FastHashMap<MonthKey, MonthLines>,
     /// The month of the last line and its counts' slot: lines come in date
     /// order mostly, so most skip the lookup.
     recent_month: Option<(MonthKey, MonthLines)>,
+}
+
+/// One customer's products: (product slot, revenue, quantity), searched
+/// in place while few, through an index beyond [`CustomerProducts::SCAN`].
+#[derive(Default)]
+struct CustomerProducts {
+    entries: Vec<(u32, f64, f64)>,
+    index: Option<FastHashMap<u32, u32>>,
+}
+
+impl CustomerProducts {
+    const SCAN: usize = 16;
+
+    fn add(&mut self, product: u32, revenue: f64, quantity: f64) {
+        let found = match &self.index {
+            Some(index) => index.get(&product).copied(),
+            None => (0u32..)
+                .zip(&self.entries)
+                .find(|(_, entry)| entry.0 == product)
+                .map(|(at, _)| at),
+        };
+        if let Some(entry) = found.and_then(|at| self.entries.get_mut(at as usize)) {
+            entry.1 += revenue;
+            entry.2 += quantity;
+            return;
+        }
+        let at = self.entries.len() as u32;
+        self.entries.push((product, revenue, quantity));
+        match &mut self.index {
+            Some(index) => {
+                index.insert(product, at);
+            }
+            None if self.entries.len() > Self::SCAN => {
+                self.index = Some(
+                    (0u32..)
+                        .zip(&self.entries)
+                        .map(|(at, e)| (e.0, at))
+                        .collect(),
+                );
+            }
+            None => {}
+        }
+    }
 }
 
 /// Why a parsed line was set aside, for the monthly share.
@@ -141,23 +188,14 @@ impl LineStats {
                     .map(|d| (line, d.to_string()));
             }
         }
-        let key = (u64::from(customer) << 32) | u64::from(slot);
-        match self.pair_index.entry(key) {
-            Entry::Occupied(entry) => {
-                if let Some(pair) = self.pairs.get_mut(*entry.get() as usize) {
-                    pair.revenue += revenue;
-                    pair.quantity += quantity;
-                }
-            }
-            Entry::Vacant(entry) => {
-                entry.insert(self.pairs.len() as u32);
-                self.pairs.push(Pair {
-                    customer,
-                    product: slot,
-                    revenue,
-                    quantity,
-                });
-            }
+        let index = customer as usize;
+        if self.customers.len() <= index {
+            // Slots are handed out one after another: this grows by one.
+            self.customers
+                .resize_with(index + 1, CustomerProducts::default);
+        }
+        if let Some(products) = self.customers.get_mut(index) {
+            products.add(slot, revenue, quantity);
         }
     }
 
@@ -198,9 +236,23 @@ impl LineStats {
         }
         let mut months: Vec<(MonthKey, MonthLines)> = self.months.into_iter().collect();
         months.sort_by_key(|(key, _)| *key);
+        let pairs = (0u32..)
+            .zip(self.customers)
+            .flat_map(|(customer, products)| {
+                products
+                    .entries
+                    .into_iter()
+                    .map(move |(product, revenue, quantity)| Pair {
+                        customer,
+                        product,
+                        revenue,
+                        quantity,
+                    })
+            })
+            .collect();
         LinesPart {
             products: self.products,
-            pairs: self.pairs,
+            pairs,
             months,
         }
     }
@@ -212,8 +264,10 @@ impl LineStats {
 pub struct LineTotals {
     pub products: Vec<ProductName>,
     product_index: FastHashMap<String, u32>,
-    /// (customer's first line, product slot) → (revenue, quantity).
-    pub pairs: FastHashMap<(u64, u32), (f64, f64)>,
+    /// (customer's first line, product slot, revenue, quantity), as the
+    /// parts had them: a pair read partly before and partly after a range
+    /// cut is here twice (summed when the products are totalled).
+    pub pairs: Vec<(u64, u32, f64, f64)>,
     pub months: FastHashMap<MonthKey, MonthLines>,
 }
 
@@ -227,6 +281,7 @@ impl LineTotals {
             .into_iter()
             .map(|product| self.product_slot(product, line_offset))
             .collect();
+        self.pairs.reserve(part.pairs.len());
         for pair in part.pairs {
             let (Some(&first_line), Some(&product)) = (
                 first_lines.get(pair.customer as usize),
@@ -234,9 +289,8 @@ impl LineTotals {
             ) else {
                 continue;
             };
-            let totals = self.pairs.entry((first_line, product)).or_default();
-            totals.0 += pair.revenue;
-            totals.1 += pair.quantity;
+            self.pairs
+                .push((first_line, product, pair.revenue, pair.quantity));
         }
         for (key, counts) in part.months {
             self.months.entry(key).or_default().absorb(counts);

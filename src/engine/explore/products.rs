@@ -31,22 +31,38 @@ pub struct TopProducts {
 }
 
 pub fn top_products(lines: &LineTotals, facts: &LedgerFacts, has_quantity: bool) -> TopProducts {
+    // Without the outlier rule every customer is in the ledger.
     let mut kept = facts.first_lines.clone();
     kept.sort_unstable();
-    // A product's pairs are one per customer: summed in customer order (file
-    // order of first appearance), whichever parts the file was read in.
-    let mut pairs: Vec<_> = lines
+    let is_kept =
+        |first_line: &u64| !facts.dropped_outliers || kept.binary_search(first_line).is_ok();
+    // A product's pairs are one per customer (two for a customer read on
+    // both sides of a range cut, summed first), summed in customer order
+    // (file order of first appearance), whichever parts the file was read
+    // in. The parts list their pairs customer by customer in that order
+    // already, so the stable sort finds runs (one per part).
+    let mut pairs: Vec<(u64, u32, f64, f64)> = lines
         .pairs
         .iter()
-        .filter(|((first_line, _), _)| kept.binary_search(first_line).is_ok())
+        .filter(|(first_line, ..)| is_kept(first_line))
+        .copied()
         .collect();
-    pairs.sort_unstable_by_key(|((first_line, product), _)| (*first_line, *product));
+    pairs.sort_by_key(|pair| pair.0);
     let mut totals = vec![(0.0f64, 0.0f64, 0u64); lines.products.len()];
-    for ((_, product), (revenue, quantity)) in pairs {
-        if let Some(total) = totals.get_mut(*product as usize) {
-            total.0 += revenue;
-            total.1 += quantity;
-            total.2 += 1;
+    for customer in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
+        customer.sort_unstable_by_key(|pair| pair.1);
+        for same in customer.chunk_by(|a, b| a.1 == b.1) {
+            let (revenue, quantity) = same
+                .iter()
+                .fold((0.0, 0.0), |(r, q), pair| (r + pair.2, q + pair.3));
+            let Some(product) = same.first().map(|pair| pair.1) else {
+                continue;
+            };
+            if let Some(total) = totals.get_mut(product as usize) {
+                total.0 += revenue;
+                total.1 += quantity;
+                total.2 += 1;
+            }
         }
     }
     let rows: Vec<ProductRow> = lines

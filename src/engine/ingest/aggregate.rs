@@ -102,6 +102,8 @@ pub struct LedgerFacts {
     pub first_lines: Vec<u64>,
     /// Per purchase, customer by customer: items (see [`KeptLine::items`]).
     pub items: Vec<f64>,
+    /// Whether the outlier rule removed customers.
+    pub dropped_outliers: bool,
 }
 
 /// Folds kept lines per customer and purchase. The lookups are keyed by
@@ -490,6 +492,7 @@ impl Aggregator {
         report: &mut CleaningReport,
     ) -> (Ledger, LedgerFacts) {
         let mut customers = self.customers;
+        let before = customers.len();
         if let Some(q) = quantile_cut {
             let totals: Vec<f64> = customers.iter().map(CustomerTotals::monetary).collect();
             if let Some(threshold) = quantile(&totals, q) {
@@ -526,6 +529,7 @@ impl Aggregator {
                 .iter()
                 .flat_map(|c| c.purchases.iter().map(|p| p.items))
                 .collect(),
+            dropped_outliers: customers.len() < before,
         };
         let ledger = Ledger {
             customers: customers
