@@ -89,8 +89,9 @@ pub fn explore(
         true => Facet::Available(countries::by_country(ledger)),
         false => Facet::missing(NEEDS_COUNTRY),
     };
+    let set_aside_by_month = months::set_aside(&lines);
     let products = match mapping.product.is_some() {
-        true => Facet::Available(products::top_products(&lines, facts, has_quantity)),
+        true => Facet::Available(products::top_products(lines, facts, has_quantity)),
         false => Facet::missing(NEEDS_PRODUCT),
     };
     Exploration {
@@ -100,7 +101,7 @@ pub fn explore(
         items_per_order: orders::items_per_order(facts, has_quantity),
         weekday_hour: orders::weekday_hour(ledger, &format.date_format),
         customers_by_month: months::new_and_returning(ledger),
-        set_aside_by_month: months::set_aside(&lines),
+        set_aside_by_month,
     }
 }
 

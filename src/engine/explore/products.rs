@@ -30,7 +30,7 @@ pub struct TopProducts {
     pub by_customers: Vec<ProductRow>,
 }
 
-pub fn top_products(lines: &LineTotals, facts: &LedgerFacts, has_quantity: bool) -> TopProducts {
+pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) -> TopProducts {
     // Without the outlier rule every customer is in the ledger.
     let mut kept = facts.first_lines.clone();
     kept.sort_unstable();
@@ -41,14 +41,14 @@ pub fn top_products(lines: &LineTotals, facts: &LedgerFacts, has_quantity: bool)
     // (file order of first appearance), whichever parts the file was read
     // in. The parts list their pairs customer by customer in that order
     // already, so the stable sort finds runs (one per part).
-    let mut pairs: Vec<(u64, u32, f64, f64)> = lines
-        .pairs
-        .iter()
-        .filter(|(first_line, ..)| is_kept(first_line))
-        .copied()
-        .collect();
+    let LineTotals {
+        products,
+        mut pairs,
+        ..
+    } = lines;
+    pairs.retain(|(first_line, ..)| is_kept(first_line));
     pairs.sort_by_key(|pair| pair.0);
-    let mut totals = vec![(0.0f64, 0.0f64, 0u64); lines.products.len()];
+    let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
     for customer in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
         customer.sort_unstable_by_key(|pair| pair.1);
         for same in customer.chunk_by(|a, b| a.1 == b.1) {
@@ -65,17 +65,15 @@ pub fn top_products(lines: &LineTotals, facts: &LedgerFacts, has_quantity: bool)
             }
         }
     }
-    let rows: Vec<ProductRow> = lines
-        .products
-        .iter()
+    let rows: Vec<ProductRow> = products
+        .into_iter()
         .zip(totals)
         .filter(|(_, (_, _, customers))| *customers > 0)
         .map(|(name, (revenue, quantity, customers))| ProductRow {
-            product: name.code.clone(),
             description: name
                 .description
-                .as_ref()
-                .map_or_else(|| name.code.clone(), |(_, text)| text.clone()),
+                .map_or_else(|| name.code.clone(), |(_, text)| text),
+            product: name.code,
             revenue,
             quantity,
             customers,
