@@ -51,3 +51,9 @@ pub use monthly_revenue::{
 
 pub mod cohort_heatmap;
 pub use cohort_heatmap::{draw_cohort_heatmap, CohortHeatmapInput, CohortRow};
+
+pub mod weekday_hour;
+pub use weekday_hour::{draw_weekday_hour, WeekdayHourInput};
+
+pub mod monthly_series;
+pub use monthly_series::{draw_monthly_series, MonthSeries, MonthlySeriesInput};

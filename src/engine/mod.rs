@@ -23,6 +23,7 @@ pub mod csv_out;
 pub mod embedding;
 pub mod error;
 pub mod explain;
+pub mod explore;
 pub mod export;
 pub mod fast_hash;
 pub mod features;

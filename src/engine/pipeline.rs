@@ -8,6 +8,7 @@ use super::clustering::{
 use super::cohorts::{self, CohortTable};
 use super::error::AnalysisError;
 use super::explain::{self, ExplainError, Explanation, TreeSettings};
+use super::explore::Exploration;
 use super::export::{self, ExportColumns};
 use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
@@ -88,6 +89,12 @@ pub struct Analysis {
     /// profiles, exports and the model follow it. `None`: k-means.
     #[serde(default)]
     pub alternative: Option<MethodFit>,
+    /// The file explored (by country, products, orders, months): ingest's
+    /// [`crate::engine::ingest::IngestOutcome::exploration`], set with
+    /// [`Analysis::with_exploration`]; `None` for an imported RFM table (no
+    /// transactions) and for analyses saved before exploration existed.
+    #[serde(default)]
+    pub exploration: Option<Exploration>,
 }
 
 /// The name DBSCAN's noise cluster gets in profiles, exports and the model.
@@ -296,6 +303,7 @@ impl Prepared {
             profiles: Vec::new(),
             cohorts,
             alternative: None,
+            exploration: None,
         };
         let k = chosen_k
             .filter(|k| analysis.sweep.iter().any(|c| c.k == *k))
@@ -318,6 +326,14 @@ pub fn sweep_progress<'a>(progress: &'a mut dyn FnMut(&str, f64)) -> impl FnMut(
 }
 
 impl Analysis {
+    /// This analysis with the exploration of the file it was computed from.
+    pub fn with_exploration(self, exploration: Exploration) -> Self {
+        Self {
+            exploration: Some(exploration),
+            ..self
+        }
+    }
+
     /// Switches to another k from the sweep (instant: no re-clustering),
     /// and back to k-means if another method was in use.
     pub fn choose_k(&mut self, k: usize) -> Result<(), AnalysisError> {

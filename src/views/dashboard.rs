@@ -4,6 +4,7 @@
 //! pages, the scatter plots) are requested separately.
 
 use super::chart_inputs::{self as inputs, ScatterView};
+use super::explore::ExploreView;
 use super::format::{percent, thousands};
 use crate::charts::{
     BarsInput, BinnedHistogram, CohortHeatmapInput, KSweepInput, MonthlyRevenueInput,
@@ -91,6 +92,10 @@ pub struct Dashboard {
     pub segments: SegmentsView,
     pub clusters: ClustersView,
     pub distributions: DistributionsView,
+    /// The file explored (countries, products, orders, months); `None` for
+    /// an imported RFM table.
+    #[serde(default)]
+    pub explore: Option<ExploreView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,6 +186,7 @@ impl Dashboard {
                 monthly: inputs::monthly_revenue(&run.monthly),
                 cohorts: inputs::cohort_heatmap(analysis),
             },
+            explore: analysis.exploration.as_ref().map(ExploreView::build),
         }
     }
 }

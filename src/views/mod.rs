@@ -4,6 +4,7 @@
 pub mod chart_inputs;
 pub mod customer_table;
 pub mod dashboard;
+pub mod explore;
 pub mod format;
 
 pub use dashboard::Dashboard;

@@ -2,8 +2,9 @@
 # Recomputes the reference figures for the bundled sample with pandas +
 # scikit-learn and checks they equal the committed fixture, which
 # tests/sample_reference.rs compares the Rust engine against; the same for
-# the whitespace-separated fixture (tests/ingest_whitespace.rs) and the
-# cluster classifier's reference (tests/classifier.rs).
+# the whitespace-separated fixture (tests/ingest_whitespace.rs), the
+# cluster classifier's reference (tests/classifier.rs) and the exploration
+# figures (tests/explore_reference.rs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/refvenv"
@@ -38,5 +39,8 @@ same "$root/tests/fixtures/cdnow_like_reference.json" "$out"
 # The random forest's cross-validated accuracy on k-means clusters of the sample.
 "$venv/bin/python" "$root/tests/reference/classifier_reference.py" --csv "$root/public/sample.csv" --out "$out"
 same "$root/tests/fixtures/classifier_reference.json" "$out"
+# The exploration figures of the sample (tests/explore_reference.rs).
+"$venv/bin/python" "$root/tests/reference/explore_reference.py" --csv "$root/public/sample.csv" --out "$out"
+same "$root/tests/fixtures/explore_reference.json" "$out"
 echo "reference: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,6 +29,9 @@ pub struct PurchaseTotals {
     month: (NaiveDate, f64),
     #[serde(with = "super::compact::month_totals")]
     other_months: Vec<(NaiveDate, f64)>,
+    /// Its kept lines' quantities summed (or its kept lines counted, in a
+    /// file without a quantity column), for exploration's items per order.
+    items: f64,
     /// For a line without an invoice: that line, which names the purchase.
     line_named: Option<u64>,
     /// Its newest kept line in the aggregator's [`KeptLines`] (not sent
@@ -87,6 +90,20 @@ pub struct KeptLine<'a> {
     pub country: Option<&'a str>,
     /// Hash of the whole line, when the duplicate rule is on.
     pub hash: Option<u64>,
+    /// The line's quantity, or 1 in a file without a quantity column.
+    pub items: f64,
+}
+
+/// What exploration needs of the ledger's customers and purchases besides
+/// the ledger: aligned with its customers and their purchases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LedgerFacts {
+    /// Per ledger customer: the file line of its first kept row.
+    pub first_lines: Vec<u64>,
+    /// Per purchase, customer by customer: items (see [`KeptLine::items`]).
+    pub items: Vec<f64>,
+    /// Whether the outlier rule removed customers.
+    pub dropped_outliers: bool,
 }
 
 /// Folds kept lines per customer and purchase. The lookups are keyed by
@@ -164,6 +181,11 @@ impl Aggregator {
     /// Folds `line` in; false (and nothing folded) when its hash is given
     /// and it repeats a line kept before: the duplicate rule.
     pub fn add(&mut self, line: KeptLine) -> bool {
+        self.add_to(line).is_some()
+    }
+
+    /// As [`Aggregator::add`], with the slot of the line's customer when folded.
+    pub fn add_to(&mut self, line: KeptLine) -> Option<u32> {
         let recent = line
             .invoice
             .and_then(|invoice| self.recent.slots_of(line.customer, invoice));
@@ -177,9 +199,7 @@ impl Aggregator {
                 (customer_slot, existing)
             }
         };
-        let Some(customer) = self.customers.get_mut(customer_slot as usize) else {
-            return false;
-        };
+        let customer = self.customers.get_mut(customer_slot as usize)?;
         // The slot of the line's purchase: its own, or the next one if new.
         let purchases = customer.purchases.len() as u32;
         let slot = existing.filter(|&s| s < purchases).unwrap_or(purchases);
@@ -196,7 +216,7 @@ impl Aggregator {
             }
         };
         if !kept {
-            return false;
+            return None;
         }
         // First non-empty country: Shopify fills billing fields on the first
         // line of an order only.
@@ -213,6 +233,7 @@ impl Aggregator {
                 purchase.newest_line = newest_line;
                 purchase.at = purchase.at.min(line.at);
                 purchase.amount += line.amount;
+                purchase.items += line.items;
                 purchase.add_to_month(month, line.amount);
             }
             None => {
@@ -224,6 +245,7 @@ impl Aggregator {
                     amount: line.amount,
                     month: (month, line.amount),
                     other_months: Vec::new(),
+                    items: line.items,
                     line_named: line.invoice.is_none().then_some(line.line),
                     newest_line,
                 });
@@ -237,7 +259,7 @@ impl Aggregator {
             self.recent
                 .remember(line.customer, invoice, (customer_slot, slot));
         }
-        true
+        Some(customer_slot)
     }
 
     fn name_key(&self, name: &str) -> NameKey {
@@ -266,9 +288,21 @@ impl Aggregator {
     /// (the later part's are distinct per customer already), and a customer
     /// new here takes its purchases as they are: indexing and copying each
     /// cost time on the critical path between the workers.
-    pub fn absorb_later(mut self, later: Vec<CustomerTotals>, line_offset: u64) -> Aggregator {
+    /// Also gives, per customer of `later`, the file line of its first kept
+    /// row in the whole file.
+    pub fn absorb_later(
+        mut self,
+        later: Vec<CustomerTotals>,
+        line_offset: u64,
+    ) -> (Aggregator, Vec<u64>) {
+        let mut first_lines = Vec::with_capacity(later.len());
         for customer in later {
             let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);
+            first_lines.push(
+                self.customers
+                    .get(slot as usize)
+                    .map_or(customer.first_line + line_offset, |c| c.first_line),
+            );
             let mut purchases = customer.purchases;
             for purchase in &mut purchases {
                 if let Some(line) = &mut purchase.line_named {
@@ -297,6 +331,7 @@ impl Aggregator {
                     Some(merged) => {
                         merged.at = merged.at.min(purchase.at);
                         merged.amount += purchase.amount;
+                        merged.items += purchase.items;
                         for (month, revenue) in purchase.months() {
                             merged.add_to_month(*month, *revenue);
                         }
@@ -310,7 +345,12 @@ impl Aggregator {
                 }
             }
         }
-        self
+        (self, first_lines)
+    }
+
+    /// Per customer slot, the file line of its first kept row.
+    pub fn first_lines(&self) -> Vec<u64> {
+        first_lines(&self.customers)
     }
 
     /// The hashes of the kept lines per purchase, in the order of the
@@ -442,7 +482,17 @@ impl Aggregator {
     /// Apply customer-level outlier removal (if `quantile_cut` is set) and
     /// build the ledger; fills the report's customer/invoice counts.
     pub fn into_ledger(self, quantile_cut: Option<f64>, report: &mut CleaningReport) -> Ledger {
+        self.into_ledger_with_facts(quantile_cut, report).0
+    }
+
+    /// As [`Aggregator::into_ledger`], with the [`LedgerFacts`] of its customers.
+    pub fn into_ledger_with_facts(
+        self,
+        quantile_cut: Option<f64>,
+        report: &mut CleaningReport,
+    ) -> (Ledger, LedgerFacts) {
         let mut customers = self.customers;
+        let before = customers.len();
         if let Some(q) = quantile_cut {
             let totals: Vec<f64> = customers.iter().map(CustomerTotals::monetary).collect();
             if let Some(threshold) = quantile(&totals, q) {
@@ -473,6 +523,14 @@ impl Aggregator {
                 entry.1 += 1;
             }
         }
+        let facts = LedgerFacts {
+            first_lines: first_lines(&customers),
+            items: customers
+                .iter()
+                .flat_map(|c| c.purchases.iter().map(|p| p.items))
+                .collect(),
+            dropped_outliers: customers.len() < before,
+        };
         let ledger = Ledger {
             customers: customers
                 .into_iter()
@@ -501,8 +559,13 @@ impl Aggregator {
         };
         report.customers = ledger.customers.len() as u64;
         report.invoices = ledger.purchase_count() as u64;
-        ledger
+        (ledger, facts)
     }
+}
+
+/// Per customer, the file line of its first kept row.
+pub fn first_lines(customers: &[CustomerTotals]) -> Vec<u64> {
+    customers.iter().map(|c| c.first_line).collect()
 }
 
 #[cfg(test)]
@@ -543,6 +606,7 @@ mod tests {
                 amount: *amount,
                 country: None,
                 hash: None,
+                items: 1.0,
             });
         }
         aggregator.into_customers()
@@ -597,6 +661,7 @@ mod tests {
                 amount,
                 country: None,
                 hash: Some(amount.to_bits()),
+                items: 1.0,
             });
             assert!(added, "line {line}");
         }
@@ -611,6 +676,7 @@ mod tests {
                 amount,
                 country: Some("France"),
                 hash: Some(amount.to_bits()),
+                items: 1.0,
             };
             assert!(!aggregator.add(repeat), "{customer} {invoice:?}");
         }

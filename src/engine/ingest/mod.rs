@@ -36,7 +36,7 @@ pub mod dates;
 pub mod decode;
 pub mod error;
 mod kept_lines;
-mod name_key;
+pub(crate) mod name_key;
 mod plain_line;
 pub mod records;
 pub mod sniff;
@@ -49,9 +49,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{is_cancellation, status_is_paid, CleaningReport, CleaningRules, Rule};
 use crate::engine::container::SourceChoice;
+use crate::engine::explore::lines::{month_key, LineStats, LineTotals, LinesPart, SetAside};
+use crate::engine::explore::{self, Exploration};
 use crate::engine::ledger::Ledger;
 
-use aggregate::{Aggregator, CustomerTotals, KeptLine};
+use aggregate::{first_lines, Aggregator, CustomerTotals, KeptLine};
 pub use columns::{ColumnMapping, Field, MappedColumn};
 use dates::RepeatedDates;
 pub use dates::{DateFormat, DateKind, DayMonthDecision};
@@ -134,6 +136,8 @@ pub struct IngestOutcome {
     pub ledger: Ledger,
     pub report: CleaningReport,
     pub format: DetectedFormat,
+    /// What the file looks like beyond RFM, from the same pass.
+    pub exploration: Exploration,
 }
 
 /// Push-based ingest. Feed chunks with [`Ingestor::push`], then call
@@ -183,6 +187,7 @@ pub struct IngestShare {
     report: CleaningReport,
     format: DetectedFormat,
     rules: CleaningRules,
+    lines: LinesPart,
 }
 
 /// The later part of a file cut in two at a line break (see
@@ -199,6 +204,7 @@ pub struct IngestRange {
     #[serde(with = "compact::hashes")]
     kept_lines: Vec<u64>,
     encoding: Option<TextEncoding>,
+    lines: LinesPart,
 }
 
 /// The outcome of the whole file from all its shares: the same as one
@@ -213,19 +219,25 @@ pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestErr
         mut report,
         format,
         rules,
+        lines,
     } = first;
+    let mut totals = LineTotals::default();
+    totals.absorb(lines, &first_lines(&customers), 0);
     let mut parts = vec![customers];
     for share in shares {
         report.absorb(share.report);
+        totals.absorb(share.lines, &first_lines(&share.customers), 0);
         parts.push(share.customers);
     }
-    finish_ingest(Aggregator::from_shares(parts), report, format, &rules)
+    let aggregator = Aggregator::from_shares(parts);
+    finish_ingest(aggregator, totals, report, format, &rules)
 }
 
 /// The end of every ingest: checks that rows were kept, then the
 /// customer-level outlier rule and the ledger.
 fn finish_ingest(
     aggregator: Aggregator,
+    lines: LineTotals,
     mut report: CleaningReport,
     format: DetectedFormat,
     rules: &CleaningRules,
@@ -240,11 +252,13 @@ fn finish_ingest(
         });
     }
     let quantile_cut = rules.drop_outliers.then_some(rules.outlier_quantile);
-    let ledger = aggregator.into_ledger(quantile_cut, &mut report);
+    let (ledger, facts) = aggregator.into_ledger_with_facts(quantile_cut, &mut report);
+    let exploration = explore::explore(&ledger, &facts, lines, &format);
     Ok(IngestOutcome {
         ledger,
         report,
         format,
+        exploration,
     })
 }
 
@@ -294,7 +308,7 @@ impl Ingestor {
     pub fn finish_range(self) -> Result<IngestRange, IngestError> {
         let pipeline = self.flush()?;
         let encoding = pipeline.decoder.encoding();
-        let (aggregator, report, _, _) = pipeline.into_parts();
+        let (aggregator, report, _, _, lines) = pipeline.into_parts();
         let (lines_per_purchase, kept_lines) = aggregator.kept_lines();
         Ok(IngestRange {
             customers: aggregator.into_customers(),
@@ -302,6 +316,7 @@ impl Ingestor {
             lines_per_purchase,
             kept_lines,
             encoding,
+            lines: lines.into_part(),
         })
     }
 
@@ -339,15 +354,18 @@ impl Ingestor {
         };
         let line_offset = pipeline.splitter.newlines_consumed();
         let undecided = pipeline.decoder.encoding().is_none();
-        let (aggregator, mut report, mut format, rules) = pipeline.into_parts();
+        let (aggregator, mut report, mut format, rules, lines) = pipeline.into_parts();
         if let (true, Some(encoding)) = (undecided, later.encoding) {
             format.encoding = encoding;
         }
         let mut later_report = later.report;
         later_report.shift_rows(line_offset);
         report.absorb(later_report);
-        let aggregator = aggregator.absorb_later(later.customers, line_offset);
-        finish_ingest(aggregator, report, format, &rules)
+        let mut totals = LineTotals::default();
+        totals.absorb(lines.into_part(), &aggregator.first_lines(), 0);
+        let (aggregator, later_first_lines) = aggregator.absorb_later(later.customers, line_offset);
+        totals.absorb(later.lines, &later_first_lines, line_offset);
+        finish_ingest(aggregator, totals, report, format, &rules)
     }
 
     pub fn bytes_seen(&self) -> u64 {
@@ -390,19 +408,22 @@ impl Ingestor {
 
     pub fn finish(self) -> Result<IngestOutcome, IngestError> {
         let pipeline = self.flush()?;
-        let (aggregator, report, format, rules) = pipeline.into_parts();
-        finish_ingest(aggregator, report, format, &rules)
+        let (aggregator, report, format, rules, lines) = pipeline.into_parts();
+        let mut totals = LineTotals::default();
+        totals.absorb(lines.into_part(), &aggregator.first_lines(), 0);
+        finish_ingest(aggregator, totals, report, format, &rules)
     }
 
     /// Ends a share's ingest (see [`Ingestor::for_share`]): its customers
     /// and report, to be merged with the other shares'.
     pub fn finish_share(self) -> Result<IngestShare, IngestError> {
-        let (aggregator, report, format, rules) = self.flush()?.into_parts();
+        let (aggregator, report, format, rules, lines) = self.flush()?.into_parts();
         Ok(IngestShare {
             customers: aggregator.into_customers(),
             report,
             format,
             rules,
+            lines: lines.into_part(),
         })
     }
 
@@ -509,7 +530,15 @@ impl Pipeline {
         Ok(())
     }
 
-    fn into_parts(self) -> (Aggregator, CleaningReport, DetectedFormat, CleaningRules) {
+    fn into_parts(
+        self,
+    ) -> (
+        Aggregator,
+        CleaningReport,
+        DetectedFormat,
+        CleaningRules,
+        LineStats,
+    ) {
         let mut format = self.format;
         if let Some(encoding) = self.decoder.encoding() {
             format.encoding = encoding;
@@ -518,9 +547,10 @@ impl Pipeline {
             rules,
             report,
             aggregator,
+            explore,
             ..
         } = self.rows;
-        (aggregator, report, format, rules)
+        (aggregator, report, format, rules, explore)
     }
 }
 
@@ -535,6 +565,9 @@ struct Columns {
     refunded: Option<usize>,
     country: Option<usize>,
     status: Option<usize>,
+    product: Option<usize>,
+    /// A product description column beside the product code, if any.
+    description: Option<usize>,
     names: Vec<String>,
 }
 
@@ -546,6 +579,8 @@ struct RowProcessor {
     rules: CleaningRules,
     report: CleaningReport,
     aggregator: Aggregator,
+    /// What exploration needs from single lines.
+    explore: LineStats,
     header_done: bool,
     /// Scratch for a quoted row's fields while hashing it.
     row_bytes: Vec<u8>,
@@ -572,6 +607,7 @@ struct ParsedRow<'a> {
     amount: f64,
     status: Option<&'a str>,
     country: Option<&'a str>,
+    product: Option<&'a str>,
 }
 
 impl RowProcessor {
@@ -595,6 +631,8 @@ impl RowProcessor {
                 refunded: mapping.index(Field::Refunded),
                 country: mapping.index(Field::Country),
                 status: mapping.index(Field::Status),
+                product: mapping.index(Field::Product),
+                description: explore::description_column(mapping),
                 names: mapping.headers.clone(),
             },
             delimiter: format.delimiter,
@@ -603,6 +641,7 @@ impl RowProcessor {
             report: CleaningReport::new(&rules),
             rules,
             aggregator: Aggregator::default(),
+            explore: LineStats::default(),
             header_done: !format.has_header,
             row_bytes: Vec::new(),
             unpaid_invoices: FastHashSet::default(),
@@ -646,6 +685,9 @@ impl RowProcessor {
             }
         };
 
+        let month = month_key(row.at);
+        self.explore.count_parsed(month);
+
         let customer = match row.customer.take() {
             Some(customer) => customer,
             None if self.rules.drop_missing_customer => {
@@ -679,6 +721,11 @@ impl RowProcessor {
 
         if let Some((rule, reason)) = self.classify(&row) {
             if self.rules.enabled(rule) {
+                match rule {
+                    Rule::Cancellation => self.explore.mark_set_aside(SetAside::Cancellation),
+                    Rule::Return => self.explore.mark_set_aside(SetAside::Return),
+                    _ => {}
+                }
                 self.report
                     .record_drop(rule, Some(line), || (excerpt(), reason));
                 return;
@@ -690,7 +737,7 @@ impl RowProcessor {
             .rules
             .drop_duplicates
             .then(|| hash_record(record, delimiter, &mut self.row_bytes));
-        let added = self.aggregator.add(KeptLine {
+        let added = self.aggregator.add_to(KeptLine {
             customer: &customer,
             invoice: row.invoice,
             line,
@@ -698,12 +745,24 @@ impl RowProcessor {
             amount: row.amount,
             country: row.country,
             hash,
+            items: row.quantity.unwrap_or(1.0),
         });
-        if !added {
+        let Some(customer_slot) = added else {
             self.report.record_drop(Rule::Duplicate, Some(line), || {
                 (excerpt(), "same line as an earlier kept row".into())
             });
             return;
+        };
+        if let Some(product) = row.product {
+            let description = self.columns.description;
+            self.explore.add_kept(
+                customer_slot,
+                product,
+                || description.and_then(|index| record.get(index)),
+                line,
+                row.amount,
+                row.quantity.unwrap_or(0.0),
+            );
         }
         self.report.rows_kept += 1;
     }
@@ -770,6 +829,7 @@ impl RowProcessor {
             amount,
             status: non_empty(columns.status),
             country: non_empty(columns.country),
+            product: non_empty(columns.product),
         })
     }
 

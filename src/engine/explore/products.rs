@@ -1,0 +1,102 @@
+//! Top products by revenue, by quantity and by distinct customers, from the
+//! (customer, product) pairs of kept lines ([`super::lines`]): exact, and
+//! without the customers the outlier rule removed.
+
+use serde::{Deserialize, Serialize};
+
+use super::lines::LineTotals;
+use super::{Facet, NEEDS_QUANTITY, TOP};
+use crate::engine::ingest::aggregate::LedgerFacts;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductRow {
+    /// The mapped product column's value (UCI: StockCode).
+    pub product: String,
+    /// The first non-empty description seen, else the product value.
+    pub description: String,
+    pub revenue: f64,
+    /// Units sold (0 without a quantity column).
+    pub quantity: f64,
+    /// Distinct customers who bought it.
+    pub customers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopProducts {
+    /// Distinct products on kept lines.
+    pub products: usize,
+    pub by_revenue: Vec<ProductRow>,
+    pub by_quantity: Facet<Vec<ProductRow>>,
+    pub by_customers: Vec<ProductRow>,
+}
+
+pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) -> TopProducts {
+    // Without the outlier rule every customer is in the ledger.
+    let mut kept = facts.first_lines.clone();
+    kept.sort_unstable();
+    let is_kept =
+        |first_line: &u64| !facts.dropped_outliers || kept.binary_search(first_line).is_ok();
+    // A product's pairs are one per customer (two for a customer read on
+    // both sides of a range cut, summed first), summed in customer order
+    // (file order of first appearance), whichever parts the file was read
+    // in. The parts list their pairs customer by customer in that order
+    // already, so the stable sort finds runs (one per part).
+    let LineTotals {
+        products,
+        mut pairs,
+        ..
+    } = lines;
+    pairs.retain(|(first_line, ..)| is_kept(first_line));
+    pairs.sort_by_key(|pair| pair.0);
+    let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
+    for customer in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
+        customer.sort_unstable_by_key(|pair| pair.1);
+        for same in customer.chunk_by(|a, b| a.1 == b.1) {
+            let (revenue, quantity) = same
+                .iter()
+                .fold((0.0, 0.0), |(r, q), pair| (r + pair.2, q + pair.3));
+            let Some(product) = same.first().map(|pair| pair.1) else {
+                continue;
+            };
+            if let Some(total) = totals.get_mut(product as usize) {
+                total.0 += revenue;
+                total.1 += quantity;
+                total.2 += 1;
+            }
+        }
+    }
+    let rows: Vec<ProductRow> = products
+        .into_iter()
+        .zip(totals)
+        .filter(|(_, (_, _, customers))| *customers > 0)
+        .map(|(name, (revenue, quantity, customers))| ProductRow {
+            description: name
+                .description
+                .map_or_else(|| name.code.clone(), |(_, text)| text),
+            product: name.code,
+            revenue,
+            quantity,
+            customers,
+        })
+        .collect();
+    let top = |key: &dyn Fn(&ProductRow) -> f64| {
+        let mut sorted: Vec<&ProductRow> = rows.iter().collect();
+        sorted.sort_by(|a, b| {
+            key(b)
+                .total_cmp(&key(a))
+                .then_with(|| a.product.cmp(&b.product))
+        });
+        sorted.into_iter().take(TOP).cloned().collect::<Vec<_>>()
+    };
+    TopProducts {
+        products: rows.len(),
+        by_revenue: top(&|r| r.revenue),
+        by_quantity: match has_quantity {
+            true => Facet::Available(top(&|r| r.quantity)),
+            false => Facet::Missing {
+                needs: NEEDS_QUANTITY.to_string(),
+            },
+        },
+        by_customers: top(&|r| r.customers as f64),
+    }
+}
