@@ -37,15 +37,16 @@ pub fn sniff(head: &[u8], settings: &IngestSettings) -> Result<Sniffed, WorkerEr
 pub fn transactions_session(
     file_name: String,
     outcome: IngestOutcome,
-    mut analysis: Analysis,
+    analysis: Analysis,
     stats: RunStats,
 ) -> Session {
     let IngestOutcome {
         mut ledger,
         format,
         report,
-        ..
+        exploration,
     } = outcome;
+    let mut analysis = analysis.with_exploration(exploration);
     let drops_duplicates = report
         .rules
         .iter()

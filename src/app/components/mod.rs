@@ -9,6 +9,7 @@ mod customers;
 mod downloads;
 mod drop_zone;
 mod embedding;
+mod explore;
 mod grid_editor;
 mod mapping;
 mod methods;

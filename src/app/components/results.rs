@@ -4,7 +4,7 @@ use super::charts::Distributions;
 use super::clv::Predictions;
 use super::{
     clusters::Clusters, customers::CustomerTable, downloads::Downloads, embedding::CustomerMap,
-    rules::Rules, section_index::SectionIndex, segments::Segments,
+    explore::Explore, rules::Rules, section_index::SectionIndex, segments::Segments,
 };
 use crate::app::state::Studio;
 use crate::engine::clean::{CleaningReport, Rule, RuleReport};
@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// Sections after the first few are mounted one per task (a zero-delay
 /// timeout each), so a large result never blocks the page in one long task.
-const SECTIONS: usize = 10;
+const SECTIONS: usize = 11;
 const IMMEDIATE: usize = 1;
 
 #[component]
@@ -39,13 +39,14 @@ pub fn Results() -> impl IntoView {
             shown.get().then(|| match index {
                 0 => view! { <Overview dashboard=result.clone()/> }.into_any(),
                 1 => view! { <DataQuality dashboard=result.clone()/> }.into_any(),
-                2 => view! { <Segments dashboard=result.clone()/> }.into_any(),
-                3 => view! { <Clusters dashboard=result.clone()/> }.into_any(),
-                4 => view! { <CustomerMap dashboard=result.clone()/> }.into_any(),
-                5 => view! { <Rules/> }.into_any(),
-                6 => view! { <Predictions dashboard=result.clone()/> }.into_any(),
-                7 => view! { <Distributions dashboard=result.clone()/> }.into_any(),
-                8 => view! { <CustomerTable/> }.into_any(),
+                2 => view! { <Explore dashboard=result.clone()/> }.into_any(),
+                3 => view! { <Segments dashboard=result.clone()/> }.into_any(),
+                4 => view! { <Clusters dashboard=result.clone()/> }.into_any(),
+                5 => view! { <CustomerMap dashboard=result.clone()/> }.into_any(),
+                6 => view! { <Rules/> }.into_any(),
+                7 => view! { <Predictions dashboard=result.clone()/> }.into_any(),
+                8 => view! { <Distributions dashboard=result.clone()/> }.into_any(),
+                9 => view! { <CustomerTable/> }.into_any(),
                 _ => view! { <Downloads/> }.into_any(),
             })
         }

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 /// Each section's heading id and its short name, in the dashboard's order.
-const SECTIONS: [(&str, &str); 10] = [
+const SECTIONS: [(&str, &str); 11] = [
     ("overview-title", "Overview"),
     ("quality-title", "Data quality"),
+    ("explore-title", "Explore"),
     ("segments-title", "Segments"),
     ("clusters-title", "Clusters"),
     ("embedding-title", "Map"),
