@@ -6,7 +6,7 @@ import { extname, join, normalize, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { before, after } from "node:test";
 
-const ROOT = resolve(import.meta.dirname, "../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 export const DIST = process.env.SEGMENTO_DIST ?? join(ROOT, "dist");
 export const SCREENSHOTS = join(ROOT, "artifacts", "screenshots");
 

@@ -13,13 +13,13 @@ test("the section index is keyboard-reachable, stays on screen and marks the sec
   const index = page.getByRole("navigation", { name: "Sections" });
   const links = index.getByRole("link");
   assert.deepEqual(await links.allInnerTexts(), [
-    "Overview", "Data quality", "Segments", "Clusters", "Rules", "Value & churn", "Distributions", "Customers", "Downloads",
+    "Overview", "Data quality", "Explore", "Segments", "Clusters", "Map", "Rules & classifier", "Value & churn", "Distributions", "Customers", "Downloads",
   ]);
   assert.equal(await index.getByRole("link", { name: "Overview" }).getAttribute("aria-current"), "location");
 
   // Tab from the Overview link to Clusters, then Enter.
   await index.getByRole("link", { name: "Overview" }).focus();
-  for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+  for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Clusters");
   await page.keyboard.press("Enter");
   const heading = page.locator("#clusters-title");

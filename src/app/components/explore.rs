@@ -63,7 +63,7 @@ fn missing(title: &'static str, needs: String) -> AnyView {
     view! {
         <figure class="chart panel missing-chart">
             <figcaption><h3>{title}</h3></figcaption>
-            <p class="muted">{needs}</p>
+            <p class="muted">{format!("Not drawn: this needs {needs}.")}</p>
         </figure>
     }
     .into_any()
