@@ -40,7 +40,7 @@ test("the t-SNE map is drawn on request, names the customer under the pointer, a
   const figure = section.locator("figure");
   await figure.waitFor({ timeout: 120_000 });
   const note = await section.locator(".embedding-note").innerText();
-  assert.match(note, /^All 198 customers, perplexity 30, 1000 iterations \(seed 42\), in \d+\.\d s\. KL divergence \d+\.\d{3}; trustworthiness 0\.9\d{2} at 10 neighbours\./);
+  assert.match(note, /^All 198 customers, perplexity 30, 750 iterations \(seed 42\), in \d+\.\d s\. KL divergence \d+\.\d{3}; trustworthiness 0\.9\d{2} at 10 neighbours\./);
   const canvas = figure.locator("canvas");
   const hoverLine = figure.locator("p.hover");
   const who = await hoverSomeone(page, canvas, hoverLine);

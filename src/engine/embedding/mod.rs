@@ -41,7 +41,7 @@ impl Default for EmbeddingSettings {
             max_customers: 5_000,
             perplexity: 30.0,
             theta: 0.5,
-            iterations: 1_000,
+            iterations: 750,
             seed: 42,
         }
     }

@@ -126,7 +126,8 @@ impl<'a> QuadTree<'a> {
 
     /// The repulsion on point `i`: Σ q²·(yᵢ − yⱼ) and Σ q over the other
     /// points, with q = 1 / (1 + |yᵢ − yⱼ|²), cells farther than `theta`
-    /// (width / distance) summarised by their centre of mass.
+    /// (half-width / distance, as in van der Maaten's bhtsne) summarised by
+    /// their centre of mass.
     pub fn repulsion(&self, i: usize, theta: f64, stack: &mut Vec<u32>) -> ([f64; 2], f64) {
         let y = self.points[i];
         let (mut force, mut sum_q) = ([0.0; 2], 0.0);
@@ -151,8 +152,9 @@ impl<'a> QuadTree<'a> {
             let count = f64::from(cell.count);
             let centre_of_mass = [cell.mass[0] / count, cell.mass[1] / count];
             let d2 = (y[0] - centre_of_mass[0]).powi(2) + (y[1] - centre_of_mass[1]).powi(2);
-            let width = 2.0 * cell.half;
-            if width * width < theta * theta * d2 {
+            // The reference implementation's criterion: half the cell's width
+            // over the distance to its centre of mass.
+            if cell.half * cell.half < theta * theta * d2 {
                 add_body(&mut force, &mut sum_q, y, centre_of_mass, count);
             } else {
                 stack.extend(cell.children..cell.children + 4);
