@@ -141,7 +141,7 @@ test("the random forest is cross-validated in the worker, saved with the model, 
   assert.ok(Math.abs(diagonal.reduce((s, c) => s + Number(c), 0) / 198 - accuracy) < 0.006, "accuracy is the diagonal's share");
   assert.equal(await section.getByRole("table", { name: "Precision and recall per cluster" }).locator("tbody tr").count(), k);
 
-  const [modelDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Model JSON" }).click()]);
+  const [modelDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Model JSON", exact: true }).click()]);
   const modelPath = await modelDownload.path();
   const model = JSON.parse(await readFile(modelPath, "utf8"));
   assert.equal(model.classifier.trees.length, 100);
