@@ -86,14 +86,23 @@ pub struct LineStats {
     product_collisions: FastHashMap<String, u32>,
     /// Per customer slot, its products.
     customers: Vec<CustomerProducts>,
+    /// Per product slot: (stamp, place in the current customer's entries),
+    /// valid while the stamp is [`LineStats::stamp`].
+    places: Vec<(u32, u32)>,
+    /// The customer whose entries `places` holds (when it has no index).
+    current: Option<u32>,
+    stamp: u32,
     months: FastHashMap<MonthKey, MonthLines>,
     /// The month of the last line and its counts' slot: lines come in date
     /// order mostly, so most skip the lookup.
     recent_month: Option<(MonthKey, MonthLines)>,
 }
 
-/// One customer's products: (product slot, revenue, quantity), searched
-/// in place while few, through an index beyond [`CustomerProducts::SCAN`].
+/// One customer's products: (product slot, revenue, quantity). While few,
+/// they are found through [`LineStats::places`], filled when the customer's
+/// lines start (an invoice's lines come together, so this is once per
+/// invoice, not per line); beyond [`CustomerProducts::PLACED`], through an
+/// index of their own.
 #[derive(Default)]
 struct CustomerProducts {
     entries: Vec<(u32, f64, f64)>,
@@ -101,38 +110,7 @@ struct CustomerProducts {
 }
 
 impl CustomerProducts {
-    const SCAN: usize = 16;
-
-    fn add(&mut self, product: u32, revenue: f64, quantity: f64) {
-        let found = match &self.index {
-            Some(index) => index.get(&product).copied(),
-            None => (0u32..)
-                .zip(&self.entries)
-                .find(|(_, entry)| entry.0 == product)
-                .map(|(at, _)| at),
-        };
-        if let Some(entry) = found.and_then(|at| self.entries.get_mut(at as usize)) {
-            entry.1 += revenue;
-            entry.2 += quantity;
-            return;
-        }
-        let at = self.entries.len() as u32;
-        self.entries.push((product, revenue, quantity));
-        match &mut self.index {
-            Some(index) => {
-                index.insert(product, at);
-            }
-            None if self.entries.len() > Self::SCAN => {
-                self.index = Some(
-                    (0u32..)
-                        .zip(&self.entries)
-                        .map(|(at, e)| (e.0, at))
-                        .collect(),
-                );
-            }
-            None => {}
-        }
-    }
+    const PLACED: usize = 64;
 }
 
 /// Why a parsed line was set aside, for the monthly share.
@@ -188,14 +166,66 @@ impl LineStats {
                     .map(|d| (line, d.to_string()));
             }
         }
+        self.add_pair(customer, slot, revenue, quantity);
+    }
+
+    fn add_pair(&mut self, customer: u32, product: u32, revenue: f64, quantity: f64) {
         let index = customer as usize;
         if self.customers.len() <= index {
             // Slots are handed out one after another: this grows by one.
             self.customers
                 .resize_with(index + 1, CustomerProducts::default);
         }
-        if let Some(products) = self.customers.get_mut(index) {
-            products.add(slot, revenue, quantity);
+        let Some(products) = self.customers.get_mut(index) else {
+            return;
+        };
+        if self.current != Some(customer) {
+            self.current = Some(customer);
+            self.stamp = self.stamp.wrapping_add(1);
+            if self.stamp == 0 {
+                self.places.fill((0, 0));
+                self.stamp = 1;
+            }
+            if products.index.is_none() {
+                for (at, entry) in (0u32..).zip(&products.entries) {
+                    if let Some(place) = self.places.get_mut(entry.0 as usize) {
+                        *place = (self.stamp, at);
+                    }
+                }
+            }
+        }
+        let found = match &products.index {
+            Some(index) => index.get(&product).copied(),
+            None => self
+                .places
+                .get(product as usize)
+                .filter(|place| place.0 == self.stamp)
+                .map(|place| place.1),
+        };
+        if let Some(entry) = found.and_then(|at| products.entries.get_mut(at as usize)) {
+            entry.1 += revenue;
+            entry.2 += quantity;
+            return;
+        }
+        let at = products.entries.len() as u32;
+        products.entries.push((product, revenue, quantity));
+        match &mut products.index {
+            Some(index) => {
+                index.insert(product, at);
+            }
+            None if products.entries.len() > CustomerProducts::PLACED => {
+                products.index = Some(
+                    (0u32..)
+                        .zip(&products.entries)
+                        .map(|(at, e)| (e.0, at))
+                        .collect(),
+                );
+            }
+            None => {
+                if let Some(place) = self.places.get_mut(product as usize) {
+                    *place = (self.stamp, at);
+                }
+            }
         }
     }
 
@@ -226,6 +256,7 @@ impl LineStats {
             code: code.to_string(),
             description: None,
         });
+        self.places.push((0, 0));
         next
     }
 
