@@ -47,7 +47,10 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
         ..
     } = lines;
     pairs.retain(|(first_line, ..)| is_kept(first_line));
-    pairs.sort_by_key(|pair| pair.0);
+    // One part's pairs are in order already: no sort, nor its buffer.
+    if !pairs.is_sorted_by_key(|pair| pair.0) {
+        pairs.sort_by_key(|pair| pair.0);
+    }
     let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
     // Per product: the customer (run number) whose pairs `pending` sums, 0
     // once added to the totals. A customer's pairs of one product (two at
