@@ -362,7 +362,35 @@ pub struct LineTotals {
     /// parts had them: a pair read partly before and partly after a range
     /// cut is here twice (summed when the products are totalled).
     pub pairs: Vec<(u64, u32, f64, f64)>,
+    /// One ingest's own pairs, kept as it folded them until another part
+    /// comes (copying them into `pairs` touches as much new memory again).
+    pub own: Option<OwnPairs>,
     pub months: FastHashMap<MonthKey, MonthLines>,
+}
+
+/// Pairs customer by customer, customers in order of their first line:
+/// customer `c` is first seen at `first_lines[c]` and its pairs (product
+/// slot of the part, revenue, quantity) are `folded[starts[c]..starts[c + 1]]`,
+/// one per product; `slots` maps the part's product slots to the totals'.
+#[derive(Debug, Default)]
+pub struct OwnPairs {
+    pub first_lines: Vec<u64>,
+    pub slots: Vec<u32>,
+    folded: Vec<(u32, f64, f64)>,
+    starts: Vec<usize>,
+}
+
+impl OwnPairs {
+    /// Per customer, its first line and pairs (with the part's product slots).
+    pub fn customers(&self) -> impl Iterator<Item = (u64, &[(u32, f64, f64)])> {
+        self.first_lines
+            .iter()
+            .copied()
+            .zip(self.starts.windows(2).map(|range| match range {
+                [start, end] => self.folded.get(*start..*end).unwrap_or(&[]),
+                _ => &[],
+            }))
+    }
 }
 
 impl LineTotals {
@@ -370,6 +398,7 @@ impl LineTotals {
     /// `first_lines[i]`, and whose line numbers are `line_offset` lines
     /// after the file's (a later range's).
     pub fn absorb(&mut self, part: LinesPart, first_lines: &[u64], line_offset: u64) {
+        self.spill_own();
         let slots = self.absorb_products(part.products, part.months, line_offset);
         self.pairs.reserve(part.pairs.len());
         for pair in part.pairs {
@@ -387,13 +416,30 @@ impl LineTotals {
     /// As [`LineTotals::absorb`] with `stats.into_part()`, without the
     /// part's copy of every pair in between (a large buffer, new memory).
     pub fn absorb_stats(&mut self, mut stats: LineStats, first_lines: &[u64]) {
+        self.spill_own();
         stats.fold();
         let part = stats.take_part();
         let slots = self.absorb_products(part.products, part.months, 0);
-        self.pairs.reserve(stats.folded.len());
-        for (products, &first_line) in stats.customer_pairs().zip(first_lines) {
+        self.own = Some(OwnPairs {
+            first_lines: first_lines.to_vec(),
+            slots,
+            folded: stats.folded,
+            starts: stats.starts,
+        });
+        if !self.pairs.is_empty() {
+            self.spill_own();
+        }
+    }
+
+    /// Moves the own pairs into `pairs`, for another part to join them.
+    fn spill_own(&mut self) {
+        let Some(own) = self.own.take() else {
+            return;
+        };
+        self.pairs.reserve(own.folded.len());
+        for (first_line, products) in own.customers() {
             for &(product, revenue, quantity) in products {
-                if let Some(&product) = slots.get(product as usize) {
+                if let Some(&product) = own.slots.get(product as usize) {
                     self.pairs.push((first_line, product, revenue, quantity));
                 }
             }

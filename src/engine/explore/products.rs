@@ -44,14 +44,36 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
     let LineTotals {
         products,
         mut pairs,
+        own,
         ..
     } = lines;
+    let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
+    // One ingest's own pairs: one per customer and product, customers in
+    // order, so each is a customer's whole sum (as below, from 0).
+    if let Some(own) = &own {
+        for (first_line, customer) in own.customers() {
+            if !is_kept(&first_line) {
+                continue;
+            }
+            for &(product, revenue, quantity) in customer {
+                let Some(total) = own
+                    .slots
+                    .get(product as usize)
+                    .and_then(|&slot| totals.get_mut(slot as usize))
+                else {
+                    continue;
+                };
+                total.0 += 0.0 + revenue;
+                total.1 += 0.0 + quantity;
+                total.2 += 1;
+            }
+        }
+    }
     pairs.retain(|(first_line, ..)| is_kept(first_line));
     // One part's pairs are in order already: no sort, nor its buffer.
     if !pairs.is_sorted_by_key(|pair| pair.0) {
         pairs.sort_by_key(|pair| pair.0);
     }
-    let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
     // Per product: the customer (run number) whose pairs `pending` sums, 0
     // once added to the totals. A customer's pairs of one product (two at
     // most, on both sides of a range cut) are summed first, then added.
