@@ -6,18 +6,19 @@
 //! Memory is O(products + months + distinct (customer, product) pairs among
 //! kept lines), never O(rows): a pair is stored once however many lines
 //! repeat it, and there are at most as many pairs as kept lines (in practice
-//! far fewer: 540k UCI lines hold ≈ 270k pairs). Keeping the pairs makes
+//! far fewer: 540k UCI lines hold ≈ 270k pairs), plus the log of lines not
+//! folded yet: at most a constant or as many as the pairs. Keeping the pairs makes
 //! "distinct customers per product" exact and lets customers removed by the
 //! outlier rule leave the product figures, which a per-product counter
 //! could not.
 //!
-//! Per line this costs a hash lookup of the product and one of the pair in
-//! its customer's own small table, and no allocation but a table's growth:
-//! product codes are [`NameKey`]s (short codes are their own keys). One
-//! table of every pair, keyed by (customer, product), cost a cache miss per
-//! line (on a 540k-line file, most of what exploring added to ingest): a
-//! customer's lines come together (an invoice's lines are consecutive), so
-//! its own table stays in cache while they are folded.
+//! Per line this costs a hash lookup of the product and an append to a
+//! log of kept lines, written in order (no lookup of the pair: a table per
+//! customer, or one of every pair, cost cache misses per line that made
+//! exploring add ~50% to the ingest of 540k generated lines). The log is
+//! folded into the pairs when it grows (see [`FOLD_AT_LEAST`]) and at the
+//! end: bucketed by customer, then summed per pair in file order, so every
+//! pair's sums are the running sums they would have been.
 
 use std::collections::hash_map::Entry;
 
@@ -84,56 +85,39 @@ pub struct LineStats {
     product_index: FastHashMap<NameKey, u32>,
     /// Long codes whose hash is taken by another code.
     product_collisions: FastHashMap<String, u32>,
-    /// Per customer slot, its products.
-    customers: Vec<CustomerProducts>,
+    /// Kept lines not folded into `folded` yet, in file order.
+    log: Vec<LoggedLine>,
+    /// Fold the log when it reaches this many lines.
+    fold_at: usize,
+    /// Customer slots seen (one more than the highest).
+    customer_count: usize,
+    /// Folded pairs, customer by customer (in order of their first line):
+    /// customer `c`'s are `folded[starts[c]..starts[c + 1]]`.
+    folded: Vec<(u32, f64, f64)>,
+    starts: Vec<usize>,
+    /// Per product slot: (stamp, place in `folded`) while folding.
+    places: Vec<(u32, usize)>,
+    stamp: u32,
     months: FastHashMap<MonthKey, MonthLines>,
     /// The month of the last line and its counts' slot: lines come in date
     /// order mostly, so most skip the lookup.
     recent_month: Option<(MonthKey, MonthLines)>,
 }
 
-/// One customer's products: (product slot, revenue, quantity), searched
-/// in place while few, through an index beyond [`CustomerProducts::SCAN`].
-#[derive(Default)]
-struct CustomerProducts {
-    entries: Vec<(u32, f64, f64)>,
-    index: Option<FastHashMap<u32, u32>>,
+/// A kept line as logged: (customer slot, product slot, revenue, quantity).
+#[derive(Clone, Copy)]
+struct LoggedLine {
+    customer: u32,
+    product: u32,
+    revenue: f64,
+    quantity: f64,
 }
 
-impl CustomerProducts {
-    const SCAN: usize = 16;
-
-    fn add(&mut self, product: u32, revenue: f64, quantity: f64) {
-        let found = match &self.index {
-            Some(index) => index.get(&product).copied(),
-            None => (0u32..)
-                .zip(&self.entries)
-                .find(|(_, entry)| entry.0 == product)
-                .map(|(at, _)| at),
-        };
-        if let Some(entry) = found.and_then(|at| self.entries.get_mut(at as usize)) {
-            entry.1 += revenue;
-            entry.2 += quantity;
-            return;
-        }
-        let at = self.entries.len() as u32;
-        self.entries.push((product, revenue, quantity));
-        match &mut self.index {
-            Some(index) => {
-                index.insert(product, at);
-            }
-            None if self.entries.len() > Self::SCAN => {
-                self.index = Some(
-                    (0u32..)
-                        .zip(&self.entries)
-                        .map(|(at, e)| (e.0, at))
-                        .collect(),
-                );
-            }
-            None => {}
-        }
-    }
-}
+/// The log is folded at this many lines at least, and otherwise once it
+/// holds as many lines as there are folded pairs: memory stays within a
+/// constant plus twice the pairs, and each fold's work is paid for by the
+/// lines logged since the last.
+const FOLD_AT_LEAST: usize = 1 << 18;
 
 /// Why a parsed line was set aside, for the monthly share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,19 +172,125 @@ impl LineStats {
                     .map(|d| (line, d.to_string()));
             }
         }
-        let index = customer as usize;
-        if self.customers.len() <= index {
-            // Slots are handed out one after another: this grows by one.
-            self.customers
-                .resize_with(index + 1, CustomerProducts::default);
+        self.add_pair(customer, slot, revenue, quantity);
+    }
+
+    fn add_pair(&mut self, customer: u32, product: u32, revenue: f64, quantity: f64) {
+        self.customer_count = self.customer_count.max(customer as usize + 1);
+        if self.log.capacity() == 0 {
+            // Its size once and for all: growing copies it and touches
+            // new memory at every doubling.
+            self.log.reserve_exact(FOLD_AT_LEAST);
         }
-        if let Some(products) = self.customers.get_mut(index) {
-            products.add(slot, revenue, quantity);
+        self.log.push(LoggedLine {
+            customer,
+            product,
+            revenue,
+            quantity,
+        });
+        if self.log.len() >= self.fold_at.max(FOLD_AT_LEAST) {
+            self.fold();
+            self.fold_at = self.folded.len();
         }
+    }
+
+    /// Folds the log into the pairs: the log's lines are bucketed by
+    /// customer (stable), then each customer's folded pairs are followed by
+    /// its logged lines, each summed into its pair in file order (as one
+    /// running sum per pair would have) or starting a new one.
+    fn fold(&mut self) {
+        let customers = self.customer_count;
+        let mut offsets = vec![0usize; customers + 1];
+        for line in &self.log {
+            if let Some(count) = offsets.get_mut(line.customer as usize + 1) {
+                *count += 1;
+            }
+        }
+        for at in 1..offsets.len() {
+            let before = offsets.get(at - 1).copied().unwrap_or(0);
+            if let Some(offset) = offsets.get_mut(at) {
+                *offset += before;
+            }
+        }
+        let mut order = vec![0u32; self.log.len()];
+        let mut cursors = offsets.clone();
+        for (index, line) in (0u32..).zip(&self.log) {
+            if let Some(cursor) = cursors.get_mut(line.customer as usize) {
+                if let Some(slot) = order.get_mut(*cursor) {
+                    *slot = index;
+                }
+                *cursor += 1;
+            }
+        }
+        let mut folded = Vec::with_capacity(self.folded.len() + self.log.len());
+        let mut starts = Vec::with_capacity(customers + 1);
+        starts.push(0);
+        for customer in 0..customers {
+            self.stamp = self.stamp.wrapping_add(1);
+            if self.stamp == 0 {
+                self.places.fill((0, 0));
+                self.stamp = 1;
+            }
+            let stamp = self.stamp;
+            let earlier = match (self.starts.get(customer), self.starts.get(customer + 1)) {
+                (Some(&start), Some(&end)) => self.folded.get(start..end).unwrap_or(&[]),
+                _ => &[],
+            };
+            for &pair in earlier {
+                if let Some(place) = self.places.get_mut(pair.0 as usize) {
+                    *place = (stamp, folded.len());
+                }
+                folded.push(pair);
+            }
+            let logged = match (offsets.get(customer), offsets.get(customer + 1)) {
+                (Some(&start), Some(&end)) => order.get(start..end).unwrap_or(&[]),
+                _ => &[],
+            };
+            for &index in logged {
+                let Some(line) = self.log.get(index as usize) else {
+                    continue;
+                };
+                let Some(place) = self.places.get_mut(line.product as usize) else {
+                    continue;
+                };
+                if place.0 == stamp {
+                    if let Some(pair) = folded.get_mut(place.1) {
+                        pair.1 += line.revenue;
+                        pair.2 += line.quantity;
+                    }
+                    continue;
+                }
+                *place = (stamp, folded.len());
+                folded.push((line.product, line.revenue, line.quantity));
+            }
+            starts.push(folded.len());
+        }
+        self.folded = folded;
+        self.starts = starts;
+        self.log.clear();
+    }
+
+    /// Per customer slot, its pairs (product slot, revenue, quantity).
+    fn customer_pairs(&self) -> impl Iterator<Item = &[(u32, f64, f64)]> {
+        self.starts.windows(2).map(|range| match range {
+            [start, end] => self.folded.get(*start..*end).unwrap_or(&[]),
+            _ => &[],
+        })
     }
 
     fn product_slot(&mut self, code: &str) -> u32 {
         let key = NameKey::new(code, u64::MAX);
+        // Known products first: a lookup without the entry's bookkeeping.
+        if let Some(&slot) = self.product_index.get(&key) {
+            let same = key.is_exact()
+                || self
+                    .products
+                    .get(slot as usize)
+                    .is_some_and(|p| fast_hash::same_bytes(p.code.as_bytes(), code.as_bytes()));
+            if same {
+                return slot;
+            }
+        }
         let next = self.products.len() as u32;
         match self.product_index.entry(key) {
             Entry::Occupied(entry) => {
@@ -226,33 +316,37 @@ impl LineStats {
             code: code.to_string(),
             description: None,
         });
+        self.places.push((0, 0));
         next
     }
 
     /// The state to send to another worker or to finish with.
     pub fn into_part(mut self) -> LinesPart {
+        self.fold();
+        let mut pairs = Vec::with_capacity(self.folded.len());
+        for (customer, products) in (0u32..).zip(self.customer_pairs()) {
+            pairs.extend(products.iter().map(|&(product, revenue, quantity)| Pair {
+                customer,
+                product,
+                revenue,
+                quantity,
+            }));
+        }
+        let mut part = self.take_part();
+        part.pairs = pairs;
+        part
+    }
+
+    /// The part without its pairs (the products and months).
+    fn take_part(&mut self) -> LinesPart {
         if let Some((key, counts)) = self.recent_month.take() {
             self.months.entry(key).or_default().absorb(counts);
         }
-        let mut months: Vec<(MonthKey, MonthLines)> = self.months.into_iter().collect();
+        let mut months: Vec<(MonthKey, MonthLines)> = self.months.drain().collect();
         months.sort_by_key(|(key, _)| *key);
-        let pairs = (0u32..)
-            .zip(self.customers)
-            .flat_map(|(customer, products)| {
-                products
-                    .entries
-                    .into_iter()
-                    .map(move |(product, revenue, quantity)| Pair {
-                        customer,
-                        product,
-                        revenue,
-                        quantity,
-                    })
-            })
-            .collect();
         LinesPart {
-            products: self.products,
-            pairs,
+            products: std::mem::take(&mut self.products),
+            pairs: Vec::new(),
             months,
         }
     }
@@ -268,7 +362,35 @@ pub struct LineTotals {
     /// parts had them: a pair read partly before and partly after a range
     /// cut is here twice (summed when the products are totalled).
     pub pairs: Vec<(u64, u32, f64, f64)>,
+    /// One ingest's own pairs, kept as it folded them until another part
+    /// comes (copying them into `pairs` touches as much new memory again).
+    pub own: Option<OwnPairs>,
     pub months: FastHashMap<MonthKey, MonthLines>,
+}
+
+/// Pairs customer by customer, customers in order of their first line:
+/// customer `c` is first seen at `first_lines[c]` and its pairs (product
+/// slot of the part, revenue, quantity) are `folded[starts[c]..starts[c + 1]]`,
+/// one per product; `slots` maps the part's product slots to the totals'.
+#[derive(Debug, Default)]
+pub struct OwnPairs {
+    pub first_lines: Vec<u64>,
+    pub slots: Vec<u32>,
+    folded: Vec<(u32, f64, f64)>,
+    starts: Vec<usize>,
+}
+
+impl OwnPairs {
+    /// Per customer, its first line and pairs (with the part's product slots).
+    pub fn customers(&self) -> impl Iterator<Item = (u64, &[(u32, f64, f64)])> {
+        self.first_lines
+            .iter()
+            .copied()
+            .zip(self.starts.windows(2).map(|range| match range {
+                [start, end] => self.folded.get(*start..*end).unwrap_or(&[]),
+                _ => &[],
+            }))
+    }
 }
 
 impl LineTotals {
@@ -276,11 +398,8 @@ impl LineTotals {
     /// `first_lines[i]`, and whose line numbers are `line_offset` lines
     /// after the file's (a later range's).
     pub fn absorb(&mut self, part: LinesPart, first_lines: &[u64], line_offset: u64) {
-        let slots: Vec<u32> = part
-            .products
-            .into_iter()
-            .map(|product| self.product_slot(product, line_offset))
-            .collect();
+        self.spill_own();
+        let slots = self.absorb_products(part.products, part.months, line_offset);
         self.pairs.reserve(part.pairs.len());
         for pair in part.pairs {
             let (Some(&first_line), Some(&product)) = (
@@ -292,9 +411,55 @@ impl LineTotals {
             self.pairs
                 .push((first_line, product, pair.revenue, pair.quantity));
         }
-        for (key, counts) in part.months {
+    }
+
+    /// As [`LineTotals::absorb`] with `stats.into_part()`, without the
+    /// part's copy of every pair in between (a large buffer, new memory).
+    pub fn absorb_stats(&mut self, mut stats: LineStats, first_lines: &[u64]) {
+        self.spill_own();
+        stats.fold();
+        let part = stats.take_part();
+        let slots = self.absorb_products(part.products, part.months, 0);
+        self.own = Some(OwnPairs {
+            first_lines: first_lines.to_vec(),
+            slots,
+            folded: stats.folded,
+            starts: stats.starts,
+        });
+        if !self.pairs.is_empty() {
+            self.spill_own();
+        }
+    }
+
+    /// Moves the own pairs into `pairs`, for another part to join them.
+    fn spill_own(&mut self) {
+        let Some(own) = self.own.take() else {
+            return;
+        };
+        self.pairs.reserve(own.folded.len());
+        for (first_line, products) in own.customers() {
+            for &(product, revenue, quantity) in products {
+                if let Some(&product) = own.slots.get(product as usize) {
+                    self.pairs.push((first_line, product, revenue, quantity));
+                }
+            }
+        }
+    }
+
+    /// Adds a part's products (giving their slots here) and months.
+    fn absorb_products(
+        &mut self,
+        products: Vec<ProductName>,
+        months: Vec<(MonthKey, MonthLines)>,
+        line_offset: u64,
+    ) -> Vec<u32> {
+        for (key, counts) in months {
             self.months.entry(key).or_default().absorb(counts);
         }
+        products
+            .into_iter()
+            .map(|product| self.product_slot(product, line_offset))
+            .collect()
     }
 
     fn product_slot(&mut self, product: ProductName, line_offset: u64) -> u32 {

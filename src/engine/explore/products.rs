@@ -44,23 +44,67 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
     let LineTotals {
         products,
         mut pairs,
+        own,
         ..
     } = lines;
-    pairs.retain(|(first_line, ..)| is_kept(first_line));
-    pairs.sort_by_key(|pair| pair.0);
     let mut totals = vec![(0.0f64, 0.0f64, 0u64); products.len()];
-    for customer in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
-        customer.sort_unstable_by_key(|pair| pair.1);
-        for same in customer.chunk_by(|a, b| a.1 == b.1) {
-            let (revenue, quantity) = same
-                .iter()
-                .fold((0.0, 0.0), |(r, q), pair| (r + pair.2, q + pair.3));
-            let Some(product) = same.first().map(|pair| pair.1) else {
+    // One ingest's own pairs: one per customer and product, customers in
+    // order, so each is a customer's whole sum (as below, from 0).
+    if let Some(own) = &own {
+        for (first_line, customer) in own.customers() {
+            if !is_kept(&first_line) {
+                continue;
+            }
+            for &(product, revenue, quantity) in customer {
+                let Some(total) = own
+                    .slots
+                    .get(product as usize)
+                    .and_then(|&slot| totals.get_mut(slot as usize))
+                else {
+                    continue;
+                };
+                total.0 += 0.0 + revenue;
+                total.1 += 0.0 + quantity;
+                total.2 += 1;
+            }
+        }
+    }
+    pairs.retain(|(first_line, ..)| is_kept(first_line));
+    // One part's pairs are in order already: no sort, nor its buffer.
+    if !pairs.is_sorted_by_key(|pair| pair.0) {
+        pairs.sort_by_key(|pair| pair.0);
+    }
+    // Per product: the customer (run number) whose pairs `pending` sums, 0
+    // once added to the totals. A customer's pairs of one product (two at
+    // most, on both sides of a range cut) are summed first, then added.
+    let mut marks = vec![0usize; products.len()];
+    let mut pending = vec![(0.0f64, 0.0f64); products.len()];
+    for (run, customer) in (1usize..).zip(pairs.chunk_by(|a, b| a.0 == b.0)) {
+        for pair in customer {
+            let product = pair.1 as usize;
+            let (Some(mark), Some(sum)) = (marks.get_mut(product), pending.get_mut(product)) else {
                 continue;
             };
-            if let Some(total) = totals.get_mut(product as usize) {
-                total.0 += revenue;
-                total.1 += quantity;
+            if *mark != run {
+                *mark = run;
+                *sum = (0.0, 0.0);
+            }
+            sum.0 += pair.2;
+            sum.1 += pair.3;
+        }
+        for pair in customer {
+            let product = pair.1 as usize;
+            let (Some(mark), Some(sum), Some(total)) = (
+                marks.get_mut(product),
+                pending.get(product),
+                totals.get_mut(product),
+            ) else {
+                continue;
+            };
+            if *mark == run {
+                *mark = 0;
+                total.0 += sum.0;
+                total.1 += sum.1;
                 total.2 += 1;
             }
         }

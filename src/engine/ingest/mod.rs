@@ -362,7 +362,7 @@ impl Ingestor {
         later_report.shift_rows(line_offset);
         report.absorb(later_report);
         let mut totals = LineTotals::default();
-        totals.absorb(lines.into_part(), &aggregator.first_lines(), 0);
+        totals.absorb_stats(lines, &aggregator.first_lines());
         let (aggregator, later_first_lines) = aggregator.absorb_later(later.customers, line_offset);
         totals.absorb(later.lines, &later_first_lines, line_offset);
         finish_ingest(aggregator, totals, report, format, &rules)
@@ -410,7 +410,7 @@ impl Ingestor {
         let pipeline = self.flush()?;
         let (aggregator, report, format, rules, lines) = pipeline.into_parts();
         let mut totals = LineTotals::default();
-        totals.absorb(lines.into_part(), &aggregator.first_lines(), 0);
+        totals.absorb_stats(lines, &aggregator.first_lines());
         finish_ingest(aggregator, totals, report, format, &rules)
     }
 
