@@ -12,8 +12,7 @@ pub mod quadtree;
 pub mod trust;
 pub mod tsne;
 
-use rand_xoshiro::rand_core::{RngCore, SeedableRng};
-use rand_xoshiro::Xoshiro256Plus;
+use crate::engine::clustering::sample_indices;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -102,21 +101,10 @@ pub struct Embedding {
     pub settings: EmbeddingSettings,
 }
 
-/// Seeded sample of `max` of `n` rows (all when n ≤ max), ascending.
+/// Seeded sample of `max` of `n` rows (all when n ≤ max), ascending: the
+/// clustering's own sampling.
 pub fn sample_rows(n: usize, max: usize, seed: u64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    if n <= max {
-        return order;
-    }
-    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-    // A partial Fisher–Yates shuffle: the first `max` are a uniform sample.
-    for i in 0..max {
-        let j = i + (rng.next_u64() % (n - i) as u64) as usize;
-        order.swap(i, j);
-    }
-    order.truncate(max);
-    order.sort_unstable();
-    order
+    sample_indices(n, max, seed)
 }
 
 /// Maps `features` (one row per customer) to 2-D. `progress` gets the
