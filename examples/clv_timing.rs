@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let summaries = clv::summarize(&outcome.ledger, reference)?;
     let summarized = started.elapsed();
-    let bg = clv::bgnbd::fit(&summaries, 0.0)?;
+    let bg = clv::purchase_model::fit(clv::PurchaseModel::BgNbd, &summaries, 0.0)?;
     let bg_time = started.elapsed() - summarized;
     let spend: Vec<(u32, f64)> = summaries
         .iter()

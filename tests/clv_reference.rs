@@ -120,7 +120,7 @@ fn a_penalized_fit_matches_lifetimes_penalizer_coef() {
     let bg = predict(&outcome.ledger, reference, &settings)
         .unwrap()
         .params
-        .bgnbd;
+        .purchase;
     for (name, ours) in [("r", bg.r), ("alpha", bg.alpha), ("a", bg.a), ("b", bg.b)] {
         let theirs = penalized[name].as_f64().unwrap();
         eprintln!("penalized BG/NBD {name}: ours {ours:.8}, lifetimes {theirs:.8}");
@@ -133,7 +133,7 @@ fn a_penalized_fit_matches_lifetimes_penalizer_coef() {
 #[test]
 fn fitted_parameters_match_lifetimes() {
     let (fixture, report, _) = load();
-    let bg = &report.params.bgnbd;
+    let bg = &report.params.purchase;
     for (name, ours) in [("r", bg.r), ("alpha", bg.alpha), ("a", bg.a), ("b", bg.b)] {
         let theirs = fixture["bgnbd"][name].as_f64().unwrap();
         eprintln!("BG/NBD {name}: ours {ours:.8}, lifetimes {theirs:.8}");

@@ -436,7 +436,7 @@ impl ClvView {
         let all_churn = report.churn_list(usize::MAX);
         Self {
             diagnosis: diagnose(
-                &report.params.bgnbd,
+                &report.params.purchase,
                 report.customers.len(),
                 report.repeat_buyers,
                 report.settings.penalizer,

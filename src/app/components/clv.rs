@@ -42,7 +42,7 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
                 <p class="muted">{format!(
                     "Fitted on {} customers ({} bought on more than one day). BG/NBD r = {:.3}, α = {:.2}, a = {:.3}, b = {:.3}; Gamma-Gamma p = {:.3}, q = {:.3}, v = {:.2}{}. Value is discounted {} a month.",
                     thousands(report.customers as u64), thousands(report.repeat_buyers as u64),
-                    p.bgnbd.r, p.bgnbd.alpha, p.bgnbd.a, p.bgnbd.b, p.gamma_gamma.p, p.gamma_gamma.q, p.gamma_gamma.v,
+                    p.purchase.r, p.purchase.alpha, p.purchase.a, p.purchase.b, p.gamma_gamma.p, p.gamma_gamma.q, p.gamma_gamma.v,
                     if s.penalizer > 0.0 { format!("; penalizer {}", s.penalizer) } else { String::new() },
                     percent(s.monthly_discount_rate)
                 )}</p>

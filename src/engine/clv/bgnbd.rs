@@ -1,86 +1,17 @@
 //! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the
 //! easy way"): while alive, a customer buys as a Poisson process with a
 //! Gamma(r, α)-distributed rate and, after each purchase, drops out with a
-//! Beta(a, b)-distributed probability. Fitted by maximum likelihood exactly as
-//! lifetimes' `BetaGeoFitter` (same likelihood, time scaling and penalizer).
+//! Beta(a, b)-distributed probability. The formulas of lifetimes'
+//! `BetaGeoFitter` (same likelihood, time scaling and penalizer); fitting and
+//! the shared parts are in [`super::purchase_model`].
 
-use super::error::ClvError;
-use super::optimize::NelderMead;
-use super::special::{ln_gamma, ln_hyp2f1};
-use super::summary::CustomerSummary;
-use serde::{Deserialize, Serialize};
-
-/// Fitted BG/NBD parameters, times in days.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BgNbdParams {
-    pub r: f64,
-    pub alpha: f64,
-    pub a: f64,
-    pub b: f64,
-    /// Total log-likelihood of the data at these parameters (times in days).
-    pub log_likelihood: f64,
-}
-
-/// (x, t_x, T) with how many customers share it: the likelihood is a sum over patterns.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Pattern {
-    /// Index into [`Patterns::xs`].
-    x_index: usize,
-    recency: f64,
-    age: f64,
-    count: f64,
-}
-
-/// Patterns sorted by (T, t_x) so ln(α + T) and ln(α + t_x) are computed once
-/// per distinct value, with the distinct x's for the Γ terms.
-#[derive(Debug, Clone, PartialEq)]
-struct Patterns {
-    xs: Vec<f64>,
-    patterns: Vec<Pattern>,
-}
-
-fn patterns(summaries: &[CustomerSummary], scale: f64) -> Patterns {
-    let mut xs: Vec<u32> = summaries.iter().map(|s| s.frequency).collect();
-    xs.sort_unstable();
-    xs.dedup();
-    let mut keys: Vec<(u64, u64, u32)> = summaries
-        .iter()
-        .map(|s| {
-            (
-                (s.age * scale).to_bits(),
-                (s.recency * scale).to_bits(),
-                s.frequency,
-            )
-        })
-        .collect();
-    // Non-negative floats order like their bit patterns.
-    keys.sort_unstable();
-    let mut out: Vec<Pattern> = Vec::new();
-    let mut previous = None;
-    for key in keys {
-        if previous == Some(key) {
-            if let Some(last) = out.last_mut() {
-                last.count += 1.0;
-            }
-            continue;
-        }
-        previous = Some(key);
-        out.push(Pattern {
-            x_index: xs.binary_search(&key.2).unwrap_or(0),
-            recency: f64::from_bits(key.1),
-            age: f64::from_bits(key.0),
-            count: 1.0,
-        });
-    }
-    Patterns {
-        xs: xs.into_iter().map(f64::from).collect(),
-        patterns: out,
-    }
-}
+use super::patterns::Patterns;
+use super::purchase_model::{poisson_gamma_terms, PurchaseParams};
+use super::special::{ln_beta, ln_gamma, ln_hyp2f1};
 
 /// Σ count × ln L(r, α, a, b | x, t_x, T), equation (6) of the paper written
 /// as lifetimes does (log-sum-exp of its two terms).
-fn log_likelihood(params: [f64; 4], data: &Patterns) -> f64 {
+pub(super) fn log_likelihood(params: [f64; 4], data: &Patterns) -> f64 {
     let [r, alpha, a, b] = params;
     let (ln_g_r, ln_g_ab, ln_g_b, ln_a) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b), a.ln());
     let gamma_part: Vec<f64> = data
@@ -117,96 +48,63 @@ fn log_likelihood(params: [f64; 4], data: &Patterns) -> f64 {
     total
 }
 
-/// Fits by maximum likelihood. Like lifetimes: times are scaled so the oldest
-/// customer's age is 1, the search is over log-parameters from ln p = 0.1,
-/// and the objective is −mean log-likelihood + penalizer × Σ p² (on the scaled parameters).
-pub fn fit(summaries: &[CustomerSummary], penalizer: f64) -> Result<BgNbdParams, ClvError> {
-    let max_age = summaries.iter().map(|s| s.age).fold(0.0, f64::max);
-    if max_age <= 0.0 {
-        return Err(ClvError::NoConvergence {
-            model: "BG/NBD",
-            detail: "every customer's first purchase is on the last day".into(),
-        });
+/// P(alive | x, t_x, T), equation (A.1) of the paper; 1 for customers
+/// without repeats (the model only lets customers drop out after a purchase).
+pub(super) fn probability_alive(p: &PurchaseParams, frequency: u32, recency: f64, age: f64) -> f64 {
+    if frequency == 0 {
+        return 1.0;
     }
-    let scale = 1.0 / max_age;
-    let pats = patterns(summaries, scale);
-    let n = summaries.len() as f64;
-    let mut objective = |log_params: &[f64]| {
-        let p = [
-            log_params[0].exp(),
-            log_params[1].exp(),
-            log_params[2].exp(),
-            log_params[3].exp(),
-        ];
-        -log_likelihood(p, &pats) / n + penalizer * p.iter().map(|v| v * v).sum::<f64>()
-    };
-    let m = NelderMead::default().minimize(&mut objective, &[0.1; 4]);
-    let [r, alpha_scaled, a, b] = [m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()];
-    if !m.converged
-        || ![r, alpha_scaled, a, b]
-            .iter()
-            .all(|v| v.is_finite() && *v > 0.0)
-    {
-        return Err(ClvError::NoConvergence {
-            model: "BG/NBD",
-            detail: format!(
-                "stopped after {} evaluations at r={r:.4}, α={:.4}, a={a:.4}, b={b:.4}",
-                m.evaluations,
-                alpha_scaled / scale
-            ),
-        });
-    }
-    let alpha = alpha_scaled / scale;
-    Ok(BgNbdParams {
-        r,
-        alpha,
-        a,
-        b,
-        log_likelihood: log_likelihood([r, alpha, a, b], &patterns(summaries, 1.0)),
-    })
+    let x = f64::from(frequency);
+    let ln_odds_dead =
+        (p.r + x) * ((p.alpha + age) / (p.alpha + recency)).ln() + (p.a / (p.b + x - 1.0)).ln();
+    1.0 / (1.0 + ln_odds_dead.exp())
 }
 
-impl BgNbdParams {
-    /// P(alive | x, t_x, T), equation (A.1) of the paper; 1 for customers
-    /// without repeats (the model only lets customers drop out after a purchase).
-    pub fn probability_alive(&self, frequency: u32, recency: f64, age: f64) -> f64 {
-        if frequency == 0 {
-            return 1.0;
-        }
-        let x = f64::from(frequency);
-        let ln_odds_dead = (self.r + x) * ((self.alpha + age) / (self.alpha + recency)).ln()
-            + (self.a / (self.b + x - 1.0)).ln();
-        1.0 / (1.0 + ln_odds_dead.exp())
-    }
+/// Expected purchases in the next `t` days given (x, t_x, T), equation (10)
+/// of the paper, or `None` if ₂F₁ does not converge.
+pub(super) fn expected_purchases(
+    p: &PurchaseParams,
+    t: f64,
+    frequency: u32,
+    recency: f64,
+    age: f64,
+) -> Option<f64> {
+    let (r, alpha, a, b) = (p.r, p.alpha, p.a, p.b);
+    let x = f64::from(frequency);
+    let z = t / (alpha + age + t);
+    let ln_hyp = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
+    let first = (a + b + x - 1.0) / (a - 1.0);
+    let second = 1.0 - (ln_hyp + (r + x) * ((alpha + age) / (alpha + t + age)).ln()).exp();
+    let denominator = if frequency > 0 {
+        1.0 + a / (b + x - 1.0) * ((alpha + age) / (alpha + recency)).powf(r + x)
+    } else {
+        1.0
+    };
+    let value = first * second / denominator;
+    value.is_finite().then_some(value)
+}
 
-    /// Expected purchases in the next `t` days given (x, t_x, T), equation (10)
-    /// of the paper, or `None` if ₂F₁ does not converge.
-    pub fn expected_purchases(
-        &self,
-        t: f64,
-        frequency: u32,
-        recency: f64,
-        age: f64,
-    ) -> Option<f64> {
-        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
-        let x = f64::from(frequency);
-        let z = t / (alpha + age + t);
-        let ln_hyp = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
-        let first = (a + b + x - 1.0) / (a - 1.0);
-        let second = 1.0 - (ln_hyp + (r + x) * ((alpha + age) / (alpha + t + age)).ln()).exp();
-        let denominator = if frequency > 0 {
-            1.0 + a / (b + x - 1.0) * ((alpha + age) / (alpha + recency)).powf(r + x)
-        } else {
-            1.0
-        };
-        let value = first * second / denominator;
-        value.is_finite().then_some(value)
-    }
+/// P(X(t) = n) for a customer new at 0, equation (8) of the paper (lifetimes'
+/// `probability_of_n_purchases_up_to_time`).
+pub(super) fn probability_of_purchases(p: &PurchaseParams, t: f64, n: u32) -> f64 {
+    let (a, b) = (p.a, p.b);
+    let x = f64::from(n);
+    let (first, unexplained) = poisson_gamma_terms(p.r, p.alpha, t, n);
+    let first = (ln_beta(a, b + x) - ln_beta(a, b)).exp() * first;
+    let second = if n > 0 {
+        (ln_beta(a + 1.0, b + x - 1.0) - ln_beta(a, b)).exp() * unexplained
+    } else {
+        0.0
+    };
+    first + second
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::engine::clv::patterns::patterns;
+    use crate::engine::clv::purchase_model::{fit, PurchaseModel};
+    use crate::engine::clv::summary::CustomerSummary;
     use rand_xoshiro::rand_core::{RngCore, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;
 
@@ -278,7 +176,7 @@ pub(crate) mod tests {
     fn recovers_simulated_parameters() {
         let truth = [0.25, 4.0, 0.8, 2.5];
         let data = simulate(truth, 8000, 7);
-        let fitted = fit(&data, 0.0).unwrap();
+        let fitted = fit(PurchaseModel::BgNbd, &data, 0.0).unwrap();
         let got = [fitted.r, fitted.alpha, fitted.a, fitted.b];
         for (name, (g, t)) in ["r", "alpha", "a", "b"].iter().zip(got.iter().zip(truth)) {
             assert!((g - t).abs() < 0.15 * t, "{name}: fitted {g}, true {t}");
@@ -296,7 +194,8 @@ pub(crate) mod tests {
     /// lifetimes' `conditional_probability_alive` and `..._up_to_time`.
     #[test]
     fn predictions_behave() {
-        let p = BgNbdParams {
+        let p = PurchaseParams {
+            model: PurchaseModel::BgNbd,
             r: 0.243,
             alpha: 4.414,
             a: 0.793,
@@ -313,5 +212,12 @@ pub(crate) mod tests {
         assert!(p.expected_purchases(78.0, 2, 30.43, 38.86).unwrap() > expected);
         // Same history but a long silence since: less likely alive.
         assert!(p.probability_alive(2, 5.0, 38.86) < alive);
+        // lifetimes' probability_of_n_purchases_up_to_time(10, n) at these parameters.
+        let none = p.probability_of_purchases(10.0, 0);
+        let three = p.probability_of_purchases(10.0, 3);
+        assert!((none - 0.7500835102681114).abs() < 1e-12, "{none}");
+        assert!((three - 0.021089132767715915).abs() < 1e-12, "{three}");
+        let total: f64 = (0..400).map(|n| p.probability_of_purchases(10.0, n)).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
     }
 }

@@ -6,7 +6,7 @@
 //! That is the model not seeing dropout in the data, not nobody leaving, and
 //! the page must say so instead of printing the 0.
 
-use super::bgnbd::BgNbdParams;
+use super::purchase_model::PurchaseParams;
 use serde::{Deserialize, Serialize};
 
 /// Below this mean chance of leaving after a purchase, the model sees no dropout.
@@ -27,13 +27,13 @@ pub struct Diagnosis {
 /// What to tell the user about a fit on `customers` customers, of whom
 /// `repeat_buyers` bought on more than one day.
 pub fn diagnose(
-    bgnbd: &BgNbdParams,
+    purchases: &PurchaseParams,
     customers: usize,
     repeat_buyers: usize,
     penalizer: f64,
 ) -> Diagnosis {
     let mut diagnosis = Diagnosis::default();
-    let dropout = bgnbd.a / (bgnbd.a + bgnbd.b);
+    let dropout = purchases.mean_dropout();
     if dropout.is_finite() && dropout < NEGLIGIBLE_DROPOUT {
         diagnosis.no_dropout = true;
         diagnosis.notes.push(format!(
@@ -43,8 +43,8 @@ pub fn diagnose(
              cannot see dropout in this data. Judge lapsed customers by recency (the RFM segments' \
              At Risk, Hibernating and Lost){}, or try a shorter window (an earlier reference date \
              under RFM definitions).",
-            bgnbd.a,
-            bgnbd.b,
+            purchases.a,
+            purchases.b,
             100.0 * dropout,
             if penalizer > 0.0 {
                 ""
@@ -67,8 +67,9 @@ pub fn diagnose(
 mod tests {
     use super::*;
 
-    fn params(a: f64, b: f64) -> BgNbdParams {
-        BgNbdParams {
+    fn params(a: f64, b: f64) -> PurchaseParams {
+        PurchaseParams {
+            model: crate::engine::clv::PurchaseModel::BgNbd,
             r: 0.8,
             alpha: 60.0,
             a,

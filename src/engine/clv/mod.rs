@@ -9,7 +9,10 @@ pub mod diagnosis;
 pub mod error;
 pub mod export;
 pub mod gamma_gamma;
+pub mod mbgnbd;
 pub mod optimize;
+pub mod patterns;
+pub mod purchase_model;
 pub mod report;
 pub mod settings;
 pub mod special;
@@ -18,6 +21,7 @@ pub mod value;
 
 pub use diagnosis::{diagnose, Diagnosis};
 pub use error::ClvError;
+pub use purchase_model::{PurchaseModel, PurchaseParams};
 pub use report::{ChurnRisk, ClvParams, ClvReport, CustomerClv};
 pub use settings::ClvSettings;
 pub use summary::{summarize, CustomerSummary};
@@ -41,7 +45,7 @@ pub fn predict(
             needed: settings.min_repeat_buyers,
         });
     }
-    let bgnbd = bgnbd::fit(&summaries, settings.penalizer)?;
+    let purchase = purchase_model::fit(settings.model, &summaries, settings.penalizer)?;
     let spend: Vec<(u32, f64)> = summaries
         .iter()
         .map(|s| (s.frequency, s.monetary_value))
@@ -59,8 +63,8 @@ pub fn predict(
             if settings.penalizer > 0.0 {
                 ClvError::PenalizerTooStrong {
                     penalizer: settings.penalizer,
-                    a: bgnbd.a,
-                    b: bgnbd.b,
+                    a: purchase.a,
+                    b: purchase.b,
                     smaller: settings.penalizer / 10.0,
                 }
             } else {
@@ -69,7 +73,7 @@ pub fn predict(
                 }
             }
         };
-        let expected_purchases = bgnbd
+        let expected_purchases = purchase
             .expected_purchases(
                 f64::from(settings.prediction_days),
                 s.frequency,
@@ -81,7 +85,7 @@ pub fn predict(
             .expected_average_value(s.frequency, s.monetary_value)
             .ok_or_else(not_finite)?;
         let clv = value::lifetime_value(
-            &bgnbd,
+            &purchase,
             &gamma_gamma,
             &s,
             settings.horizon_months,
@@ -89,7 +93,7 @@ pub fn predict(
         )
         .ok_or_else(not_finite)?;
         customers.push(CustomerClv {
-            p_alive: bgnbd.probability_alive(s.frequency, s.recency, s.age),
+            p_alive: purchase.probability_alive(s.frequency, s.recency, s.age),
             expected_purchases,
             expected_average_value,
             clv,
@@ -104,7 +108,10 @@ pub fn predict(
     Ok(ClvReport {
         settings: *settings,
         reference_date,
-        params: ClvParams { bgnbd, gamma_gamma },
+        params: ClvParams {
+            purchase,
+            gamma_gamma,
+        },
         customers,
         repeat_buyers,
     })
@@ -210,7 +217,7 @@ mod tests {
         assert!(err.to_string().contains("penalizer"), "{err}");
         // The varied rhythms of `ledger` do show dropout.
         let varied = predict(&ledger(40, 30), reference(), &ClvSettings::default()).unwrap();
-        let p = varied.params.bgnbd;
+        let p = varied.params.purchase;
         assert!(
             !diagnose(&p, varied.customers.len(), varied.repeat_buyers, 0.0).no_dropout,
             "{p:?}"

@@ -1,14 +1,15 @@
 //! The prediction for the UI: fitted parameters, one row per customer, and the churn list.
 
-use super::bgnbd::BgNbdParams;
 use super::gamma_gamma::GammaGammaParams;
+use super::purchase_model::PurchaseParams;
 use super::settings::ClvSettings;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ClvParams {
-    pub bgnbd: BgNbdParams,
+    /// The purchase model chosen in the settings (BG/NBD or MBG/NBD).
+    pub purchase: PurchaseParams,
     pub gamma_gamma: GammaGammaParams,
 }
 

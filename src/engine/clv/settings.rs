@@ -1,6 +1,7 @@
 //! What to predict and how (validated once, linfa-style, before fitting).
 
 use super::error::ClvError;
+use super::purchase_model::PurchaseModel;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -19,6 +20,13 @@ pub struct ClvSettings {
     pub penalizer: f64,
     /// Fewest customers with a repeat purchase day needed to fit the models.
     pub min_repeat_buyers: usize,
+    /// The purchase model that drives P(alive), expected purchases and CLV
+    /// (both are fitted and compared).
+    pub model: PurchaseModel,
+    /// Days at the end of the observation held out to check the models
+    /// (fitted on the days before, compared with what customers did);
+    /// `None`: the last quarter of the observed days.
+    pub holdout_days: Option<u32>,
 }
 
 impl Default for ClvSettings {
@@ -30,6 +38,8 @@ impl Default for ClvSettings {
             churn_threshold: 0.5,
             penalizer: 0.0,
             min_repeat_buyers: 10,
+            model: PurchaseModel::BgNbd,
+            holdout_days: None,
         }
     }
 }

@@ -37,6 +37,11 @@ pub fn ln_gamma(x: f64) -> f64 {
     0.5 * (2.0 * PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
 }
 
+/// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
+pub fn ln_beta(a: f64, b: f64) -> f64 {
+    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
+}
+
 /// Series terms allowed before giving up (z close to 1 needs ~ln ε / ln z terms).
 const MAX_TERMS: usize = 1_000_000;
 

@@ -3,8 +3,8 @@
 //! difference of the cumulative predictions at 30i and 30(i − 1) days) times
 //! the Gamma-Gamma expected spend, discounted by (1 + monthly rate)^i.
 
-use super::bgnbd::BgNbdParams;
 use super::gamma_gamma::GammaGammaParams;
+use super::purchase_model::PurchaseParams;
 use super::summary::CustomerSummary;
 
 /// Days in a model month (lifetimes' factor for daily data).
@@ -12,7 +12,7 @@ pub const DAYS_PER_MONTH: f64 = 30.0;
 
 /// CLV over `months` months, or `None` if a prediction is not finite.
 pub fn lifetime_value(
-    bgnbd: &BgNbdParams,
+    purchases: &PurchaseParams,
     gamma_gamma: &GammaGammaParams,
     customer: &CustomerSummary,
     months: u32,
@@ -20,7 +20,7 @@ pub fn lifetime_value(
 ) -> Option<f64> {
     let spend = gamma_gamma.expected_average_value(customer.frequency, customer.monetary_value)?;
     let cumulative = |days: f64| {
-        bgnbd.expected_purchases(days, customer.frequency, customer.recency, customer.age)
+        purchases.expected_purchases(days, customer.frequency, customer.recency, customer.age)
     };
     let mut value = 0.0;
     let mut before = 0.0;
@@ -38,7 +38,8 @@ mod tests {
 
     #[test]
     fn matches_the_closed_form_sum_and_discounting_lowers_it() {
-        let bg = BgNbdParams {
+        let bg = PurchaseParams {
+            model: crate::engine::clv::PurchaseModel::BgNbd,
             r: 0.243,
             alpha: 4.414,
             a: 0.793,

@@ -1,0 +1,181 @@
+//! The purchase models — how often a customer buys and whether they are
+//! still there — behind one type, so the page can fit both, compare them
+//! and let either drive the lifetime value: BG/NBD (lifetimes'
+//! `BetaGeoFitter`) and MBG/NBD (`ModifiedBetaGeoFitter`, which lets
+//! one-time buyers drop out too). Both share parameters (r, α, a, b) and
+//! lifetimes' fitting procedure.
+
+use super::error::ClvError;
+use super::optimize::NelderMead;
+use super::patterns::{patterns, Patterns};
+use super::summary::CustomerSummary;
+use super::{bgnbd, mbgnbd};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PurchaseModel {
+    /// Beta-geometric/NBD (Fader, Hardie & Lee 2005).
+    #[default]
+    BgNbd,
+    /// Modified BG/NBD (Batislam et al. 2007).
+    ModifiedBgNbd,
+}
+
+impl PurchaseModel {
+    pub const ALL: [Self; 2] = [Self::BgNbd, Self::ModifiedBgNbd];
+
+    /// The name in the literature.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BgNbd => "BG/NBD",
+            Self::ModifiedBgNbd => "MBG/NBD",
+        }
+    }
+
+    /// The class in the Python lifetimes package.
+    pub fn lifetimes_name(self) -> &'static str {
+        match self {
+            Self::BgNbd => "BetaGeoFitter",
+            Self::ModifiedBgNbd => "ModifiedBetaGeoFitter",
+        }
+    }
+
+    fn log_likelihood(self, params: [f64; 4], data: &Patterns) -> f64 {
+        match self {
+            Self::BgNbd => bgnbd::log_likelihood(params, data),
+            Self::ModifiedBgNbd => mbgnbd::log_likelihood(params, data),
+        }
+    }
+}
+
+/// A fitted purchase model, times in days.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PurchaseParams {
+    pub model: PurchaseModel,
+    pub r: f64,
+    pub alpha: f64,
+    pub a: f64,
+    pub b: f64,
+    /// Total log-likelihood of the data at these parameters (times in days).
+    pub log_likelihood: f64,
+}
+
+/// Free parameters of either model (r, α, a, b), for the AIC.
+pub const PARAMETERS: f64 = 4.0;
+
+impl PurchaseParams {
+    /// Akaike's information criterion, 2k − 2 ln L: lower is better; the two
+    /// models have the same k, so it orders them as the likelihood does.
+    pub fn aic(&self) -> f64 {
+        2.0 * PARAMETERS - 2.0 * self.log_likelihood
+    }
+
+    /// The mean chance of dropping out at each purchase, a / (a + b).
+    pub fn mean_dropout(&self) -> f64 {
+        self.a / (self.a + self.b)
+    }
+
+    /// P(alive | x, t_x, T).
+    pub fn probability_alive(&self, frequency: u32, recency: f64, age: f64) -> f64 {
+        match self.model {
+            PurchaseModel::BgNbd => bgnbd::probability_alive(self, frequency, recency, age),
+            PurchaseModel::ModifiedBgNbd => {
+                mbgnbd::probability_alive(self, frequency, recency, age)
+            }
+        }
+    }
+
+    /// Expected purchase days in the next `t` days given (x, t_x, T), or
+    /// `None` if the model's ₂F₁ does not converge.
+    pub fn expected_purchases(
+        &self,
+        t: f64,
+        frequency: u32,
+        recency: f64,
+        age: f64,
+    ) -> Option<f64> {
+        match self.model {
+            PurchaseModel::BgNbd => bgnbd::expected_purchases(self, t, frequency, recency, age),
+            PurchaseModel::ModifiedBgNbd => {
+                mbgnbd::expected_purchases(self, t, frequency, recency, age)
+            }
+        }
+    }
+
+    /// P(X(t) = n): the chance a new customer makes `n` repeat purchases in
+    /// `t` days.
+    pub fn probability_of_purchases(&self, t: f64, n: u32) -> f64 {
+        match self.model {
+            PurchaseModel::BgNbd => bgnbd::probability_of_purchases(self, t, n),
+            PurchaseModel::ModifiedBgNbd => mbgnbd::probability_of_purchases(self, t, n),
+        }
+    }
+}
+
+/// The NBD parts both models' P(X(t) = n) share, with z = t / (α + t):
+/// Γ(r+n)/(Γ(r) n!) (α/(α+t))^r z^n, and
+/// 1 − (α/(α+t))^r Σ_{j<n} Γ(r+j)/(Γ(r) j!) z^j.
+pub(super) fn poisson_gamma_terms(r: f64, alpha: f64, t: f64, n: u32) -> (f64, f64) {
+    let z = t / (alpha + t);
+    let stay = (alpha / (alpha + t)).powf(r);
+    let (mut term, mut sum) = (1.0, 0.0);
+    for j in 0..n {
+        sum += term;
+        term *= (r + f64::from(j)) / f64::from(j + 1) * z;
+    }
+    (term * stay, 1.0 - stay * sum)
+}
+
+/// Fits by maximum likelihood. Like lifetimes: times are scaled so the oldest
+/// customer's age is 1, the search is over log-parameters from ln p = 0.1,
+/// and the objective is −mean log-likelihood + penalizer × Σ p² (on the scaled parameters).
+pub fn fit(
+    model: PurchaseModel,
+    summaries: &[CustomerSummary],
+    penalizer: f64,
+) -> Result<PurchaseParams, ClvError> {
+    let max_age = summaries.iter().map(|s| s.age).fold(0.0, f64::max);
+    if max_age <= 0.0 {
+        return Err(ClvError::NoConvergence {
+            model: model.name(),
+            detail: "every customer's first purchase is on the last day".into(),
+        });
+    }
+    let scale = 1.0 / max_age;
+    let pats = patterns(summaries, scale);
+    let n = summaries.len() as f64;
+    let mut objective = |log_params: &[f64]| {
+        let p = [
+            log_params[0].exp(),
+            log_params[1].exp(),
+            log_params[2].exp(),
+            log_params[3].exp(),
+        ];
+        -model.log_likelihood(p, &pats) / n + penalizer * p.iter().map(|v| v * v).sum::<f64>()
+    };
+    let m = NelderMead::default().minimize(&mut objective, &[0.1; 4]);
+    let [r, alpha_scaled, a, b] = [m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()];
+    if !m.converged
+        || ![r, alpha_scaled, a, b]
+            .iter()
+            .all(|v| v.is_finite() && *v > 0.0)
+    {
+        return Err(ClvError::NoConvergence {
+            model: model.name(),
+            detail: format!(
+                "stopped after {} evaluations at r={r:.4}, α={:.4}, a={a:.4}, b={b:.4}",
+                m.evaluations,
+                alpha_scaled / scale
+            ),
+        });
+    }
+    let alpha = alpha_scaled / scale;
+    Ok(PurchaseParams {
+        model,
+        r,
+        alpha,
+        a,
+        b,
+        log_likelihood: model.log_likelihood([r, alpha, a, b], &patterns(summaries, 1.0)),
+    })
+}
