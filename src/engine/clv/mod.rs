@@ -8,8 +8,11 @@ pub mod bgnbd;
 pub mod diagnosis;
 pub mod error;
 pub mod export;
+pub mod forecast;
 pub mod gamma_gamma;
+pub mod holdout;
 pub mod mbgnbd;
+pub mod model_checks;
 pub mod optimize;
 pub mod patterns;
 pub mod purchase_model;
@@ -17,17 +20,18 @@ pub mod report;
 pub mod settings;
 pub mod special;
 pub mod summary;
+pub mod validation;
 pub mod value;
 
 pub use diagnosis::{diagnose, Diagnosis};
 pub use error::ClvError;
 pub use purchase_model::{PurchaseModel, PurchaseParams};
-pub use report::{ChurnRisk, ClvParams, ClvReport, CustomerClv};
+pub use report::{ChurnRisk, ClvParams, ClvReport, CustomerClv, ModelFigures};
 pub use settings::ClvSettings;
 pub use summary::{summarize, CustomerSummary};
 
 use crate::engine::ledger::Ledger;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 /// Fits both models on the purchases before `reference_date` (the analysis
 /// reference date, `RfmTable::reference_date`) and predicts every customer.
@@ -45,7 +49,16 @@ pub fn predict(
             needed: settings.min_repeat_buyers,
         });
     }
-    let purchase = purchase_model::fit(settings.model, &summaries, settings.penalizer)?;
+    // Both models are fitted, for the comparison; the chosen one drives the figures.
+    let fits: Vec<(PurchaseModel, Result<PurchaseParams, ClvError>)> = PurchaseModel::ALL
+        .into_iter()
+        .map(|m| (m, purchase_model::fit(m, &summaries, settings.penalizer)))
+        .collect();
+    let purchase = fits
+        .iter()
+        .find(|(m, _)| *m == settings.model)
+        .map(|(_, fit)| fit.clone())
+        .unwrap_or_else(|| purchase_model::fit(settings.model, &summaries, settings.penalizer))?;
     let spend: Vec<(u32, f64)> = summaries
         .iter()
         .map(|s| (s.frequency, s.monetary_value))
@@ -57,6 +70,23 @@ pub fn predict(
     if gamma_gamma.population_mean().is_none() {
         return Err(ClvError::UnboundedSpend { q: gamma_gamma.q });
     }
+    let observation_end = reference_date
+        .checked_sub_days(Days::new(1))
+        .ok_or_else(|| ClvError::NoObservationPeriod {
+            reference: reference_date.to_string(),
+        })?;
+    let figures = ModelFigures {
+        period_transactions: model_checks::period_transactions(&purchase, &summaries),
+        expected_purchases: model_checks::expected_purchases_matrix(
+            &purchase,
+            &summaries,
+            f64::from(settings.prediction_days),
+        ),
+        probability_alive: model_checks::probability_alive_matrix(&purchase, &summaries),
+        forecast: forecast::forecast(&purchase, &gamma_gamma, &summaries, observation_end)
+            .unwrap_or_default(),
+    };
+    let validation = validation::validate(ledger, observation_end, settings, &fits);
     let mut customers = Vec::with_capacity(summaries.len());
     for s in summaries {
         let not_finite = || {
@@ -114,6 +144,8 @@ pub fn predict(
         },
         customers,
         repeat_buyers,
+        figures,
+        validation,
     })
 }
 

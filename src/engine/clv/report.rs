@@ -1,8 +1,11 @@
 //! The prediction for the UI: fitted parameters, one row per customer, and the churn list.
 
+use super::forecast::MonthRevenue;
 use super::gamma_gamma::GammaGammaParams;
+use super::model_checks::{ModelMatrix, PeriodBar};
 use super::purchase_model::PurchaseParams;
 use super::settings::ClvSettings;
+use super::validation::Validation;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +60,21 @@ pub struct ClvReport {
     pub customers: Vec<CustomerClv>,
     /// Customers with at least one repeat purchase day (the spend model's data).
     pub repeat_buyers: usize,
+    /// The chosen model's diagnostic figures and revenue forecast.
+    pub figures: ModelFigures,
+    /// Both models compared, on all the data and on a holdout.
+    pub validation: Validation,
+}
+
+/// What the chosen purchase model says beyond each customer's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelFigures {
+    pub period_transactions: Vec<PeriodBar>,
+    /// Expected purchases in the prediction horizon, by frequency × recency.
+    pub expected_purchases: ModelMatrix,
+    pub probability_alive: ModelMatrix,
+    /// Revenue of today's customers in each of the next 12 months.
+    pub forecast: Vec<MonthRevenue>,
 }
 
 impl ClvReport {
