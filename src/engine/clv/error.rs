@@ -35,6 +35,12 @@ pub enum ClvError {
         b: f64,
         smaller: f64,
     },
+    #[error(
+        "the {model} fit has a + b = {sum:.3}, below 1, where its formula for customers \
+         without a repeat purchase has no value (lifetimes returns NaN there too): use MBG/NBD, \
+         or change the window or the holdout"
+    )]
+    NoValueWithoutRepeats { model: &'static str, sum: f64 },
     #[error("invalid setting: {0}")]
     BadSetting(String),
 }

@@ -183,8 +183,12 @@ pub fn check(
         let s = &row.calibration;
         let predicted = params
             .expected_purchases(duration, s.frequency, s.recency, s.age)
-            .ok_or_else(|| ClvError::NonFinitePrediction {
-                customer: s.customer_id.clone(),
+            .ok_or_else(|| {
+                params
+                    .why_no_value(s.frequency)
+                    .unwrap_or_else(|| ClvError::NonFinitePrediction {
+                        customer: s.customer_id.clone(),
+                    })
             })?;
         let actual = f64::from(row.frequency_holdout);
         absolute += (predicted - actual).abs();

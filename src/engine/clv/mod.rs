@@ -98,9 +98,11 @@ pub fn predict(
                     smaller: settings.penalizer / 10.0,
                 }
             } else {
-                ClvError::NonFinitePrediction {
-                    customer: s.customer_id.clone(),
-                }
+                purchase.why_no_value(s.frequency).unwrap_or_else(|| {
+                    ClvError::NonFinitePrediction {
+                        customer: s.customer_id.clone(),
+                    }
+                })
             }
         };
         let expected_purchases = purchase

@@ -75,6 +75,18 @@ impl PurchaseParams {
         self.a / (self.a + self.b)
     }
 
+    /// Why a customer's prediction is not a finite number, when the
+    /// parameters explain it: BG/NBD's ₂F₁(r, b; a + b − 1; z) for customers
+    /// without repeats needs a + b > 1.
+    pub fn why_no_value(&self, frequency: u32) -> Option<ClvError> {
+        (self.model == PurchaseModel::BgNbd && frequency == 0 && self.a + self.b <= 1.0).then(
+            || ClvError::NoValueWithoutRepeats {
+                model: self.model.name(),
+                sum: self.a + self.b,
+            },
+        )
+    }
+
     /// P(alive | x, t_x, T).
     pub fn probability_alive(&self, frequency: u32, recency: f64, age: f64) -> f64 {
         match self.model {
