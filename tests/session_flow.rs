@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use segmento::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, GmmSettings};
+use segmento::engine::clv::PurchaseModel;
 use segmento::engine::ingest::{IngestSettings, Ingestor};
 use segmento::engine::segments::SegmentGrid;
 use segmento::protocol::page::{answer_held, PageRequest, WorkerEvent, WorkerMessage};
@@ -378,12 +379,20 @@ fn a_whole_session_through_the_pure_update() {
     );
 
     // Lifetime value from the held purchases, and its CSV.
-    shell.dispatch(Event::PredictClv { penalizer: 0.0 });
+    shell.dispatch(Event::PredictClv {
+        penalizer: 0.0,
+        model: PurchaseModel::ModifiedBgNbd,
+        holdout_days: None,
+    });
     shell.work();
     let clv = shell.model.clv.clone().expect("a prediction");
     assert!(clv.customers > 0 && clv.total_clv > 0.0);
+    assert_eq!(clv.settings.model, PurchaseModel::ModifiedBgNbd);
+    assert_eq!(clv.trust.comparison.len(), 2);
     let predictions = shell.export(ExportKind::PredictionsCsv);
     assert_eq!(predictions.lines().count(), clv.customers + 1);
+    assert!(predictions.lines().next().unwrap().ends_with(",purchase_model"));
+    assert!(predictions.lines().skip(1).all(|l| l.ends_with(",MBG/NBD")));
 
     // Back to k-means through the method chooser.
     shell.dispatch(Event::UseMethod(ClusteringMethodSettings::KMeans));

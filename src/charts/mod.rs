@@ -56,4 +56,9 @@ pub mod weekday_hour;
 pub use weekday_hour::{draw_weekday_hour, WeekdayHourInput};
 
 pub mod monthly_series;
-pub use monthly_series::{draw_monthly_series, MonthSeries, MonthlySeriesInput};
+pub use monthly_series::{
+    draw_category_series, draw_monthly_series, CategorySeriesInput, MonthSeries, MonthlySeriesInput,
+};
+
+pub mod value_heatmap;
+pub use value_heatmap::{draw_value_heatmap, ValueHeatmapInput};

@@ -1,6 +1,7 @@
-//! One or more series per calendar month as side-by-side bars (new vs
-//! returning customers; the share of lines set aside), x labelled
-//! "Jan 2011", with a legend when there are several series.
+//! One or more series per category as side-by-side bars, with a legend when
+//! there are several: per calendar month (new vs returning customers; the
+//! share of lines set aside), x labelled "Jan 2011", or over any labels
+//! (a model's predictions against what happened).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,7 +11,7 @@ use super::error::ChartError;
 use super::format::{month_label, NumberFormat};
 use super::layout::{
     draw_no_data, ensure_min_size, fill_background, finite_min_max, legend_strip, padded_range,
-    style_mesh, text_width, widest, x_label_area, y_label_area, zero_based_range, LegendEntry,
+    style_mesh, widest, x_label_area, y_label_area, zero_based_range, LegendEntry,
     MARGIN_PX,
 };
 use super::theme::Theme;
@@ -33,22 +34,54 @@ pub struct MonthlySeriesInput {
     pub value_axis_label: String,
 }
 
+/// Series over labelled categories as side-by-side bars, with a legend when
+/// there are several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategorySeriesInput {
+    /// One per category, in the order drawn (thinned when they do not fit).
+    pub labels: Vec<String>,
+    /// One value per category each.
+    pub series: Vec<MonthSeries>,
+    pub value_format: NumberFormat,
+    pub category_axis_label: String,
+    pub value_axis_label: String,
+}
+
 pub fn draw_monthly_series<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     input: &MonthlySeriesInput,
+    theme: &Theme,
+) -> Result<(), ChartError> {
+    let categories = CategorySeriesInput {
+        labels: input
+            .months
+            .iter()
+            .map(|(year, month)| month_label(*year, *month))
+            .collect(),
+        series: input.series.clone(),
+        value_format: input.value_format.clone(),
+        category_axis_label: "Month".into(),
+        value_axis_label: input.value_axis_label.clone(),
+    };
+    draw_category_series(area, &categories, theme)
+}
+
+pub fn draw_category_series<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &CategorySeriesInput,
     theme: &Theme,
 ) -> Result<(), ChartError> {
     fill_background(area, theme)?;
     if let Some(bad) = input
         .series
         .iter()
-        .find(|s| s.values.len() != input.months.len())
+        .find(|s| s.values.len() != input.labels.len())
     {
         return Err(ChartError::InvalidInput(format!(
-            "series {} has {} values for {} months",
+            "series {} has {} values for {} categories",
             bad.label,
             bad.values.len(),
-            input.months.len()
+            input.labels.len()
         )));
     }
     let values = input.series.iter().flat_map(|s| s.values.iter().copied());
@@ -61,9 +94,9 @@ pub fn draw_monthly_series<DB: DrawingBackend>(
     })?;
     let (y_lo, y_hi) = padded_range(lo, hi, 0.05).unwrap_or((lo, hi));
     let y_range = (if lo < 0.0 { y_lo } else { 0.0 })..(if hi > 0.0 { y_hi } else { 0.0 });
-    let count = input.months.len();
+    let count = input.labels.len();
     let columns = i32::try_from(count)
-        .map_err(|_| ChartError::InvalidInput(format!("{count} months is too many")))?;
+        .map_err(|_| ChartError::InvalidInput(format!("{count} categories is too many")))?;
     let legend: Vec<LegendEntry> = match input.series.len() {
         0 | 1 => Vec::new(),
         _ => input
@@ -83,16 +116,16 @@ pub fn draw_monthly_series<DB: DrawingBackend>(
         .build_cartesian_2d((0..columns - 1).into_segmented(), y_range)
         .map_err(ChartError::drawing)?;
     let plot_width = chart.plotting_area().dim_in_pixel().0.max(1);
-    let label_width = text_width(area, "Sep 2011", &tick_style)? + theme.px_u32(12.0);
+    let label_width = widest(area, &input.labels, &tick_style)? + theme.px_u32(12.0);
     let step = count
         .div_ceil((plot_width / label_width.max(1)).max(1) as usize)
         .max(1);
-    let format_month = |v: &SegmentValue<i32>| match v {
+    let format_category = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(*i)
             .ok()
             .filter(|i| i % step == 0)
-            .and_then(|i| input.months.get(i))
-            .map(|(year, month)| month_label(*year, *month))
+            .and_then(|i| input.labels.get(i))
+            .cloned()
             .unwrap_or_default(),
         _ => String::new(),
     };
@@ -102,9 +135,9 @@ pub fn draw_monthly_series<DB: DrawingBackend>(
     mesh.disable_x_mesh()
         .x_labels(count + 1)
         .y_labels(6)
-        .x_label_formatter(&format_month)
+        .x_label_formatter(&format_category)
         .y_label_formatter(&format_value)
-        .x_desc("Month")
+        .x_desc(input.category_axis_label.as_str())
         .y_desc(input.value_axis_label.as_str())
         .draw()
         .map_err(ChartError::drawing)?;

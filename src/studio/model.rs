@@ -14,7 +14,7 @@ use crate::engine::classify::ClassifierSettings;
 use crate::engine::clustering::{
     ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
-use crate::engine::clv::ClvSettings;
+use crate::engine::clv::{ClvSettings, PurchaseModel};
 use crate::engine::container::SourceChoice;
 use crate::engine::embedding::EmbeddingSettings;
 use crate::engine::explain::TreeSettings;
@@ -100,6 +100,10 @@ pub enum Event {
     /// `penalizer_coef`; 0 = plain maximum likelihood).
     PredictClv {
         penalizer: f64,
+        /// Drives the figures; both are fitted and compared.
+        model: PurchaseModel,
+        /// Days held out to check the models (`None`: the last quarter).
+        holdout_days: Option<u32>,
     },
     QueryTable(TableQuery),
     /// Draw the t-SNE map of the customers.
@@ -494,12 +498,18 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             model.rules = None;
             model.ask(SessionRequest::Rules { depth })
         }
-        Event::PredictClv { penalizer } => {
+        Event::PredictClv {
+            penalizer,
+            model: purchase_model,
+            holdout_days,
+        } => {
             if model.dashboard.is_none() {
                 return Vec::new();
             }
             let settings = ClvSettings {
                 penalizer,
+                model: purchase_model,
+                holdout_days,
                 ..ClvSettings::default()
             };
             let request = PageRequest::Session(SessionRequest::PredictClv(settings));

@@ -6,6 +6,7 @@
 use super::chart_inputs::{self as inputs, ScatterView};
 use super::explore::ExploreView;
 use super::format::{percent, thousands};
+use super::model_trust::ModelTrust;
 use crate::charts::{
     BarsInput, BinnedHistogram, CohortHeatmapInput, KSweepInput, MonthlyRevenueInput,
     RfHeatmapInput, ScatterLabels, ScatterPoint, SnakeInput,
@@ -420,6 +421,8 @@ pub struct ClvView {
     pub churn: Vec<ChurnRow>,
     /// A fit not to take at face value, in words (a dropout near zero: no churn count).
     pub diagnosis: Diagnosis,
+    /// Both models compared, the holdout check, the diagnostic plots, the forecast.
+    pub trust: ModelTrust,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -441,6 +444,7 @@ impl ClvView {
                 report.repeat_buyers,
                 report.settings.penalizer,
             ),
+            trust: ModelTrust::of(report),
             settings: report.settings,
             params: report.params,
             customers: report.customers.len(),

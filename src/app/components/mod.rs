@@ -13,6 +13,7 @@ mod explore;
 mod grid_editor;
 mod mapping;
 mod methods;
+mod model_trust;
 mod progress;
 mod results;
 mod rules;

@@ -17,6 +17,7 @@ pub fn write_predictions_csv(out: &mut impl Write, report: &ClvReport) -> io::Re
             format!("clv_{}_months", s.horizon_months),
             "total_spent".into(),
             format!("likely_to_churn_p_alive_below_{}", s.churn_threshold),
+            "purchase_model".into(),
         ]
         .into_iter(),
     )?;
@@ -31,6 +32,7 @@ pub fn write_predictions_csv(out: &mut impl Write, report: &ClvReport) -> io::Re
                 format!("{:.2}", c.clv),
                 format!("{:.2}", c.total_spent),
                 (c.p_alive < s.churn_threshold).to_string(),
+                s.model.name().to_string(),
             ]
             .into_iter(),
         )?;

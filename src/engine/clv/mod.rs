@@ -319,14 +319,14 @@ mod tests {
         assert_eq!(lines.len(), 71);
         assert_eq!(
             lines[0],
-            "customer_id,p_alive,expected_purchases_next_90_days,expected_value_per_purchase,clv_12_months,total_spent,likely_to_churn_p_alive_below_0.5"
+            "customer_id,p_alive,expected_purchases_next_90_days,expected_value_per_purchase,clv_12_months,total_spent,likely_to_churn_p_alive_below_0.5,purchase_model"
         );
         assert!(
             lines[1].starts_with("\"'=HYPERLINK(\"\"x\"\")\","),
             "{}",
             lines[1]
         );
-        let churners = lines.iter().filter(|l| l.ends_with(",true")).count();
+        let churners = lines.iter().filter(|l| l.ends_with(",true,BG/NBD")).count();
         assert_eq!(churners, report.churn_list(usize::MAX).len());
     }
 }
