@@ -391,7 +391,11 @@ fn a_whole_session_through_the_pure_update() {
     assert_eq!(clv.trust.comparison.len(), 2);
     let predictions = shell.export(ExportKind::PredictionsCsv);
     assert_eq!(predictions.lines().count(), clv.customers + 1);
-    assert!(predictions.lines().next().unwrap().ends_with(",purchase_model"));
+    assert!(predictions
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",purchase_model"));
     assert!(predictions.lines().skip(1).all(|l| l.ends_with(",MBG/NBD")));
 
     // Back to k-means through the method chooser.

@@ -11,8 +11,7 @@ use super::error::ChartError;
 use super::format::{month_label, NumberFormat};
 use super::layout::{
     draw_no_data, ensure_min_size, fill_background, finite_min_max, legend_strip, padded_range,
-    style_mesh, widest, x_label_area, y_label_area, zero_based_range, LegendEntry,
-    MARGIN_PX,
+    style_mesh, widest, x_label_area, y_label_area, zero_based_range, LegendEntry, MARGIN_PX,
 };
 use super::theme::Theme;
 

@@ -59,7 +59,11 @@ fn window_label(m: &MonthRevenue) -> String {
         .start
         .checked_add_days(Days::new(u64::from(m.days.max(1)) - 1))
         .unwrap_or(m.start);
-    format!("{} – {}", m.start.format("%-d %b"), last.format("%-d %b %y"))
+    format!(
+        "{} – {}",
+        m.start.format("%-d %b"),
+        last.format("%-d %b %y")
+    )
 }
 
 fn series(label: &str, values: Vec<f64>, colour: usize) -> MonthSeries {
@@ -79,7 +83,10 @@ fn revenue_chart(months: &[MonthRevenue], with_actual: bool) -> CategorySeriesIn
     if with_actual {
         all.push(series(
             "Actual",
-            months.iter().map(|m| m.actual.unwrap_or(f64::NAN)).collect(),
+            months
+                .iter()
+                .map(|m| m.actual.unwrap_or(f64::NAN))
+                .collect(),
             1,
         ));
     }
@@ -94,7 +101,10 @@ fn revenue_chart(months: &[MonthRevenue], with_actual: bool) -> CategorySeriesIn
 
 fn period_chart(bars: &[PeriodBar], model: PurchaseModel) -> CategorySeriesInput {
     CategorySeriesInput {
-        labels: bars.iter().map(|b| b.repeat_purchases.to_string()).collect(),
+        labels: bars
+            .iter()
+            .map(|b| b.repeat_purchases.to_string())
+            .collect(),
         series: vec![
             series("Actual", bars.iter().map(|b| b.actual as f64).collect(), 1),
             series(model.name(), bars.iter().map(|b| b.expected).collect(), 0),

@@ -211,7 +211,8 @@ mod tests {
             monetary_value: 22.5,
             total_spent: 60.0,
         };
-        let months = forecast(&p, &gg, &[c.clone()], date("2011-12-09")).unwrap_or_default();
+        let months =
+            forecast(&p, &gg, std::slice::from_ref(&c), date("2011-12-09")).unwrap_or_default();
         assert_eq!(months.len(), 12);
         assert_eq!(months[0].start, date("2011-12-10"));
         assert_eq!(months[0].days, 31);
