@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::error::ChartError;
 use super::format::NumberFormat;
 use super::layout::{
-    draw_heatmap_cell, draw_no_data, ensure_min_size, fill_background, finite_min_max, style_mesh,
-    widest, x_label_area, y_label_area, MARGIN_PX,
+    draw_heatmap_cell, draw_no_data, ensure_min_size, fill_background, finite_min_max,
+    legend_strip, style_mesh, widest, x_label_area, y_label_area, LegendEntry, MARGIN_PX,
 };
 use super::theme::Theme;
 
@@ -52,8 +52,18 @@ pub fn draw_value_heatmap<DB: DrawingBackend>(
     let too_many = |n: usize| ChartError::InvalidInput(format!("{n} cells is too many"));
     let columns_i32 = i32::try_from(columns).map_err(|_| too_many(columns))?;
     let rows_i32 = i32::try_from(rows).map_err(|_| too_many(rows))?;
+    let scale = if max > 0.0 { max } else { 1.0 };
+    // The colour scale's ends, so a cell reads without hovering.
+    let legend = [
+        LegendEntry::new(theme.sequential(0.0), "0 (lowest)"),
+        LegendEntry::new(
+            theme.sequential(1.0),
+            format!("{} (highest)", input.value_format.format(scale)),
+        ),
+    ];
+    let plot_area = legend_strip(area, &legend, theme)?;
     let tick_style = theme.tick_style();
-    let mut chart = ChartBuilder::on(area)
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(theme.px_u32(MARGIN_PX))
         .x_label_area_size(x_label_area(theme))
         .y_label_area_size(y_label_area(
@@ -93,7 +103,6 @@ pub fn draw_value_heatmap<DB: DrawingBackend>(
         plot_width as i32 / columns_i32,
         plot_height as i32 / rows_i32,
     );
-    let scale = if max > 0.0 { max } else { 1.0 };
     for (y, row) in (0i32..).zip(&input.values) {
         for (x, value) in (0i32..).zip(row) {
             if !value.is_finite() {
@@ -131,10 +140,12 @@ mod tests {
         for text in ["Frequency", "Recency (days)", "90%", "100%"] {
             assert!(rec.has_text(text), "{text}: {:?}", rec.texts());
         }
-        // The largest value takes the scale's end; NaN draws nothing.
-        assert_eq!(rec.filled_rects(theme.sequential(1.0)).len(), 1);
+        // The largest value takes the scale's end (and its legend swatch); NaN draws nothing.
+        assert!(rec.has_text("100% (highest)"), "{:?}", rec.texts());
+        assert_eq!(rec.filled_rects(theme.sequential(1.0)).len(), 2);
         assert_eq!(rec.filled_rects(theme.sequential(0.5)).len(), 1);
         assert_eq!(rec.texts().iter().filter(|t| t.ends_with('%')).count(), 5);
+        assert!(rec.has_text("0 (lowest)"));
     }
 
     #[test]
