@@ -49,6 +49,8 @@ fn settings_of(byte: u8) -> IngestSettings {
     settings.rules.drop_duplicates = !bit(6);
     settings.rules.drop_out_of_range_dates = !bit(7);
     settings.rules.drop_returns = !bit(7);
+    // Bit 3 chooses the date order only when bit 2 says to choose it.
+    settings.rules.net_returns = !bit(2) && bit(3);
     settings
 }
 

@@ -77,7 +77,21 @@ fn two_parts_join_into_the_single_pass_result_or_refuse() {
     let text = troubled_file(3000);
     let bytes = text.as_bytes();
     assert!(bytes.len() > 3 * segmento::engine::ingest::SNIFF_WINDOW);
-    let settings = IngestSettings::default();
+    // Plain, and with the set-aside returns kept for net revenue.
+    let net = IngestSettings {
+        rules: segmento::engine::clean::CleaningRules {
+            net_returns: true,
+            ..Default::default()
+        },
+        ..IngestSettings::default()
+    };
+    for settings in [IngestSettings::default(), net] {
+        parts_join_or_refuse(bytes, &text, &settings);
+    }
+}
+
+fn parts_join_or_refuse(bytes: &[u8], text: &str, settings: &IngestSettings) {
+    let settings = settings.clone();
     let whole = serde_json::to_value(ingest_bytes(bytes, settings.clone()).unwrap()).unwrap();
     let (mut joined, mut refused) = (0, 0);
     let cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();

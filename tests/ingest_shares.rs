@@ -54,6 +54,13 @@ fn shares_merge_into_the_single_pass_result() {
         },
         ..IngestSettings::default()
     };
+    let net = IngestSettings {
+        rules: CleaningRules {
+            net_returns: true,
+            ..CleaningRules::default()
+        },
+        ..IngestSettings::default()
+    };
     for (name, bytes) in [
         ("sample", &sample[..]),
         ("edge cases", &edge[..]),
@@ -61,7 +68,11 @@ fn shares_merge_into_the_single_pass_result() {
     ] {
         check(name, bytes, &IngestSettings::default());
         check(name, bytes, &outliers);
+        check(name, bytes, &net);
     }
+    // Net revenue keeps returns from every share: the sample has matched ones.
+    let sample_net = ingest_bytes(&sample, net.clone()).unwrap();
+    assert!(sample_net.report.returns_matched > 0);
     // The troubled file really exercises the rules and both shares.
     let outcome = ingest_bytes(troubled.as_bytes(), IngestSettings::default()).unwrap();
     let dropped: Vec<u64> = outcome.report.rules.iter().map(|r| r.count).collect();

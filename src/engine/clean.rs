@@ -41,6 +41,9 @@ pub struct CleaningRules {
     /// Customers with total monetary value above this quantile of all
     /// customers' totals are dropped when `drop_outliers` is on (nearest rank).
     pub outlier_quantile: f64,
+    /// Keep the value of the cancellations and returns set aside, per
+    /// customer, so monetary can be net revenue (see [`crate::engine::ledger::Ledger::net_returns`]).
+    pub net_returns: bool,
 }
 
 impl Default for CleaningRules {
@@ -57,6 +60,7 @@ impl Default for CleaningRules {
             drop_duplicates: true,
             drop_outliers: false,
             outlier_quantile: 0.99,
+            net_returns: false,
         }
     }
 }
@@ -186,6 +190,12 @@ pub struct CleaningReport {
     pub outlier_threshold: Option<f64>,
     /// One entry per [`Rule`], in [`Rule::ALL`] order.
     pub rules: Vec<RuleReport>,
+    /// With net revenue: cancellation and return lines matched to a
+    /// customer in the ledger, and those whose customer bought nothing kept.
+    #[serde(default)]
+    pub returns_matched: u64,
+    #[serde(default)]
+    pub returns_unmatched: u64,
 }
 
 impl CleaningReport {
@@ -196,6 +206,8 @@ impl CleaningReport {
             customers: 0,
             invoices: 0,
             outlier_threshold: None,
+            returns_matched: 0,
+            returns_unmatched: 0,
             rules: Rule::ALL
                 .into_iter()
                 .map(|rule| RuleReport {

@@ -161,6 +161,7 @@ mod tests {
                 customer("f", &[("12", "2011-03-02 10:00", 5.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         }
     }
 
@@ -197,6 +198,7 @@ mod tests {
                 customer("edge", &[("4", "2001-04-30 10:00", 1.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         };
         let t = compute(&ledger);
         assert_eq!(t.months.len(), 120);
@@ -223,6 +225,7 @@ mod tests {
                 customer("b", &[("3", "2010-12-24 10:00", 1.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         };
         let t = compute(&ledger);
         assert_eq!(t.months, ["2010-12", "2011-01"]);

@@ -19,6 +19,9 @@ pub const FREQUENCY_DAYS: &str = "frequency_days";
 /// Monetary as each customer's total, or as the mean per purchase.
 pub const MONETARY_TOTAL: &str = "monetary_total";
 pub const MONETARY_MEAN_PER_PURCHASE: &str = "monetary_mean_per_purchase";
+/// The same, net of the customer's cancellations and returns.
+pub const MONETARY_NET_TOTAL: &str = "monetary_net_total";
+pub const MONETARY_NET_MEAN_PER_PURCHASE: &str = "monetary_net_mean_per_purchase";
 
 /// The recency column's name before the reference date.
 pub const RECENCY_TO_PREFIX: &str = "recency_days_to_";

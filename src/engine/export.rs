@@ -3,7 +3,7 @@
 
 use super::csv_cells::{
     recency_header, text_cell, write_row, COUNTRY, CUSTOMER_ID, FREQUENCY_DAYS, FREQUENCY_INVOICES,
-    MONETARY_MEAN_PER_PURCHASE, MONETARY_TOTAL,
+    MONETARY_MEAN_PER_PURCHASE, MONETARY_NET_MEAN_PER_PURCHASE, MONETARY_NET_TOTAL, MONETARY_TOTAL,
 };
 use super::rfm::{MonetaryMode, PurchaseUnit, RfmTable};
 use super::score::RfmScores;
@@ -22,9 +22,11 @@ pub fn header(table: &RfmTable) -> Vec<String> {
         PurchaseUnit::Invoice => FREQUENCY_INVOICES,
         PurchaseUnit::Day => FREQUENCY_DAYS,
     };
-    let monetary = match table.settings.monetary {
-        MonetaryMode::Total => MONETARY_TOTAL,
-        MonetaryMode::MeanPerPurchase => MONETARY_MEAN_PER_PURCHASE,
+    let monetary = match (table.settings.monetary, table.net_of_returns) {
+        (MonetaryMode::Total, false) => MONETARY_TOTAL,
+        (MonetaryMode::MeanPerPurchase, false) => MONETARY_MEAN_PER_PURCHASE,
+        (MonetaryMode::Total, true) => MONETARY_NET_TOTAL,
+        (MonetaryMode::MeanPerPurchase, true) => MONETARY_NET_MEAN_PER_PURCHASE,
     };
     [
         CUSTOMER_ID.to_string(),
@@ -115,6 +117,7 @@ mod tests {
             reference_date: NaiveDate::from_ymd_opt(2011, 12, 10).unwrap(),
             rows,
             skipped_after_reference: 0,
+            net_of_returns: false,
         };
         let scores = score::score(&table, 5).unwrap();
         let segments = vec!["Lost".to_string(), "New".to_string()];

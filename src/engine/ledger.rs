@@ -27,6 +27,18 @@ pub struct CustomerHistory {
     pub country: Option<String>,
     /// Purchases in file order (not necessarily sorted by date).
     pub purchases: Vec<Purchase>,
+    /// The value of the customer's cancellations and returns (positive), in
+    /// file order; only kept when the ledger is for net revenue.
+    #[serde(default)]
+    pub returns: Vec<Returned>,
+}
+
+/// A cancellation or return line set aside by cleaning, kept for net revenue.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Returned {
+    pub at: NaiveDateTime,
+    /// The value given back: −(quantity × price), positive.
+    pub amount: f64,
 }
 
 /// Revenue of kept lines per calendar month, for the "revenue over time" chart.
@@ -44,6 +56,10 @@ pub struct Ledger {
     pub customers: Vec<CustomerHistory>,
     /// Sorted by month, ascending.
     pub monthly: Vec<MonthlyRevenue>,
+    /// Whether each customer's cancellations and returns are kept
+    /// ([`CustomerHistory::returns`]): then monetary is net revenue.
+    #[serde(default)]
+    pub net_returns: bool,
 }
 
 impl Ledger {

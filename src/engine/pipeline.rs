@@ -121,7 +121,15 @@ pub fn prepare(ledger: &Ledger, settings: &AnalysisSettings) -> Result<Prepared,
     let span = PurchaseSpan {
         first: first.date(),
         last: last.date(),
-        definitions: settings.rfm.describe(table.reference_date),
+        definitions: if table.net_of_returns {
+            format!(
+                "{}; {}",
+                settings.rfm.describe(table.reference_date),
+                rfm::NET_OF_RETURNS
+            )
+        } else {
+            settings.rfm.describe(table.reference_date)
+        },
     };
     let mut prepared = Prepared::new(table, settings.clone(), span)?;
     prepared.cohorts = Some(cohorts::compute(ledger));
@@ -164,8 +172,13 @@ pub fn prepare_table(
         first: days_before_reference(recency(i64::max)?),
         last: days_before_reference(recency(i64::min)?),
         definitions: format!(
-            "imported RFM table; {}",
-            table.settings.describe_imported(table.reference_date)
+            "imported RFM table; {}{}",
+            table.settings.describe_imported(table.reference_date),
+            if table.net_of_returns {
+                format!(" ({})", rfm::NET_OF_RETURNS)
+            } else {
+                String::new()
+            }
         ),
     };
     let settings = AnalysisSettings {
@@ -588,6 +601,7 @@ mod tests {
         Ledger {
             customers,
             monthly: vec![],
+            net_returns: false,
         }
     }
 
@@ -800,6 +814,7 @@ mod tests {
         let one = Ledger {
             customers: vec![customer("a", &[("1", "2011-01-01 10:00", 5.0)])],
             monthly: vec![],
+            net_returns: false,
         };
         assert_eq!(
             analyze(&one, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),
@@ -811,6 +826,7 @@ mod tests {
                 customer("b", &[("2", "2011-01-01 10:00", 5.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         };
         assert_eq!(
             analyze(&twins, &AnalysisSettings::default(), &mut |_, _| {}).unwrap_err(),

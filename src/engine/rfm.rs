@@ -92,7 +92,15 @@ pub struct RfmTable {
     pub rows: Vec<RfmRow>,
     /// Customers left out because all their purchases were after a fixed reference date.
     pub skipped_after_reference: usize,
+    /// Monetary is net revenue: each customer's cancellations and returns
+    /// before the reference date subtracted, never below 0.
+    #[serde(default)]
+    pub net_of_returns: bool,
 }
+
+/// What the definitions line adds for net revenue.
+pub const NET_OF_RETURNS: &str =
+    "monetary is net of the customer's cancellations and returns (never below 0)";
 
 pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, AnalysisError> {
     let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;
@@ -138,7 +146,16 @@ pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, Anal
             continue;
         };
         let frequency = purchases.len() as u32;
-        let total: f64 = purchases.iter().map(|p| p.1).sum();
+        let mut total: f64 = purchases.iter().map(|p| p.1).sum();
+        if ledger.net_returns {
+            let returned: f64 = customer
+                .returns
+                .iter()
+                .filter(|r| r.at.date() < reference_date && r.amount.is_finite())
+                .map(|r| r.amount)
+                .sum();
+            total = (total - returned).max(0.0);
+        }
         rows.push(RfmRow {
             customer_id: customer.id.clone(),
             country: customer.country.clone(),
@@ -158,6 +175,7 @@ pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, Anal
         reference_date,
         rows,
         skipped_after_reference: skipped,
+        net_of_returns: ledger.net_returns,
     })
 }
 
@@ -198,6 +216,7 @@ pub(crate) mod tests {
                     amount: *a,
                 })
                 .collect(),
+            returns: Vec::new(),
         }
     }
 
@@ -218,6 +237,7 @@ pub(crate) mod tests {
                 })
                 .collect(),
             skipped_after_reference: 0,
+            net_of_returns: false,
         }
     }
 
@@ -236,6 +256,7 @@ pub(crate) mod tests {
                 customer("B", &[("4", "2011-12-09 12:50", 5.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         }
     }
 

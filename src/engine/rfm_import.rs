@@ -291,6 +291,7 @@ impl Reader {
             reference_date,
             rows: rows.rows,
             skipped_after_reference: 0,
+            net_of_returns: columns.monetary_is_net(),
         };
         Ok(RfmImportOutcome {
             table,

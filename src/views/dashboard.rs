@@ -413,6 +413,8 @@ pub struct ClvView {
     pub params: ClvParams,
     pub customers: usize,
     pub repeat_buyers: usize,
+    /// Repeat buyers whose mean repeat purchase was not positive, left out of Gamma-Gamma.
+    pub spend_left_out: usize,
     pub total_clv: f64,
     pub expected_purchases: f64,
     pub likely_to_churn: usize,
@@ -449,6 +451,7 @@ impl ClvView {
             params: report.params,
             customers: report.customers.len(),
             repeat_buyers: report.repeat_buyers,
+            spend_left_out: report.spend_left_out,
             total_clv: report.total_clv(),
             expected_purchases: report.customers.iter().map(|c| c.expected_purchases).sum(),
             likely_to_churn: all_churn.len(),

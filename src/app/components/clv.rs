@@ -54,11 +54,15 @@ pub fn Predictions(dashboard: Arc<Dashboard>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <p class="muted">{format!(
-                    "Fitted on {} customers ({} bought on more than one day). {model_name} r = {:.3}, α = {:.2}, a = {:.3}, b = {:.3}; Gamma-Gamma p = {:.3}, q = {:.3}, v = {:.2}{}. Value is discounted {} a month.",
+                    "Fitted on {} customers ({} bought on more than one day). {model_name} r = {:.3}, α = {:.2}, a = {:.3}, b = {:.3}; Gamma-Gamma p = {:.3}, q = {:.3}, v = {:.2}{}. Value is discounted {} a month.{}",
                     thousands(report.customers as u64), thousands(report.repeat_buyers as u64),
                     p.purchase.r, p.purchase.alpha, p.purchase.a, p.purchase.b, p.gamma_gamma.p, p.gamma_gamma.q, p.gamma_gamma.v,
                     if s.penalizer > 0.0 { format!("; penalizer {}", s.penalizer) } else { String::new() },
-                    percent(s.monthly_discount_rate)
+                    percent(s.monthly_discount_rate),
+                    match report.spend_left_out {
+                        0 => String::new(),
+                        n => format!(" Gamma-Gamma sees positive purchase values only: {} repeat buyer{} whose mean repeat purchase was not positive (cancellations or returns kept in the data) left out of it.", thousands(n as u64), if n == 1 { "" } else { "s" }),
+                    }
                 )}</p>
                 {(!notes.is_empty()).then(|| view! {
                     <div class="notice" role="note" aria-label="About this fit">

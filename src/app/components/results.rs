@@ -222,6 +222,16 @@ fn TransactionsQuality(
                 delimiter_label(format.delimiter), format.date_format.description
             )}</p>
             {(!read_from.is_empty()).then(|| view! { <p class="muted source-note">{format!("Read: {read_from}.")}</p> })}
+            {(report.returns_matched + report.returns_unmatched > 0).then(|| view! {
+                <p class="muted net-returns">{format!(
+                    "Net revenue: {} cancellation and return lines subtracted from their customers' monetary value{}.",
+                    thousands(report.returns_matched),
+                    match report.returns_unmatched {
+                        0 => String::new(),
+                        n => format!("; {} belong to customers with no purchase kept and change nothing", thousands(n)),
+                    }
+                )}</p>
+            })}
             {without_order_ids.map(|note| view! { <p class="file-defaults">{crate::views::format::sentence(&note)}</p> })}
             <table class="quality">
                 <thead><tr><th>"Rule"</th><th class="num">"Removed"</th><th>"Examples"</th><th>"Applied"</th></tr></thead>

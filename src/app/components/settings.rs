@@ -12,6 +12,9 @@ pub fn RfmSettingsPanel() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let settings = studio.analysis_settings;
     let current = settings.get_untracked();
+    // Kept by the read (cleaning), used by RFM: set with the definitions.
+    let ingest = studio.ingest_settings;
+    let net = ingest.get_untracked().rules.net_returns;
     let fixed_date = match current.rfm.reference {
         ReferenceDate::Fixed(d) => d.to_string(),
         ReferenceDate::DayAfterLast => String::new(),
@@ -36,6 +39,15 @@ pub fn RfmSettingsPanel() -> impl IntoView {
                     }>
                         <option value="total" selected=current.rfm.monetary == MonetaryMode::Total>"the total spent"</option>
                         <option value="mean" selected=current.rfm.monetary == MonetaryMode::MeanPerPurchase>"the mean per purchase"</option>
+                    </select></label>
+                <label class="mapping-field"><span>"cancellations and returns"</span>
+                    <select aria-label="Cancellations and returns" title="Set aside: left out of everything (the default). Net revenue: still not purchases, but each customer's are subtracted from their monetary value (never below 0)"
+                        on:change=move |e: ev::Event| {
+                            let net = event_target_value(&e) == "net";
+                            ingest.update(|s| s.rules.net_returns = net);
+                        }>
+                        <option value="aside" selected=!net>"are set aside"</option>
+                        <option value="net" selected=net>"are subtracted from monetary (net revenue)"</option>
                     </select></label>
                 <label class="mapping-field"><span>"reference date (empty: the day after the last purchase)"</span>
                     <input type="date" value=fixed_date aria-label="Reference date" on:change=move |e: ev::Event| {

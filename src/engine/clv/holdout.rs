@@ -262,6 +262,7 @@ mod tests {
                 customer("C", &[("10", "2011-01-10 10:00", 8.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         };
         let end = date("2011-01-21");
         let split = HoldoutSplit::choose(&ledger, end, None).unwrap();

@@ -67,6 +67,8 @@ pub fn predict(
     // zero; shrinking the spend model's p, q, v toward 0 would only push q
     // below 1, where it has no average.
     let gamma_gamma = gamma_gamma::fit(&spend, 0.0)?;
+    // Gamma-Gamma is for positive purchase values only.
+    let spend_left_out = spend.iter().filter(|(x, m)| *x > 0 && *m <= 0.0).count();
     if gamma_gamma.population_mean().is_none() {
         return Err(ClvError::UnboundedSpend { q: gamma_gamma.q });
     }
@@ -146,6 +148,7 @@ pub fn predict(
         },
         customers,
         repeat_buyers,
+        spend_left_out,
         figures,
         validation,
     })
@@ -191,6 +194,7 @@ mod tests {
         Ledger {
             customers,
             monthly: vec![],
+            net_returns: false,
         }
     }
 
@@ -229,6 +233,7 @@ mod tests {
         Ledger {
             customers,
             monthly: vec![],
+            net_returns: false,
         }
     }
 
@@ -305,6 +310,23 @@ mod tests {
             predict(&data, reference(), &ClvSettings::default()).unwrap(),
             report
         );
+    }
+
+    #[test]
+    fn the_spend_model_leaves_out_non_positive_repeat_spend_and_says_how_many() {
+        let mut data = ledger(40, 30);
+        assert_eq!(
+            predict(&data, reference(), &ClvSettings::default())
+                .unwrap()
+                .spend_left_out,
+            0
+        );
+        // R0's repeat purchases become refunds (a file with cancellations kept).
+        for p in data.customers[0].purchases.iter_mut().skip(1) {
+            p.amount = -p.amount;
+        }
+        let report = predict(&data, reference(), &ClvSettings::default()).unwrap();
+        assert_eq!(report.spend_left_out, 1);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct ClvReport {
     pub customers: Vec<CustomerClv>,
     /// Customers with at least one repeat purchase day (the spend model's data).
     pub repeat_buyers: usize,
+    /// Repeat buyers the spend model left out: their mean repeat purchase
+    /// was not positive (returns or cancellations kept in the purchases).
+    pub spend_left_out: usize,
     /// The chosen model's diagnostic figures and revenue forecast.
     pub figures: ModelFigures,
     /// Both models compared, on all the data and on a holdout.

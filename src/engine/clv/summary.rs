@@ -119,6 +119,7 @@ mod tests {
                 customer("C", &[("7", "2011-12-10 12:50", 5.0)]),
             ],
             monthly: vec![],
+            net_returns: false,
         };
         let s = summarize(&ledger, date("2011-12-10")).unwrap();
         assert_eq!(s.len(), 2, "C only bought on the reference date");
@@ -146,6 +147,7 @@ mod tests {
         let mut ledger = Ledger {
             customers: vec![customer("A", &[("1", "2011-11-01 10:00", 10.0)])],
             monthly: vec![],
+            net_returns: false,
         };
         ledger.customers[0].purchases[0].amount = f64::INFINITY;
         assert!(matches!(

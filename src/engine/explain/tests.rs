@@ -280,6 +280,7 @@ mod with_model {
         Ledger {
             customers,
             monthly: vec![],
+            net_returns: false,
         }
     }
 

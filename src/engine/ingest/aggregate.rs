@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{quantile, CleaningReport, Rule};
-use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase};
+use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase, Returned};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PurchaseTotals {
@@ -78,6 +78,17 @@ impl CustomerTotals {
     }
 }
 
+/// A cancellation or return line set aside by cleaning, with its customer,
+/// kept for net revenue (rare lines: a plain list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnLine {
+    pub customer: String,
+    #[serde(with = "super::compact::date_time")]
+    pub at: NaiveDateTime,
+    /// Positive: the value given back.
+    pub amount: f64,
+}
+
 /// A kept line, ready to be folded in.
 pub struct KeptLine<'a> {
     pub customer: &'a str,
@@ -129,6 +140,8 @@ pub struct Aggregator {
     recent: RecentPurchase,
     /// The kept lines' hashes, for the duplicate rule.
     lines: KeptLines,
+    /// Set-aside cancellations and returns, when monetary is net revenue.
+    returns: Vec<ReturnLine>,
 }
 
 #[derive(Default)]
@@ -165,6 +178,7 @@ impl Default for Aggregator {
             purchase_collisions: FastHashMap::default(),
             recent: RecentPurchase::default(),
             lines: KeptLines::default(),
+            returns: Vec::new(),
         }
     }
 }
@@ -462,9 +476,24 @@ impl Aggregator {
             .copied()
     }
 
-    /// The customers folded so far, for merging with other shares.
-    pub fn into_customers(self) -> Vec<CustomerTotals> {
-        self.customers
+    /// Keeps a set-aside cancellation or return of `customer` (net revenue).
+    pub fn add_return(&mut self, customer: &str, at: NaiveDateTime, amount: f64) {
+        self.returns.push(ReturnLine {
+            customer: customer.to_string(),
+            at,
+            amount,
+        });
+    }
+
+    /// Adds another part's set-aside returns (shares, the later part of a file).
+    pub fn with_returns(mut self, returns: Vec<ReturnLine>) -> Self {
+        self.returns.extend(returns);
+        self
+    }
+
+    /// The customers folded so far and the returns kept, for merging with other shares.
+    pub fn into_customers(self) -> (Vec<CustomerTotals>, Vec<ReturnLine>) {
+        (self.customers, self.returns)
     }
 
     /// An aggregator holding the customers of several shares (each customer
@@ -531,10 +560,27 @@ impl Aggregator {
                 .collect(),
             dropped_outliers: customers.len() < before,
         };
+        let mut returns_of: FastHashMap<String, Vec<Returned>> = FastHashMap::default();
+        for r in self.returns {
+            returns_of.entry(r.customer).or_default().push(Returned {
+                at: r.at,
+                amount: r.amount,
+            });
+        }
+        // Shares arrive in any order: sorted, the sums do not depend on how
+        // many workers read the file.
+        for list in returns_of.values_mut() {
+            list.sort_by(|a, b| a.at.cmp(&b.at).then(a.amount.total_cmp(&b.amount)));
+        }
+        let mut matched = 0;
         let ledger = Ledger {
             customers: customers
                 .into_iter()
                 .map(|customer| CustomerHistory {
+                    returns: returns_of
+                        .remove(&customer.id)
+                        .inspect(|r| matched += r.len() as u64)
+                        .unwrap_or_default(),
                     id: customer.id,
                     country: customer.country,
                     purchases: customer
@@ -556,7 +602,10 @@ impl Aggregator {
                     orders,
                 })
                 .collect(),
+            net_returns: false,
         };
+        report.returns_matched = matched;
+        report.returns_unmatched = returns_of.values().map(|r| r.len() as u64).sum();
         report.customers = ledger.customers.len() as u64;
         report.invoices = ledger.purchase_count() as u64;
         (ledger, facts)
@@ -609,7 +658,7 @@ mod tests {
                 items: 1.0,
             });
         }
-        aggregator.into_customers()
+        aggregator.into_customers().0
     }
 
     #[test]
@@ -682,6 +731,7 @@ mod tests {
         }
         let folded: Vec<(String, Vec<(String, f64)>)> = aggregator
             .into_customers()
+            .0
             .into_iter()
             .map(|c| {
                 let purchases = c.purchases.into_iter().map(|p| (p.invoice, p.amount));

@@ -53,7 +53,7 @@ use crate::engine::explore::lines::{month_key, LineStats, LineTotals, LinesPart,
 use crate::engine::explore::{self, Exploration};
 use crate::engine::ledger::Ledger;
 
-use aggregate::{first_lines, Aggregator, CustomerTotals, KeptLine};
+use aggregate::{first_lines, Aggregator, CustomerTotals, KeptLine, ReturnLine};
 pub use columns::{ColumnMapping, Field, MappedColumn};
 use dates::RepeatedDates;
 pub use dates::{DateFormat, DateKind, DayMonthDecision};
@@ -184,6 +184,7 @@ impl Share {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IngestShare {
     customers: Vec<CustomerTotals>,
+    returns: Vec<ReturnLine>,
     report: CleaningReport,
     format: DetectedFormat,
     rules: CleaningRules,
@@ -196,6 +197,7 @@ pub struct IngestShare {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IngestRange {
     customers: Vec<CustomerTotals>,
+    returns: Vec<ReturnLine>,
     report: CleaningReport,
     /// Hashes of its kept lines, per purchase in the order of its customers'
     /// purchases (how many each, then all): a line that repeats one kept
@@ -216,6 +218,7 @@ pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestErr
     };
     let IngestShare {
         customers,
+        mut returns,
         mut report,
         format,
         rules,
@@ -228,8 +231,9 @@ pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestErr
         report.absorb(share.report);
         totals.absorb(share.lines, &first_lines(&share.customers), 0);
         parts.push(share.customers);
+        returns.extend(share.returns);
     }
-    let aggregator = Aggregator::from_shares(parts);
+    let aggregator = Aggregator::from_shares(parts).with_returns(returns);
     finish_ingest(aggregator, totals, report, format, &rules)
 }
 
@@ -252,7 +256,8 @@ fn finish_ingest(
         });
     }
     let quantile_cut = rules.drop_outliers.then_some(rules.outlier_quantile);
-    let (ledger, facts) = aggregator.into_ledger_with_facts(quantile_cut, &mut report);
+    let (mut ledger, facts) = aggregator.into_ledger_with_facts(quantile_cut, &mut report);
+    ledger.net_returns = rules.net_returns;
     let exploration = explore::explore(&ledger, &facts, lines, &format);
     Ok(IngestOutcome {
         ledger,
@@ -310,8 +315,10 @@ impl Ingestor {
         let encoding = pipeline.decoder.encoding();
         let (aggregator, report, _, _, lines) = pipeline.into_parts();
         let (lines_per_purchase, kept_lines) = aggregator.kept_lines();
+        let (customers, returns) = aggregator.into_customers();
         Ok(IngestRange {
-            customers: aggregator.into_customers(),
+            customers,
+            returns,
             report,
             lines_per_purchase,
             kept_lines,
@@ -364,6 +371,7 @@ impl Ingestor {
         let mut totals = LineTotals::default();
         totals.absorb_stats(lines, &aggregator.first_lines());
         let (aggregator, later_first_lines) = aggregator.absorb_later(later.customers, line_offset);
+        let aggregator = aggregator.with_returns(later.returns);
         totals.absorb(later.lines, &later_first_lines, line_offset);
         finish_ingest(aggregator, totals, report, format, &rules)
     }
@@ -418,8 +426,10 @@ impl Ingestor {
     /// and report, to be merged with the other shares'.
     pub fn finish_share(self) -> Result<IngestShare, IngestError> {
         let (aggregator, report, format, rules, lines) = self.flush()?.into_parts();
+        let (customers, returns) = aggregator.into_customers();
         Ok(IngestShare {
-            customers: aggregator.into_customers(),
+            customers,
+            returns,
             report,
             format,
             rules,
@@ -725,6 +735,12 @@ impl RowProcessor {
                     Rule::Cancellation => self.explore.mark_set_aside(SetAside::Cancellation),
                     Rule::Return => self.explore.mark_set_aside(SetAside::Return),
                     _ => {}
+                }
+                let given_back = matches!(rule, Rule::Cancellation | Rule::Return)
+                    && row.amount < 0.0
+                    && row.amount.is_finite();
+                if self.rules.net_returns && given_back {
+                    self.aggregator.add_return(&customer, row.at, -row.amount);
                 }
                 self.report
                     .record_drop(rule, Some(line), || (excerpt(), reason));

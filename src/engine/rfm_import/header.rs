@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::csv_cells::{
     recency_header_date, COUNTRY, CUSTOMER_ID, FREQUENCY_DAYS, FREQUENCY_INVOICES,
-    MONETARY_MEAN_PER_PURCHASE, MONETARY_TOTAL, RECENCY_TO_PREFIX,
+    MONETARY_MEAN_PER_PURCHASE, MONETARY_NET_MEAN_PER_PURCHASE, MONETARY_NET_TOTAL, MONETARY_TOTAL,
+    RECENCY_TO_PREFIX,
 };
 use crate::engine::rfm::{MonetaryMode, PurchaseUnit};
 
@@ -63,6 +64,8 @@ fn role(header: &str) -> Option<Role> {
         "monetary"
         | MONETARY_TOTAL
         | MONETARY_MEAN_PER_PURCHASE
+        | MONETARY_NET_TOTAL
+        | MONETARY_NET_MEAN_PER_PURCHASE
         | "monetary_value"
         | "revenue"
         | "total_spent"
@@ -136,6 +139,12 @@ impl RfmColumns {
         } else {
             MonetaryMode::Total
         }
+    }
+
+    /// Whether the monetary column says it is net of returns (as Segmento's
+    /// export names it).
+    pub fn monetary_is_net(&self) -> bool {
+        normalise(self.header(self.monetary)).starts_with("monetary_net")
     }
 }
 
