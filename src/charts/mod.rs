@@ -57,3 +57,6 @@ pub use weekday_hour::{draw_weekday_hour, WeekdayHourInput};
 
 pub mod monthly_series;
 pub use monthly_series::{draw_monthly_series, MonthSeries, MonthlySeriesInput};
+
+pub mod migration_heatmap;
+pub use migration_heatmap::{draw_migration_heatmap, MigrationHeatmapInput};

@@ -337,6 +337,19 @@ mod tests {
                 "1 Lost customer became Need Attention",
             ]
         );
+        // The customers CSV gains the earlier segment, named after its date.
+        let csv = String::from_utf8(a.customers_csv_with(Some(
+            crate::engine::export::PreviousSegments {
+                as_of: m.as_of,
+                names: &m.previous,
+            },
+        )))
+        .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",cluster_name,previous_segment_at_2011-06-01"));
+        assert!(lines[1].starts_with("a,") && lines[1].ends_with(",Champions"));
+        assert!(lines[5].starts_with("e,") && lines[5].ends_with(",New since"));
+        assert_eq!(lines.len(), 6);
     }
 
     #[test]

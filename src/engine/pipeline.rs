@@ -546,6 +546,12 @@ impl Analysis {
 
     /// The customers CSV for the chosen k.
     pub fn customers_csv(&self) -> Vec<u8> {
+        self.customers_csv_with(None)
+    }
+
+    /// The customers CSV, with each customer's earlier segment (from
+    /// [`super::migration::migrate`]) as a last column when given.
+    pub fn customers_csv_with(&self, previous: Option<export::PreviousSegments>) -> Vec<u8> {
         let mut out = Vec::new();
         let labels = self
             .clustering()
@@ -561,6 +567,7 @@ impl Analysis {
                 segments: &self.segments,
                 clusters: labels,
                 cluster_names: &names,
+                previous,
             },
         );
         out
