@@ -6,5 +6,6 @@ pub mod customer_table;
 pub mod dashboard;
 pub mod explore;
 pub mod format;
+pub mod migration;
 
 pub use dashboard::Dashboard;
