@@ -142,7 +142,7 @@ impl SegmentScheme {
     }
 
     /// The segment of scores `r`, `f`, `m` on 1..=`bins`.
-    pub fn name<'a>(self, grid: &'a SegmentGrid, r: u8, f: u8, m: u8, bins: u8) -> &'a str {
+    pub fn name(self, grid: &SegmentGrid, r: u8, f: u8, m: u8, bins: u8) -> &str {
         match self {
             Self::Grid => grid.name(r, f, bins),
             Self::Shopify => shopify(r, f, m),

@@ -427,6 +427,20 @@ impl Model {
         self.start_run(PageRequest::Session(request), Attachment::None, stage, None)
     }
 
+    fn set_segmentation(&mut self, scheme: SegmentScheme, scoring: Scoring) -> Vec<Effect> {
+        self.analysis_settings.scheme = scheme;
+        self.analysis_settings.scoring = scoring.clone();
+        self.settings_version += 1;
+        self.ask(SessionRequest::SetSegmentation { scheme, scoring })
+    }
+
+    /// Segments at an earlier date; asked again whenever the segments change.
+    fn migrate(&mut self, as_of: NaiveDate) -> Vec<Effect> {
+        self.migration_as_of = Some(as_of);
+        self.migration = None;
+        self.ask(SessionRequest::Migration { as_of })
+    }
+
     fn is_run(&self, id: u64) -> bool {
         self.run_id == Some(id)
     }
@@ -497,17 +511,8 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             model.settings_version += 1;
             model.ask(SessionRequest::SetGrid(Box::new(grid)))
         }
-        Event::SetSegmentation { scheme, scoring } => {
-            model.analysis_settings.scheme = scheme;
-            model.analysis_settings.scoring = scoring.clone();
-            model.settings_version += 1;
-            model.ask(SessionRequest::SetSegmentation { scheme, scoring })
-        }
-        Event::Migrate { as_of } => {
-            model.migration_as_of = Some(as_of);
-            model.migration = None;
-            model.ask(SessionRequest::Migration { as_of })
-        }
+        Event::SetSegmentation { scheme, scoring } => model.set_segmentation(scheme, scoring),
+        Event::Migrate { as_of } => model.migrate(as_of),
         Event::UseMethod(settings) => {
             if model.dashboard.is_none() {
                 return Vec::new();
