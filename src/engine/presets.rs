@@ -31,9 +31,10 @@ pub enum SegmentScheme {
 /// purchases, but with a strong history of orders and spend"; Previously
 /// loyal "… a very strong history"; Almost lost "without recent purchases,
 /// fewer orders, and with lower spend"; Dormant "without recent orders,
-/// with infrequent orders, and with low spend". Shopify's help center
-/// places the groups on recency × a combined frequency-and-monetary score;
-/// the cells below are that reading of the descriptions (very recent = R 5,
+/// with infrequent orders, and with low spend". The groups sit on recency
+/// × a combined frequency-and-monetary score (as Shopify's help center
+/// describes them); its cell-by-cell table could not be consulted here, so
+/// the cells below are our reading of the descriptions (very recent = R 5,
 /// recent = R 3–4, without recent purchases = R 1–2; few orders and low
 /// spend = FM 1–2, some/moderate = FM 3, many/most = FM 4–5, very strong =
 /// FM 5). Active and Needs attention share a description; Active is taken
@@ -190,8 +191,11 @@ fn shopify(r: u8, f: u8, m: u8) -> &'static str {
 /// Klaviyo's groups on 1–3 scores. Source: Klaviyo's help center,
 /// "Understanding scoring and customer groups in the RFM report"
 /// (<https://help.klaviyo.com/hc/en-us/articles/17797937793179>) and
-/// Klaviyo Academy's RFM lessons: 333 are the best customers (Champions),
-/// Loyal are R F M 321, 322, 331, 232 and 233 ("purchased somewhat recently
+/// Klaviyo Academy's RFM lessons
+/// (<https://academy.klaviyo.com/en-us/quick-guides/build-impactful-retention-strategies-using-rfm-analysis>):
+/// 333 are the best customers (Champions), 111 the weakest; Loyal are
+/// R F M 321, 322, 331, 232 and 233 (as a copy of the help article lists
+/// them; the article itself could not be read in full here) ("purchased somewhat recently
 /// or purchase often, but their total historical spend is lower than your
 /// Champions", to which 323 and 332 belong too), Recent "made a recent
 /// purchase, but do not tend to purchase frequently" (R 3, F 1), Needs
