@@ -855,3 +855,251 @@ fn the_classifier_is_trained_on_request_saved_with_the_model_and_labels_new_cust
         shell.model.error
     );
 }
+
+/// The column of the customers CSV whose name starts with `prefix`.
+fn column_named<'a>(
+    row: &'a std::collections::HashMap<String, String>,
+    prefix: &str,
+) -> Option<&'a str> {
+    row.iter()
+        .find(|(name, _)| name.starts_with(prefix))
+        .map(|(_, value)| value.as_str())
+}
+
+#[test]
+fn segments_over_time_follow_the_segments_and_reach_the_export() {
+    use segmento::engine::cut_points::{CutPoints, Scoring};
+    use segmento::engine::migration::{default_as_of, NEW_SINCE};
+    use segmento::engine::presets::SegmentScheme;
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let customers = shell.dashboard().overview.customers;
+    let reference: chrono::NaiveDate = shell.dashboard().overview.reference_date.parse().unwrap();
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert!(
+        column_named(&csv[0], "previous_segment").is_none(),
+        "no column before it was asked for"
+    );
+
+    // At the default date (90 days back): every customer once in the matrix.
+    let as_of = default_as_of(reference);
+    assert_eq!(reference - as_of, chrono::TimeDelta::days(90));
+    shell.dispatch(Event::Migrate { as_of });
+    shell.work();
+    let reply = shell.model.migration.clone().unwrap();
+    let view = reply.outcome.clone().unwrap();
+    assert_eq!(view.customers, customers);
+    assert_eq!(
+        view.heatmap.counts.iter().flatten().sum::<usize>(),
+        customers
+    );
+    assert_eq!(
+        view.heatmap.rows.last().map(String::as_str),
+        Some(NEW_SINCE)
+    );
+    assert!(!view.flows.is_empty() && view.flows[0].contains(" became "));
+    // The CSV's earlier segments agree with the matrix cell by cell.
+    let header = format!("previous_segment_at_{as_of}");
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert_eq!(csv.len(), customers);
+    for (r, from) in view.heatmap.rows.iter().enumerate() {
+        for (c, to) in view.heatmap.columns.iter().enumerate() {
+            let n = csv
+                .iter()
+                .filter(|row| &row[&header] == from && &row["rfm_segment"] == to)
+                .count();
+            assert_eq!(n, view.heatmap.counts[r][c], "{from} → {to}");
+        }
+    }
+    let new_since = csv.iter().filter(|row| row[&header] == NEW_SINCE).count();
+    assert_eq!(new_since, view.new_since);
+    assert!(
+        new_since > 0,
+        "the sample has customers who first bought in its last 90 days"
+    );
+
+    // Renaming a segment renames it then and now, in the view and the export.
+    let mut grid = SegmentGrid::default();
+    for cell in grid
+        .names
+        .iter_mut()
+        .flatten()
+        .filter(|c| *c == "Champions")
+    {
+        *cell = "VIP".into();
+    }
+    shell.dispatch(Event::SetGrid(grid));
+    shell.work();
+    let view = shell
+        .model
+        .migration
+        .clone()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap();
+    assert!(view.heatmap.columns.contains(&"VIP".to_string()));
+    assert!(view.heatmap.rows.contains(&"VIP".to_string()));
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert!(csv.iter().any(|row| row[&header] == "VIP"));
+    assert!(!csv.iter().any(|row| row[&header] == "Champions"));
+
+    // A date on or after the reference date is refused next to the date,
+    // and the export no longer claims earlier segments.
+    shell.dispatch(Event::Migrate { as_of: reference });
+    shell.work();
+    let refused = shell
+        .model
+        .migration
+        .clone()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap_err();
+    assert!(
+        refused.contains("must be before the reference date"),
+        "{refused}"
+    );
+    assert!(shell.model.error.is_none());
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    assert!(column_named(&csv[0], "previous_segment").is_none());
+
+    // Shopify's groups (5-point quantiles), instantly, without re-clustering.
+    shell.dispatch(Event::SetSegmentation {
+        scheme: SegmentScheme::Shopify,
+        scoring: Scoring::Quantiles,
+    });
+    shell.work();
+    let shopify = [
+        "Champions",
+        "Loyal",
+        "Active",
+        "Promising",
+        "New",
+        "Needs attention",
+        "At risk",
+        "Previously loyal",
+        "Almost lost",
+        "Dormant",
+    ];
+    let summaries = &shell.dashboard().segments.summaries;
+    assert!(summaries.len() >= 5);
+    assert!(
+        summaries.iter().all(|s| shopify.contains(&s.name.as_str())),
+        "{summaries:?}"
+    );
+    assert_eq!(
+        summaries.iter().map(|s| s.customers).sum::<usize>(),
+        customers
+    );
+    assert_eq!(shell.model.analysis_settings.scheme, SegmentScheme::Shopify);
+
+    // Klaviyo's groups on cut points: each score follows the documented
+    // boundaries (recency ≤ cut point, frequency and monetary ≥ cut point).
+    let cuts = CutPoints {
+        recency: vec![30.0, 90.0],
+        frequency: vec![2.0, 5.0],
+        monetary: vec![500.0, 2000.0],
+    };
+    shell.dispatch(Event::SetSegmentation {
+        scheme: SegmentScheme::Klaviyo,
+        scoring: Scoring::CutPoints(cuts),
+    });
+    shell.work();
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    assert_eq!(shell.dashboard().segments.score_bins, 3);
+    let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
+    for row in &csv {
+        let recency: f64 = column_named(row, "recency_days_to_")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let frequency: f64 = row["frequency_invoices"].parse().unwrap();
+        let monetary: f64 = row["monetary_total"].parse().unwrap();
+        let r = if recency <= 30.0 {
+            3
+        } else if recency <= 90.0 {
+            2
+        } else {
+            1
+        };
+        let f = if frequency >= 5.0 {
+            3
+        } else if frequency >= 2.0 {
+            2
+        } else {
+            1
+        };
+        let m = if monetary >= 2000.0 {
+            3
+        } else if monetary >= 500.0 {
+            2
+        } else {
+            1
+        };
+        assert_eq!(row["r_score"], r.to_string(), "{row:?}");
+        assert_eq!(row["f_score"], f.to_string(), "{row:?}");
+        assert_eq!(row["m_score"], m.to_string(), "{row:?}");
+        if (r, f, m) == (3, 3, 3) {
+            assert_eq!(row["rfm_segment"], "Champions");
+        }
+        if (r, f, m) == (1, 1, 1) {
+            assert_eq!(row["rfm_segment"], "Inactive");
+        }
+    }
+    assert!(shell
+        .dashboard()
+        .overview
+        .definitions
+        .contains("recency ≤ 30 / 90 days, frequency ≥ 2 / 5, monetary ≥ 500 / 2000"));
+    let model = shell.export(ExportKind::ModelJson);
+    assert!(model.contains("\"segment_scheme\": \"Klaviyo\""), "{model}");
+    assert!(model.contains("CutPoints"));
+
+    // Cut points that do not fit the scale are refused with what to do.
+    shell.dispatch(Event::SetSegmentation {
+        scheme: SegmentScheme::Grid,
+        scoring: Scoring::CutPoints(CutPoints {
+            recency: vec![30.0],
+            frequency: vec![2.0],
+            monetary: vec![500.0],
+        }),
+    });
+    shell.work();
+    let error = shell.model.error.clone().unwrap();
+    assert!(
+        error.starts_with("Recency needs 4 cut points for 1–5 scores"),
+        "{error}"
+    );
+    assert_eq!(
+        shell.dashboard().segments.score_bins,
+        3,
+        "the segments stay as they were"
+    );
+}
+
+#[test]
+fn segments_over_time_need_transactions() {
+    let mut shell = Shell::new();
+    open_and_analyse(&mut shell);
+    let table = shell.export(ExportKind::CustomersCsv).into_bytes();
+    shell.choose("segments.csv", table);
+    shell.work();
+    assert!(shell.model.error.is_none(), "{:?}", shell.model.error);
+    assert!(shell.dashboard().source.is_rfm_table());
+    let as_of = chrono::NaiveDate::from_ymd_opt(2011, 9, 1).unwrap();
+    shell.dispatch(Event::Migrate { as_of });
+    shell.work();
+    let said = shell
+        .model
+        .migration
+        .clone()
+        .unwrap()
+        .outcome
+        .clone()
+        .unwrap_err();
+    assert!(
+        said.starts_with("segments over time need transactions"),
+        "{said}"
+    );
+}

@@ -13,6 +13,7 @@ use crate::studio::pacing::{Offer, Pacer};
 use crate::studio::{update, Effect, Event, Model};
 use crate::views::customer_table::{CustomerPage, TableQuery};
 use crate::views::dashboard::{AppliedModel, ClassifierView, ClvView, RulesView, ScatterPlot};
+use crate::views::migration::MigrationReply;
 use crate::views::Dashboard;
 use crate::worker::marks::now_ms;
 use leptos::prelude::*;
@@ -44,6 +45,8 @@ pub struct Studio {
     pub recency_monetary: RwSignal<Option<Arc<ScatterPlot>>>,
     pub pca: RwSignal<Option<Arc<ScatterPlot>>>,
     pub tsne: RwSignal<Option<Arc<ScatterPlot>>>,
+    /// Segments over time, once asked for.
+    pub migration: RwSignal<Option<Arc<MigrationReply>>>,
     pub hover: RwSignal<Option<String>>,
     /// Edited by the settings panels; sent with the next run.
     pub ingest_settings: RwSignal<IngestSettings>,
@@ -91,6 +94,7 @@ impl Studio {
             recency_monetary: RwSignal::new(None),
             pca: RwSignal::new(None),
             tsne: RwSignal::new(None),
+            migration: RwSignal::new(None),
             hover: RwSignal::new(None),
             ingest_settings: RwSignal::new(model.ingest_settings.clone()),
             analysis_settings: RwSignal::new(model.analysis_settings.clone()),
@@ -287,6 +291,7 @@ impl Studio {
             set_shared(self.recency_monetary, &m.recency_monetary);
             set_shared(self.pca, &m.pca);
             set_shared(self.tsne, &m.tsne);
+            set_shared(self.migration, &m.migration);
             let hover = m.hover.as_ref().map(|(_, text)| text.clone());
             set_changed(self.hover, &hover);
             if self.shown_settings.get_value() != m.settings_version {

@@ -62,3 +62,6 @@ pub use monthly_series::{
 
 pub mod value_heatmap;
 pub use value_heatmap::{draw_value_heatmap, ValueHeatmapInput};
+
+pub mod migration_heatmap;
+pub use migration_heatmap::{draw_migration_heatmap, MigrationHeatmapInput};

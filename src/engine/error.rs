@@ -32,4 +32,6 @@ pub enum AnalysisError {
     ModelHasNoClassifier,
     #[error(transparent)]
     KMeansSettings(#[from] KMeansSettingsError),
+    #[error(transparent)]
+    CutPoints(#[from] super::cut_points::CutPointsError),
 }

@@ -7,6 +7,7 @@ use super::csv_cells::{
 };
 use super::rfm::{MonetaryMode, PurchaseUnit, RfmTable};
 use super::score::RfmScores;
+use chrono::NaiveDate;
 use std::io::{self, Write};
 
 /// What one customer's export row needs beyond the RFM table.
@@ -14,6 +15,20 @@ pub struct ExportColumns<'a> {
     pub segments: &'a [String],
     pub clusters: &'a [u8],
     pub cluster_names: &'a [String],
+    /// Each customer's segment at an earlier date (see `migration`), once
+    /// computed: a last column named after that date.
+    pub previous: Option<PreviousSegments<'a>>,
+}
+
+/// Segments at an earlier "as of" date, in table order.
+pub struct PreviousSegments<'a> {
+    pub as_of: NaiveDate,
+    pub names: &'a [String],
+}
+
+/// `previous_segment_at_2011-09-11`: the segment on purchases before that date.
+pub fn previous_segment_header(as_of: NaiveDate) -> String {
+    format!("previous_segment_at_{as_of}")
 }
 
 /// Column names carry the definitions, so the file explains itself.
@@ -50,10 +65,18 @@ pub fn write_customers_csv(
     scores: &RfmScores,
     cols: &ExportColumns,
 ) -> io::Result<()> {
-    write_row(out, header(table).iter().map(|h| text_cell(h)))?;
+    let mut names = header(table);
+    if let Some(previous) = &cols.previous {
+        names.push(previous_segment_header(previous.as_of));
+    }
+    write_row(out, names.iter().map(|h| text_cell(h)))?;
     for (i, row) in table.rows.iter().enumerate() {
         let cluster = cols.clusters.get(i).copied().unwrap_or(0);
         let score = |s: &[u8]| s.get(i).map_or(String::new(), u8::to_string);
+        let previous = cols
+            .previous
+            .as_ref()
+            .map(|p| text_cell(p.names.get(i).map_or("", String::as_str)));
         write_row(
             out,
             [
@@ -73,7 +96,8 @@ pub fn write_customers_csv(
                         .map_or("", String::as_str),
                 ),
             ]
-            .into_iter(),
+            .into_iter()
+            .chain(previous),
         )?;
     }
     Ok(())
@@ -131,6 +155,7 @@ mod tests {
                 segments: &segments,
                 clusters: &[1, 0],
                 cluster_names: &names,
+                previous: None,
             },
         )
         .unwrap();

@@ -6,6 +6,9 @@
 //! `rfm` turns the ledger into an RFM table; `score` and `segments` give the
 //! classic RFM grid; `features` standardises it and `clustering` does the
 //! k-means sweep (and the alternative methods) with quality metrics;
+//! `presets` names segments like Shopify's or Klaviyo's groups and
+//! `cut_points` scores by fixed thresholds instead of quantiles;
+//! `migration` compares segments at an earlier date with today's;
 //! `profile` names clusters and writes the playbook; `export` and `model`
 //! produce the downloads (`model_sql`: the model as labelling SQL for a warehouse) (with `csv_cells`' conventions, which `rfm_import`
 //! reads back); `explain` turns clusters into rules; `classify` learns a
@@ -20,6 +23,7 @@ pub mod cohorts;
 pub mod container;
 pub mod csv_cells;
 pub mod csv_out;
+pub mod cut_points;
 pub mod embedding;
 pub mod error;
 pub mod explain;
@@ -30,10 +34,12 @@ pub mod features;
 pub mod file_defaults;
 pub mod ingest;
 pub mod ledger;
+pub mod migration;
 pub mod model;
 pub mod model_sql;
 pub mod parquet_file;
 pub mod pipeline;
+pub mod presets;
 pub mod profile;
 pub mod rfm;
 pub mod rfm_import;

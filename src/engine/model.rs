@@ -4,10 +4,12 @@
 use super::classify::Forest;
 use super::clustering::{nearest, Clustering, Point};
 use super::csv_cells::{text_cell, write_row};
+use super::cut_points::{self, Direction, Scoring};
 use super::error::AnalysisError;
 use super::explain::RuleTree;
 use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
+use super::presets::SegmentScheme;
 use super::rfm::{self, RfmRow, RfmSettings};
 use super::score::{DimensionScores, RfmScores};
 use super::segments::SegmentGrid;
@@ -29,6 +31,13 @@ pub struct SegmentationModel {
     pub frequency_bins: DimensionScores,
     pub monetary_bins: DimensionScores,
     pub segment_grid: SegmentGrid,
+    /// The grid or a preset's groups; absent in older files (the grid).
+    #[serde(default)]
+    pub segment_scheme: SegmentScheme,
+    /// Quantile bins (the `*_bins` above) or cut points; absent in older
+    /// files (quantiles). With cut points new customers are scored by them.
+    #[serde(default)]
+    pub scoring: Scoring,
     pub scaler: Scaler,
     pub centroids: Vec<Point>,
     pub cluster_names: Vec<String>,
@@ -119,6 +128,19 @@ impl SegmentationModel {
             return Err(AnalysisError::BadModel(
                 "it needs at least 2 centroids, each with a name".into(),
             ));
+        }
+        if let Scoring::CutPoints(cuts) = &model.scoring {
+            cuts.validate(model.score_bins)
+                .map_err(|e| AnalysisError::BadModel(e.to_string()))?;
+        }
+        if let Some(bins) = model.segment_scheme.bins() {
+            if bins != model.score_bins {
+                return Err(AnalysisError::BadModel(format!(
+                    "its segments are {}, which need scores on 1–{bins}, but it scores on 1–{}",
+                    model.segment_scheme.label(),
+                    model.score_bins
+                )));
+            }
         }
         if let Some(tree) = &model.rules {
             tree.validate(model.centroids.len())
@@ -216,6 +238,28 @@ impl SegmentationModel {
         })
     }
 
+    /// R, F and M scores of a row: by the cut points, else the nearest
+    /// training bin.
+    pub fn scores_of(&self, row: &RfmRow) -> [u8; 3] {
+        let values = [
+            row.recency_days as f64,
+            f64::from(row.frequency),
+            row.monetary,
+        ];
+        match &self.scoring {
+            Scoring::CutPoints(cuts) => [
+                cut_points::score_of(values[0], &cuts.recency, Direction::LowerIsBetter),
+                cut_points::score_of(values[1], &cuts.frequency, Direction::HigherIsBetter),
+                cut_points::score_of(values[2], &cuts.monetary, Direction::HigherIsBetter),
+            ],
+            Scoring::Quantiles => [
+                self.recency_bins.score_of(values[0]),
+                self.frequency_bins.score_of(values[1]),
+                self.monetary_bins.score_of(values[2]),
+            ],
+        }
+    }
+
     fn label_with(
         &self,
         rows: &[RfmRow],
@@ -223,11 +267,7 @@ impl SegmentationModel {
     ) -> Vec<Assignment> {
         rows.iter()
             .map(|row| {
-                let scores = [
-                    self.recency_bins.score_of(row.recency_days as f64),
-                    self.frequency_bins.score_of(f64::from(row.frequency)),
-                    self.monetary_bins.score_of(row.monetary),
-                ];
+                let scores = self.scores_of(row);
                 let cluster = cluster_of(row);
                 Assignment {
                     customer_id: row.customer_id.clone(),
@@ -235,8 +275,14 @@ impl SegmentationModel {
                     frequency: row.frequency,
                     monetary: row.monetary,
                     segment: self
-                        .segment_grid
-                        .name(scores[0], scores[1], self.score_bins)
+                        .segment_scheme
+                        .name(
+                            &self.segment_grid,
+                            scores[0],
+                            scores[1],
+                            scores[2],
+                            self.score_bins,
+                        )
                         .to_string(),
                     cluster_name: self.cluster_names.get(cluster).cloned().unwrap_or_default(),
                     scores,
@@ -280,6 +326,8 @@ pub struct ModelParts<'a> {
     pub definitions: String,
     pub scores: &'a RfmScores,
     pub grid: &'a SegmentGrid,
+    pub scheme: SegmentScheme,
+    pub scoring: Scoring,
     pub scaler: Scaler,
     pub clustering: &'a Clustering,
     pub cluster_names: Vec<String>,
@@ -299,6 +347,8 @@ impl From<ModelParts<'_>> for SegmentationModel {
             frequency_bins: strip(&p.scores.f),
             monetary_bins: strip(&p.scores.m),
             segment_grid: p.grid.clone(),
+            segment_scheme: p.scheme,
+            scoring: p.scoring,
             scaler: p.scaler,
             centroids: p.clustering.centroids.clone(),
             cluster_names: p.cluster_names,

@@ -6,6 +6,7 @@
 //! a decimal, so the arithmetic is the app's), text quoted and escaped for
 //! the dialect, so no segment or cluster name can change the query.
 
+use super::cut_points::{number_text, Scoring};
 use super::model::SegmentationModel;
 use super::score::DimensionScores;
 use serde::{Deserialize, Serialize};
@@ -150,10 +151,13 @@ pub fn labelling_sql(model: &SegmentationModel, dialect: SqlDialect) -> String {
         dialect.input_table()
     );
     sql.push_str("features AS (\n    SELECT\n        *,\n");
-    sql.push_str(
-        "        -- How far each value is from each score's training range (0 inside it).\n",
-    );
-    for (dim, scores) in dimensions {
+    let quantiles = model.scoring == Scoring::Quantiles;
+    if quantiles {
+        sql.push_str(
+            "        -- How far each value is from each score's training range (0 inside it).\n",
+        );
+    }
+    for (dim, scores) in dimensions.iter().filter(|_| quantiles) {
         for (i, bin) in scores.bins.iter().enumerate() {
             let (min, max) = (number(bin.min, dialect), number(bin.max, dialect));
             let _ = writeln!(
@@ -197,9 +201,33 @@ pub fn labelling_sql(model: &SegmentationModel, dialect: SqlDialect) -> String {
         );
     }
     sql.push_str("    FROM features\n),\nlabelled AS (\n    SELECT\n        *,\n");
-    sql.push_str("        -- The score whose range is nearest (the lower score on a tie).\n");
-    for (dim, scores) in dimensions {
-        let _ = writeln!(sql, "        {} AS {dim}_score,", score_case(dim, scores));
+    match &model.scoring {
+        Scoring::Quantiles => {
+            sql.push_str(
+                "        -- The score whose range is nearest (the lower score on a tie).\n",
+            );
+            for (dim, scores) in dimensions {
+                let _ = writeln!(sql, "        {} AS {dim}_score,", score_case(dim, scores));
+            }
+        }
+        Scoring::CutPoints(cuts) => {
+            sql.push_str("        -- Scores from the cut points: recency at most each cut point, frequency and monetary at least.\n");
+            let _ = writeln!(
+                sql,
+                "        {} AS r_score,",
+                cut_case("r", &cuts.recency, true, dialect)
+            );
+            let _ = writeln!(
+                sql,
+                "        {} AS f_score,",
+                cut_case("f", &cuts.frequency, false, dialect)
+            );
+            let _ = writeln!(
+                sql,
+                "        {} AS m_score,",
+                cut_case("m", &cuts.monetary, false, dialect)
+            );
+        }
     }
     sql.push_str("        -- The nearest centroid (the lower cluster number on a tie).\n");
     let _ = writeln!(
@@ -246,6 +274,7 @@ fn header(model: &SegmentationModel, dialect: SqlDialect) -> String {
             "reference date {}. Definitions: {}",
             model.trained_on.reference_date, model.definitions
         ),
+        format!("Segments: {}. Scores: {}.", model.segment_scheme.label(), scoring_note(model)),
         format!(
             "Input: customer_id, recency_days, frequency, monetary with these definitions (sql/{}.sql",
             dialect.slug()
@@ -261,6 +290,27 @@ fn header(model: &SegmentationModel, dialect: SqlDialect) -> String {
     }
     out.push('\n');
     out
+}
+
+/// How the query scores, in words.
+fn scoring_note(model: &SegmentationModel) -> String {
+    match &model.scoring {
+        Scoring::Quantiles => "the training data's quantile ranges (nearest range)".into(),
+        Scoring::CutPoints(cuts) => {
+            let list = |c: &[f64]| {
+                c.iter()
+                    .map(|v| number_text(*v))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            };
+            format!(
+                "cut points, recency <= {} days, frequency >= {}, monetary >= {}",
+                list(&cuts.recency),
+                list(&cuts.frequency),
+                list(&cuts.monetary)
+            )
+        }
+    }
 }
 
 /// [`DimensionScores::score_of`]: the first bin at the smallest distance.
@@ -307,9 +357,43 @@ fn cluster_case(k: usize) -> String {
     case
 }
 
-/// The grid's name for every (R, F) score the bins can give.
+/// [`crate::engine::cut_points::score_of`] in SQL: recency scores `bins`
+/// at or below the first cut point, down to 1 above the last; frequency and
+/// monetary score `bins` at or above the last cut point, down to 1 below
+/// the first.
+fn cut_case(dim: &str, cuts: &[f64], lower_is_better: bool, dialect: SqlDialect) -> String {
+    let bins = cuts.len() + 1;
+    let mut case = format!("CASE WHEN {dim}_value IS NULL THEN NULL");
+    if lower_is_better {
+        for (i, cut) in cuts.iter().enumerate() {
+            let _ = write!(
+                case,
+                " WHEN {dim}_value <= {} THEN {}",
+                number(*cut, dialect),
+                bins - i
+            );
+        }
+    } else {
+        for (i, cut) in cuts.iter().enumerate().rev() {
+            let _ = write!(
+                case,
+                " WHEN {dim}_value >= {} THEN {}",
+                number(*cut, dialect),
+                i + 2
+            );
+        }
+    }
+    case.push_str(" ELSE 1 END");
+    case
+}
+
+/// The scheme's name for every score combination the scoring can give.
 fn segment_case(model: &SegmentationModel, dialect: SqlDialect) -> String {
     let scores_of = |d: &DimensionScores| -> Vec<u8> {
+        // Cut points can give any score, whatever the training data had.
+        if model.scoring != Scoring::Quantiles {
+            return (1..=model.score_bins).collect();
+        }
         let mut scores: Vec<u8> = d.bins.iter().map(|b| b.score).collect();
         if scores.is_empty() {
             scores.push(1);
@@ -318,18 +402,29 @@ fn segment_case(model: &SegmentationModel, dialect: SqlDialect) -> String {
         scores.dedup();
         scores
     };
+    let scheme = model.segment_scheme;
+    let monetary = match scheme.uses_monetary() {
+        true => scores_of(&model.monetary_bins),
+        false => vec![1],
+    };
     // Like the cluster, no segment for a row with a missing value.
     let mut case =
         "CASE\n        WHEN r_value IS NULL OR f_value IS NULL OR m_value IS NULL THEN NULL"
             .to_string();
     for r in scores_of(&model.recency_bins) {
         for f in scores_of(&model.frequency_bins) {
-            let name = model.segment_grid.name(r, f, model.score_bins);
-            let _ = write!(
-                case,
-                "\n        WHEN r_score = {r} AND f_score = {f} THEN {}",
-                dialect.text(name)
-            );
+            for &m in &monetary {
+                let name = scheme.name(&model.segment_grid, r, f, m, model.score_bins);
+                let m_test = match scheme.uses_monetary() {
+                    true => format!(" AND m_score = {m}"),
+                    false => String::new(),
+                };
+                let _ = write!(
+                    case,
+                    "\n        WHEN r_score = {r} AND f_score = {f}{m_test} THEN {}",
+                    dialect.text(name)
+                );
+            }
         }
     }
     case.push_str("\n    END");

@@ -6,6 +6,7 @@ use super::clustering::{
     GmmSettings, KMeansSettings, MethodComparison, MethodError, MethodFit, Point, Recommendation,
 };
 use super::cohorts::{self, CohortTable};
+use super::cut_points::Scoring;
 use super::error::AnalysisError;
 use super::explain::{self, ExplainError, Explanation, TreeSettings};
 use super::explore::Exploration;
@@ -13,6 +14,7 @@ use super::export::{self, ExportColumns};
 use super::features::{raw_features, Scaler};
 use super::ledger::Ledger;
 use super::model::{ModelParts, SegmentationModel, TrainingSummary};
+use super::presets::SegmentScheme;
 use super::profile::{self, ClusterProfile, Playbook};
 use super::rfm::{self, median, RfmSettings, RfmTable};
 use super::score::{self, RfmScores};
@@ -23,8 +25,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisSettings {
     pub rfm: RfmSettings,
+    /// The score scale of the grid (a preset has its own, see [`Self::bins`]).
     pub score_bins: u8,
     pub grid: SegmentGrid,
+    /// The grid, or a preset's named groups.
+    #[serde(default)]
+    pub scheme: SegmentScheme,
+    /// Quantile scores, or scores from cut points.
+    #[serde(default)]
+    pub scoring: Scoring,
     pub kmeans: KMeansSettings,
     pub k_min: usize,
     pub k_max: usize,
@@ -40,12 +49,33 @@ impl Default for AnalysisSettings {
             rfm: RfmSettings::default(),
             score_bins: 5,
             grid: SegmentGrid::default(),
+            scheme: SegmentScheme::default(),
+            scoring: Scoring::default(),
             kmeans: KMeansSettings::default(),
             k_min: 2,
             k_max: 10,
             recommend_range: BusinessRange::default(),
             chosen_k: None,
         }
+    }
+}
+
+impl AnalysisSettings {
+    /// The score scale in use: the preset's, else the grid's.
+    pub fn bins(&self) -> u8 {
+        self.scheme.bins().unwrap_or(self.score_bins)
+    }
+
+    /// How scores and segments are made, for the definitions line.
+    pub fn describe_segments(&self) -> String {
+        let scores = match &self.scoring {
+            Scoring::Quantiles => format!(
+                "scores 1–{} are quantiles of the customers analysed",
+                self.bins()
+            ),
+            Scoring::CutPoints(cuts) => format!("{} (1–{})", cuts.describe(), self.bins()),
+        };
+        format!("{scores}; {}", self.scheme.describe())
     }
 }
 
@@ -215,8 +245,9 @@ impl Prepared {
         settings: AnalysisSettings,
         span: PurchaseSpan,
     ) -> Result<Prepared, AnalysisError> {
-        let scores = score::score(&table, settings.score_bins)?;
-        let (segment_names, segment_summaries) = segments::assign(&table, &scores, &settings.grid);
+        let scores = score::score_with(&table, settings.bins(), &settings.scoring)?;
+        let (segment_names, segment_summaries) =
+            segments::assign_with(&table, &scores, settings.scheme, &settings.grid);
         let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
         let scaler = Scaler::fit(&raw);
         let features = raw.iter().map(|p| scaler.transform(p)).collect();
@@ -298,7 +329,7 @@ impl Prepared {
             median_recency: median(table.rows.iter().map(|r| r.recency_days as f64)),
             median_frequency: median(table.rows.iter().map(|r| f64::from(r.frequency))),
             median_monetary: median(table.rows.iter().map(|r| r.monetary)),
-            definitions: span.definitions,
+            definitions: format!("{}; {}", span.definitions, settings.describe_segments()),
         };
         let chosen_k = settings.chosen_k;
         let mut analysis = Analysis {
@@ -365,10 +396,39 @@ impl Analysis {
 
     /// Renames segments with an edited grid (instant: scores don't change).
     pub fn set_grid(&mut self, grid: SegmentGrid) {
-        let (names, summaries) = segments::assign(&self.rfm, &self.scores, &grid);
+        let (names, summaries) =
+            segments::assign_with(&self.rfm, &self.scores, self.settings.scheme, &grid);
         self.segments = names;
         self.segment_summaries = summaries;
         self.settings.grid = grid;
+    }
+
+    /// Scores and names segments again with another scheme or scoring
+    /// (instant: clusters do not depend on scores). Nothing changes on error.
+    pub fn set_segmentation(
+        &mut self,
+        scheme: SegmentScheme,
+        scoring: Scoring,
+    ) -> Result<(), AnalysisError> {
+        let settings = AnalysisSettings {
+            scheme,
+            scoring,
+            ..self.settings.clone()
+        };
+        let scores = score::score_with(&self.rfm, settings.bins(), &settings.scoring)?;
+        let (names, summaries) =
+            segments::assign_with(&self.rfm, &scores, settings.scheme, &settings.grid);
+        let old = self.settings.describe_segments();
+        let new = settings.describe_segments();
+        self.overview.definitions = match self.overview.definitions.find(&old) {
+            Some(_) => self.overview.definitions.replacen(&old, &new, 1),
+            None => format!("{}; {new}", self.overview.definitions),
+        };
+        self.scores = scores;
+        self.segments = names;
+        self.segment_summaries = summaries;
+        self.settings = settings;
+        Ok(())
     }
 
     /// The clustering in use: the alternative method's, else k-means at `chosen_k`.
@@ -499,6 +559,12 @@ impl Analysis {
 
     /// The customers CSV for the chosen k.
     pub fn customers_csv(&self) -> Vec<u8> {
+        self.customers_csv_with(None)
+    }
+
+    /// The customers CSV, with each customer's earlier segment (from
+    /// [`super::migration::migrate`]) as a last column when given.
+    pub fn customers_csv_with(&self, previous: Option<export::PreviousSegments>) -> Vec<u8> {
         let mut out = Vec::new();
         let labels = self
             .clustering()
@@ -514,6 +580,7 @@ impl Analysis {
                 segments: &self.segments,
                 clusters: labels,
                 cluster_names: &names,
+                previous,
             },
         );
         out
@@ -530,6 +597,8 @@ impl Analysis {
                 definitions: self.overview.definitions.clone(),
                 scores: &self.scores,
                 grid: &self.settings.grid,
+                scheme: self.settings.scheme,
+                scoring: self.settings.scoring.clone(),
                 scaler: self.scaler,
                 clustering,
                 cluster_names: self.cluster_names(),
@@ -798,6 +867,152 @@ mod tests {
             a.model().unwrap().segment_grid,
             grid,
             "the model keeps the edited grid"
+        );
+    }
+
+    /// Six customers with known R, F, M (see the oracle in each test).
+    fn known_customers() -> Analysis {
+        let table = crate::engine::rfm::tests::table_of(&[
+            (10, 9, 900.0),
+            (200, 1, 10.0),
+            (40, 3, 150.0),
+            (100, 2, 500.0),
+            (30, 5, 499.99),
+            (31, 5, 500.0),
+        ]);
+        let settings = AnalysisSettings {
+            k_max: 3,
+            ..Default::default()
+        };
+        analyze_table(table, &settings, &mut |_, _| {}).unwrap()
+    }
+
+    fn cuts(r: &[f64], f: &[f64], m: &[f64]) -> Scoring {
+        Scoring::CutPoints(crate::engine::cut_points::CutPoints {
+            recency: r.to_vec(),
+            frequency: f.to_vec(),
+            monetary: m.to_vec(),
+        })
+    }
+
+    #[test]
+    fn klaviyo_groups_from_cut_points() {
+        let mut a = known_customers();
+        // Recency ≤ 30 → 3, 31–90 → 2, > 90 → 1; frequency < 2 → 1, 2–4 → 2,
+        // ≥ 5 → 3; monetary < 100 → 1, 100–499.99 → 2, ≥ 500 → 3.
+        a.set_segmentation(
+            SegmentScheme::Klaviyo,
+            cuts(&[30.0, 90.0], &[2.0, 5.0], &[100.0, 500.0]),
+        )
+        .unwrap();
+        assert_eq!(a.scores.bins, 3);
+        assert_eq!(a.scores.r.scores, [3, 1, 2, 1, 3, 2]);
+        assert_eq!(a.scores.f.scores, [3, 1, 2, 2, 3, 3]);
+        assert_eq!(a.scores.m.scores, [3, 1, 2, 3, 2, 3]);
+        // 333, 111, 222, 123, 332, 233.
+        assert_eq!(
+            a.segments,
+            [
+                "Champions",
+                "Inactive",
+                "Needs attention",
+                "At risk",
+                "Loyal",
+                "Loyal"
+            ]
+        );
+        assert!(a
+            .overview
+            .definitions
+            .contains("scores from cut points: recency ≤ 30 / 90 days, frequency ≥ 2 / 5, monetary ≥ 100 / 500 (1–3); segments are Klaviyo's"),
+            "{}", a.overview.definitions);
+        assert_eq!(a.segment_summaries[0].name, "Champions");
+    }
+
+    #[test]
+    fn shopify_groups_from_cut_points_reach_the_model_and_its_sql() {
+        let mut a = known_customers();
+        // Recency ≤30 → 5, ≤60 → 4, ≤90 → 3, ≤180 → 2, else 1; frequency
+        // 1 → 1, 2 → 2, 3–4 → 3, 5–7 → 4, ≥ 8 → 5; monetary < 100 → 1, < 250
+        // → 2, < 500 → 3, < 1000 → 4, else 5. F+M = mean rounded up.
+        let scoring = cuts(
+            &[30.0, 60.0, 90.0, 180.0],
+            &[2.0, 3.0, 5.0, 8.0],
+            &[100.0, 250.0, 500.0, 1000.0],
+        );
+        a.set_segmentation(SegmentScheme::Shopify, scoring.clone())
+            .unwrap();
+        assert_eq!(a.scores.r.scores, [5, 1, 4, 2, 5, 4]);
+        assert_eq!(a.scores.f.scores, [5, 1, 3, 2, 4, 4]);
+        assert_eq!(a.scores.m.scores, [4, 1, 2, 4, 3, 4]);
+        // R, F+M: (5, 5), (1, 1), (4, 3), (2, 3), (5, 4), (4, 4).
+        assert_eq!(
+            a.segments,
+            [
+                "Champions",
+                "Dormant",
+                "Active",
+                "At risk",
+                "Champions",
+                "Loyal"
+            ]
+        );
+        let model = SegmentationModel::from_json(&a.model().unwrap().to_json()).unwrap();
+        assert_eq!(model.scoring, scoring);
+        assert_eq!(model.segment_scheme, SegmentScheme::Shopify);
+        let labelled = model.label_rows(&a.rfm.rows);
+        for (row, segment) in labelled.iter().zip(&a.segments) {
+            assert_eq!(&row.segment, segment, "{}", row.customer_id);
+        }
+        // A recency of 35 days is beyond the training data's ranges, but the
+        // cut points score it 4 (31–60) all the same.
+        let mut row = a.rfm.rows[0].clone();
+        row.recency_days = 35;
+        assert_eq!(model.scores_of(&row)[0], 4);
+        let sql = crate::engine::model_sql::labelling_sql(
+            &model,
+            crate::engine::model_sql::SqlDialect::DuckDb,
+        );
+        assert!(sql.contains("CASE WHEN r_value IS NULL THEN NULL WHEN r_value <= 3e1 THEN 5 WHEN r_value <= 6e1 THEN 4 WHEN r_value <= 9e1 THEN 3 WHEN r_value <= 1.8e2 THEN 2 ELSE 1 END AS r_score"), "{sql}");
+        assert!(sql.contains("CASE WHEN f_value IS NULL THEN NULL WHEN f_value >= 8e0 THEN 5 WHEN f_value >= 5e0 THEN 4 WHEN f_value >= 3e0 THEN 3 WHEN f_value >= 2e0 THEN 2 ELSE 1 END AS f_score"), "{sql}");
+        assert!(sql.contains("WHEN r_score = 2 AND f_score = 2 AND m_score = 4 THEN 'At risk'"));
+        assert!(sql.contains("WHEN r_score = 5 AND f_score = 1 AND m_score = 1 THEN 'New'"));
+        assert!(
+            !sql.contains("r_gap_0"),
+            "no quantile ranges with cut points"
+        );
+        // A model whose cut points do not fit its scale is refused.
+        let mut broken: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        broken["score_bins"] = 3.into();
+        assert!(matches!(
+            SegmentationModel::from_json(&broken.to_string()),
+            Err(AnalysisError::BadModel(_))
+        ));
+    }
+
+    #[test]
+    fn a_preset_with_quantiles_uses_its_own_scale_and_bad_cut_points_change_nothing() {
+        let mut a = known_customers();
+        a.set_segmentation(SegmentScheme::Klaviyo, Scoring::Quantiles)
+            .unwrap();
+        assert_eq!(a.scores.bins, 3);
+        assert_eq!(a.settings.score_bins, 5, "the grid keeps its own scale");
+        let before = a.clone();
+        let wrong = a.set_segmentation(SegmentScheme::Grid, cuts(&[30.0], &[2.0], &[100.0]));
+        assert!(matches!(
+            wrong,
+            Err(AnalysisError::CutPoints(
+                crate::engine::cut_points::CutPointsError::WrongCount { expected: 4, .. }
+            ))
+        ));
+        assert_eq!(a, before);
+        a.set_segmentation(SegmentScheme::Grid, Scoring::Quantiles)
+            .unwrap();
+        assert_eq!(a.scores.bins, 5);
+        assert_eq!(a.segments, known_customers().segments);
+        assert_eq!(
+            a.overview.definitions,
+            known_customers().overview.definitions
         );
     }
 

@@ -100,7 +100,7 @@ pub struct RfmTable {
 
 /// What the definitions line adds for net revenue.
 pub const NET_OF_RETURNS: &str =
-    "monetary is net of the customer's cancellations and returns (never below 0)";
+    "each customer's cancellations and returns are subtracted from monetary (net revenue, never below 0)";
 
 pub fn compute(ledger: &Ledger, settings: &RfmSettings) -> Result<RfmTable, AnalysisError> {
     let (first, last) = ledger.date_range().ok_or(AnalysisError::NoCustomers)?;

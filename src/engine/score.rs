@@ -1,6 +1,7 @@
 //! Quantile scores 1..=bins by average rank: ties always share a score, so
 //! bins can be empty — that is reported, never hidden.
 
+use super::cut_points::{self, CutPoints, Direction, Scoring};
 use super::error::AnalysisError;
 use super::rfm::RfmTable;
 use serde::{Deserialize, Serialize};
@@ -41,9 +42,21 @@ pub fn validate_bins(bins: u8) -> Result<u8, AnalysisError> {
     }
 }
 
-/// Scores every customer of `table` on R, F and M.
+/// Scores every customer of `table` on R, F and M (quantiles).
 pub fn score(table: &RfmTable, bins: u8) -> Result<RfmScores, AnalysisError> {
+    score_with(table, bins, &Scoring::Quantiles)
+}
+
+/// Scores every customer of `table` on R, F and M, by quantiles or by cut points.
+pub fn score_with(
+    table: &RfmTable,
+    bins: u8,
+    scoring: &Scoring,
+) -> Result<RfmScores, AnalysisError> {
     let bins = validate_bins(bins)?;
+    if let Scoring::CutPoints(cuts) = scoring {
+        return by_cut_points(table, bins, cuts);
+    }
     let recency: Vec<f64> = table.rows.iter().map(|r| r.recency_days as f64).collect();
     let frequency: Vec<f64> = table.rows.iter().map(|r| f64::from(r.frequency)).collect();
     let monetary: Vec<f64> = table.rows.iter().map(|r| r.monetary).collect();
@@ -80,6 +93,49 @@ pub fn average_ranks(values: &[f64]) -> Vec<f64> {
     ranks
 }
 
+/// Scores from validated cut points (see `cut_points` for the boundaries).
+fn by_cut_points(table: &RfmTable, bins: u8, cuts: &CutPoints) -> Result<RfmScores, AnalysisError> {
+    cuts.validate(bins)?;
+    let recency: Vec<f64> = table.rows.iter().map(|r| r.recency_days as f64).collect();
+    let frequency: Vec<f64> = table.rows.iter().map(|r| f64::from(r.frequency)).collect();
+    let monetary: Vec<f64> = table.rows.iter().map(|r| r.monetary).collect();
+    let scored = |values: &[f64], cuts: &[f64], direction| -> Vec<u8> {
+        values
+            .iter()
+            .map(|v| cut_points::score_of(*v, cuts, direction))
+            .collect()
+    };
+    let mut warnings = Vec::new();
+    let r = summarise(
+        "Recency",
+        &recency,
+        scored(&recency, &cuts.recency, Direction::LowerIsBetter),
+        bins,
+        (true, &mut warnings),
+    );
+    let f = summarise(
+        "Frequency",
+        &frequency,
+        scored(&frequency, &cuts.frequency, Direction::HigherIsBetter),
+        bins,
+        (true, &mut warnings),
+    );
+    let m = summarise(
+        "Monetary",
+        &monetary,
+        scored(&monetary, &cuts.monetary, Direction::HigherIsBetter),
+        bins,
+        (true, &mut warnings),
+    );
+    Ok(RfmScores {
+        bins,
+        r,
+        f,
+        m,
+        warnings,
+    })
+}
+
 /// score = clamp(ceil(rank / n × bins), 1, bins); reversed when lower is better.
 fn dimension(
     name: &str,
@@ -102,6 +158,18 @@ fn dimension(
             }
         })
         .collect();
+    summarise(name, values, scores, bins, (false, warnings))
+}
+
+/// The value range of each score, and a warning for empty scores.
+fn summarise(
+    name: &str,
+    values: &[f64],
+    scores: Vec<u8>,
+    bins: u8,
+    (from_cuts, warnings): (bool, &mut Vec<String>),
+) -> DimensionScores {
+    let n = values.len() as f64;
     let mut table: Vec<ScoreBin> = Vec::new();
     for score in 1..=bins {
         let members = values
@@ -130,17 +198,25 @@ fn dimension(
             .map(|s| s.to_string())
             .collect();
         let (mode, count) = most_common(values);
-        warnings.push(format!(
-            "{name}: score{} {} empty because {:.0}% of customers share the value {}",
+        let scores_are = format!(
+            "score{} {}",
             if empty.len() > 1 { "s" } else { "" },
             if empty.len() > 1 {
                 format!("{} are", empty.join(", "))
             } else {
                 format!("{} is", empty.join(""))
             },
-            100.0 * count as f64 / n,
-            mode
-        ));
+        );
+        warnings.push(match from_cuts {
+            false => format!(
+                "{name}: {scores_are} empty because {:.0}% of customers share the value {}",
+                100.0 * count as f64 / n,
+                mode
+            ),
+            true => {
+                format!("{name}: {scores_are} empty: no customer falls between those cut points")
+            }
+        });
     }
     DimensionScores {
         scores,

@@ -1,6 +1,7 @@
 //! The named RFM segment grid: (R score, F score) → segment, for every
 //! combination. Editable; scores on 3 or 4 bins are mapped onto the 5-grid.
 
+use super::presets::SegmentScheme;
 use super::rfm::RfmTable;
 use super::score::RfmScores;
 use serde::{Deserialize, Serialize};
@@ -96,23 +97,42 @@ pub struct SegmentSummary {
     pub action: String,
 }
 
-/// Segment name per customer, and one summary per non-empty segment.
+/// Segment name per customer with the grid, and one summary per non-empty segment.
 pub fn assign(
     table: &RfmTable,
     scores: &RfmScores,
     grid: &SegmentGrid,
 ) -> (Vec<String>, Vec<SegmentSummary>) {
-    let names: Vec<String> = (0..table.rows.len())
+    assign_with(table, scores, SegmentScheme::Grid, grid)
+}
+
+/// Segment name per customer with `scheme` (the grid or a preset).
+pub fn names_of(scores: &RfmScores, scheme: SegmentScheme, grid: &SegmentGrid) -> Vec<String> {
+    (0..scores.r.scores.len())
         .map(|i| {
-            let r = scores.r.scores.get(i).copied().unwrap_or(1);
-            let f = scores.f.scores.get(i).copied().unwrap_or(1);
-            grid.name(r, f, scores.bins).to_string()
+            let score = |d: &[u8]| d.get(i).copied().unwrap_or(1);
+            let (r, f, m) = (
+                score(&scores.r.scores),
+                score(&scores.f.scores),
+                score(&scores.m.scores),
+            );
+            scheme.name(grid, r, f, m, scores.bins).to_string()
         })
-        .collect();
+        .collect()
+}
+
+/// [`assign`] with `scheme`.
+pub fn assign_with(
+    table: &RfmTable,
+    scores: &RfmScores,
+    scheme: SegmentScheme,
+    grid: &SegmentGrid,
+) -> (Vec<String>, Vec<SegmentSummary>) {
+    let names = names_of(scores, scheme, grid);
     let total_revenue: f64 = table.rows.iter().map(|r| r.monetary.max(0.0)).sum();
     let n = table.rows.len().max(1) as f64;
     let mut summaries = Vec::new();
-    for name in grid.segment_names() {
+    for name in scheme.segment_names(grid) {
         let members: Vec<_> = table
             .rows
             .iter()
@@ -190,6 +210,39 @@ fn advice(name: &str) -> (&'static str, &'static str) {
         ),
         "Lost" => (
             "Lowest recency and frequency.",
+            "Try one reactivation campaign, then stop spending on them.",
+        ),
+        // Shopify's and Klaviyo's groups (see `presets`).
+        "Active" => (
+            "Bought recently, some orders, moderate spend.",
+            "Recommend related products to make the next order bigger.",
+        ),
+        "Needs attention" => (
+            "Bought fairly recently, with some orders and moderate spend.",
+            "A timely, personal offer before they drift away.",
+        ),
+        "At risk" => (
+            "No recent purchase, but a strong history of orders and spend.",
+            "Win-back emails with personalised recommendations and a renewal offer.",
+        ),
+        "Previously loyal" => (
+            "No recent purchase, after a very strong history of orders and spend.",
+            "Reach out personally; ask what changed; offer something generous.",
+        ),
+        "Almost lost" => (
+            "No recent purchase, fewer orders and lower spend.",
+            "One well-aimed reactivation offer; then keep contact light.",
+        ),
+        "Dormant" => (
+            "No recent orders, infrequent orders and low spend.",
+            "Keep them on a low-cost list; do not spend on them.",
+        ),
+        "Recent" => (
+            "Bought recently but do not buy often yet.",
+            "Turn them into repeat customers: a second-purchase incentive.",
+        ),
+        "Inactive" => (
+            "Lowest scores on recency, frequency and spend.",
             "Try one reactivation campaign, then stop spending on them.",
         ),
         _ => ("A custom segment.", "Define an action for this segment."),

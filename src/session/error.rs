@@ -29,6 +29,8 @@ pub enum WorkerError {
     Classify(#[from] crate::engine::classify::ClassifyError),
     #[error(transparent)]
     Embedding(#[from] crate::engine::embedding::EmbeddingError),
+    #[error(transparent)]
+    Migration(#[from] crate::engine::migration::MigrationError),
     #[error("internal error: {0}")]
     Protocol(#[from] crate::protocol::ProtocolError),
     /// The browser refused something: reading the file, starting a worker.
@@ -38,6 +40,8 @@ pub enum WorkerError {
     NoSession,
     #[error("lifetime value needs transactions: an imported RFM table has no purchase history")]
     NoTransactions,
+    #[error("segments over time need transactions: an imported RFM table has one row per customer and no purchase dates, so there are no earlier segments to compare with; analyse the transactions file instead")]
+    MigrationNeedsTransactions,
     #[error("k-means needs no separate fit: choose a k instead")]
     KMeansIsTheSweep,
     #[error("predict lifetime value first: the predictions CSV holds its results")]

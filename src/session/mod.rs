@@ -15,18 +15,24 @@ use crate::engine::clustering::{
     fit_method, ClusteringMethodSettings, DbscanSettings, GmmSettings, MethodComparison,
 };
 use crate::engine::clv::{self, export::write_predictions_csv, ClvReport, ClvSettings};
+use crate::engine::cut_points::Scoring;
 use crate::engine::embedding::{embed, Embedding, EmbeddingSettings};
 use crate::engine::explain::{Explanation, TreeSettings};
+use crate::engine::export::PreviousSegments;
 use crate::engine::ledger::Ledger;
+use crate::engine::migration::{migrate, Migration};
 use crate::engine::model_sql::{labelling_sql, SqlDialect};
 use crate::engine::pipeline::Analysis;
+use crate::engine::presets::SegmentScheme;
 use crate::engine::segments::SegmentGrid;
 use crate::views::chart_inputs::ScatterView;
 use crate::views::customer_table::{self, CustomerPage, CustomerRow, TableQuery};
 use crate::views::dashboard::{
     ClassifierView, ClvView, RulesFound, RulesView, RunInfo, ScatterPlot,
 };
+use crate::views::migration::{MigrationReply, MigrationView};
 use crate::views::Dashboard;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Customers the rule tree learns from at most (a seeded sample of larger
@@ -40,6 +46,17 @@ pub enum SessionRequest {
     ChooseK(usize),
     /// Rename segments with an edited grid.
     SetGrid(Box<SegmentGrid>),
+    /// Score and name segments with another scheme (the grid or a preset)
+    /// and scoring (quantiles or cut points).
+    SetSegmentation {
+        scheme: SegmentScheme,
+        scoring: Scoring,
+    },
+    /// The segments at an earlier date and the moves since (kept for the
+    /// customers CSV's earlier-segment column).
+    Migration {
+        as_of: NaiveDate,
+    },
     /// Cluster with a Gaussian mixture or DBSCAN (k-means: choose a k instead).
     UseMethod(ClusteringMethodSettings),
     /// k-means at the chosen k, a mixture and DBSCAN side by side.
@@ -92,6 +109,7 @@ pub enum SessionReply {
     Scatter(Box<ScatterPlot>),
     Customer { index: usize, text: String },
     Download(Box<Download>),
+    Migration(Box<MigrationReply>),
 }
 
 /// A file for the user to save.
@@ -117,6 +135,9 @@ pub struct Session {
     classifier: Option<Forest>,
     /// The t-SNE map, once asked for, and the seconds it took.
     embedding: Option<(Embedding, f64)>,
+    /// The segments at an earlier date, once asked for; recomputed when the
+    /// segments change.
+    migration: Option<Migration>,
     /// Rebuilt on demand after a change of k, grid or method.
     #[serde(skip)]
     table: Option<Vec<CustomerRow>>,
@@ -134,6 +155,7 @@ impl Session {
             clv: None,
             embedding: None,
             classifier: None,
+            migration: None,
             table: None,
             rules: None,
         }
@@ -224,8 +246,21 @@ impl Session {
             }
             SessionRequest::SetGrid(grid) => {
                 self.analysis.set_grid(*grid);
-                self.changed();
+                self.segments_changed();
                 Ok(self.dashboard_reply())
+            }
+            SessionRequest::SetSegmentation { scheme, scoring } => {
+                self.analysis.set_segmentation(scheme, scoring)?;
+                self.segments_changed();
+                Ok(self.dashboard_reply())
+            }
+            SessionRequest::Migration { as_of } => {
+                // A date that does not work is said next to the date, not as a failure.
+                let outcome = self.migrate(as_of).map_err(|e| e.to_string());
+                Ok(SessionReply::Migration(Box::new(MigrationReply {
+                    as_of,
+                    outcome,
+                })))
             }
             SessionRequest::UseMethod(settings) => {
                 if settings == ClusteringMethodSettings::KMeans {
@@ -284,6 +319,30 @@ impl Session {
         SessionReply::Dashboard(Box::new(self.dashboard()))
     }
 
+    /// The segments at `as_of`, kept for the customers CSV (none kept on error).
+    fn migrate(&mut self, as_of: NaiveDate) -> Result<MigrationView, WorkerError> {
+        self.migration = None;
+        let ledger = self
+            .ledger
+            .as_ref()
+            .ok_or(WorkerError::MigrationNeedsTransactions)?;
+        let migration = migrate(ledger, &self.analysis, as_of)?;
+        let view = MigrationView::of(&migration, &self.analysis);
+        self.migration = Some(migration);
+        Ok(view)
+    }
+
+    /// The segments changed: the earlier segments are named again the same
+    /// way (or dropped if that is no longer possible), then as [`Self::changed`].
+    fn segments_changed(&mut self) {
+        let as_of = self.migration.as_ref().map(|m| m.as_of);
+        self.migration = match (&self.ledger, as_of) {
+            (Some(ledger), Some(as_of)) => migrate(ledger, &self.analysis, as_of).ok(),
+            _ => None,
+        };
+        self.changed();
+    }
+
     /// The clustering or the segments changed: what was built from them goes.
     fn changed(&mut self) {
         self.table = None;
@@ -325,7 +384,12 @@ impl Session {
             ExportKind::CustomersCsv => Ok(Download {
                 file_name: format!("{stem}-segments.csv"),
                 mime: "text/csv".into(),
-                bytes: self.analysis.customers_csv(),
+                bytes: self
+                    .analysis
+                    .customers_csv_with(self.migration.as_ref().map(|m| PreviousSegments {
+                        as_of: m.as_of,
+                        names: &m.previous,
+                    })),
             }),
             ExportKind::ModelJson => {
                 let depth = self.rules_depth;

@@ -16,19 +16,23 @@ use crate::engine::clustering::{
 };
 use crate::engine::clv::{ClvSettings, PurchaseModel};
 use crate::engine::container::SourceChoice;
+use crate::engine::cut_points::Scoring;
 use crate::engine::embedding::EmbeddingSettings;
 use crate::engine::explain::TreeSettings;
 use crate::engine::file_defaults::FileDefaults;
 use crate::engine::ingest::{IngestSettings, SniffReport};
 use crate::engine::model::Labeller;
 use crate::engine::pipeline::AnalysisSettings;
+use crate::engine::presets::SegmentScheme;
 use crate::engine::segments::SegmentGrid;
 use crate::protocol::page::{PageRequest, WorkerEvent, WorkerMessage};
 use crate::session::{Download, ExportKind, SessionReply, SessionRequest};
 use crate::views::chart_inputs::ScatterView;
 use crate::views::customer_table::{CustomerPage, TableQuery};
 use crate::views::dashboard::{AppliedModel, ClassifierView, ClvView, RulesView, ScatterPlot};
+use crate::views::migration::MigrationReply;
 use crate::views::Dashboard;
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// After a run that left the worker this big, it is replaced when the page
@@ -90,6 +94,15 @@ pub enum Event {
     },
     ChooseK(usize),
     SetGrid(SegmentGrid),
+    /// Segments from the grid or a preset, scores from quantiles or cut points.
+    SetSegmentation {
+        scheme: SegmentScheme,
+        scoring: Scoring,
+    },
+    /// The segments at this earlier date, and the moves since.
+    Migrate {
+        as_of: NaiveDate,
+    },
     UseMethod(ClusteringMethodSettings),
     CompareMethods {
         gmm: GmmSettings,
@@ -178,6 +191,11 @@ pub struct Model {
     pub pca: Option<Arc<ScatterPlot>>,
     /// The t-SNE map, once asked for.
     pub tsne: Option<Arc<ScatterPlot>>,
+    /// The segments at an earlier date, once asked for.
+    pub migration: Option<Arc<MigrationReply>>,
+    /// The earlier date last asked for; asked again after the segments
+    /// change (until the next run).
+    pub migration_as_of: Option<NaiveDate>,
     /// The hovered customer and its description (empty until it arrives).
     pub hover: Option<(usize, String)>,
     /// When a worker is replaced to give memory back (see [`RECYCLE_ABOVE_BYTES`]).
@@ -220,6 +238,8 @@ impl Default for Model {
             recency_monetary: None,
             pca: None,
             tsne: None,
+            migration: None,
+            migration_as_of: None,
             hover: None,
             recycle_above_bytes: RECYCLE_ABOVE_BYTES,
             recycle_after_ms: RECYCLE_AFTER_MS,
@@ -395,6 +415,10 @@ impl Model {
             effects.extend(self.ask(SessionRequest::Scatter(ScatterView::Tsne)));
         }
         effects.extend(self.ask(SessionRequest::CustomerPage(self.table_query.clone())));
+        // Segments over time, named like the segments now shown.
+        if let Some(as_of) = self.migration_as_of {
+            effects.extend(self.ask(SessionRequest::Migration { as_of }));
+        }
         effects
     }
 
@@ -405,6 +429,20 @@ impl Model {
             return Vec::new();
         }
         self.start_run(PageRequest::Session(request), Attachment::None, stage, None)
+    }
+
+    fn set_segmentation(&mut self, scheme: SegmentScheme, scoring: Scoring) -> Vec<Effect> {
+        self.analysis_settings.scheme = scheme;
+        self.analysis_settings.scoring = scoring.clone();
+        self.settings_version += 1;
+        self.ask(SessionRequest::SetSegmentation { scheme, scoring })
+    }
+
+    /// Segments at an earlier date; asked again whenever the segments change.
+    fn migrate(&mut self, as_of: NaiveDate) -> Vec<Effect> {
+        self.migration_as_of = Some(as_of);
+        self.migration = None;
+        self.ask(SessionRequest::Migration { as_of })
     }
 
     fn is_run(&self, id: u64) -> bool {
@@ -477,6 +515,8 @@ pub fn update(event: Event, model: &mut Model) -> Vec<Effect> {
             model.settings_version += 1;
             model.ask(SessionRequest::SetGrid(Box::new(grid)))
         }
+        Event::SetSegmentation { scheme, scoring } => model.set_segmentation(scheme, scoring),
+        Event::Migrate { as_of } => model.migrate(as_of),
         Event::UseMethod(settings) => {
             if model.dashboard.is_none() {
                 return Vec::new();
@@ -620,6 +660,8 @@ fn on_worker_event(id: u64, event: WorkerEvent, model: &mut Model) -> Vec<Effect
             model.recency_monetary = None;
             model.pca = None;
             model.tsne = None;
+            model.migration = None;
+            model.migration_as_of = None;
             model.hover = None;
             model.table_query = TableQuery::default();
             model.runs += 1;
@@ -733,5 +775,12 @@ fn on_session_reply(id: u64, reply: SessionReply, model: &mut Model) -> Vec<Effe
             Vec::new()
         }
         SessionReply::Download(download) => vec![Effect::Download(*download)],
+        SessionReply::Migration(view) => {
+            // An answer for a date asked for before the last one is dropped.
+            if model.migration_as_of == Some(view.as_of) {
+                model.migration = Some(Arc::from(view));
+            }
+            Vec::new()
+        }
     }
 }

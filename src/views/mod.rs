@@ -6,6 +6,7 @@ pub mod customer_table;
 pub mod dashboard;
 pub mod explore;
 pub mod format;
+pub mod migration;
 pub mod model_trust;
 
 pub use dashboard::Dashboard;

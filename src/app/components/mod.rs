@@ -18,7 +18,9 @@ mod progress;
 mod results;
 mod rules;
 mod section_index;
+mod segment_scheme;
 mod segments;
+mod segments_over_time;
 mod settings;
 mod source_choice;
 

@@ -2,6 +2,9 @@
 
 use super::charts::SegmentCharts;
 use super::grid_editor::GridEditor;
+use super::segment_scheme::SegmentScheme;
+use super::segments_over_time::SegmentsOverTime;
+use crate::engine::presets::SegmentScheme as Scheme;
 use crate::views::format::{money, percent, thousands};
 use crate::views::Dashboard;
 use leptos::prelude::*;
@@ -12,12 +15,17 @@ pub fn Segments(dashboard: Arc<Dashboard>) -> impl IntoView {
     let segments = &dashboard.segments;
     let warnings = segments.warnings.clone();
     let charts_dashboard = dashboard.clone();
+    let scheme_dashboard = dashboard.clone();
+    let over_time_dashboard = dashboard.clone();
+    let scheme = dashboard.settings.scheme;
     view! {
         <section class="panel" aria-labelledby="segments-title">
             <h2 id="segments-title">{format!("RFM segments ({}-point scores)", segments.score_bins)}</h2>
             {warnings.into_iter().map(|w| view! { <p class="warning">{w}</p> }).collect_view()}
+            <SegmentScheme dashboard=scheme_dashboard/>
+            <p class="muted definitions">{format!("Segments: {}.", dashboard.settings.describe_segments())}</p>
             <SegmentCharts dashboard=charts_dashboard/>
-            <GridEditor grid=dashboard.settings.grid.clone()/>
+            {(scheme == Scheme::Grid).then(|| view! { <GridEditor grid=dashboard.settings.grid.clone()/> })}
             <table class="segments">
                 <thead><tr>
                     <th>"Segment"</th><th class="num">"Customers"</th><th class="num">"Share"</th><th class="num">"Revenue share"</th>
@@ -38,6 +46,7 @@ pub fn Segments(dashboard: Arc<Dashboard>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <SegmentsOverTime dashboard=over_time_dashboard/>
         </section>
     }
 }
