@@ -94,3 +94,75 @@ test("both models are compared on a holdout as lifetimes computes it, with the d
   await panel.getByText(/fitted on purchases up to 9 Nov 2011, checked on 10 Nov 2011 – 9 Dec 2011 \(30 days/).waitFor({ timeout: 120_000 });
   assert.deepEqual(problems, []);
 });
+
+/** Quote-aware CSV rows (RFC 4180), for reading the sample independently of the app. */
+function parseCsvText(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(cell); rows.push(row); row = []; cell = "";
+    } else cell += c;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+async function customersCsv(page) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Customers CSV", exact: true }).click()]);
+  return parseCsvText(await readFile(await file.path(), "utf8")).filter((r) => r.length > 1);
+}
+
+test("returns as net revenue: each customer's cancellations and returns come off monetary, never below 0", async () => {
+  const { page, problems } = await openApp(app.browser, app.server.url, { width: 1280, height: 900 });
+  await page.getByRole("button", { name: "Try the sample data" }).click();
+  await page.getByRole("region", { name: "Downloads" }).waitFor({ timeout: 60_000 });
+  const gross = await customersCsv(page);
+  const header = gross[0];
+  assert.ok(header.includes("monetary_total"), header.join());
+  const reference = header.find((h) => h.startsWith("recency_days_to_")).slice("recency_days_to_".length);
+
+  await page.getByText("RFM definitions").click();
+  await page.getByLabel("Cancellations and returns").selectOption("net");
+  await page.getByRole("button", { name: "Re-run with these definitions" }).click();
+  await page.getByText(/cancellations and returns are subtracted from monetary \(net revenue, never below 0\)/).first().waitFor({ timeout: 60_000 });
+  assert.match(await page.getByRole("region", { name: "Data quality" }).innerText(), /Net revenue: \d+ cancellation and return lines subtracted/);
+  const net = await customersCsv(page);
+  assert.ok(net[0].includes("monetary_net_total"), net[0].join());
+
+  // Independently of the app: each customer's returned value from the sample's
+  // cancellation (C + digits) and negative-quantity lines dated before the reference date.
+  const sample = parseCsvText(await readFile(join(ROOT, "public/sample.csv"), "utf8"));
+  const [cols, ...lines] = sample;
+  const at = (name) => cols.indexOf(name);
+  const returned = new Map();
+  for (const l of lines) {
+    if (l.length !== cols.length) continue;
+    const qty = Number(l[at("Quantity")]), price = Number(l[at("UnitPrice")]), id = l[at("CustomerID")].replace(/\.0$/, "");
+    if (!id || !(/^C\d/i.test(l[at("InvoiceNo")]) || qty < 0)) continue;
+    const [m, d, y] = l[at("InvoiceDate")].split(" ")[0].split("/").map(Number);
+    const day = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    if (day >= reference || !(qty * price < 0)) continue;
+    returned.set(id, (returned.get(id) ?? 0) - qty * price);
+  }
+  const money = (rows, column) => new Map(rows.slice(1).map((r) => [r[0], Number(r[rows[0].indexOf(column)])]));
+  const before = money(gross, "monetary_total");
+  const after = money(net, "monetary_net_total");
+  assert.equal(after.size, before.size);
+  let lowered = 0;
+  for (const [id, g] of before) {
+    const expected = Math.max(0, g - (returned.get(id) ?? 0));
+    assert.ok(Math.abs(after.get(id) - expected) < 0.011, `${id}: ${after.get(id)} vs ${expected}`);
+    if (after.get(id) < g) lowered += 1;
+  }
+  assert.ok(lowered > 0);
+  assert.deepEqual(problems, []);
+});
