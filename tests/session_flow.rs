@@ -899,7 +899,10 @@ fn segments_over_time_follow_the_segments_and_reach_the_export() {
     );
     assert!(!view.flows.is_empty() && view.flows[0].contains(" became "));
     // The CSV's earlier segments agree with the matrix cell by cell.
-    let header = format!("previous_segment_at_{as_of}");
+    let header = "previous_segment".to_string();
+    assert!(csv_rows(&shell.export(ExportKind::CustomersCsv))
+        .iter()
+        .all(|row| row["previous_segment_as_of"] == as_of.to_string()));
     let csv = csv_rows(&shell.export(ExportKind::CustomersCsv));
     assert_eq!(csv.len(), customers);
     for (r, from) in view.heatmap.rows.iter().enumerate() {

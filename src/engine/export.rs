@@ -26,10 +26,10 @@ pub struct PreviousSegments<'a> {
     pub names: &'a [String],
 }
 
-/// `previous_segment_at_2011-09-11`: the segment on purchases before that date.
-pub fn previous_segment_header(as_of: NaiveDate) -> String {
-    format!("previous_segment_at_{as_of}")
-}
+/// The segment on purchases before an earlier "as of" date (Klaviyo keeps
+/// each profile's previous RFM group the same way), and that date.
+pub const PREVIOUS_SEGMENT: &str = "previous_segment";
+pub const PREVIOUS_SEGMENT_AS_OF: &str = "previous_segment_as_of";
 
 /// Column names carry the definitions, so the file explains itself.
 pub fn header(table: &RfmTable) -> Vec<String> {
@@ -66,17 +66,20 @@ pub fn write_customers_csv(
     cols: &ExportColumns,
 ) -> io::Result<()> {
     let mut names = header(table);
-    if let Some(previous) = &cols.previous {
-        names.push(previous_segment_header(previous.as_of));
+    if cols.previous.is_some() {
+        names.push(PREVIOUS_SEGMENT.into());
+        names.push(PREVIOUS_SEGMENT_AS_OF.into());
     }
     write_row(out, names.iter().map(|h| text_cell(h)))?;
     for (i, row) in table.rows.iter().enumerate() {
         let cluster = cols.clusters.get(i).copied().unwrap_or(0);
         let score = |s: &[u8]| s.get(i).map_or(String::new(), u8::to_string);
-        let previous = cols
-            .previous
-            .as_ref()
-            .map(|p| text_cell(p.names.get(i).map_or("", String::as_str)));
+        let previous = cols.previous.as_ref().into_iter().flat_map(|p| {
+            [
+                text_cell(p.names.get(i).map_or("", String::as_str)),
+                p.as_of.to_string(),
+            ]
+        });
         write_row(
             out,
             [

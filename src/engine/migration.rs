@@ -338,7 +338,7 @@ mod tests {
                 "1 Lost customer became Need Attention",
             ]
         );
-        // The customers CSV gains the earlier segment, named after its date.
+        // The customers CSV gains the earlier segment and its date.
         let csv = String::from_utf8(a.customers_csv_with(Some(
             crate::engine::export::PreviousSegments {
                 as_of: m.as_of,
@@ -347,9 +347,10 @@ mod tests {
         )))
         .unwrap();
         let lines: Vec<&str> = csv.lines().collect();
-        assert!(lines[0].ends_with(",cluster_name,previous_segment_at_2011-06-01"));
-        assert!(lines[1].starts_with("a,") && lines[1].ends_with(",Champions"));
-        assert!(lines[5].starts_with("e,") && lines[5].ends_with(",New since"));
+        assert!(lines[0].ends_with(",cluster_name,previous_segment,previous_segment_as_of"));
+        let tail = format!(",{}", m.as_of);
+        assert!(lines[1].starts_with("a,") && lines[1].ends_with(&format!(",Champions{tail}")));
+        assert!(lines[5].starts_with("e,") && lines[5].ends_with(&format!(",New since{tail}")));
         assert_eq!(lines.len(), 6);
     }
 

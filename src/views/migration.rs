@@ -4,7 +4,7 @@
 
 use super::format::thousands;
 use crate::charts::MigrationHeatmapInput;
-use crate::engine::export::previous_segment_header;
+use crate::engine::export::{PREVIOUS_SEGMENT, PREVIOUS_SEGMENT_AS_OF};
 use crate::engine::migration::{Migration, NEW_SINCE};
 use crate::engine::pipeline::Analysis;
 use chrono::NaiveDate;
@@ -58,9 +58,8 @@ impl MigrationView {
             }
         };
         let note = format!(
-            "Earlier segments are computed from purchases before {as_of} with the same definitions and segments as today's; {scores}. {} of today's customers had not bought by then (\"{NEW_SINCE}\"). The customers CSV now carries each customer's earlier segment in the column {}.",
+            "Earlier segments are computed from purchases before {as_of} with the same definitions and segments as today's; {scores}. {} of today's customers had not bought by then (\"{NEW_SINCE}\"). The customers CSV now carries each customer's earlier segment in the column {PREVIOUS_SEGMENT} (and the date in {PREVIOUS_SEGMENT_AS_OF}).",
             thousands(migration.new_since as u64),
-            previous_segment_header(migration.as_of),
             as_of = migration.as_of,
         );
         Self {

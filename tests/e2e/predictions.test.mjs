@@ -59,6 +59,9 @@ test("both models are compared on a holdout as lifetimes computes it, with the d
   const shown = Number(text.match(/expected to spend ([\d,]+\.\d\d) over the next 12 months/)[1].replace(/,/g, ""));
   assert.ok(Math.abs(shown - total) < 0.01, `forecast ${shown} vs lifetimes' ${total}`);
   assert.match(text, /No revenue backtest: the BG\/NBD fit has a \+ b/);
+  // Beside the revenue by month, once predicted.
+  const distributions = page.getByRole("region", { name: "Distributions" });
+  await distributions.getByRole("img", { name: /revenue today's customers are expected to bring in each of the next 12 months/ }).waitFor({ timeout: 30_000 });
 
   // MBG/NBD drives the figures: the holdout plot and the backtest appear, with lifetimes' MAPE.
   await panel.getByLabel("Purchase model").selectOption("mbgnbd");

@@ -57,6 +57,7 @@ pub fn ClusterCharts(dashboard: Arc<Dashboard>) -> impl IntoView {
 
 #[component]
 pub fn Distributions(dashboard: Arc<Dashboard>) -> impl IntoView {
+    let studio = expect_context::<Studio>();
     let log = RwSignal::new(true);
     let distributions = &dashboard.distributions;
     let monthly = distributions.monthly.clone();
@@ -83,9 +84,25 @@ pub fn Distributions(dashboard: Arc<Dashboard>) -> impl IntoView {
                 " Logarithmic x axis"
             </label>
             <div class="chart-grid three">{histograms}</div>
-            <ChartCanvas title="Revenue by month" file_name="monthly-revenue.png"
-                description="Bar chart of revenue per calendar month"
-                draw=move |area, theme| charts::draw_monthly_revenue(area, &monthly, theme)/>
+            <div class="chart-grid">
+                <ChartCanvas title="Revenue by month" file_name="monthly-revenue.png"
+                    description="Bar chart of revenue per calendar month"
+                    draw=move |area, theme| charts::draw_monthly_revenue(area, &monthly, theme)/>
+                // The customer-level models' forecast beside the history, once predicted.
+                {move || match studio.clv.get() {
+                    Some(clv) => {
+                        let forecast = clv.trust.forecast.clone();
+                        view! {
+                            <ChartCanvas title="Revenue forecast: the next 12 months" file_name="revenue-forecast-beside-history.png"
+                                description="Bar chart of the revenue today's customers are expected to bring in each of the next 12 months"
+                                draw=move |area, theme| charts::draw_category_series(area, &forecast, theme)/>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <p class="muted">"The revenue forecast for the next 12 months appears here once lifetime value is predicted (Predicted value and churn risk)."</p>
+                    }.into_any(),
+                }}
+            </div>
             {cohorts.map(|cohorts| {
                 let height = (90 + 24 * cohorts.rows.len()).clamp(260, 900) as u32;
                 view! {
