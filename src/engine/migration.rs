@@ -11,7 +11,6 @@ use super::ledger::Ledger;
 use super::pipeline::Analysis;
 use super::rfm::{self, ReferenceDate, RfmSettings};
 use super::score;
-use super::segments;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -100,7 +99,7 @@ pub fn migrate(
     };
     let table = rfm::compute(ledger, &then)?;
     let scores = score::score_with(&table, settings.bins(), &settings.scoring)?;
-    let earlier_names = segments::names_of(&scores, settings.scheme, &settings.grid);
+    let earlier_names = settings.scheme.names_of(&scores, &settings.grid);
     let earlier: HashMap<&str, &str> = table
         .rows
         .iter()

@@ -18,7 +18,7 @@ use super::presets::SegmentScheme;
 use super::profile::{self, ClusterProfile, Playbook};
 use super::rfm::{self, median, RfmSettings, RfmTable};
 use super::score::{self, RfmScores};
-use super::segments::{self, SegmentGrid, SegmentSummary};
+use super::segments::{SegmentGrid, SegmentSummary};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -247,7 +247,7 @@ impl Prepared {
     ) -> Result<Prepared, AnalysisError> {
         let scores = score::score_with(&table, settings.bins(), &settings.scoring)?;
         let (segment_names, segment_summaries) =
-            segments::assign_with(&table, &scores, settings.scheme, &settings.grid);
+            settings.scheme.assign(&table, &scores, &settings.grid);
         let raw: Vec<Point> = table.rows.iter().map(raw_features).collect();
         let scaler = Scaler::fit(&raw);
         let features = raw.iter().map(|p| scaler.transform(p)).collect();
@@ -396,8 +396,7 @@ impl Analysis {
 
     /// Renames segments with an edited grid (instant: scores don't change).
     pub fn set_grid(&mut self, grid: SegmentGrid) {
-        let (names, summaries) =
-            segments::assign_with(&self.rfm, &self.scores, self.settings.scheme, &grid);
+        let (names, summaries) = self.settings.scheme.assign(&self.rfm, &self.scores, &grid);
         self.segments = names;
         self.segment_summaries = summaries;
         self.settings.grid = grid;
@@ -416,8 +415,7 @@ impl Analysis {
             ..self.settings.clone()
         };
         let scores = score::score_with(&self.rfm, settings.bins(), &settings.scoring)?;
-        let (names, summaries) =
-            segments::assign_with(&self.rfm, &scores, settings.scheme, &settings.grid);
+        let (names, summaries) = settings.scheme.assign(&self.rfm, &scores, &settings.grid);
         let old = self.settings.describe_segments();
         let new = settings.describe_segments();
         self.overview.definitions = match self.overview.definitions.find(&old) {

@@ -4,7 +4,9 @@
 //! scheme of its own rather than a filling of the R × F grid (Shopify's
 //! groups read M too, Klaviyo's read all three scores on 1–3).
 
-use super::segments::SegmentGrid;
+use super::rfm::RfmTable;
+use super::score::RfmScores;
+use super::segments::{self, SegmentGrid, SegmentSummary};
 use serde::{Deserialize, Serialize};
 
 /// How scores become a segment name.
@@ -143,6 +145,33 @@ impl SegmentScheme {
     }
 
     /// The segment of scores `r`, `f`, `m` on 1..=`bins`.
+    /// Segment name per customer (table order).
+    pub fn names_of(self, scores: &RfmScores, grid: &SegmentGrid) -> Vec<String> {
+        (0..scores.r.scores.len())
+            .map(|i| {
+                let score = |d: &[u8]| d.get(i).copied().unwrap_or(1);
+                let (r, f, m) = (
+                    score(&scores.r.scores),
+                    score(&scores.f.scores),
+                    score(&scores.m.scores),
+                );
+                self.name(grid, r, f, m, scores.bins).to_string()
+            })
+            .collect()
+    }
+
+    /// Segment name per customer, and one summary per non-empty segment.
+    pub fn assign(
+        self,
+        table: &RfmTable,
+        scores: &RfmScores,
+        grid: &SegmentGrid,
+    ) -> (Vec<String>, Vec<SegmentSummary>) {
+        let names = self.names_of(scores, grid);
+        let summaries = segments::summarise(table, &names, &self.segment_names(grid));
+        (names, summaries)
+    }
+
     pub fn name(self, grid: &SegmentGrid, r: u8, f: u8, m: u8, bins: u8) -> &str {
         match self {
             Self::Grid => grid.name(r, f, bins),

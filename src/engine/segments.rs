@@ -1,7 +1,6 @@
 //! The named RFM segment grid: (R score, F score) → segment, for every
 //! combination. Editable; scores on 3 or 4 bins are mapped onto the 5-grid.
 
-use super::presets::SegmentScheme;
 use super::rfm::RfmTable;
 use super::score::RfmScores;
 use serde::{Deserialize, Serialize};
@@ -103,41 +102,33 @@ pub fn assign(
     scores: &RfmScores,
     grid: &SegmentGrid,
 ) -> (Vec<String>, Vec<SegmentSummary>) {
-    assign_with(table, scores, SegmentScheme::Grid, grid)
-}
-
-/// Segment name per customer with `scheme` (the grid or a preset).
-pub fn names_of(scores: &RfmScores, scheme: SegmentScheme, grid: &SegmentGrid) -> Vec<String> {
-    (0..scores.r.scores.len())
+    let names: Vec<String> = (0..scores.r.scores.len())
         .map(|i| {
             let score = |d: &[u8]| d.get(i).copied().unwrap_or(1);
-            let (r, f, m) = (
+            grid.name(
                 score(&scores.r.scores),
                 score(&scores.f.scores),
-                score(&scores.m.scores),
-            );
-            scheme.name(grid, r, f, m, scores.bins).to_string()
+                scores.bins,
+            )
+            .to_string()
         })
-        .collect()
+        .collect();
+    let summaries = summarise(table, &names, &grid.segment_names());
+    (names, summaries)
 }
 
-/// [`assign`] with `scheme`.
-pub fn assign_with(
-    table: &RfmTable,
-    scores: &RfmScores,
-    scheme: SegmentScheme,
-    grid: &SegmentGrid,
-) -> (Vec<String>, Vec<SegmentSummary>) {
-    let names = names_of(scores, scheme, grid);
+/// One summary per non-empty segment of `names` (a name per customer, in
+/// table order), in the order of `order`.
+pub fn summarise(table: &RfmTable, names: &[String], order: &[String]) -> Vec<SegmentSummary> {
     let total_revenue: f64 = table.rows.iter().map(|r| r.monetary.max(0.0)).sum();
     let n = table.rows.len().max(1) as f64;
     let mut summaries = Vec::new();
-    for name in scheme.segment_names(grid) {
+    for name in order {
         let members: Vec<_> = table
             .rows
             .iter()
-            .zip(&names)
-            .filter(|(_, s)| **s == name)
+            .zip(names)
+            .filter(|(_, s)| *s == name)
             .map(|(r, _)| r)
             .collect();
         if members.is_empty() {
@@ -145,7 +136,7 @@ pub fn assign_with(
         }
         let count = members.len() as f64;
         let revenue: f64 = members.iter().map(|r| r.monetary.max(0.0)).sum();
-        let (description, action) = advice(&name);
+        let (description, action) = advice(name);
         summaries.push(SegmentSummary {
             customers: members.len(),
             customer_share: count / n,
@@ -157,12 +148,12 @@ pub fn assign_with(
             mean_recency: members.iter().map(|r| r.recency_days as f64).sum::<f64>() / count,
             mean_frequency: members.iter().map(|r| f64::from(r.frequency)).sum::<f64>() / count,
             mean_monetary: members.iter().map(|r| r.monetary).sum::<f64>() / count,
-            name,
+            name: name.clone(),
             description: description.into(),
             action: action.into(),
         });
     }
-    (names, summaries)
+    summaries
 }
 
 /// What a default segment means and what to do about it.

@@ -5,8 +5,8 @@
 //! `BetaGeoFitter` (same likelihood, time scaling and penalizer); fitting and
 //! the shared parts are in [`super::purchase_model`].
 
+use super::params::{poisson_gamma_terms, PurchaseParams};
 use super::patterns::Patterns;
-use super::purchase_model::{poisson_gamma_terms, PurchaseParams};
 use super::special::{ln_beta, ln_gamma, ln_hyp2f1};
 
 /// Σ count × ln L(r, α, a, b | x, t_x, T), equation (6) of the paper written
@@ -102,8 +102,9 @@ pub(super) fn probability_of_purchases(p: &PurchaseParams, t: f64, n: u32) -> f6
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::engine::clv::params::PurchaseModel;
     use crate::engine::clv::patterns::patterns;
-    use crate::engine::clv::purchase_model::{fit, PurchaseModel};
+    use crate::engine::clv::purchase_model::fit;
     use crate::engine::clv::summary::CustomerSummary;
     use rand_xoshiro::rand_core::{RngCore, SeedableRng};
     use rand_xoshiro::Xoshiro256Plus;

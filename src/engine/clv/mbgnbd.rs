@@ -4,8 +4,8 @@
 //! formulas of lifetimes' `ModifiedBetaGeoFitter`, which fits it exactly as
 //! `BetaGeoFitter` (see [`super::purchase_model::fit`]).
 
+use super::params::{poisson_gamma_terms, PurchaseParams};
 use super::patterns::Patterns;
-use super::purchase_model::{poisson_gamma_terms, PurchaseParams};
 use super::special::{ln_beta, ln_gamma, ln_hyp2f1};
 
 /// Σ count × ln L(r, α, a, b | x, t_x, T), as lifetimes writes it:
@@ -77,7 +77,7 @@ pub(super) fn probability_of_purchases(p: &PurchaseParams, t: f64, n: u32) -> f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clv::purchase_model::PurchaseModel;
+    use crate::engine::clv::params::PurchaseModel;
 
     const MBG_ALIVE_0: f64 = 0.6372533379648954;
     const MBG_ALIVE_2: f64 = 0.7744192426236461;

@@ -14,6 +14,7 @@ pub mod holdout;
 pub mod mbgnbd;
 pub mod model_checks;
 pub mod optimize;
+pub mod params;
 pub mod patterns;
 pub mod purchase_model;
 pub mod report;

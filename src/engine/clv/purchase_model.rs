@@ -7,74 +7,19 @@
 
 use super::error::ClvError;
 use super::optimize::NelderMead;
+pub use super::params::{PurchaseModel, PurchaseParams, PARAMETERS};
 use super::patterns::{patterns, Patterns};
 use super::summary::CustomerSummary;
 use super::{bgnbd, mbgnbd};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PurchaseModel {
-    /// Beta-geometric/NBD (Fader, Hardie & Lee 2005).
-    #[default]
-    BgNbd,
-    /// Modified BG/NBD (Batislam et al. 2007).
-    ModifiedBgNbd,
-}
-
-impl PurchaseModel {
-    pub const ALL: [Self; 2] = [Self::BgNbd, Self::ModifiedBgNbd];
-
-    /// The name in the literature.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::BgNbd => "BG/NBD",
-            Self::ModifiedBgNbd => "MBG/NBD",
-        }
-    }
-
-    /// The class in the Python lifetimes package.
-    pub fn lifetimes_name(self) -> &'static str {
-        match self {
-            Self::BgNbd => "BetaGeoFitter",
-            Self::ModifiedBgNbd => "ModifiedBetaGeoFitter",
-        }
-    }
-
-    fn log_likelihood(self, params: [f64; 4], data: &Patterns) -> f64 {
-        match self {
-            Self::BgNbd => bgnbd::log_likelihood(params, data),
-            Self::ModifiedBgNbd => mbgnbd::log_likelihood(params, data),
-        }
+fn log_likelihood(model: PurchaseModel, params: [f64; 4], data: &Patterns) -> f64 {
+    match model {
+        PurchaseModel::BgNbd => bgnbd::log_likelihood(params, data),
+        PurchaseModel::ModifiedBgNbd => mbgnbd::log_likelihood(params, data),
     }
 }
-
-/// A fitted purchase model, times in days.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct PurchaseParams {
-    pub model: PurchaseModel,
-    pub r: f64,
-    pub alpha: f64,
-    pub a: f64,
-    pub b: f64,
-    /// Total log-likelihood of the data at these parameters (times in days).
-    pub log_likelihood: f64,
-}
-
-/// Free parameters of either model (r, α, a, b), for the AIC.
-pub const PARAMETERS: f64 = 4.0;
 
 impl PurchaseParams {
-    /// Akaike's information criterion, 2k − 2 ln L: lower is better; the two
-    /// models have the same k, so it orders them as the likelihood does.
-    pub fn aic(&self) -> f64 {
-        2.0 * PARAMETERS - 2.0 * self.log_likelihood
-    }
-
-    /// The mean chance of dropping out at each purchase, a / (a + b).
-    pub fn mean_dropout(&self) -> f64 {
-        self.a / (self.a + self.b)
-    }
-
     /// Why a customer's prediction is not a finite number, when the
     /// parameters explain it: BG/NBD's ₂F₁(r, b; a + b − 1; z) for customers
     /// without repeats needs a + b > 1.
@@ -124,20 +69,6 @@ impl PurchaseParams {
     }
 }
 
-/// The NBD parts both models' P(X(t) = n) share, with z = t / (α + t):
-/// Γ(r+n)/(Γ(r) n!) (α/(α+t))^r z^n, and
-/// 1 − (α/(α+t))^r Σ_{j<n} Γ(r+j)/(Γ(r) j!) z^j.
-pub(super) fn poisson_gamma_terms(r: f64, alpha: f64, t: f64, n: u32) -> (f64, f64) {
-    let z = t / (alpha + t);
-    let stay = (alpha / (alpha + t)).powf(r);
-    let (mut term, mut sum) = (1.0, 0.0);
-    for j in 0..n {
-        sum += term;
-        term *= (r + f64::from(j)) / f64::from(j + 1) * z;
-    }
-    (term * stay, 1.0 - stay * sum)
-}
-
 /// Fits by maximum likelihood. Like lifetimes: times are scaled so the oldest
 /// customer's age is 1, the search is over log-parameters from ln p = 0.1,
 /// and the objective is −mean log-likelihood + penalizer × Σ p² (on the scaled parameters).
@@ -163,7 +94,7 @@ pub fn fit(
             log_params[2].exp(),
             log_params[3].exp(),
         ];
-        -model.log_likelihood(p, &pats) / n + penalizer * p.iter().map(|v| v * v).sum::<f64>()
+        -log_likelihood(model, p, &pats) / n + penalizer * p.iter().map(|v| v * v).sum::<f64>()
     };
     let m = NelderMead::default().minimize(&mut objective, &[0.1; 4]);
     let [r, alpha_scaled, a, b] = [m.x[0].exp(), m.x[1].exp(), m.x[2].exp(), m.x[3].exp()];
@@ -188,6 +119,6 @@ pub fn fit(
         alpha,
         a,
         b,
-        log_likelihood: model.log_likelihood([r, alpha, a, b], &patterns(summaries, 1.0)),
+        log_likelihood: log_likelihood(model, [r, alpha, a, b], &patterns(summaries, 1.0)),
     })
 }

@@ -19,7 +19,8 @@ pub mod products;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::ingest::aggregate::LedgerFacts;
-use crate::engine::ingest::{ColumnMapping, DetectedFormat, Field};
+use crate::engine::ingest::columns::{ColumnMapping, Field};
+use crate::engine::ingest::format::DetectedFormat;
 use crate::engine::ledger::Ledger;
 
 pub use countries::{CountryRow, CountryTable};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::histogram::{histogram, Histogram};
 use super::Facet;
 use crate::engine::ingest::aggregate::LedgerFacts;
-use crate::engine::ingest::{DateFormat, DateKind};
+use crate::engine::ingest::dates::{DateFormat, DateKind};
 use crate::engine::ledger::Ledger;
 
 /// What "items" counts in [`ItemsPerOrder`].

@@ -35,6 +35,7 @@ mod compact;
 pub mod dates;
 pub mod decode;
 pub mod error;
+pub mod format;
 mod kept_lines;
 pub(crate) mod name_key;
 mod plain_line;
@@ -60,6 +61,7 @@ pub use dates::{DateFormat, DateKind, DayMonthDecision};
 use decode::StreamDecoder;
 pub use decode::TextEncoding;
 pub use error::IngestError;
+pub use format::DetectedFormat;
 use records::{RecordSplitter, RecordView};
 use sniff::{analyze, SniffOverrides};
 pub use sniff::{sniff, SniffReport, SNIFF_WINDOW};
@@ -111,24 +113,6 @@ fn sniff_window(head: &[u8]) -> (&[u8], bool) {
         head.get(..SNIFF_WINDOW).unwrap_or(head),
         head.len() < SNIFF_WINDOW,
     )
-}
-
-/// How the file was read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DetectedFormat {
-    pub delimiter: u8,
-    pub encoding: TextEncoding,
-    pub has_bom: bool,
-    pub mapping: ColumnMapping,
-    pub date_format: DateFormat,
-    pub decimal_comma: bool,
-    /// Without a header row the first record is data.
-    #[serde(default = "yes")]
-    pub has_header: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
