@@ -134,7 +134,7 @@ test("returns as net revenue: each customer's cancellations and returns come off
   const reference = header.find((h) => h.startsWith("recency_days_to_")).slice("recency_days_to_".length);
 
   await page.getByText("RFM definitions").click();
-  await page.getByLabel("Cancellations and returns").selectOption("net");
+  await page.getByLabel("Cancellations and returns", { exact: true }).selectOption("net");
   await page.getByRole("button", { name: "Re-run with these definitions" }).click();
   await page.getByText(/cancellations and returns are subtracted from monetary \(net revenue, never below 0\)/).first().waitFor({ timeout: 60_000 });
   assert.match(await page.getByRole("region", { name: "Data quality" }).innerText(), /Net revenue: \d+ cancellation and return lines subtracted/);
