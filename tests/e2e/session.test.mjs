@@ -95,7 +95,7 @@ test("a file chosen as soon as the engine is ready is analysed at once; left alo
   assert.equal(await customers.innerText(), "60");
   // No order id column: the defaults that fit the file, said where they apply.
   assert.match(await page.locator(".file-defaults").innerText(), /^The file has no order id column, so a purchase is a calendar day with orders .*identical lines are kept/);
-  assert.match(await page.locator(".definitions").innerText(), /a purchase is a calendar day with orders; .*no order id column, so purchases are days and identical lines are kept/);
+  assert.match(await page.locator(".definitions", { hasText: "Definitions:" }).innerText(), /a purchase is a calendar day with orders; .*no order id column, so purchases are days and identical lines are kept/);
   assert.deepEqual(problems, []);
 
   const fresh = await openApp(app.browser, app.server.url);
