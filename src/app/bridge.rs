@@ -114,6 +114,11 @@ fn page_query() -> String {
 impl Drop for AnalysisWorker {
     fn drop(&mut self) {
         self.alive.set(false);
+        // The handlers' closures are freed with this struct; an event the
+        // browser had already queued (a crashed worker's second error) must
+        // not call them after that.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }
