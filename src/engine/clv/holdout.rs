@@ -8,7 +8,7 @@
 
 use super::error::ClvError;
 use super::purchase_model::{fit, PurchaseModel, PurchaseParams};
-use super::summary::{summarize, CustomerSummary};
+use super::summary::{merge_days, summarize, CustomerSummary};
 use crate::engine::ledger::Ledger;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -124,13 +124,7 @@ pub fn calibration_and_holdout(
             .filter(|(d, _)| *d > split.calibration_end && *d <= split.observation_end)
             .collect();
         days.sort_by_key(|d| d.0);
-        let mut merged: Vec<(NaiveDate, f64)> = Vec::with_capacity(days.len());
-        for (day, amount) in days {
-            match merged.last_mut() {
-                Some(last) if last.0 == day => last.1 += amount,
-                _ => merged.push((day, amount)),
-            }
-        }
+        let merged = merge_days(&days);
         rows.push(CalibrationHoldout {
             calibration: summary,
             frequency_holdout: u32::try_from(merged.len()).unwrap_or(u32::MAX),

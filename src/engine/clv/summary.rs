@@ -80,7 +80,7 @@ pub fn summarize(
 }
 
 /// Date-sorted purchases → one (day, summed amount) per distinct day.
-fn merge_days(sorted: &[(NaiveDate, f64)]) -> Vec<(NaiveDate, f64)> {
+pub(super) fn merge_days(sorted: &[(NaiveDate, f64)]) -> Vec<(NaiveDate, f64)> {
     let mut merged: Vec<(NaiveDate, f64)> = Vec::with_capacity(sorted.len());
     for &(day, amount) in sorted {
         match merged.last_mut() {
