@@ -289,3 +289,173 @@ fn lines_repeated_anywhere_are_dropped_and_refuse_a_join_across_the_cut() {
         );
     }
 }
+
+/// Cut after the line breaks at `cuts` (ascending), the first part read
+/// from the file's start and each later one on its own (as a worker of the
+/// pool reads it), then joined in file order; `None` when a part cannot be
+/// joined (the worker then reads the file in one pass).
+fn in_parts(
+    bytes: &[u8],
+    cuts: &[usize],
+    chunk: usize,
+    settings: &IngestSettings,
+) -> Option<IngestOutcome> {
+    let head = &bytes[..bytes.len().min(segmento::engine::ingest::SNIFF_WINDOW)];
+    let mut first = Ingestor::new(settings.clone());
+    for piece in bytes[..cuts[0]].chunks(chunk) {
+        first.push(piece).unwrap();
+    }
+    let mut joining = first.into_joining().unwrap();
+    for (i, &start) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).copied().unwrap_or(bytes.len());
+        let mut part = Ingestor::continuing(settings.clone(), head).unwrap();
+        for piece in bytes[start..end].chunks(chunk) {
+            part.push(piece).unwrap();
+        }
+        let part = part.finish_range().unwrap();
+        if !joining.can_join(&part) {
+            return None;
+        }
+        joining.take(part, i + 1 == cuts.len());
+    }
+    Some(joining.finish().unwrap())
+}
+
+#[test]
+fn many_parts_join_into_the_single_pass_result_or_refuse() {
+    let text = troubled_file(3000);
+    let bytes = text.as_bytes();
+    let settings = IngestSettings::default();
+    let whole = serde_json::to_value(ingest_bytes(bytes, settings.clone()).unwrap()).unwrap();
+    let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    let (mut joined, mut refused) = (0, 0);
+    for round in 0..60 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let parts = 2 + (rng % 5) as usize;
+        // Cuts past the sniffing window, spread over the rest of the file.
+        let eligible: Vec<usize> = breaks
+            .iter()
+            .copied()
+            .filter(|&b| b > segmento::engine::ingest::SNIFF_WINDOW && b < bytes.len())
+            .collect();
+        let mut cuts: Vec<usize> = (1..parts)
+            .map(|i| {
+                let spread = eligible.len() * i / parts;
+                eligible[(spread + (rng >> (8 * i)) as usize % 40).min(eligible.len() - 1)]
+            })
+            .collect();
+        cuts.dedup();
+        let chunk = [1000, 4096, 1 << 20][round % 3];
+        match in_parts(bytes, &cuts, chunk, &settings) {
+            Some(outcome) => {
+                joined += 1;
+                assert_close(
+                    &serde_json::to_value(&outcome).unwrap(),
+                    &whole,
+                    &format!("cuts {cuts:?}"),
+                );
+            }
+            None => refused += 1,
+        }
+    }
+    assert!(
+        joined > 15 && refused > 5,
+        "{joined} joined, {refused} refused"
+    );
+}
+
+/// Three blocks of 1500 distinct lines (orders spanning the blocks, a big
+/// order, lines without an invoice), with the line breaks ending blocks 0
+/// and 1; `copied` repeats that line of block 1 in block 2.
+fn three_blocks(copied: Option<usize>) -> (String, [usize; 2], Vec<String>) {
+    let mut text = String::from(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
+    );
+    let mut cuts = [0; 2];
+    let mut middle = Vec::new();
+    for block in 0..3u64 {
+        for i in 0..1500u64 {
+            let item = block * 100_000 + i;
+            let line = match i % 9 {
+                0 => format!(
+                    ",S{item},Mug,{},2024-01-05 10:00,2.50,C{},France",
+                    1 + i % 5,
+                    i % 37
+                ),
+                1 | 2 => format!(
+                    "999,S{item},Mug,{},2024-01-07 10:00,2.50,C5,France",
+                    1 + i % 5
+                ),
+                _ => {
+                    let invoice = 1000 + i % 200;
+                    format!(
+                        "{invoice},S{item},Mug,{},2024-01-09 10:00,2.50,C{},France",
+                        1 + i % 5,
+                        invoice % 37
+                    )
+                }
+            };
+            if block == 1 {
+                middle.push(line.clone());
+            }
+            text.push_str(&line);
+            text.push('\n');
+            if block == 2 && i == 700 {
+                if let Some(index) = copied {
+                    text.push_str(&middle[index]);
+                    text.push('\n');
+                }
+            }
+        }
+        if block < 2 {
+            cuts[block as usize] = text.len();
+        }
+    }
+    (text, cuts, middle)
+}
+
+#[test]
+fn a_middle_part_remembers_its_lines_for_the_parts_after_it() {
+    let settings = IngestSettings::default();
+    let (text, cuts, middle) = three_blocks(None);
+    let bytes = text.as_bytes();
+    assert!(cuts[0] > segmento::engine::ingest::SNIFF_WINDOW);
+    let whole = ingest_bytes(bytes, settings.clone()).unwrap();
+    let joined = in_parts(bytes, &cuts, 4096, &settings).expect("nothing repeats across");
+    assert_close(
+        &serde_json::to_value(&joined).unwrap(),
+        &serde_json::to_value(&whole).unwrap(),
+        "three parts",
+    );
+    // A line of the middle part (an order's line, the big order's 200th
+    // line, a line without an invoice) repeated in the last part: one pass
+    // drops it, and the join refuses.
+    let find = |wanted: &dyn Fn(&String) -> bool| middle.iter().position(wanted).unwrap();
+    let big_order = middle
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("999,"))
+        .nth(200)
+        .unwrap()
+        .0;
+    for index in [
+        find(&|l: &String| !l.starts_with("999,") && !l.starts_with(',')),
+        big_order,
+        find(&|l: &String| l.starts_with(',')),
+    ] {
+        let (text, cuts, _) = three_blocks(Some(index));
+        let once = ingest_bytes(text.as_bytes(), settings.clone()).unwrap();
+        assert_eq!(
+            once.report
+                .removed(segmento::engine::clean::Rule::Duplicate),
+            1
+        );
+        assert!(
+            in_parts(text.as_bytes(), &cuts, 4096, &settings).is_none(),
+            "line {index} of the middle part repeated after it: refused"
+        );
+    }
+}

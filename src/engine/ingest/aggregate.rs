@@ -362,6 +362,93 @@ impl Aggregator {
         (self, first_lines)
     }
 
+    /// As [`Aggregator::absorb_later`], for a part that more parts follow:
+    /// its purchases are indexed and its kept lines (`counts` and `hashes`
+    /// as [`Aggregator::kept_lines`] gives them) remembered, so the next
+    /// part's invoices and repeated lines are found here.
+    pub fn absorb_part(
+        mut self,
+        later: Vec<CustomerTotals>,
+        counts: &[u32],
+        hashes: &[u64],
+        line_offset: u64,
+    ) -> (Aggregator, Vec<u64>) {
+        let mut first_lines = Vec::with_capacity(later.len());
+        let mut counts = counts.iter().map(|&count| count as usize);
+        let mut offset = 0usize;
+        for customer in later {
+            let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);
+            first_lines.push(
+                self.customers
+                    .get(slot as usize)
+                    .map_or(customer.first_line + line_offset, |c| c.first_line),
+            );
+            for mut purchase in customer.purchases {
+                let count = counts.next().unwrap_or(0);
+                let lines = hashes
+                    .get(offset..offset.saturating_add(count))
+                    .unwrap_or_default();
+                offset = offset.saturating_add(count);
+                if let Some(line) = &mut purchase.line_named {
+                    *line += line_offset;
+                    purchase.invoice = line.to_string();
+                }
+                let lone = purchase.line_named.is_some();
+                let existing = match lone {
+                    false => self.purchase_slot(slot, &purchase.invoice),
+                    true => None,
+                };
+                let Some(ours) = self.customers.get_mut(slot as usize) else {
+                    continue;
+                };
+                let held = ours.purchases.len() as u32;
+                let purchase_slot = match existing.filter(|&p| p < held) {
+                    Some(p) => {
+                        if let Some(merged) = ours.purchases.get_mut(p as usize) {
+                            merged.at = merged.at.min(purchase.at);
+                            merged.amount += purchase.amount;
+                            merged.items += purchase.items;
+                            for (month, revenue) in purchase.months() {
+                                merged.add_to_month(*month, *revenue);
+                            }
+                        }
+                        p
+                    }
+                    None => {
+                        purchase.newest_line = NO_LINE;
+                        let invoice = (!lone).then(|| purchase.invoice.clone());
+                        ours.purchases.push(purchase);
+                        if let Some(invoice) = invoice {
+                            self.index_purchase(slot, &invoice, held);
+                        }
+                        held
+                    }
+                };
+                let Some(ours) = self
+                    .customers
+                    .get_mut(slot as usize)
+                    .and_then(|c| c.purchases.get_mut(purchase_slot as usize))
+                else {
+                    continue;
+                };
+                let mut newest = ours.newest_line;
+                for &hash in lines {
+                    match lone {
+                        true => self.lines.insert_lone(&mut newest, hash),
+                        false => self.lines.insert(&mut newest, (slot, purchase_slot), hash),
+                    };
+                }
+                ours.newest_line = newest;
+            }
+            if let Some(ours) = self.customers.get_mut(slot as usize) {
+                if ours.country.is_none() {
+                    ours.country = customer.country;
+                }
+            }
+        }
+        (self, first_lines)
+    }
+
     /// Per customer slot, the file line of its first kept row.
     pub fn first_lines(&self) -> Vec<u64> {
         first_lines(&self.customers)

@@ -36,6 +36,7 @@ pub mod dates;
 pub mod decode;
 pub mod error;
 pub mod format;
+mod joining;
 mod kept_lines;
 pub(crate) mod name_key;
 mod plain_line;
@@ -62,6 +63,7 @@ use decode::StreamDecoder;
 pub use decode::TextEncoding;
 pub use error::IngestError;
 pub use format::DetectedFormat;
+pub use joining::Joining;
 use records::{RecordSplitter, RecordView};
 use sniff::{analyze, SniffOverrides};
 pub use sniff::{sniff, SniffReport, SNIFF_WINDOW};
@@ -191,6 +193,11 @@ pub struct IngestRange {
     kept_lines: Vec<u64>,
     encoding: Option<TextEncoding>,
     lines: LinesPart,
+    /// Line breaks in the part: the next part's lines are counted from here.
+    newlines: u64,
+    /// Whether the part ends with a whole record (a cut inside a quoted
+    /// field leaves the next part unjoinable).
+    ends_at_record_boundary: bool,
 }
 
 /// The outcome of the whole file from all its shares: the same as one
@@ -295,8 +302,13 @@ impl Ingestor {
 
     /// Ends the ingest of a file's later part (see [`Ingestor::continuing`]).
     pub fn finish_range(self) -> Result<IngestRange, IngestError> {
+        let ends_at_record_boundary = match &self.state {
+            State::Streaming(pipeline) => pipeline.splitter.at_record_boundary(),
+            _ => false,
+        };
         let pipeline = self.flush()?;
         let encoding = pipeline.decoder.encoding();
+        let newlines = pipeline.splitter.newlines_consumed();
         let (aggregator, report, _, _, lines) = pipeline.into_parts();
         let (lines_per_purchase, kept_lines) = aggregator.kept_lines();
         let (customers, returns) = aggregator.into_customers();
@@ -308,6 +320,8 @@ impl Ingestor {
             kept_lines,
             encoding,
             lines: lines.into_part(),
+            newlines,
+            ends_at_record_boundary,
         })
     }
 
@@ -338,26 +352,9 @@ impl Ingestor {
     /// invoice with lines on both sides of the cut are summed in another
     /// order than in one pass (they may differ in the last bit).
     pub fn join(self, later: IngestRange) -> Result<IngestOutcome, IngestError> {
-        let pipeline = match self.state {
-            State::Failed(error) => return Err(error),
-            State::Streaming(pipeline) => *pipeline,
-            State::Sniffing { .. } => return Err(IngestError::NoDataRows),
-        };
-        let line_offset = pipeline.splitter.newlines_consumed();
-        let undecided = pipeline.decoder.encoding().is_none();
-        let (aggregator, mut report, mut format, rules, lines) = pipeline.into_parts();
-        if let (true, Some(encoding)) = (undecided, later.encoding) {
-            format.encoding = encoding;
-        }
-        let mut later_report = later.report;
-        later_report.shift_rows(line_offset);
-        report.absorb(later_report);
-        let mut totals = LineTotals::default();
-        totals.absorb_stats(lines, &aggregator.first_lines());
-        let (aggregator, later_first_lines) = aggregator.absorb_later(later.customers, line_offset);
-        let aggregator = aggregator.with_returns(later.returns);
-        totals.absorb(later.lines, &later_first_lines, line_offset);
-        finish_ingest(aggregator, totals, report, format, &rules)
+        let mut joining = self.into_joining()?;
+        joining.take(later, true);
+        joining.finish()
     }
 
     pub fn bytes_seen(&self) -> u64 {
