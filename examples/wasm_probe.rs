@@ -113,26 +113,23 @@ mod probe {
         })
     }
 
-    /// Each worker's share of the default sweep (as `split_ks` splits it),
-    /// fitted with its silhouettes as a worker does, and each k alone: the
-    /// fastest of three runs in ms, to check the shares are even.
+    /// The default sweep's ks each alone (as the workers take them from
+    /// their queue) and the silhouette pass: the fastest of three runs in ms.
     #[wasm_bindgen]
     pub fn shares(bytes: &[u8]) -> Result<String, String> {
-        use segmento::engine::clustering::{fit_ks, kmeans_fit, split_ks, sweep_ks};
+        use segmento::engine::clustering::{add_silhouettes, fit_ks, kmeans_fit, sweep_ks};
         let analysis = analysed(bytes)?;
         let settings = AnalysisSettings::default().kmeans;
         let points = &analysis.features;
         let ks = sweep_ks(points, 2, 10).map_err(|e| e.to_string())?;
-        let (first, second) = split_ks(&ks);
         let mut lines = Vec::new();
-        for share in [&first, &second] {
-            let ms = fastest_ms(3, &mut || {
-                fit_ks(points, share, &settings, &mut |_, _| {})
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })?;
-            lines.push(format!("share {share:?}: {ms:.0} ms"));
-        }
+        let mut fitted =
+            fit_ks(points, &ks, &settings, &mut |_, _| {}).map_err(|e| e.to_string())?;
+        let ms = fastest_ms(3, &mut || {
+            add_silhouettes(points, &mut fitted, settings.seed);
+            Ok(())
+        })?;
+        lines.push(format!("silhouettes: {ms:.0} ms"));
         for &k in &ks {
             let ms = fastest_ms(3, &mut || {
                 kmeans_fit(points, k, &settings)

@@ -6,7 +6,7 @@
 
 use segmento::engine::ingest::IngestSettings;
 use segmento::engine::pipeline::AnalysisSettings;
-use segmento::protocol::helper::{accept_ks, HelperReply, HelperRequest};
+use segmento::protocol::helper::{accept_k, HelperReply, HelperRequest};
 use segmento::protocol::page::{PageMessage, PageRequest, WorkerEvent, WorkerMessage};
 use segmento::protocol::{decode, encode, ProtocolError};
 use segmento::session::run::analyse_bytes;
@@ -87,32 +87,31 @@ fn truncated_or_foreign_bytes_are_an_error_not_a_panic() {
 }
 
 #[test]
-fn a_sweep_share_round_trips_and_only_a_full_answer_is_accepted() {
+fn a_fitted_k_round_trips_and_only_its_answer_is_accepted() {
     let session = sample_session();
-    let sweep = session.analysis().sweep.clone();
+    let fitted = session.analysis().sweep[2].clone();
     let customers = session.analysis().rfm.rows.len();
     let reply: HelperReply =
-        decode(&encode(&HelperReply::KsFitted(sweep.clone())).unwrap()).unwrap();
-    let ks: Vec<usize> = sweep.iter().map(|c| c.k).collect();
+        decode(&encode(&HelperReply::KFitted(Box::new(fitted.clone()))).unwrap()).unwrap();
     assert_eq!(
-        accept_ks(reply.clone(), &ks, customers),
-        Some(sweep.clone())
+        accept_k(reply.clone(), fitted.k, customers),
+        Some(fitted.clone())
     );
-    // Another set of ks, another number of customers, a failure: the worker fits them itself.
-    assert_eq!(accept_ks(reply.clone(), &ks[1..], customers), None);
-    assert_eq!(accept_ks(reply, &ks, customers + 1), None);
+    // Another k, another number of customers, a failure: the worker fits it itself.
+    assert_eq!(accept_k(reply.clone(), fitted.k + 1, customers), None);
+    assert_eq!(accept_k(reply, fitted.k, customers + 1), None);
     assert_eq!(
-        accept_ks(
+        accept_k(
             HelperReply::Failed {
                 message: "x".into()
             },
-            &ks,
+            fitted.k,
             customers
         ),
         None
     );
-    let request = HelperRequest::FitKs {
-        ks,
+    let request = HelperRequest::FitK {
+        k: fitted.k,
         settings: session.analysis().settings.kmeans,
     };
     assert_eq!(

@@ -36,10 +36,11 @@ impl AnalysisWorker {
         on_stopped: impl Fn(String) + 'static,
     ) -> Result<Self, String> {
         let alive = Rc::new(std::cell::Cell::new(true));
-        // The page's `?warm_up…` settings reach the worker (benchmarks; see
-        // `engine::warm_up::WarmUpPlan`).
+        // The page's `?warm_up…` settings (benchmarks; see
+        // `engine::warm_up::WarmUpPlan`) and `?workers=N` (tests and
+        // benchmarks of the worker pool) reach the worker.
         let query = page_query();
-        let url = match query.contains("warm_up") {
+        let url = match query.contains("warm_up") || query.contains("workers=") {
             true => format!("{WORKER_URL}{query}"),
             false => WORKER_URL.to_string(),
         };

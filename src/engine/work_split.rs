@@ -1,24 +1,59 @@
-//! How the analysis worker shares reading a file with its helper: the
-//! decisions, apart from the browser code that carries them out.
+//! How the analysis worker shares reading a file and fitting the k sweep
+//! with its helpers: the decisions, apart from the browser code that carries
+//! them out.
 //!
-//! Either the file is cut in two at a line break (each worker reads one part,
-//! then the parts are joined), or, when its format cannot be cut, each worker
-//! reads every record and keeps half of the customers, or one worker reads it
-//! all. Whichever is chosen, the outcome is the single pass's.
+//! A file is cut into parts at line breaks, by its size alone (never by the
+//! number of workers); the workers take the next part from a shared queue,
+//! and the parts are joined in file order. When its format cannot be cut,
+//! each worker reads every record and keeps its share of the customers, or
+//! one worker reads it all. Whichever is chosen, the outcome does not depend
+//! on how many workers there were or which one read what.
 
 use super::ingest::{Field, IngestSettings, Share, SniffReport, TextEncoding};
 
-/// The share of the file the analysis worker reads; the helper reads the
-/// rest. More than half: after its part the helper still builds, encodes and
-/// posts its outcome, which the analysis worker decodes before joining.
-pub const OWN_PART: f64 = 0.53;
+/// At most this many workers (the analysis worker and its helpers): beyond
+/// it, joining the parts and posting the results outweighs another reader.
+pub const MAX_WORKERS: usize = 8;
 
-/// Bytes read from the cut on to find the line break to cut at: a line
-/// longer than this leaves the file to the customer-share plan.
+/// Each worker is counted at this much memory (a part's customers, the
+/// slices being read, its own copy of the program) when the browser says how
+/// much the device has.
+pub const MEGABYTES_PER_WORKER: f64 = 512.0;
+
+/// How many workers to run: one per logical core the browser reports, at
+/// most [`MAX_WORKERS`] and at most what the device's memory (in GB, as
+/// `navigator.deviceMemory` says; `None` when unknown) gives
+/// [`MEGABYTES_PER_WORKER`] each; `forced` (the page's `?workers=`) wins,
+/// within 1..=[`MAX_WORKERS`].
+pub fn worker_count(cores: Option<f64>, memory_gb: Option<f64>, forced: Option<usize>) -> usize {
+    if let Some(forced) = forced {
+        return forced.clamp(1, MAX_WORKERS);
+    }
+    let cores = cores
+        .filter(|c| c.is_finite() && *c >= 1.0)
+        .map_or(2, |c| c.min(MAX_WORKERS as f64) as usize);
+    let by_memory = memory_gb
+        .filter(|m| m.is_finite() && *m > 0.0)
+        .map_or(MAX_WORKERS, |m| {
+            ((m * 1024.0 / MEGABYTES_PER_WORKER) as usize).clamp(1, MAX_WORKERS)
+        });
+    cores.min(by_memory).max(1)
+}
+
+/// Bytes read from a cut's offset on to find the line break to cut at: a
+/// line longer than this drops that cut.
 pub const CUT_WINDOW: u64 = 64 * 1024;
 
-/// Files from this size on are read in two parts.
-pub const MIN_BYTES_FOR_TWO_PARTS: u64 = 256 * 1024;
+/// Files from this size on are read in parts.
+pub const MIN_BYTES_FOR_PARTS: u64 = 256 * 1024;
+
+/// A part's size, about: small enough that the workers share the file
+/// evenly when one of them is slowed down, large enough that joining the
+/// parts costs little beside reading them.
+pub const PART_BYTES: u64 = 8 * 1024 * 1024;
+
+/// At most this many parts: a very large file has larger parts.
+pub const MAX_PARTS: u64 = 32;
 
 /// The slices a file is read in after the first: large enough that per-call
 /// overhead is negligible, small enough for smooth progress.
@@ -28,12 +63,13 @@ pub const CHUNK_BYTES: u64 = 4 * 1024 * 1024;
 /// read; the next ones are read while the previous one is processed.
 pub const FIRST_SLICE_BYTES: u64 = 256 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadPlan {
-    /// Cut at the first line break in `from..from + CUT_WINDOW` (see [`cut_at`]).
-    TwoParts { from: u64 },
-    /// Both read everything; each keeps its [`Share`] of the customers.
-    TwoShares,
+    /// Cut at the first line break in `from..from + CUT_WINDOW` for each of
+    /// these offsets (see [`cut_at`]); the first part runs to the first cut.
+    Parts { from: Vec<u64> },
+    /// Every worker reads everything and keeps its [`Share`] of the customers.
+    Shares,
     /// One worker reads everything.
     One,
 }
@@ -43,24 +79,35 @@ pub enum ReadPlan {
 pub fn read_plan(total: u64, sniffed: Option<&SniffReport>, settings: &IngestSettings) -> ReadPlan {
     if let Some(sniffed) = sniffed {
         // UTF-16 cannot be cut at a byte; a status column's empty cells
-        // inherit their order's earlier verdict, which may be in the other part.
+        // inherit their order's earlier verdict, which may be in another part.
         let byte_oriented = matches!(
             sniffed.encoding,
             TextEncoding::Utf8 | TextEncoding::Windows1252
         );
-        if total >= MIN_BYTES_FOR_TWO_PARTS
+        if total >= MIN_BYTES_FOR_PARTS
             && byte_oriented
             && sniffed.mapping.index(Field::Status).is_none()
         {
-            return ReadPlan::TwoParts {
-                from: (total as f64 * OWN_PART) as u64,
+            let parts = total.div_ceil(PART_BYTES).clamp(2, MAX_PARTS);
+            return ReadPlan::Parts {
+                from: (1..parts).map(|i| total / parts * i).collect(),
             };
         }
     }
     match Share::exact_for(settings) {
-        true => ReadPlan::TwoShares,
+        true => ReadPlan::Shares,
         false => ReadPlan::One,
     }
+}
+
+/// The byte ranges of the parts after the first, from the cuts found
+/// (ascending, each after the previous one's start), up to `total`.
+pub fn later_parts(cuts: &[u64], total: u64) -> Vec<(u64, u64)> {
+    let mut cuts: Vec<u64> = cuts.iter().copied().filter(|&c| c < total).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let ends = cuts.iter().skip(1).copied().chain(std::iter::once(total));
+    cuts.iter().copied().zip(ends).collect()
 }
 
 /// Where to cut: just after the first line break of `window` (the bytes
@@ -97,7 +144,7 @@ pub fn slices(total: u64) -> impl Iterator<Item = (u64, u64)> {
 /// The share of a compressed file's text the analysis worker reads while
 /// its helper decompresses the file (and sends it that text); the helper
 /// reads the rest once it has decompressed everything. More than
-/// [`OWN_PART`]: the helper decompresses first.
+/// half: the helper decompresses first.
 pub const INFLATING_OWN_PART: f64 = 0.80;
 
 /// Where a piece of streamed text goes when the text is cut at the first
@@ -198,15 +245,27 @@ mod tests {
         let settings = IngestSettings::default();
         assert_eq!(
             read_plan(1_000_000, Some(&report), &settings),
-            ReadPlan::TwoParts { from: 530_000 }
+            ReadPlan::Parts {
+                from: vec![500_000]
+            }
         );
-        let small = read_plan(MIN_BYTES_FOR_TWO_PARTS - 1, Some(&report), &settings);
-        assert_ne!(small, ReadPlan::TwoParts { from: 0 });
-        assert!(matches!(small, ReadPlan::TwoShares | ReadPlan::One));
+        // By size alone: 20 MiB in three parts, 10 GB in at most 32.
+        assert_eq!(
+            read_plan(20 << 20, Some(&report), &settings),
+            ReadPlan::Parts {
+                from: vec![(20 << 20) / 3, (20 << 20) / 3 * 2]
+            }
+        );
+        let ReadPlan::Parts { from } = read_plan(10_000_000_000, Some(&report), &settings) else {
+            panic!("a large file is cut");
+        };
+        assert_eq!(from.len() as u64, MAX_PARTS - 1);
+        let small = read_plan(MIN_BYTES_FOR_PARTS - 1, Some(&report), &settings);
+        assert!(matches!(small, ReadPlan::Shares | ReadPlan::One));
         // A head that does not sniff is never cut: the single pass says why.
         assert!(!matches!(
             read_plan(1_000_000, None, &settings),
-            ReadPlan::TwoParts { .. }
+            ReadPlan::Parts { .. }
         ));
     }
 
@@ -218,8 +277,33 @@ mod tests {
         assert!(report.mapping.index(Field::Status).is_some());
         assert!(!matches!(
             read_plan(10_000_000, Some(&report), &IngestSettings::default()),
-            ReadPlan::TwoParts { .. }
+            ReadPlan::Parts { .. }
         ));
+    }
+
+    #[test]
+    fn workers_follow_the_cores_within_the_memory_and_the_cap() {
+        assert_eq!(worker_count(Some(2.0), None, None), 2);
+        assert_eq!(worker_count(Some(16.0), Some(8.0), None), MAX_WORKERS);
+        assert_eq!(worker_count(Some(16.0), Some(2.0), None), 4);
+        assert_eq!(worker_count(Some(4.0), Some(0.5), None), 1);
+        assert_eq!(worker_count(Some(1.0), None, None), 1);
+        assert_eq!(worker_count(None, None, None), 2);
+        assert_eq!(worker_count(Some(f64::NAN), Some(-1.0), None), 2);
+        assert_eq!(worker_count(Some(2.0), None, Some(4)), 4);
+        assert_eq!(worker_count(Some(2.0), None, Some(0)), 1);
+        assert_eq!(worker_count(Some(2.0), None, Some(99)), MAX_WORKERS);
+    }
+
+    #[test]
+    fn later_parts_run_from_each_cut_to_the_next() {
+        assert_eq!(
+            later_parts(&[10, 20, 30], 40),
+            vec![(10, 20), (20, 30), (30, 40)]
+        );
+        // A cut found twice (a long line) or at the end is dropped.
+        assert_eq!(later_parts(&[10, 10, 40], 40), vec![(10, 40)]);
+        assert_eq!(later_parts(&[], 40), vec![]);
     }
 
     #[test]

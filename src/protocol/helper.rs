@@ -1,5 +1,5 @@
-//! Analysis worker ↔ its helper (a second worker running the same binary,
-//! which reads part of the file and fits part of the k sweep meanwhile).
+//! Analysis worker ↔ its helpers (workers running the same binary, which
+//! take parts of the file and ks of the sweep from a shared queue).
 
 use crate::engine::clustering::{Clustering, KMeansSettings};
 use crate::engine::ingest::{IngestRange, IngestSettings, IngestShare, Share};
@@ -7,20 +7,25 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum HelperRequest {
-    /// Fit these ks of the sweep (with their silhouettes) on the features
-    /// attached as a flat `Float64Array` under [`super::FEATURES`].
-    FitKs {
-        ks: Vec<usize>,
-        settings: KMeansSettings,
-    },
+    /// The run's features, attached as a flat `Float64Array` under
+    /// [`super::FEATURES`], kept for the [`HelperRequest::FitK`] requests
+    /// that follow (no reply).
+    Features,
+    /// Fit this k of the sweep (without its silhouette) on the features
+    /// last sent.
+    FitK { k: usize, settings: KMeansSettings },
     /// Read and clean one share of the attached file's customers.
     IngestShare {
         ingest: IngestSettings,
         share: Share,
     },
     /// Read and clean the attached file from byte `start` (just after a line
-    /// break) to its end.
-    IngestRange { ingest: IngestSettings, start: u64 },
+    /// break) to byte `end` (just after one, or the file's end).
+    IngestRange {
+        ingest: IngestSettings,
+        start: u64,
+        end: u64,
+    },
     /// Decompress the attached compressed text (`format`: "gzip" or
     /// "deflate-raw"), sending the text up to a cut (the first line break
     /// from `cut_from` on) as [`HelperReply::Text`] parts while going on;
@@ -51,18 +56,17 @@ pub enum TextPart {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum HelperReply {
     Ready,
-    KsFitted(Vec<Clustering>),
+    KFitted(Box<Clustering>),
     ShareIngested(Box<IngestShare>),
     RangeIngested(Box<IngestRange>),
     Text(TextPart),
     Failed { message: String },
 }
 
-/// The helper's clusterings, if they are a full answer for `ks` on `customers` customers.
-pub fn accept_ks(reply: HelperReply, ks: &[usize], customers: usize) -> Option<Vec<Clustering>> {
-    let HelperReply::KsFitted(clusterings) = reply else {
+/// A helper's clustering, if it is an answer for `k` on `customers` customers.
+pub fn accept_k(reply: HelperReply, k: usize, customers: usize) -> Option<Clustering> {
+    let HelperReply::KFitted(clustering) = reply else {
         return None;
     };
-    let fitted: Vec<usize> = clusterings.iter().map(|c| c.k).collect();
-    (fitted == ks && clusterings.iter().all(|c| c.labels.len() == customers)).then_some(clusterings)
+    (clustering.k == k && clustering.labels.len() == customers).then_some(*clustering)
 }

@@ -3,22 +3,23 @@
 //! sweep shared the same way, into a new [`Session`].
 
 use super::blob::{self, for_each_slice};
-use super::helper_pool::{fit_ks_there, ingest_there};
+use super::helper_pool;
 use super::inflating::read_while_inflating;
 use super::marks::now_ms;
 use super::messages::{mark, post};
 use super::open::Deflated;
 use super::progress::post_reading_progress;
-use crate::engine::clustering::{fit_ks, split_ks};
+use super::shared_queue::{next_task, SharedQueue};
+use crate::engine::clustering::{add_silhouettes, fit_k, queue_order};
 use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
-    merge_shares, sniff_with_settings, IngestOutcome, IngestSettings, Ingestor, Share,
+    merge_shares, sniff_with_settings, IngestOutcome, IngestRange, IngestSettings, Ingestor, Share,
 };
 use crate::engine::model::Labeller;
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm_import::looks_like_rfm_table;
-use crate::engine::work_split::{cut_at, read_plan, ReadPlan, CUT_WINDOW};
-use crate::protocol::helper::{accept_ks, HelperReply, HelperRequest};
+use crate::engine::work_split::{cut_at, later_parts, read_plan, ReadPlan, CUT_WINDOW};
+use crate::protocol::helper::{accept_k, HelperReply, HelperRequest};
 use crate::protocol::page::{WorkerEvent, READING_SHARE};
 use crate::session::run::{self, table_ingestor, table_source};
 use crate::session::{Session, WorkerError};
@@ -87,7 +88,7 @@ pub async fn analyse_deflated(
     let cuttable = |hint| {
         matches!(
             read_plan(hint, sniffed.as_ref(), &ingest),
-            ReadPlan::TwoParts { .. }
+            ReadPlan::Parts { .. }
         )
     };
     let text_size_hint = deflated.text_size_hint.filter(|&hint| cuttable(hint));
@@ -207,47 +208,58 @@ fn analysis_progress(total: u64) -> impl FnMut(&str, f64) {
     }
 }
 
-/// The k sweep shared with the helper (the ks split by `split_ks`), then
-/// the rest of the analysis. Without a helper, or when it fails, this
-/// worker fits every k. Returns the analysis and how many workers fitted.
+/// The k sweep shared with the free helpers through one queue (the
+/// costliest ks first), then its silhouettes in one pass here and the rest
+/// of the analysis. Returns the analysis and how many workers fitted.
 async fn sweep_and_finish(
     prepared: pipeline::Prepared,
     progress: &mut dyn FnMut(&str, f64),
 ) -> Result<(Analysis, u8), WorkerError> {
     progress("Clustering", 0.05);
-    let ks = prepared.sweep_ks()?;
-    let (own, theirs) = split_ks(&ks);
+    let order = queue_order(&prepared.sweep_ks()?);
     let features = prepared.features();
-    let reply = match theirs.is_empty() {
-        true => None,
-        false => fit_ks_there(features, &theirs, prepared.kmeans()),
-    };
-    let Some(reply) = reply else {
-        return Ok((prepared.sweep_and_finish(progress)?, 1));
-    };
-    let mut sweep = fit_ks(features, &own, prepared.kmeans(), &mut |done, total| {
+    let settings = *prepared.kmeans();
+    let queue = SharedQueue::new(order.len());
+    for helper in helper_pool::free() {
+        if helper_pool::send_features(helper, features) {
+            let (ks, customers) = (order.clone(), features.len());
+            queue.serve_with(
+                helper,
+                {
+                    let ks = ks.clone();
+                    move |helper, item| helper_pool::fit_k_there(helper, *ks.get(item)?, &settings)
+                },
+                move |item, reply| accept_k(reply, *ks.get(item)?, customers),
+            );
+        }
+    }
+    let mut fitted = Vec::with_capacity(order.len());
+    loop {
+        let done = (0..order.len()).filter(|&i| queue.has_result(i)).count();
         progress(
             "Clustering",
-            0.05 + 0.85 * done as f64 / total.max(1) as f64,
-        )
-    })?;
-    mark("own ks fitted");
-    progress("Clustering (second worker)", 0.9);
-    let helped = reply
-        .await
-        .ok()
-        .and_then(|reply| accept_ks(reply, &theirs, features.len()));
-    let (others, workers) = match helped {
-        Some(clusterings) => (clusterings, 2),
-        None => (
-            fit_ks(features, &theirs, prepared.kmeans(), &mut |_, _| {})?,
-            1,
-        ),
-    };
-    sweep.extend(others);
-    mark("helper's ks received");
-    progress("Measuring cluster quality", 1.0);
-    Ok((prepared.finish(sweep)?, workers))
+            0.05 + 0.85 * done as f64 / order.len().max(1) as f64,
+        );
+        if let Some(item) = queue.take() {
+            let k = order.get(item).copied().unwrap_or(2);
+            queue.put(item, fit_k(features, k, &settings)?);
+            next_task().await;
+            continue;
+        }
+        if done == order.len() {
+            break;
+        }
+        queue.changed().await;
+    }
+    for item in 0..order.len() {
+        fitted.extend(queue.result(item));
+    }
+    mark("sweep fitted");
+    progress("Measuring cluster quality", 0.9);
+    fitted.sort_by_key(|c| c.k);
+    add_silhouettes(features, &mut fitted, settings.seed);
+    let workers = 1 + queue.helpers_used() as u8;
+    Ok((prepared.finish(fitted)?, workers))
 }
 
 fn wasm_memory_bytes() -> f64 {
@@ -285,9 +297,10 @@ async fn ingest_here(blob: &Blob, settings: IngestSettings) -> Result<IngestOutc
     Ok(ingestor.finish()?)
 }
 
-/// Reads and cleans the file in two workers when there is a helper, as
-/// [`read_plan`] decides; else everything here. Returns the outcome and how
-/// many workers read. `head` is the file's first bytes.
+/// Reads and cleans the file as [`read_plan`] decides: in parts taken by
+/// this worker and its free helpers from one queue, in shares of the
+/// customers, or all here. Returns the outcome and how many workers read.
+/// `head` is the file's first bytes.
 async fn ingest_shared(
     blob: &Blob,
     head: &[u8],
@@ -295,79 +308,164 @@ async fn ingest_shared(
 ) -> Result<(IngestOutcome, u8), WorkerError> {
     let total = blob::size(blob);
     let sniffed = sniff_with_settings(head, &settings).ok();
-    let plan = read_plan(total, sniffed.as_ref(), &settings);
-    if let ReadPlan::TwoParts { from } = plan {
-        let window = blob::read_slice(blob, from, (from + CUT_WINDOW).min(total))?.await?;
-        if let Some(cut) = cut_at(&window, from, total) {
-            let request = HelperRequest::IngestRange {
-                ingest: settings.clone(),
-                start: cut,
-            };
-            if let Some(reply) = ingest_there(blob, &request) {
-                return ingest_in_two_parts(blob, settings, cut, reply).await;
+    match read_plan(total, sniffed.as_ref(), &settings) {
+        ReadPlan::Parts { from } => {
+            let mut cuts = Vec::with_capacity(from.len());
+            for from in from {
+                let window = blob::read_slice(blob, from, (from + CUT_WINDOW).min(total))?.await?;
+                cuts.extend(cut_at(&window, from, total));
+            }
+            let parts = later_parts(&cuts, total);
+            match parts.first() {
+                Some(&(first_cut, _)) => {
+                    read_in_parts(blob, head, settings, first_cut, parts).await
+                }
+                None => Ok((ingest_here(blob, settings).await?, 1)),
             }
         }
-    }
-    let reply = match plan {
-        ReadPlan::One => None,
-        _ if !Share::exact_for(&settings) => None,
-        _ => ingest_there(
-            blob,
-            &HelperRequest::IngestShare {
-                ingest: settings.clone(),
-                share: Share { index: 1, count: 2 },
-            },
-        ),
-    };
-    let Some(reply) = reply else {
-        return Ok((ingest_here(blob, settings).await?, 1));
-    };
-    let mut ingestor = Ingestor::for_share(settings.clone(), Share { index: 0, count: 2 });
-    stream(blob, "Reading and cleaning", |chunk| {
-        Ok(ingestor.push(chunk)?)
-    })
-    .await?;
-    // An error here (a missing column, an endless record) is the file's, the same for both.
-    let own = ingestor.finish_share()?;
-    match reply.await {
-        Ok(HelperReply::ShareIngested(other)) => Ok((merge_shares(vec![own, *other])?, 2)),
-        _ => Ok((ingest_here(blob, settings).await?, 1)),
+        ReadPlan::Shares => read_in_shares(blob, settings).await,
+        ReadPlan::One => Ok((ingest_here(blob, settings).await?, 1)),
     }
 }
 
-/// Reads `..cut` here while the helper reads `cut..` (see
-/// `Ingestor::continuing`), then joins the parts. When they cannot be joined
-/// (the cut fell inside a quoted field, a row after it repeats one before
-/// it, …) or the helper failed, reads on here from the cut: the outcome is
-/// always the single pass's.
-async fn ingest_in_two_parts(
+/// Each worker reads every record and keeps its share of the customers
+/// (one share per worker: merging shares is exact whatever their number).
+async fn read_in_shares(
     blob: &Blob,
     settings: IngestSettings,
-    cut: u64,
-    reply: futures_channel::oneshot::Receiver<HelperReply>,
+) -> Result<(IngestOutcome, u8), WorkerError> {
+    let helpers = helper_pool::free();
+    let count = 1 + helpers.len() as u32;
+    let queue = SharedQueue::new(count as usize);
+    for helper in helpers {
+        let (blob, settings) = (blob.clone(), settings.clone());
+        queue.serve_with(
+            helper,
+            move |helper, item| {
+                let request = HelperRequest::IngestShare {
+                    ingest: settings.clone(),
+                    share: Share {
+                        index: item as u32,
+                        count,
+                    },
+                };
+                helper_pool::ingest_there(helper, &blob, &request)
+            },
+            |_, reply| match reply {
+                HelperReply::ShareIngested(share) => Some(*share),
+                _ => None,
+            },
+        );
+    }
+    loop {
+        if let Some(item) = queue.take() {
+            let mut ingestor = Ingestor::for_share(
+                settings.clone(),
+                Share {
+                    index: item as u32,
+                    count,
+                },
+            );
+            stream(blob, "Reading and cleaning", |chunk| {
+                Ok(ingestor.push(chunk)?)
+            })
+            .await?;
+            // An error here (a missing column, an endless record) is the file's, the same for all.
+            queue.put(item, ingestor.finish_share()?);
+            continue;
+        }
+        if (0..count as usize).all(|i| queue.has_result(i)) {
+            break;
+        }
+        queue.changed().await;
+    }
+    let shares: Vec<_> = (0..count as usize)
+        .filter_map(|i| queue.result(i))
+        .collect();
+    let workers = 1 + queue.helpers_used() as u8;
+    Ok((merge_shares(shares)?, workers))
+}
+
+/// Reads `..first_cut` here, while the free helpers and this worker take the
+/// later `parts` from one queue (each read on its own, see
+/// `Ingestor::continuing`); joins the parts in file order as they come.
+/// When a part cannot be joined (a cut fell inside a quoted field, a row
+/// repeats one of an earlier part, …), reads the whole file here in one
+/// pass: that depends on the file and its cuts alone, so the outcome never
+/// depends on the number of workers.
+async fn read_in_parts(
+    blob: &Blob,
+    head: &[u8],
+    settings: IngestSettings,
+    first_cut: u64,
+    parts: Vec<(u64, u64)>,
 ) -> Result<(IngestOutcome, u8), WorkerError> {
     let total = blob::size(blob);
-    let mut ingestor = Ingestor::new(settings);
-    // Progress: this part's share of the file, as both parts advance alike.
-    for_each_slice(&blob::slice(blob, 0, cut)?, |chunk, done| {
-        ingestor.push(chunk)?;
-        post_reading_progress("Reading and cleaning", done * total / cut.max(1), total);
-        Ok(())
-    })
-    .await?;
-    mark("read: own part done");
-    if let Ok(HelperReply::RangeIngested(later)) = reply.await {
-        mark("read: other part received");
-        if ingestor.can_join(&later) {
-            let outcome = ingestor.join(*later)?;
-            return Ok((outcome, 2));
-        }
+    let queue = SharedQueue::new(parts.len());
+    for helper in helper_pool::free() {
+        let (blob, settings, parts) = (blob.clone(), settings.clone(), parts.clone());
+        queue.serve_with(
+            helper,
+            move |helper, item| {
+                let &(start, end) = parts.get(item)?;
+                let request = HelperRequest::IngestRange {
+                    ingest: settings.clone(),
+                    start,
+                    end,
+                };
+                helper_pool::ingest_there(helper, &blob, &request)
+            },
+            |_, reply| match reply {
+                HelperReply::RangeIngested(range) => Some(*range),
+                _ => None,
+            },
+        );
     }
-    for_each_slice(&blob::slice(blob, cut, total)?, |chunk, done| {
-        ingestor.push(chunk)?;
-        post_reading_progress("Reading and cleaning", cut + done, total);
+    let part_bytes = |item: usize| parts.get(item).map_or(0, |&(start, end)| end - start);
+    let done_before = |queue: &SharedQueue<IngestRange>, joined: usize| {
+        first_cut
+            + (0..parts.len())
+                .filter(|&i| i < joined || queue.has_result(i))
+                .map(part_bytes)
+                .sum::<u64>()
+    };
+    let mut first = Ingestor::new(settings.clone());
+    for_each_slice(&blob::slice(blob, 0, first_cut)?, |chunk, done| {
+        first.push(chunk)?;
+        post_reading_progress("Reading and cleaning", done, total);
         Ok(())
     })
     .await?;
-    Ok((ingestor.finish()?, 1))
+    mark("read: first part done");
+    let mut joining = first.into_joining()?;
+    let mut joined = 0;
+    while joined < parts.len() {
+        if let Some(range) = queue.result(joined) {
+            if !joining.can_join(&range) {
+                mark("read: a part cannot be joined, reading in one pass");
+                return Ok((ingest_here(blob, settings).await?, 1));
+            }
+            joining.take(range, joined + 1 == parts.len());
+            joined += 1;
+            continue;
+        }
+        if let Some(item) = queue.take() {
+            let (start, end) = parts.get(item).copied().unwrap_or((total, total));
+            let before = done_before(&queue, joined);
+            let mut ingestor = Ingestor::continuing(settings.clone(), head)?;
+            for_each_slice(&blob::slice(blob, start, end)?, |chunk, done| {
+                ingestor.push(chunk)?;
+                post_reading_progress("Reading and cleaning", before + done, total);
+                Ok(())
+            })
+            .await?;
+            queue.put(item, ingestor.finish_range()?);
+            continue;
+        }
+        post_reading_progress("Reading and cleaning", done_before(&queue, joined), total);
+        queue.changed().await;
+    }
+    mark("read: parts joined");
+    let workers = 1 + queue.helpers_used() as u8;
+    Ok((joining.finish()?, workers))
 }

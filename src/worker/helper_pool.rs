@@ -1,12 +1,13 @@
-//! The helper: a second worker (a nested worker running the same binary)
-//! that reads part of the file and fits part of the k sweep while the
-//! analysis worker does the rest, on a second core. When it is missing or
-//! fails, the analysis worker simply does everything itself.
+//! The helpers: workers nested in the analysis worker, running the same
+//! binary, that take parts of the file and ks of the sweep from a shared
+//! queue (`shared_queue`) while the analysis worker takes its own. How many
+//! there are follows the machine (`work_split::worker_count`). A helper that
+//! fails to load or crashes is dropped; its work goes back to the queue.
 
 use super::blob::{self, for_each_slice};
 use super::inflate_range::inflate_range;
 use super::messages::{frame_of, js_message, mark, post_to_parent};
-use crate::engine::clustering::{fit_ks, KMeansSettings, Point};
+use crate::engine::clustering::{fit_k, KMeansSettings, Point};
 use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
@@ -17,13 +18,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions};
 
-/// The helper's worker name: it starts no helper of its own.
+/// The helpers' worker name: they start no helpers of their own.
 const HELPER_NAME: &str = "segmento-helper";
 
 /// The same loader the page starts the analysis worker with.
 const LOADER_URL: &str = "./worker_loader.js";
 
-/// How long the helper may take to load before the analysis worker gives up on it.
+/// How long the helpers may take to load before the analysis worker gives up on them.
 const START_TIMEOUT_MS: i32 = 15_000;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -36,23 +37,28 @@ enum Status {
 struct Helper {
     worker: Option<Worker>,
     status: Status,
-    /// Called once when the helper is ready or unavailable.
-    on_settled: Option<Box<dyn FnOnce()>>,
     /// The running request's reply.
     reply: Option<oneshot::Sender<HelperReply>>,
     /// The text parts of a running [`HelperRequest::InflateRange`].
     parts: Option<mpsc::UnboundedSender<(TextPart, JsValue)>>,
-    /// Told when the running request's reply has come (see [`idle`]).
+}
+
+#[derive(Default)]
+struct Pool {
+    helpers: Vec<Helper>,
+    /// Called once when every helper is ready or unavailable.
+    on_settled: Option<Box<dyn FnOnce()>>,
+    /// Told when no helper runs a request (see [`idle`]).
     idle_waiters: Vec<oneshot::Sender<()>>,
 }
 
 thread_local! {
-    static HELPER: RefCell<Helper> = const {
-        RefCell::new(Helper { worker: None, status: Status::Unavailable, on_settled: None, reply: None, parts: None, idle_waiters: Vec::new() })
-    };
+    static POOL: RefCell<Pool> = RefCell::new(Pool::default());
+    /// In a helper: the features of the sweep being fitted.
+    static FEATURES_HERE: RefCell<Vec<Point>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether this worker is the helper.
+/// Whether this worker is a helper.
 pub fn is_helper() -> bool {
     js_sys::global()
         .unchecked_into::<DedicatedWorkerGlobalScope>()
@@ -60,106 +66,151 @@ pub fn is_helper() -> bool {
         == HELPER_NAME
 }
 
-/// The helper's side: answers one request of the analysis worker.
+/// A helper's side: answers one request of the analysis worker (a
+/// [`HelperRequest::Features`] is kept, not answered).
 pub async fn serve(data: &JsValue) {
     let reply = match frame_of::<HelperRequest>(data) {
-        Ok(request) => work(request, data)
-            .await
-            .unwrap_or_else(|e| HelperReply::Failed {
+        Ok(request) => work(request, data).await.unwrap_or_else(|e| {
+            Some(HelperReply::Failed {
                 message: e.to_string(),
-            }),
-        Err(e) => HelperReply::Failed {
+            })
+        }),
+        Err(e) => Some(HelperReply::Failed {
             message: e.to_string(),
-        },
+        }),
     };
-    post_to_parent(&reply);
+    if let Some(reply) = reply {
+        post_to_parent(&reply);
+    }
 }
 
 pub fn post_ready() {
     post_to_parent(&HelperReply::Ready);
 }
 
-async fn work(request: HelperRequest, data: &JsValue) -> Result<HelperReply, WorkerError> {
+async fn work(request: HelperRequest, data: &JsValue) -> Result<Option<HelperReply>, WorkerError> {
     let file = || -> Result<Blob, WorkerError> {
         js_sys::Reflect::get(data, &FILE.into())
             .ok()
             .and_then(|v| v.dyn_into().ok())
             .ok_or(WorkerError::Browser("the helper received no file".into()))
     };
-    match request {
-        HelperRequest::FitKs { ks, settings } => {
+    let reply = match request {
+        HelperRequest::Features => {
             let coordinates: js_sys::Float64Array = js_sys::Reflect::get(data, &FEATURES.into())
                 .ok()
                 .and_then(|v| v.dyn_into().ok())
                 .ok_or(WorkerError::Browser(
                     "the helper received no features".into(),
                 ))?;
-            let features = points_of(&coordinates.to_vec());
-            mark("helper: fitting");
-            let fitted = fit_ks(&features, &ks, &settings, &mut |_, _| {})?;
-            mark("helper: fitted");
-            Ok(HelperReply::KsFitted(fitted))
+            FEATURES_HERE.set(points_of(&coordinates.to_vec()));
+            return Ok(None);
+        }
+        HelperRequest::FitK { k, settings } => {
+            let fitted = FEATURES_HERE.with_borrow(|features| fit_k(features, k, &settings))?;
+            HelperReply::KFitted(Box::new(fitted))
         }
         HelperRequest::IngestShare { ingest, share } => {
             let blob = file()?;
             let mut ingestor = Ingestor::for_share(ingest, share);
             for_each_slice(&blob, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
-            Ok(HelperReply::ShareIngested(Box::new(
-                ingestor.finish_share()?,
-            )))
+            HelperReply::ShareIngested(Box::new(ingestor.finish_share()?))
         }
         HelperRequest::InflateRange {
             ingest,
             format,
             cut_from,
-        } => inflate_range(&file()?, ingest, &format, cut_from).await,
-        HelperRequest::IngestRange { ingest, start } => {
+        } => inflate_range(&file()?, ingest, &format, cut_from).await?,
+        HelperRequest::IngestRange { ingest, start, end } => {
             let blob = file()?;
             mark("helper: reading");
             let head =
                 blob::read_slice(&blob, 0, blob::size(&blob).min(SNIFF_WINDOW as u64))?.await?;
             let mut ingestor = Ingestor::continuing(ingest, &head)?;
-            let rest = blob::slice(&blob, start, blob::size(&blob))?;
-            for_each_slice(&rest, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
+            let part = blob::slice(&blob, start, end.min(blob::size(&blob)))?;
+            for_each_slice(&part, |chunk, _| Ok(ingestor.push(chunk)?)).await?;
             let range = ingestor.finish_range()?;
             mark("helper: read");
-            Ok(HelperReply::RangeIngested(Box::new(range)))
+            HelperReply::RangeIngested(Box::new(range))
         }
-    }
+    };
+    Ok(Some(reply))
 }
 
-/// Starts the helper; `on_settled` runs once it is ready or known to be
-/// unavailable (so the page learns "ready" only after the helper has loaded
-/// and nothing is fetched once work starts).
-pub fn start(on_settled: impl FnOnce() + 'static) {
+/// Starts `count` helpers; `on_settled` runs once each is ready or known to
+/// be unavailable (so the page learns "ready" only after the helpers have
+/// loaded, and nothing is fetched once work starts).
+pub fn start(count: usize, on_settled: impl FnOnce() + 'static) {
+    POOL.with_borrow_mut(|pool| pool.on_settled = Some(Box::new(on_settled)));
+    for index in 0..count {
+        let worker = spawn(index);
+        let status = match worker {
+            Some(_) => Status::Starting,
+            None => Status::Unavailable,
+        };
+        POOL.with_borrow_mut(|pool| {
+            pool.helpers.push(Helper {
+                worker,
+                status,
+                reply: None,
+                parts: None,
+            })
+        });
+    }
+    settle_if_done();
+    let timeout = Closure::once_into_js(|| {
+        let starting: Vec<usize> = POOL.with_borrow(|pool| {
+            (0..pool.helpers.len())
+                .filter(|&i| pool.helpers[i].status == Status::Starting)
+                .collect()
+        });
+        for index in starting {
+            give_up(index);
+        }
+    });
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+        timeout.unchecked_ref(),
+        START_TIMEOUT_MS,
+    );
+}
+
+fn spawn(index: usize) -> Option<Worker> {
     let options = WorkerOptions::new();
     options.set_name(HELPER_NAME);
-    let Ok(worker) = Worker::new_with_options(LOADER_URL, &options) else {
-        on_settled();
-        return;
-    };
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|message: MessageEvent| {
+    let worker = Worker::new_with_options(LOADER_URL, &options).ok()?;
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
         let reply =
             frame_of::<HelperReply>(&message.data()).unwrap_or_else(|e| HelperReply::Failed {
                 message: e.to_string(),
             });
         match reply {
-            HelperReply::Ready => settle(Status::Ready),
+            HelperReply::Ready => {
+                POOL.with_borrow_mut(|pool| {
+                    if let Some(helper) = pool.helpers.get_mut(index) {
+                        if helper.status == Status::Starting {
+                            helper.status = Status::Ready;
+                        }
+                    }
+                });
+                settle_if_done();
+            }
             HelperReply::Text(part) => {
                 let text = js_sys::Reflect::get(&message.data(), &FILE.into());
-                let sent = HELPER.with_borrow(|h| match (&h.parts, text) {
+                let sent = with_helper(index, |h| match (&h.parts, text) {
                     (Some(parts), Ok(text)) => parts.unbounded_send((part, text)).is_ok(),
                     _ => false,
                 });
-                if !sent {
-                    HELPER.with_borrow_mut(|h| h.parts = None);
+                if sent != Some(true) {
+                    with_helper(index, |h| h.parts = None);
                 }
             }
             reply => {
-                let waiting = HELPER.with_borrow_mut(|h| {
+                let waiting = with_helper(index, |h| {
                     h.parts = None;
                     h.reply.take()
-                });
+                })
+                .flatten();
                 if let Some(waiting) = waiting {
                     let _ = waiting.send(reply);
                 }
@@ -167,81 +218,78 @@ pub fn start(on_settled: impl FnOnce() + 'static) {
             }
         }
     });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
-        // Handled here: unhandled, the helper's error would also be reported
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        // Handled here: unhandled, a helper's error would also be reported
         // as this worker's, and the page would end the run.
         event.prevent_default();
-        give_up();
+        give_up(index);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_message.forget();
     on_error.forget();
-    HELPER.with_borrow_mut(|h| {
-        h.worker = Some(worker);
-        h.status = Status::Starting;
-        h.on_settled = Some(Box::new(on_settled));
-    });
-    let timeout = Closure::once_into_js(|| {
-        if HELPER.with_borrow(|h| h.status == Status::Starting) {
-            give_up();
-        }
-    });
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    if scope
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            timeout.unchecked_ref(),
-            START_TIMEOUT_MS,
-        )
-        .is_err()
-    {
-        give_up();
-    }
+    Some(worker)
 }
 
-fn settle(status: Status) {
-    let on_settled = HELPER.with_borrow_mut(|h| {
-        h.status = status;
-        h.on_settled.take()
+fn with_helper<T>(index: usize, f: impl FnOnce(&mut Helper) -> T) -> Option<T> {
+    POOL.with_borrow_mut(|pool| pool.helpers.get_mut(index).map(f))
+}
+
+fn settle_if_done() {
+    let on_settled = POOL.with_borrow_mut(|pool| {
+        match pool.helpers.iter().any(|h| h.status == Status::Starting) {
+            true => None,
+            false => pool.on_settled.take(),
+        }
     });
     if let Some(on_settled) = on_settled {
         on_settled();
     }
 }
 
-/// The helper failed to load or crashed: stop it, answer a waiting request
-/// with a failure (the analysis worker then does that work itself).
-fn give_up() {
-    let (worker, reply) = HELPER.with_borrow_mut(|h| {
+/// A helper failed to load or crashed: stop it, answer its waiting request
+/// with a failure (its work goes back to the queue).
+fn give_up(index: usize) {
+    let taken = with_helper(index, |h| {
         h.parts = None;
+        h.status = Status::Unavailable;
         (h.worker.take(), h.reply.take())
     });
-    if let Some(worker) = worker {
-        worker.terminate();
+    if let Some((worker, reply)) = taken {
+        if let Some(worker) = worker {
+            worker.terminate();
+        }
+        if let Some(reply) = reply {
+            let _ = reply.send(HelperReply::Failed {
+                message: "a helper worker stopped".into(),
+            });
+        }
     }
-    if let Some(reply) = reply {
-        let _ = reply.send(HelperReply::Failed {
-            message: "the second worker stopped".into(),
-        });
-    }
-    settle(Status::Unavailable);
+    settle_if_done();
     tell_idle();
 }
 
 fn tell_idle() {
-    for waiter in HELPER.with_borrow_mut(|h| std::mem::take(&mut h.idle_waiters)) {
+    let waiters =
+        POOL.with_borrow_mut(
+            |pool| match pool.helpers.iter().any(|h| h.reply.is_some()) {
+                true => Vec::new(),
+                false => std::mem::take(&mut pool.idle_waiters),
+            },
+        );
+    for waiter in waiters {
         let _ = waiter.send(());
     }
 }
 
-/// Resolves once the helper runs no request (at once if it runs none): a
-/// request whose caller has stopped waiting still keeps it busy until its
+/// Resolves once no helper runs a request (at once if none does): a request
+/// whose caller has stopped waiting still keeps its helper busy until its
 /// reply comes.
 pub async fn idle() {
-    let waiting = HELPER.with_borrow_mut(|h| {
-        h.reply.is_some().then(|| {
+    let waiting = POOL.with_borrow_mut(|pool| {
+        pool.helpers.iter().any(|h| h.reply.is_some()).then(|| {
             let (sender, receiver) = oneshot::channel();
-            h.idle_waiters.push(sender);
+            pool.idle_waiters.push(sender);
             receiver
         })
     });
@@ -250,29 +298,52 @@ pub async fn idle() {
     }
 }
 
-/// Asks the helper to fit `ks` on `features`; `None` when there is no
-/// helper (or it is busy), so the caller fits them itself.
-pub fn fit_ks_there(
-    features: &[Point],
-    ks: &[usize],
-    settings: &KMeansSettings,
-) -> Option<oneshot::Receiver<HelperReply>> {
-    let coordinates = js_sys::Float64Array::from(flatten_points(features).as_slice());
-    let request = HelperRequest::FitKs {
-        ks: ks.to_vec(),
-        settings: *settings,
-    };
-    let transfer = js_sys::Array::of1(&coordinates.buffer());
-    ask(&request, FEATURES, &coordinates, &transfer)
+/// The helpers that are ready and run no request.
+pub fn free() -> Vec<usize> {
+    POOL.with_borrow(|pool| {
+        (0..pool.helpers.len())
+            .filter(|&i| {
+                let h = &pool.helpers[i];
+                h.status == Status::Ready && h.reply.is_none() && h.worker.is_some()
+            })
+            .collect()
+    })
 }
 
-/// Asks the helper to read its part of `file` as `request` says; `None`
-/// when there is no helper (or it is busy).
+/// Sends helper `index` the sweep's features for the [`fit_k_there`]
+/// requests that follow; false when it cannot take them.
+pub fn send_features(index: usize, features: &[Point]) -> bool {
+    let coordinates = js_sys::Float64Array::from(flatten_points(features).as_slice());
+    let transfer = js_sys::Array::of1(&coordinates.buffer());
+    post(
+        index,
+        &HelperRequest::Features,
+        FEATURES,
+        Some(&coordinates),
+        &transfer,
+    )
+}
+
+/// Asks helper `index` to fit `k` on the features last sent to it.
+pub fn fit_k_there(
+    index: usize,
+    k: usize,
+    settings: &KMeansSettings,
+) -> Option<oneshot::Receiver<HelperReply>> {
+    let request = HelperRequest::FitK {
+        k,
+        settings: *settings,
+    };
+    ask(index, &request, FEATURES, None, &js_sys::Array::new())
+}
+
+/// Asks helper `index` to read its part of `file` as `request` says.
 pub fn ingest_there(
+    index: usize,
     file: &Blob,
     request: &HelperRequest,
 ) -> Option<oneshot::Receiver<HelperReply>> {
-    ask(request, FILE, file, &js_sys::Array::new())
+    ask(index, request, FILE, Some(file), &js_sys::Array::new())
 }
 
 /// The text parts and the reply of an [`HelperRequest::InflateRange`].
@@ -281,32 +352,61 @@ pub type Inflating = (
     oneshot::Receiver<HelperReply>,
 );
 
-/// Asks the helper to decompress `compressed` as `request` (an
-/// [`HelperRequest::InflateRange`]) says; `None` when there is no helper
-/// (or it is busy).
+/// Asks a free helper to decompress `compressed` as `request` (an
+/// [`HelperRequest::InflateRange`]) says; `None` when none is free.
 pub fn inflate_there(compressed: &Blob, request: &HelperRequest) -> Option<Inflating> {
-    let reply = ask(request, FILE, compressed, &js_sys::Array::new())?;
+    let index = free().into_iter().next()?;
+    let reply = ask(
+        index,
+        request,
+        FILE,
+        Some(compressed),
+        &js_sys::Array::new(),
+    )?;
     let (sender, parts) = mpsc::unbounded();
-    HELPER.with_borrow_mut(|h| h.parts = Some(sender));
+    with_helper(index, |h| h.parts = Some(sender));
     Some((parts, reply))
 }
 
-/// Posts `request` with `attachment` under `field`; the receiver gets the reply.
+/// Posts `request` with `attachment` under `field` to a free helper; the
+/// receiver gets the reply.
 fn ask(
+    index: usize,
     request: &HelperRequest,
     field: &str,
-    attachment: &JsValue,
+    attachment: Option<&JsValue>,
     transfer: &js_sys::Array,
 ) -> Option<oneshot::Receiver<HelperReply>> {
-    let worker = HELPER.with_borrow(|h| {
-        (h.status == Status::Ready && h.reply.is_none())
-            .then(|| h.worker.clone())
-            .flatten()
-    })?;
-    let (message, frame) = js_message(request, field, Some(attachment)).ok()?;
-    transfer.push(&frame.buffer());
-    worker.post_message_with_transfer(&message, transfer).ok()?;
+    if !free().contains(&index) || !post(index, request, field, attachment, transfer) {
+        return None;
+    }
     let (sender, receiver) = oneshot::channel();
-    HELPER.with_borrow_mut(|h| h.reply = Some(sender));
+    with_helper(index, |h| h.reply = Some(sender));
     Some(receiver)
+}
+
+/// Posts `request` to helper `index` (ready, busy or not).
+fn post(
+    index: usize,
+    request: &HelperRequest,
+    field: &str,
+    attachment: Option<&JsValue>,
+    transfer: &js_sys::Array,
+) -> bool {
+    let worker = POOL.with_borrow(|pool| {
+        pool.helpers
+            .get(index)
+            .filter(|h| h.status == Status::Ready)
+            .and_then(|h| h.worker.clone())
+    });
+    let Some(worker) = worker else {
+        return false;
+    };
+    let Ok((message, frame)) = js_message(request, field, attachment) else {
+        return false;
+    };
+    transfer.push(&frame.buffer());
+    worker
+        .post_message_with_transfer(&message, transfer)
+        .is_ok()
 }

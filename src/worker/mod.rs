@@ -17,6 +17,7 @@ pub mod messages;
 mod open;
 pub mod parquet_worker;
 mod progress;
+mod shared_queue;
 mod warm_up;
 pub mod workbook_worker;
 
@@ -57,9 +58,9 @@ pub fn register() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    // "Ready" once the helper has loaded (or could not): the warm-up follows,
-    // and gives way to the page's first message.
-    helper_pool::start(|| {
+    // "Ready" once the helpers have loaded (or could not): the warm-up
+    // follows, and gives way to the page's first message.
+    helper_pool::start(workers().saturating_sub(1), || {
         let warming = warm_up::warm_up();
         post(0, WorkerEvent::Ready);
         wasm_bindgen_futures::spawn_local(async {
@@ -68,6 +69,29 @@ pub fn register() {
             }
         })
     });
+}
+
+/// How many workers to run, this one included: as many as the browser
+/// reports logical cores, within the cap and the device's memory (see
+/// `work_split::worker_count`), unless the page's `?workers=N` says.
+fn workers() -> usize {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok();
+    let read = |name: &str| {
+        navigator
+            .as_ref()
+            .and_then(|n| js_sys::Reflect::get(n, &name.into()).ok())
+            .and_then(|v| v.as_f64())
+    };
+    let forced = warm_up::worker_query()
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("workers="))
+        .and_then(|n| n.parse::<usize>().ok());
+    crate::engine::work_split::worker_count(
+        read("hardwareConcurrency"),
+        read("deviceMemory"),
+        forced,
+    )
 }
 
 /// Runs one message from the page and posts its answer.

@@ -43,8 +43,8 @@ pub fn warm_up() -> impl std::future::Future<Output = Vec<JsValue>> {
     async move {
         let outcome = quietly(run(plan)).await;
         interrupt_warm_up(false);
-        // An interrupted warm-up may leave the helper reading or fitting its
-        // part: the user's run gets both workers once it is done.
+        // An interrupted warm-up may leave helpers reading or fitting: the
+        // user's run gets them all once they are done.
         super::helper_pool::idle().await;
         match outcome {
             Ok(()) => post(0, WorkerEvent::WarmedUp),
@@ -83,7 +83,7 @@ async fn run(plan: WarmUpPlan) -> Result<(), WorkerError> {
     Ok(())
 }
 
-fn worker_query() -> String {
+pub fn worker_query() -> String {
     js_sys::Reflect::get(&js_sys::global(), &"location".into())
         .ok()
         .and_then(|l| js_sys::Reflect::get(&l, &"search".into()).ok())

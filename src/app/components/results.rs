@@ -112,9 +112,12 @@ fn Overview(dashboard: Arc<Dashboard>) -> impl IntoView {
             <p class="muted run-stats">{format!(
                 "Read in {:.0} ms ({}), analysed in {:.0} ms ({}), entirely in this browser ({:.0} MB of worker memory).",
                 stats.ingest_ms,
-                if stats.ingest_workers > 1 { "2 workers" } else { "1 worker" },
+                workers(stats.ingest_workers),
                 stats.analysis_ms,
-                if stats.sweep_workers > 1 { "k sweep shared by 2 workers" } else { "1 worker" },
+                match stats.sweep_workers {
+                    0 | 1 => "1 worker".to_string(),
+                    n => format!("k sweep shared by {n} workers"),
+                },
                 stats.worker_memory_bytes / 1e6
             )}</p>
         </section>
@@ -264,5 +267,12 @@ fn TransactionsQuality(
                 <button on:click=move |_| studio.sniff()>"Review column mapping"</button>
             </div>
         </section>
+    }
+}
+
+fn workers(count: u8) -> String {
+    match count {
+        0 | 1 => "1 worker".to_string(),
+        n => format!("{n} workers"),
     }
 }

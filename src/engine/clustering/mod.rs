@@ -44,5 +44,6 @@ pub use method::{
 };
 pub use points::{dist2, distinct_points, nearest, Point};
 pub use sweep::{
-    elbow, fit_ks, recommend, split_ks, sweep, sweep_ks, BusinessRange, Recommendation,
+    add_silhouettes, elbow, fit_k, fit_ks, queue_order, recommend, sweep, sweep_ks, BusinessRange,
+    Recommendation,
 };

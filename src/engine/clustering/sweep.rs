@@ -67,35 +67,13 @@ pub fn sweep_ks(points: &[Point], k_min: usize, k_max: usize) -> Result<Vec<usiz
     Ok((k_min..=k_max).collect())
 }
 
-/// Splits a sweep's ks into two shares of about equal work, for two
-/// workers: the first no lighter than the second (a single k is all first).
-/// Each share is sorted.
-pub fn split_ks(ks: &[usize]) -> (Vec<usize>, Vec<usize>) {
-    let costs: Vec<f64> = ks.iter().map(|&k| fit_cost(k)).collect();
-    let in_lighter = match ks.len() <= MAX_KS_SPLIT_EXACTLY {
-        true => lighter_half_exactly(&costs),
-        false => lighter_half_greedily(&costs),
-    };
-    let mut heavier: Vec<usize> = Vec::new();
-    let mut lighter: Vec<usize> = Vec::new();
-    for (&k, lighter_one) in ks.iter().zip(in_lighter) {
-        match lighter_one {
-            true => lighter.push(k),
-            false => heavier.push(k),
-        }
-    }
-    // The greedy split's last k can tip its "lighter" share over.
-    let cost = |share: &[usize]| share.iter().map(|&k| fit_cost(k)).sum::<f64>();
-    if cost(&heavier) < cost(&lighter) {
-        std::mem::swap(&mut heavier, &mut lighter);
-    }
-    heavier.sort_unstable();
-    lighter.sort_unstable();
-    (heavier, lighter)
+/// The order in which workers take a sweep's ks from their shared queue:
+/// the costliest first, so the cheap ones fill in at the end.
+pub fn queue_order(ks: &[usize]) -> Vec<usize> {
+    let mut order = ks.to_vec();
+    order.sort_by(|&a, &b| fit_cost(b).total_cmp(&fit_cost(a)).then(a.cmp(&b)));
+    order
 }
-
-/// Sweeps of up to this many ks are split by trying every subset.
-const MAX_KS_SPLIT_EXACTLY: usize = 16;
 
 /// A fit's relative cost: a little more than proportional to k, as native
 /// timings of fits at several ks show.
@@ -103,42 +81,15 @@ fn fit_cost(k: usize) -> f64 {
     (k as f64).powf(1.3)
 }
 
-/// The heaviest subset of at most half the total cost, tried exhaustively:
-/// the greedy split (largest first, to the lighter share) left a sweep of
-/// k = 2..10 with 10% more work on one worker.
-fn lighter_half_exactly(costs: &[f64]) -> Vec<bool> {
-    let half = costs.iter().sum::<f64>() / 2.0;
-    let cost_of = |mask: u32| -> f64 {
-        (0..costs.len())
-            .filter(|i| mask & (1 << i) != 0)
-            .map(|i| costs[i])
-            .sum()
-    };
-    let best = (0..1u32 << costs.len())
-        .map(|mask| (mask, cost_of(mask)))
-        .filter(|&(_, cost)| cost <= half)
-        .fold((0, 0.0), |best, next| match next.1 > best.1 {
-            true => next,
-            false => best,
-        });
-    (0..costs.len()).map(|i| best.0 & (1 << i) != 0).collect()
-}
-
-/// Largest cost first, each to the lighter share so far.
-fn lighter_half_greedily(costs: &[f64]) -> Vec<bool> {
-    let mut order: Vec<usize> = (0..costs.len()).collect();
-    order.sort_by(|&a, &b| costs[b].total_cmp(&costs[a]));
-    let mut in_lighter = vec![false; costs.len()];
-    let (mut heavier, mut lighter) = (0.0, 0.0);
-    for i in order {
-        if lighter < heavier {
-            in_lighter[i] = true;
-            lighter += costs[i];
-        } else {
-            heavier += costs[i];
-        }
-    }
-    in_lighter
+/// Fits one k of a sweep, without its silhouette (see [`add_silhouettes`]):
+/// the same clustering whichever worker fits it, alone or among others.
+pub fn fit_k(
+    points: &[Point],
+    k: usize,
+    settings: &KMeansSettings,
+) -> Result<Clustering, AnalysisError> {
+    settings.check()?;
+    fit_checked(points, k, settings)
 }
 
 /// Fits each of `ks`, then fills in their silhouettes in one shared pass.
@@ -156,7 +107,16 @@ pub fn fit_ks(
         results.push(fit_checked(points, k, settings)?);
         progress(results.len(), total);
     }
-    let sample = silhouette_sample(points.len(), settings.seed);
+    add_silhouettes(points, &mut results, settings.seed);
+    progress(total, total);
+    Ok(results)
+}
+
+/// Fills in the silhouettes of a sweep's clusterings in one shared pass over
+/// a seeded sample: always over the whole sweep, so each k's silhouette is
+/// summed the same way whoever fitted which k.
+pub fn add_silhouettes(points: &[Point], results: &mut [Clustering], seed: u64) {
+    let sample = silhouette_sample(points.len(), seed);
     let sampled: Vec<Point> = sample.iter().map(|&i| points[i]).collect();
     let labelings: Vec<Vec<usize>> = results
         .iter()
@@ -169,8 +129,6 @@ pub fn fit_ks(
     {
         c.silhouette = s;
     }
-    progress(total, total);
-    Ok(results)
 }
 
 /// All indices when small enough, else a seeded sample of [`SILHOUETTE_SAMPLE`].
@@ -262,42 +220,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_sweep_split_in_two_fits_the_same_clusterings() {
+    fn a_sweep_fitted_k_by_k_in_any_order_is_the_whole_sweep() {
         let points = rfm_like(4_000, 8);
         let settings = KMeansSettings::default();
         let ks = sweep_ks(&points, 2, 10).unwrap();
-        let (first, second) = split_ks(&ks);
-        let cost = |share: &[usize]| share.iter().map(|&k| fit_cost(k)).sum::<f64>();
-        // The heavier share first, less apart than the cheapest fit (the
-        // greedy split, {2, 3, 6, 7, 10} against {4, 5, 8, 9}, was not).
-        assert!(cost(&first) >= cost(&second));
-        assert!(
-            cost(&first) - cost(&second) < fit_cost(2),
-            "{first:?} {second:?}"
-        );
-        assert_eq!(split_ks(&[4]), (vec![4], vec![]));
-        assert_eq!(split_ks(&[2, 3]), (vec![3], vec![2]));
-        let many: Vec<usize> = (2..=30).collect();
-        let (heavier, lighter) = split_ks(&many);
-        assert_eq!(heavier.len() + lighter.len(), many.len());
-        assert!(cost(&heavier) >= cost(&lighter), "{heavier:?} {lighter:?}");
-        assert!(cost(&heavier) - cost(&lighter) < fit_cost(30));
+        assert_eq!(queue_order(&ks), vec![10, 9, 8, 7, 6, 5, 4, 3, 2]);
         let whole = sweep(&points, 2, 10, &settings, &mut |_, _| {}).unwrap();
-        let mut halves = fit_ks(&points, &first, &settings, &mut |_, _| {}).unwrap();
-        halves.extend(fit_ks(&points, &second, &settings, &mut |_, _| {}).unwrap());
-        halves.sort_by_key(|c| c.k);
-        assert_eq!(halves.len(), whole.len());
-        for (half, one) in halves.iter().zip(&whole) {
-            assert_eq!(
-                (half.k, &half.labels, half.inertia),
-                (one.k, &one.labels, one.inertia)
-            );
-            // Silhouettes summed in another grouping: equal up to rounding.
-            assert!(
-                (half.silhouette - one.silhouette).abs() < 1e-12,
-                "k = {}",
-                one.k
-            );
+        // As 1, 2, 3 and 4 workers would take the queue, in whatever order
+        // their fits come back: bit for bit the same, silhouettes included.
+        for workers in 1..=4 {
+            let mut by_worker: Vec<Vec<Clustering>> = vec![Vec::new(); workers];
+            for (i, &k) in queue_order(&ks).iter().enumerate() {
+                by_worker[i % workers].push(fit_k(&points, k, &settings).unwrap());
+            }
+            let mut fitted: Vec<Clustering> = by_worker.into_iter().rev().flatten().collect();
+            fitted.sort_by_key(|c| c.k);
+            add_silhouettes(&points, &mut fitted, settings.seed);
+            assert_eq!(fitted, whole, "{workers} workers");
         }
     }
 
