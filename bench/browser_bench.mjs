@@ -18,10 +18,16 @@ await withAppPage(async (page) => {
   const runMs = await readTimer(page, "run");
   const footer = await page.locator(".run-stats").innerText();
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
+  // "Read in X ms (N workers), analysed in Y ms (k sweep shared by M workers | 1 worker)"
+  const [, readMs, readWorkers, analyseMs] = footer.match(/^Read in (\d+) ms \((\d+) workers?\), analysed in (\d+) ms/) ?? [];
+  const sweepWorkers = Number((footer.match(/k sweep shared by (\d+) workers/) ?? [, 1])[1]);
   const customers = Number((await page.locator(".card", { has: page.locator(".card-label", { hasText: /^customers$/ }) }).locator(".card-value").innerText()).replace(/,/g, ""));
   // The dashboard's later sections and charts are built in tasks after the
   // overview is on screen: their tasks count too.
   await page.waitForTimeout(2000);
   if (process.env.BENCH_VERBOSE) console.error(`sniff ${sniffMs} ms, run ${runMs} ms; ${footer}; long tasks [start, ms]: ${JSON.stringify(await longTasks(page))}`);
-  console.log(JSON.stringify({ seconds: (sniffMs + runMs) / 1000, customers, worker_memory_mb: memory, longest_task_ms: await longestTaskMs(page) }));
+  console.log(JSON.stringify({
+    seconds: (sniffMs + runMs) / 1000, customers, worker_memory_mb: memory, longest_task_ms: await longestTaskMs(page),
+    read_ms: Number(readMs), analyse_ms: Number(analyseMs), read_workers: Number(readWorkers), sweep_workers: sweepWorkers,
+  }));
 });

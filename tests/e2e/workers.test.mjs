@@ -11,19 +11,22 @@ import { useApp, openApp } from "./harness.mjs";
 const app = useApp();
 
 /**
- * About 30 MB of UCI-layout lines (four parts of the file): orders of 1–6
+ * About 34 MB of UCI-layout lines (five parts of the file): orders of 1–6
  * lines that often straddle a part's cut, repeated lines, cancellations,
  * customers spread over the whole file.
  */
 async function poolCsvFile() {
   const header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
   const lines = [];
+  // mulberry32: a seeded generator whose low bits are as random as its high ones.
   let seed = 12345;
   const next = (n) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
-  for (let order = 0; lines.length < 330_000; order++) {
+  for (let order = 0; lines.length < 450_000; order++) {
     const customer = 12346 + next(6_000);
     const day = 1 + next(28);
     const month = 1 + next(12);
@@ -55,8 +58,14 @@ async function analyse(url, file) {
     page.getByRole("button", { name: "Customers CSV", exact: true }).click(),
   ]);
   const csv = await readFile(await download.path(), "utf8");
+  // The model holds the scaler and the centres to the last bit.
+  const [modelDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Model JSON", exact: true }).click(),
+  ]);
+  const model = await readFile(await modelDownload.path(), "utf8");
   await page.close();
-  return { stats, sweep, quality, csv, problems };
+  return { stats, sweep, quality, csv, model, problems };
 }
 
 test("1, 2, 3 and 4 workers give the same results to the last digit", async () => {
@@ -65,9 +74,11 @@ test("1, 2, 3 and 4 workers give the same results to the last digit", async () =
   for (const workers of [1, 2, 3, 4]) {
     const run = await analyse(`${app.server.url}?workers=${workers}`, file);
     assert.deepEqual(run.problems, [], `${workers} workers`);
-    // Four parts: every worker takes at least one (one worker reads them all).
+    // Five parts: every worker takes at least one.
     const read = workers === 1 ? "1 worker" : `${workers} workers`;
-    assert.match(run.stats, new RegExp(`^Read in \\d+ ms \\(${read}\\), analysed in \\d+ ms \\((1 worker|k sweep shared by [2-${workers}] workers)\\)`), run.stats);
+    assert.match(run.stats, new RegExp(`^Read in \\d+ ms \\(${read}\\), analysed in \\d+ ms \\((1 worker|k sweep shared by (\\d) workers)\\)`), run.stats);
+    const sweptBy = Number((run.stats.match(/k sweep shared by (\d) workers/) ?? [, 1])[1]);
+    assert.ok(sweptBy <= workers, run.stats);
     runs.set(workers, run);
   }
   const one = runs.get(1);
@@ -77,5 +88,6 @@ test("1, 2, 3 and 4 workers give the same results to the last digit", async () =
     assert.equal(run.sweep, one.sweep, `the k sweep with ${workers} workers`);
     assert.equal(run.quality, one.quality, `the data-quality report with ${workers} workers`);
     assert.ok(run.csv === one.csv, `the customers CSV with ${workers} workers`);
+    assert.equal(run.model, one.model, `the model JSON with ${workers} workers`);
   }
 });
