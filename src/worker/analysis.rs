@@ -443,6 +443,7 @@ async fn read_in_parts(
         if let Some(range) = queue.result(joined) {
             if !joining.can_join(&range) {
                 mark("read: a part cannot be joined, reading in one pass");
+                drop(queue);
                 return Ok((ingest_here(blob, settings).await?, 1));
             }
             joining.take(range, joined + 1 == parts.len());

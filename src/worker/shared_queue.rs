@@ -23,6 +23,19 @@ struct Inner<T> {
 
 pub struct SharedQueue<T> {
     inner: Rc<RefCell<Inner<T>>>,
+    /// The analysis worker's handle (not a helper's task's).
+    owner: bool,
+}
+
+/// When the analysis worker stops waiting (an error, a warm-up interrupted
+/// by the page), the items nobody has taken are dropped: the helpers finish
+/// the one they have and take no more.
+impl<T> Drop for SharedQueue<T> {
+    fn drop(&mut self) {
+        if self.owner {
+            self.inner.borrow_mut().waiting.clear();
+        }
+    }
 }
 
 impl<T: 'static> SharedQueue<T> {
@@ -35,6 +48,7 @@ impl<T: 'static> SharedQueue<T> {
                 wake: None,
                 helped: Vec::new(),
             })),
+            owner: true,
         }
     }
 
@@ -105,6 +119,7 @@ impl<T: 'static> SharedQueue<T> {
     ) {
         let queue = Self {
             inner: self.inner.clone(),
+            owner: false,
         };
         wasm_bindgen_futures::spawn_local(async move {
             while let Some(item) = queue.take() {
