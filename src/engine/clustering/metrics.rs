@@ -12,6 +12,11 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
         .sum()
 }
 
+/// The silhouette pass is always cut into this many blocks of about equal
+/// work, whoever computes them: the blocks' sums are added in block order,
+/// so the silhouettes do not depend on how many workers shared the pass.
+pub const SILHOUETTE_BLOCKS: usize = 8;
+
 /// Mean silhouette for several labelings of the same points at once.
 ///
 /// Points that share a cluster in every labeling (a "cell" of the labelings'
@@ -24,132 +29,249 @@ pub fn inertia(points: &[Point], labels: &[usize], centroids: &[Point]) -> f64 {
 /// instead of n²·labelings.
 /// `labelings[j][i]` is point i's cluster in labeling j, which has `ks[j]` clusters.
 pub fn silhouettes(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Vec<f64> {
-    let n = points.len();
-    if n == 0 {
-        return vec![0.0; labelings.len()];
-    }
-    let compact: Vec<Vec<u8>> = labelings
-        .iter()
-        .map(|l| l.iter().map(|&c| c.min(255) as u8).collect())
-        .collect();
-    let sizes: Vec<Vec<usize>> = compact
-        .iter()
-        .zip(ks)
-        .map(|(labels, &k)| {
-            let mut sizes = vec![0usize; k.clamp(1, 256)];
-            for &l in labels {
-                if let Some(s) = sizes.get_mut(usize::from(l)) {
-                    *s += 1;
-                }
-            }
-            sizes
-        })
-        .collect();
-    let (cell_of, cell_labels) = common_refinement(&compact, n);
-    let cells = cell_labels.first().map_or(1, Vec::len).max(1);
-    // Points ordered by cell; `starts[c]..starts[c + 1]` are cell c's.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| cell_of.get(i).copied().unwrap_or(0));
-    let mut starts = vec![0usize; cells + 1];
-    for &i in &order {
-        if let Some(s) = starts.get_mut(cell_of.get(i).map_or(0, |&c| c as usize) + 1) {
-            *s += 1;
-        }
-    }
-    for c in 0..cells {
-        starts[c + 1] += starts[c];
-    }
-    let coordinate = |d: usize| -> Vec<f64> { order.iter().map(|&i| points[i][d]).collect() };
-    let (xs, ys, zs) = (coordinate(0), coordinate(1), coordinate(2));
-    // Per ordered point, per labeling, per cluster: summed distances.
-    let mut offsets = Vec::with_capacity(sizes.len());
-    let mut width = 0;
-    for s in &sizes {
-        offsets.push(width);
-        width += s.len();
-    }
-    // Each row has one more slot, where a label outside its labeling's k
-    // (never from k-means) is summed and ignored.
-    let stride = width + 1;
-    let mut by_cluster = vec![0.0f64; n * stride];
-    // Per cell, the row slots its sums go to: one per labeling.
-    let per_cell = cell_labels.len();
-    let targets: Vec<usize> = (0..cells)
-        .flat_map(|cell| {
-            cell_labels.iter().zip(&offsets).zip(&sizes).map(
-                move |((labels, &offset), clusters)| match labels.get(cell).map(|&l| usize::from(l))
-                {
-                    Some(l) if l < clusters.len() => offset + l,
-                    _ => width,
-                },
-            )
-        })
-        .collect();
-    let add = |by_cluster: &mut [f64], point: usize, cell: usize, sum: f64| {
-        let row = by_cluster
-            .get_mut(point * stride..(point + 1) * stride)
-            .unwrap_or_default();
-        let slots = targets
-            .get(cell * per_cell..(cell + 1) * per_cell)
-            .unwrap_or_default();
-        for &slot in slots {
-            if let Some(total) = row.get_mut(slot) {
-                *total += sum;
-            }
-        }
-    };
-    let mut column = vec![0.0f64; n];
-    let mut sums = vec![0.0f64; cells];
-    for c in 0..cells {
-        column[starts[c]..].iter_mut().for_each(|s| *s = 0.0);
-        for i in starts[c]..starts[c + 1] {
-            let p = [xs[i], ys[i], zs[i]];
-            let after = i + 1;
-            distance_row(
-                &p,
-                (&xs[after..], &ys[after..], &zs[after..]),
-                &mut column[after..],
-                &starts[c + 1..],
-                after,
-                &mut sums[c..],
-            );
-            for (d, &sum) in sums.iter().enumerate().skip(c) {
-                if after.max(starts[d]) < starts[d + 1] {
-                    add(&mut by_cluster, i, d, sum);
-                }
-            }
-        }
-        // column[j]: j's distances to the points of cell c before it.
-        for (j, &sum) in column.iter().enumerate().skip(starts[c]) {
-            add(&mut by_cluster, j, c, sum);
-        }
-    }
-    let mut totals = vec![0.0f64; labelings.len()];
-    for (position, &i) in order.iter().enumerate() {
-        let row = &by_cluster[position * stride..position * stride + width];
-        for (((labels, sizes), total), &offset) in compact
+    let pass = SilhouettePass::new(points, labelings, ks);
+    let blocks: Vec<BlockSums> = pass.blocks().into_iter().map(|b| pass.block(b)).collect();
+    pass.finish(&blocks)
+}
+
+/// One block's per-point, per-cluster distance sums (see [`SilhouettePass`]):
+/// the rows of the points ordered from `first_row` on, `stride` slots each.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BlockSums {
+    pub first_row: usize,
+    pub sums: Vec<f64>,
+}
+
+/// The silhouettes of a sweep, cut into [`SILHOUETTE_BLOCKS`] blocks of
+/// cells that can be computed apart (by several workers) and then added up.
+pub struct SilhouettePass {
+    n: usize,
+    compact: Vec<Vec<u8>>,
+    sizes: Vec<Vec<usize>>,
+    offsets: Vec<usize>,
+    width: usize,
+    stride: usize,
+    /// Points (by their order in `order`) per cell: `starts[c]..starts[c + 1]`.
+    starts: Vec<usize>,
+    order: Vec<usize>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    zs: Vec<f64>,
+    /// Per cell, the row slots its sums go to: one per labeling.
+    targets: Vec<usize>,
+    per_cell: usize,
+}
+
+impl SilhouettePass {
+    pub fn new(points: &[Point], labelings: &[Vec<usize>], ks: &[usize]) -> Self {
+        let n = points.len();
+        let compact: Vec<Vec<u8>> = labelings
             .iter()
-            .zip(&sizes)
-            .zip(totals.iter_mut())
-            .zip(&offsets)
-        {
-            let sums = &row[offset..offset + sizes.len()];
-            let own = usize::from(labels[i]);
-            if sizes.get(own).is_none_or(|&s| s <= 1) {
-                continue; // sklearn: a singleton cluster's silhouette is 0
-            }
-            // The distance to itself is 0, so it adds nothing to the own sum.
-            let a = sums[own] / (sizes[own] - 1) as f64;
-            let b = (0..sizes.len())
-                .filter(|&c| c != own && sizes[c] > 0)
-                .map(|c| sums[c] / sizes[c] as f64)
-                .fold(f64::INFINITY, f64::min);
-            if b.is_finite() && a.max(b) > 0.0 {
-                *total += (b - a) / a.max(b);
+            .map(|l| l.iter().map(|&c| c.min(255) as u8).collect())
+            .collect();
+        let sizes: Vec<Vec<usize>> = compact
+            .iter()
+            .zip(ks)
+            .map(|(labels, &k)| {
+                let mut sizes = vec![0usize; k.clamp(1, 256)];
+                for &l in labels {
+                    if let Some(s) = sizes.get_mut(usize::from(l)) {
+                        *s += 1;
+                    }
+                }
+                sizes
+            })
+            .collect();
+        let (cell_of, cell_labels) = common_refinement(&compact, n);
+        let cells = cell_labels.first().map_or(1, Vec::len).max(1);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| cell_of.get(i).copied().unwrap_or(0));
+        let mut starts = vec![0usize; cells + 1];
+        for &i in &order {
+            if let Some(s) = starts.get_mut(cell_of.get(i).map_or(0, |&c| c as usize) + 1) {
+                *s += 1;
             }
         }
+        for c in 0..cells {
+            starts[c + 1] += starts[c];
+        }
+        let coordinate = |d: usize| -> Vec<f64> {
+            order
+                .iter()
+                .map(|&i| points.get(i).map_or(0.0, |p| p[d]))
+                .collect()
+        };
+        let (xs, ys, zs) = (coordinate(0), coordinate(1), coordinate(2));
+        let mut offsets = Vec::with_capacity(sizes.len());
+        let mut width = 0;
+        for s in &sizes {
+            offsets.push(width);
+            width += s.len();
+        }
+        let per_cell = cell_labels.len();
+        let targets: Vec<usize> = (0..cells)
+            .flat_map(|cell| {
+                cell_labels.iter().zip(&offsets).zip(&sizes).map(
+                    move |((labels, &offset), clusters)| match labels
+                        .get(cell)
+                        .map(|&l| usize::from(l))
+                    {
+                        Some(l) if l < clusters.len() => offset + l,
+                        _ => width,
+                    },
+                )
+            })
+            .collect();
+        Self {
+            n,
+            compact,
+            sizes,
+            offsets,
+            width,
+            // Each row has one more slot, where a label outside its
+            // labeling's k (never from k-means) is summed and ignored.
+            stride: width + 1,
+            starts,
+            order,
+            xs,
+            ys,
+            zs,
+            targets,
+            per_cell,
+        }
     }
-    totals.into_iter().map(|t| t / n as f64).collect()
+
+    /// The cells of each block: [`SILHOUETTE_BLOCKS`] runs of cells with
+    /// about the same number of pairs (a cell's points pair with every
+    /// point after them), empty ones included so their number is fixed.
+    pub fn blocks(&self) -> Vec<std::ops::Range<usize>> {
+        let cells = self.starts.len().saturating_sub(1);
+        let n = self.n as f64;
+        // Pairs of points before position p: p·n − p·(p+1)/2.
+        let pairs_before = |p: usize| -> f64 { p as f64 * n - p as f64 * (p as f64 + 1.0) / 2.0 };
+        let total = pairs_before(self.n);
+        // A cell goes to the block its pairs' midpoint falls in, so a big
+        // cell does not leave the block before it empty.
+        let midpoint = |cell: usize| -> f64 {
+            let start = self.starts.get(cell).copied().unwrap_or(self.n);
+            let end = self.starts.get(cell + 1).copied().unwrap_or(self.n);
+            (pairs_before(start) + pairs_before(end)) / 2.0
+        };
+        let mut blocks = Vec::with_capacity(SILHOUETTE_BLOCKS);
+        let mut first = 0;
+        for b in 1..=SILHOUETTE_BLOCKS {
+            let wanted = total * b as f64 / SILHOUETTE_BLOCKS as f64;
+            let mut end = first;
+            while end < cells && (b == SILHOUETTE_BLOCKS || midpoint(end) <= wanted) {
+                end += 1;
+            }
+            blocks.push(first..end);
+            first = end;
+        }
+        blocks
+    }
+
+    /// The distance sums of one block of cells.
+    pub fn block(&self, cells: std::ops::Range<usize>) -> BlockSums {
+        let starts = &self.starts;
+        let first_row = starts.get(cells.start).copied().unwrap_or(self.n);
+        let mut by_cluster = vec![0.0f64; (self.n - first_row) * self.stride];
+        let (stride, per_cell) = (self.stride, self.per_cell);
+        let add = |by_cluster: &mut [f64], point: usize, cell: usize, sum: f64| {
+            let row = point - first_row;
+            let row = by_cluster
+                .get_mut(row * stride..(row + 1) * stride)
+                .unwrap_or_default();
+            let slots = self
+                .targets
+                .get(cell * per_cell..(cell + 1) * per_cell)
+                .unwrap_or_default();
+            for &slot in slots {
+                if let Some(total) = row.get_mut(slot) {
+                    *total += sum;
+                }
+            }
+        };
+        let (xs, ys, zs) = (&self.xs, &self.ys, &self.zs);
+        let n = self.n;
+        let cell_count = starts.len().saturating_sub(1);
+        let mut column = vec![0.0f64; n];
+        let mut sums = vec![0.0f64; cell_count];
+        for c in cells.start..cells.end.min(cell_count) {
+            column[starts[c]..].iter_mut().for_each(|s| *s = 0.0);
+            for i in starts[c]..starts[c + 1] {
+                let p = [xs[i], ys[i], zs[i]];
+                let after = i + 1;
+                distance_row(
+                    &p,
+                    (&xs[after..], &ys[after..], &zs[after..]),
+                    &mut column[after..],
+                    &starts[c + 1..],
+                    after,
+                    &mut sums[c..],
+                );
+                for (d, &sum) in sums.iter().enumerate().skip(c) {
+                    if after.max(starts[d]) < starts[d + 1] {
+                        add(&mut by_cluster, i, d, sum);
+                    }
+                }
+            }
+            // column[j]: j's distances to the points of cell c before it.
+            for (j, &sum) in column.iter().enumerate().skip(starts[c]) {
+                add(&mut by_cluster, j, c, sum);
+            }
+        }
+        BlockSums {
+            first_row,
+            sums: by_cluster,
+        }
+    }
+
+    /// The mean silhouette of each labeling, from every block's sums (added
+    /// in the order given: the blocks' order).
+    pub fn finish(&self, blocks: &[BlockSums]) -> Vec<f64> {
+        let n = self.n;
+        if n == 0 {
+            return vec![0.0; self.compact.len()];
+        }
+        let stride = self.stride;
+        let mut by_cluster = vec![0.0f64; n * stride];
+        for block in blocks {
+            let from = block.first_row.min(n) * stride;
+            for (total, &part) in by_cluster[from..].iter_mut().zip(&block.sums) {
+                *total += part;
+            }
+        }
+        let mut totals = vec![0.0f64; self.compact.len()];
+        for (position, &i) in self.order.iter().enumerate() {
+            let row = &by_cluster[position * stride..position * stride + self.width];
+            for (((labels, sizes), total), &offset) in self
+                .compact
+                .iter()
+                .zip(&self.sizes)
+                .zip(totals.iter_mut())
+                .zip(&self.offsets)
+            {
+                let sums = &row[offset..offset + sizes.len()];
+                let Some(own) = labels.get(i).map(|&l| usize::from(l)) else {
+                    continue;
+                };
+                if sizes.get(own).is_none_or(|&s| s <= 1) {
+                    continue; // sklearn: a singleton cluster's silhouette is 0
+                }
+                // The distance to itself is 0, so it adds nothing to the own sum.
+                let a = sums[own] / (sizes[own] - 1) as f64;
+                let b = (0..sizes.len())
+                    .filter(|&c| c != own && sizes[c] > 0)
+                    .map(|c| sums[c] / sizes[c] as f64)
+                    .fold(f64::INFINITY, f64::min);
+                if b.is_finite() && a.max(b) > 0.0 {
+                    *total += (b - a) / a.max(b);
+                }
+            }
+        }
+        totals.into_iter().map(|t| t / n as f64).collect()
+    }
 }
 
 /// The distances from `p` to the points (`xs`, `ys`, `zs`, which start at
@@ -482,6 +604,62 @@ mod tests {
             assert!((s - expected).abs() < 1e-9, "{s} vs {expected}");
         }
         assert!(shared[0] > 0.3, "threshold clusters are well separated");
+    }
+
+    #[test]
+    fn the_pass_is_cut_into_fixed_blocks_of_even_work_covering_every_cell() {
+        use rand_xoshiro::rand_core::{RngCore, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256Plus::seed_from_u64(11);
+        let mut unit = || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let points: Vec<Point> = (0..2000).map(|_| [unit(), unit(), unit()]).collect();
+        // Bands across x and across y: 6 × 9 cells of ≈ 37 points each.
+        let ks = [6, 9];
+        let labelings: Vec<Vec<usize>> = ks
+            .iter()
+            .enumerate()
+            .map(|(axis, &k)| {
+                points
+                    .iter()
+                    .map(|p| ((p[axis] * k as f64) as usize).min(k - 1))
+                    .collect()
+            })
+            .collect();
+        let pass = SilhouettePass::new(&points, &labelings, &ks);
+        let blocks = pass.blocks();
+        assert_eq!(blocks.len(), SILHOUETTE_BLOCKS);
+        assert_eq!(blocks[0].start, 0);
+        for pair in blocks.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+        assert_eq!(blocks[SILHOUETTE_BLOCKS - 1].end, pass.starts.len() - 1);
+        // Each block a fair share of the n²/2 pairs (a cell here holds ≈ 1/54
+        // of the points, so a block can be off by about half a cell).
+        let pairs = |r: &std::ops::Range<usize>| -> f64 {
+            (pass.starts[r.start]..pass.starts[r.end])
+                .map(|i| (points.len() - i - 1) as f64)
+                .sum()
+        };
+        let total: f64 = blocks.iter().map(pairs).sum();
+        for block in &blocks {
+            let share = pairs(block) / total;
+            assert!((share - 0.125).abs() < 0.03, "{block:?}: {share}");
+        }
+        // Blocks computed apart (in any order, as workers would) and added
+        // in block order: the definition, and the same bits each time.
+        let mut computed: Vec<(usize, BlockSums)> = blocks
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, b)| (i, pass.block(b.clone())))
+            .collect();
+        computed.sort_by_key(|(i, _)| *i);
+        let apart: Vec<BlockSums> = computed.into_iter().map(|(_, b)| b).collect();
+        let measured = pass.finish(&apart);
+        assert_eq!(measured, silhouettes(&points, &labelings, &ks));
+        for (labels, s) in labelings.iter().zip(&measured) {
+            let expected = naive_silhouette(&points, labels);
+            assert!((s - expected).abs() < 1e-9, "{s} vs {expected}");
+        }
     }
 
     #[test]

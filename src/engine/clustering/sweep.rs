@@ -6,7 +6,7 @@
 use super::kmeans::fit_checked;
 use super::kmeans_settings::KMeansSettings;
 use super::labels::{sample_indices, Clustering, SILHOUETTE_SAMPLE};
-use super::metrics;
+use super::metrics::{BlockSums, SilhouettePass};
 use super::points::{distinct_points, Point};
 use crate::engine::error::AnalysisError;
 use serde::{Deserialize, Serialize};
@@ -113,20 +113,54 @@ pub fn fit_ks(
 }
 
 /// Fills in the silhouettes of a sweep's clusterings in one shared pass over
-/// a seeded sample: always over the whole sweep, so each k's silhouette is
-/// summed the same way whoever fitted which k.
+/// a seeded sample: always over the whole sweep and in the same blocks, so
+/// each k's silhouette is summed the same way whoever fitted which k and
+/// whoever measured which block.
 pub fn add_silhouettes(points: &[Point], results: &mut [Clustering], seed: u64) {
-    let sample = silhouette_sample(points.len(), seed);
-    let sampled: Vec<Point> = sample.iter().map(|&i| points[i]).collect();
-    let labelings: Vec<Vec<usize>> = results
-        .iter()
-        .map(|c| sample.iter().map(|&i| usize::from(c.labels[i])).collect())
-        .collect();
+    let labels = silhouette_labels(points.len(), results, seed);
     let ks: Vec<usize> = results.iter().map(|c| c.k).collect();
-    for (c, s) in results
-        .iter_mut()
-        .zip(metrics::silhouettes(&sampled, &labelings, &ks))
-    {
+    let pass = silhouette_pass(points, &ks, &labels, seed);
+    let blocks: Vec<BlockSums> = pass.blocks().into_iter().map(|b| pass.block(b)).collect();
+    set_silhouettes(results, &pass.finish(&blocks));
+}
+
+/// Each clustering's labels on the silhouettes' sample of `customers`.
+pub fn silhouette_labels(customers: usize, results: &[Clustering], seed: u64) -> Vec<Vec<u8>> {
+    let sample = silhouette_sample(customers, seed);
+    results
+        .iter()
+        .map(|c| {
+            sample
+                .iter()
+                .map(|&i| c.labels.get(i).copied().unwrap_or(0))
+                .collect()
+        })
+        .collect()
+}
+
+/// The silhouette pass of a sweep with these `ks` and their labels on the
+/// sample (see [`silhouette_labels`]), cut into its blocks.
+pub fn silhouette_pass(
+    points: &[Point],
+    ks: &[usize],
+    labels: &[Vec<u8>],
+    seed: u64,
+) -> SilhouettePass {
+    let sample = silhouette_sample(points.len(), seed);
+    let sampled: Vec<Point> = sample
+        .iter()
+        .filter_map(|&i| points.get(i).copied())
+        .collect();
+    let labelings: Vec<Vec<usize>> = labels
+        .iter()
+        .map(|l| l.iter().map(|&c| usize::from(c)).collect())
+        .collect();
+    SilhouettePass::new(&sampled, &labelings, ks)
+}
+
+/// Sets each clustering's silhouette from the pass's results (in order).
+pub fn set_silhouettes(results: &mut [Clustering], silhouettes: &[f64]) {
+    for (c, &s) in results.iter_mut().zip(silhouettes) {
         c.silhouette = s;
     }
 }
