@@ -1,7 +1,7 @@
 //! Analysis worker ↔ its helpers (workers running the same binary, which
 //! take parts of the file and ks of the sweep from a shared queue).
 
-use crate::engine::clustering::{Clustering, KMeansSettings};
+use crate::engine::clustering::{BlockSums, Clustering, KMeansSettings};
 use crate::engine::ingest::{IngestRange, IngestSettings, IngestShare, Share};
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,16 @@ pub enum HelperRequest {
     /// Fit this k of the sweep (without its silhouette) on the features
     /// last sent.
     FitK { k: usize, settings: KMeansSettings },
+    /// The sweep's labels on the silhouettes' sample, kept for the
+    /// [`HelperRequest::SilhouetteBlock`] requests that follow (no reply):
+    /// with the features last sent, the silhouette pass.
+    SilhouettePass {
+        ks: Vec<usize>,
+        labels: Vec<Vec<u8>>,
+        seed: u64,
+    },
+    /// Measure this block of the silhouette pass last sent.
+    SilhouetteBlock { block: usize },
     /// Read and clean one share of the attached file's customers.
     IngestShare {
         ingest: IngestSettings,
@@ -57,6 +67,7 @@ pub enum TextPart {
 pub enum HelperReply {
     Ready,
     KFitted(Box<Clustering>),
+    SilhouetteSums(BlockSums),
     ShareIngested(Box<IngestShare>),
     RangeIngested(Box<IngestRange>),
     Text(TextPart),

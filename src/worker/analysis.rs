@@ -10,7 +10,9 @@ use super::messages::{mark, post};
 use super::open::Deflated;
 use super::progress::post_reading_progress;
 use super::shared_queue::{next_task, SharedQueue};
-use crate::engine::clustering::{add_silhouettes, fit_k, queue_order};
+use crate::engine::clustering::{
+    fit_k, queue_order, set_silhouettes, silhouette_labels, silhouette_pass,
+};
 use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
     merge_shares, sniff_with_settings, IngestOutcome, IngestRange, IngestSettings, Ingestor, Share,
@@ -209,8 +211,9 @@ fn analysis_progress(total: u64) -> impl FnMut(&str, f64) {
 }
 
 /// The k sweep shared with the free helpers through one queue (the
-/// costliest ks first), then its silhouettes in one pass here and the rest
-/// of the analysis. Returns the analysis and how many workers fitted.
+/// costliest ks first), then its silhouettes in fixed blocks through a
+/// second one, and the rest of the analysis here. Returns the analysis and
+/// how many workers shared the sweep.
 async fn sweep_and_finish(
     prepared: pipeline::Prepared,
     progress: &mut dyn FnMut(&str, f64),
@@ -219,11 +222,14 @@ async fn sweep_and_finish(
     let order = queue_order(&prepared.sweep_ks()?);
     let features = prepared.features();
     let settings = *prepared.kmeans();
-    let queue = SharedQueue::new(order.len());
+    let fits = SharedQueue::new(order.len());
+    // Only the helpers given this run's features measure its silhouettes.
+    let mut sweeping = Vec::new();
     for helper in helper_pool::free() {
         if helper_pool::send_features(helper, features) {
+            sweeping.push(helper);
             let (ks, customers) = (order.clone(), features.len());
-            queue.serve_with(
+            fits.serve_with(
                 helper,
                 {
                     let ks = ks.clone();
@@ -233,33 +239,69 @@ async fn sweep_and_finish(
             );
         }
     }
-    let mut fitted = Vec::with_capacity(order.len());
+    let mut fitted = drain(
+        &fits,
+        |item| Ok(fit_k(features, *order.get(item).unwrap_or(&2), &settings)?),
+        |done| progress("Clustering", 0.05 + 0.75 * done),
+    )
+    .await?;
+    mark("sweep fitted");
+    fitted.sort_by_key(|c| c.k);
+    let ks: Vec<usize> = fitted.iter().map(|c| c.k).collect();
+    let labels = silhouette_labels(features.len(), &fitted, settings.seed);
+    let pass = silhouette_pass(features, &ks, &labels, settings.seed);
+    let blocks = pass.blocks();
+    let measures = SharedQueue::new(blocks.len());
+    let helpers_free = helper_pool::free();
+    for helper in sweeping.into_iter().filter(|h| helpers_free.contains(h)) {
+        if helper_pool::send_silhouette_pass(helper, &ks, &labels, settings.seed) {
+            let expected: Vec<(usize, usize)> = blocks.iter().map(|b| pass.shape(b)).collect();
+            measures.serve_with(
+                helper,
+                helper_pool::silhouette_block_there,
+                move |item, reply| {
+                    let HelperReply::SilhouetteSums(sums) = reply else {
+                        return None;
+                    };
+                    (expected.get(item) == Some(&(sums.first_row, sums.sums.len()))).then_some(sums)
+                },
+            );
+        }
+    }
+    let sums = drain(
+        &measures,
+        |item| Ok(pass.block(blocks.get(item).cloned().unwrap_or(0..0))),
+        |done| progress("Measuring cluster quality", 0.8 + 0.15 * done),
+    )
+    .await?;
+    set_silhouettes(&mut fitted, &pass.finish(&sums));
+    let workers = 1 + fits.helpers_used().max(measures.helpers_used()) as u8;
+    Ok((prepared.finish(fitted)?, workers))
+}
+
+/// Takes items of `queue` here (`here(item)`) until every item's result is
+/// in, from here or a helper; the results in item order. `progress(share)`
+/// after each result.
+async fn drain<T: 'static>(
+    queue: &SharedQueue<T>,
+    mut here: impl FnMut(usize) -> Result<T, WorkerError>,
+    mut progress: impl FnMut(f64),
+) -> Result<Vec<T>, WorkerError> {
+    let count = queue.len();
     loop {
-        let done = (0..order.len()).filter(|&i| queue.has_result(i)).count();
-        progress(
-            "Clustering",
-            0.05 + 0.85 * done as f64 / order.len().max(1) as f64,
-        );
+        let done = (0..count).filter(|&i| queue.has_result(i)).count();
+        progress(done as f64 / count.max(1) as f64);
         if let Some(item) = queue.take() {
-            let k = order.get(item).copied().unwrap_or(2);
-            queue.put(item, fit_k(features, k, &settings)?);
+            queue.put(item, here(item)?);
             next_task().await;
             continue;
         }
-        if done == order.len() {
+        if done == count {
             break;
         }
         queue.changed().await;
     }
-    for item in 0..order.len() {
-        fitted.extend(queue.result(item));
-    }
-    mark("sweep fitted");
-    progress("Measuring cluster quality", 0.9);
-    fitted.sort_by_key(|c| c.k);
-    add_silhouettes(features, &mut fitted, settings.seed);
-    let workers = 1 + queue.helpers_used() as u8;
-    Ok((prepared.finish(fitted)?, workers))
+    Ok((0..count).filter_map(|item| queue.result(item)).collect())
 }
 
 fn wasm_memory_bytes() -> f64 {

@@ -7,7 +7,7 @@
 use super::blob::{self, for_each_slice};
 use super::inflate_range::inflate_range;
 use super::messages::{frame_of, js_message, mark, post_to_parent};
-use crate::engine::clustering::{fit_k, KMeansSettings, Point};
+use crate::engine::clustering::{fit_k, silhouette_pass, KMeansSettings, Point, SilhouettePass};
 use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
@@ -56,6 +56,8 @@ thread_local! {
     static POOL: RefCell<Pool> = RefCell::new(Pool::default());
     /// In a helper: the features of the sweep being fitted.
     static FEATURES_HERE: RefCell<Vec<Point>> = const { RefCell::new(Vec::new()) };
+    /// In a helper: the silhouette pass being measured.
+    static PASS_HERE: RefCell<Option<SilhouettePass>> = const { RefCell::new(None) };
 }
 
 /// Whether this worker is a helper.
@@ -109,6 +111,25 @@ async fn work(request: HelperRequest, data: &JsValue) -> Result<Option<HelperRep
         HelperRequest::FitK { k, settings } => {
             let fitted = FEATURES_HERE.with_borrow(|features| fit_k(features, k, &settings))?;
             HelperReply::KFitted(Box::new(fitted))
+        }
+        HelperRequest::SilhouettePass { ks, labels, seed } => {
+            let pass =
+                FEATURES_HERE.with_borrow(|features| silhouette_pass(features, &ks, &labels, seed));
+            PASS_HERE.set(Some(pass));
+            return Ok(None);
+        }
+        HelperRequest::SilhouetteBlock { block } => {
+            let sums = PASS_HERE.with_borrow(|pass| {
+                let pass = pass.as_ref()?;
+                let cells = pass.blocks().get(block)?.clone();
+                Some(pass.block(cells))
+            });
+            sums.map_or(
+                HelperReply::Failed {
+                    message: format!("the helper has no silhouette block {block}"),
+                },
+                HelperReply::SilhouetteSums,
+            )
         }
         HelperRequest::IngestShare { ingest, share } => {
             let blob = file()?;
@@ -334,6 +355,27 @@ pub fn fit_k_there(
         k,
         settings: *settings,
     };
+    ask(index, &request, FEATURES, None, &js_sys::Array::new())
+}
+
+/// Sends helper `index` the sweep's labels on the silhouettes' sample, for
+/// the [`silhouette_block_there`] requests that follow; false when it
+/// cannot take them. It must have the sweep's features.
+pub fn send_silhouette_pass(index: usize, ks: &[usize], labels: &[Vec<u8>], seed: u64) -> bool {
+    let request = HelperRequest::SilhouettePass {
+        ks: ks.to_vec(),
+        labels: labels.to_vec(),
+        seed,
+    };
+    post(index, &request, FEATURES, None, &js_sys::Array::new())
+}
+
+/// Asks helper `index` to measure `block` of the silhouette pass last sent.
+pub fn silhouette_block_there(
+    index: usize,
+    block: usize,
+) -> Option<oneshot::Receiver<HelperReply>> {
+    let request = HelperRequest::SilhouetteBlock { block };
     ask(index, &request, FEATURES, None, &js_sys::Array::new())
 }
 

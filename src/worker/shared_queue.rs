@@ -52,6 +52,11 @@ impl<T: 'static> SharedQueue<T> {
         }
     }
 
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.inner.borrow().results.len()
+    }
+
     /// The next item nobody has taken.
     pub fn take(&self) -> Option<usize> {
         self.inner.borrow_mut().waiting.pop_front()

@@ -171,6 +171,18 @@ impl SilhouettePass {
         blocks
     }
 
+    /// Whether `sums` has the shape of `cells`' block (a helper's answer is
+    /// checked before it is added).
+    pub fn fits(&self, cells: &std::ops::Range<usize>, sums: &BlockSums) -> bool {
+        self.shape(cells) == (sums.first_row, sums.sums.len())
+    }
+
+    /// The first row and the length of the sums of `cells`' block.
+    pub fn shape(&self, cells: &std::ops::Range<usize>) -> (usize, usize) {
+        let first_row = self.starts.get(cells.start).copied().unwrap_or(self.n);
+        (first_row, (self.n - first_row.min(self.n)) * self.stride)
+    }
+
     /// The distance sums of one block of cells.
     pub fn block(&self, cells: std::ops::Range<usize>) -> BlockSums {
         let starts = &self.starts;
@@ -654,6 +666,14 @@ mod tests {
             .collect();
         computed.sort_by_key(|(i, _)| *i);
         let apart: Vec<BlockSums> = computed.into_iter().map(|(_, b)| b).collect();
+        assert!(blocks
+            .iter()
+            .zip(&apart)
+            .all(|(b, sums)| pass.fits(b, sums)));
+        assert!(
+            !pass.fits(&blocks[1], &apart[0]),
+            "a block's sums are not another's"
+        );
         let measured = pass.finish(&apart);
         assert_eq!(measured, silhouettes(&points, &labelings, &ks));
         for (labels, s) in labelings.iter().zip(&measured) {

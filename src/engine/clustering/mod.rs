@@ -42,6 +42,7 @@ pub use labels::{
 pub use method::{
     ClusteringMethod, ClusteringMethodSettings, Covariance, DbscanSettings, GmmSettings, MethodFit,
 };
+pub use metrics::{BlockSums, SilhouettePass};
 pub use points::{dist2, distinct_points, nearest, Point};
 pub use sweep::{
     add_silhouettes, elbow, fit_k, fit_ks, queue_order, recommend, set_silhouettes,
