@@ -81,6 +81,36 @@ fn mean_log_likelihood(components: &[Component], points: &[Point]) -> f64 {
     total / points.len().max(1) as f64
 }
 
+/// A fitted mixture, ready to score points.
+pub struct Mixture {
+    components: Vec<Component>,
+    /// Customers it was fitted on (a seeded sample of large inputs).
+    fitted_on: usize,
+}
+
+impl Mixture {
+    /// Components (some may win no customer).
+    pub fn k(&self) -> usize {
+        self.components.len()
+    }
+
+    /// Mean log-likelihood of `points` under the mixture (higher is better).
+    pub fn mean_log_likelihood(&self, points: &[Point]) -> f64 {
+        mean_log_likelihood(&self.components, points)
+    }
+
+    /// Bayesian information criterion of `points` under the mixture (lower
+    /// is better): −2 · total log-likelihood + free parameters · ln n, with
+    /// 10 parameters per full-covariance 3-D component (3 means, 6
+    /// covariances, 1 weight) less one (the weights sum to 1), as
+    /// scikit-learn's `GaussianMixture.bic`.
+    pub fn bic(&self, points: &[Point]) -> f64 {
+        let n = points.len().max(1) as f64;
+        let parameters = (10 * self.components.len()).saturating_sub(1) as f64;
+        -2.0 * self.mean_log_likelihood(points) * n + parameters * n.ln()
+    }
+}
+
 /// Fits the mixture on (a seeded sample of) `points` and labels every point
 /// with its most likely component. Components that win no customer are dropped.
 pub fn fit(points: &[Point], settings: &GmmSettings) -> Result<MethodFit, MethodError> {
@@ -93,6 +123,16 @@ pub fn fit_on_sample(
     settings: &GmmSettings,
     sample_size: usize,
 ) -> Result<MethodFit, MethodError> {
+    let mixture = fit_mixture(points, settings, sample_size)?;
+    assign(points, &mixture, settings)
+}
+
+/// The mixture of [`fit_on_sample`], before any customer is labelled.
+pub fn fit_mixture(
+    points: &[Point],
+    settings: &GmmSettings,
+    sample_size: usize,
+) -> Result<Mixture, MethodError> {
     settings.check(points)?;
     let sample = sample_indices(points.len(), sample_size.max(1), settings.seed);
     let records = ndarray::Array2::from_shape_vec(
@@ -124,14 +164,27 @@ pub fn fit_on_sample(
             Err(e) => last_error = Some(e.to_string()),
         }
     }
-    let Some((_, comps)) = best else {
+    let Some((_, components)) = best else {
         return Err(MethodError::Gmm(
             last_error.unwrap_or_else(|| "no run finished".into()),
         ));
     };
+    Ok(Mixture {
+        components,
+        fitted_on: sample.len(),
+    })
+}
+
+/// Labels every point with its most likely component of `mixture` (fitted
+/// with `settings`). Components that win no customer are dropped.
+pub fn assign(
+    points: &[Point],
+    mixture: &Mixture,
+    settings: &GmmSettings,
+) -> Result<MethodFit, MethodError> {
     let raw: Vec<Option<usize>> = points
         .iter()
-        .map(|p| Some(most_likely(&comps, p)))
+        .map(|p| Some(most_likely(&mixture.components, p)))
         .collect();
     let (labels, k) = compact(&raw);
     if k < 2 {
@@ -145,7 +198,7 @@ pub fn fit_on_sample(
         clustering,
         noise_cluster: None,
         noise_share: 0.0,
-        fitted_on: sample.len(),
+        fitted_on: mixture.fitted_on,
     })
 }
 
