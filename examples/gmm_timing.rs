@@ -84,10 +84,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Ok(f) => (f.clustering.k.to_string(), f.clustering.silhouette),
                     Err(e) => (format!("error: {e}"), f64::NAN),
                 };
+                let em = mixture.report();
                 println!(
-                    "k={k}: fit {fitted:.3} s, assign+metrics {assigned:.3} s; clusters {found}, mean log-likelihood {:.5}, BIC {:.1}, silhouette {silhouette:.4}",
+                    "k={k}: fit {fitted:.3} s, assign+metrics {assigned:.3} s; clusters {found}, mean log-likelihood {:.5}, BIC {:.1}, silhouette {silhouette:.4}; EM {} iterations{}",
                     mixture.mean_log_likelihood(&points),
                     mixture.bic(&points),
+                    em.iterations,
+                    if em.converged { "" } else { " (not converged)" },
                 );
             }
             Err(e) => println!("k={k}: fit {fitted:.3} s, error: {e}"),
