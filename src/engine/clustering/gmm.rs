@@ -396,12 +396,17 @@ pub fn fit_mixture(
     let sampled: Vec<Point> = sample.iter().map(|&i| points[i]).collect();
     let mut best: Option<(f64, Mixture)> = None;
     let mut last_error = None;
-    // Each run starts from its own k-means clustering (seed + run).
+    // Each run starts from its own k-means clustering (seed + run); the
+    // highest likelihood of the sample wins (not needed for one run).
     for run in 0..settings.n_runs as u64 {
         let fitted = fit_run(&sampled, settings, settings.seed.wrapping_add(run));
         match fitted {
             Ok(mixture) => {
-                let ll = mixture.mean_log_likelihood(&sampled);
+                let ll = if settings.n_runs > 1 {
+                    mixture.mean_log_likelihood(&sampled)
+                } else {
+                    0.0
+                };
                 if best.as_ref().is_none_or(|(b, _)| ll > *b) {
                     best = Some((ll, mixture));
                 }
