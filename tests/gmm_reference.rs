@@ -98,13 +98,12 @@ fn em_from_the_same_start_matches_scikit_learn() {
             close(g.weight, weights[j], &format!("{name} weight {j}"));
             let mean = floats(&means[j]);
             let covariance = covariances[j].as_array().unwrap();
-            for a in 0..3 {
-                close(g.mean[a], mean[a], &format!("{name} mean {j}[{a}]"));
-                let row = floats(&covariance[a]);
-                for b in 0..3 {
+            for (a, (&ours, row)) in g.mean.iter().zip(covariance).enumerate() {
+                close(ours, mean[a], &format!("{name} mean {j}[{a}]"));
+                for (b, theirs) in floats(row).into_iter().enumerate() {
                     close(
                         g.covariance[a][b],
-                        row[b],
+                        theirs,
                         &format!("{name} covariance {j}[{a}][{b}]"),
                     );
                 }
