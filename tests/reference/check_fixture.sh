@@ -3,8 +3,9 @@
 # scikit-learn and checks they equal the committed fixture, which
 # tests/sample_reference.rs compares the Rust engine against; the same for
 # the whitespace-separated fixture (tests/ingest_whitespace.rs), the
-# cluster classifier's reference (tests/classifier.rs) and the exploration
-# figures (tests/explore_reference.rs).
+# cluster classifier's reference (tests/classifier.rs), the exploration
+# figures (tests/explore_reference.rs) and the Gaussian mixture's EM
+# (tests/gmm_reference.rs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.tools/refvenv"
@@ -42,5 +43,8 @@ same "$root/tests/fixtures/classifier_reference.json" "$out"
 # The exploration figures of the sample (tests/explore_reference.rs).
 "$venv/bin/python" "$root/tests/reference/explore_reference.py" --csv "$root/public/sample.csv" --out "$out"
 same "$root/tests/fixtures/explore_reference.json" "$out"
+# The Gaussian mixture's EM from given starts (tests/gmm_reference.rs).
+"$venv/bin/python" "$root/tests/reference/gmm_reference.py" --csv "$root/public/sample.csv" --out "$out"
+same "$root/tests/fixtures/gmm_reference.json" "$out"
 echo "reference: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

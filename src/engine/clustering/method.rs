@@ -1,6 +1,6 @@
 //! The clustering methods besides the k sweep's k-means: which method, its
 //! settings and their checks, and what a fit returns. A Gaussian mixture and
-//! DBSCAN (`gmm.rs`, `dbscan.rs`, both linfa) fit on the same standardised
+//! DBSCAN (`gmm.rs`, our EM; `dbscan.rs`, linfa) fit on the same standardised
 //! features and return the same [`Clustering`], so profiles, naming, exports
 //! and the model follow unchanged; `finish` builds it from their labels.
 //!
@@ -61,7 +61,8 @@ impl ClusteringMethodSettings {
     }
 }
 
-/// Covariance shape per component. linfa 0.8 implements full matrices only.
+/// Covariance shape per component: full matrices only (what linfa 0.8
+/// offered; kept when the EM became our own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Covariance {
     #[default]
@@ -75,10 +76,13 @@ pub struct GmmSettings {
     pub k: usize,
     pub covariance: Covariance,
     pub seed: u64,
-    /// Independent EM runs from different k-means starts; the highest likelihood wins.
+    /// Independent EM runs, each from its own seeded k-means (10 restarts);
+    /// the highest likelihood wins.
     pub n_runs: usize,
     pub max_iterations: u64,
-    /// EM stops when the mean log-likelihood changes by less than this.
+    /// EM stops when the mean log-likelihood changes by less than this (a
+    /// run that reaches `max_iterations` first keeps its mixture, as in
+    /// scikit-learn).
     pub tolerance: f64,
 }
 

@@ -1,6 +1,7 @@
 //! Clustering the customers' standardised features: the k sweep of k-means
 //! (our own Lloyd with greedy k-means++ seeding and seeded restarts, not
-//! linfa's), a Gaussian mixture and DBSCAN (linfa) as alternatives, their
+//! linfa's), a Gaussian mixture (our EM from our k-means) and DBSCAN
+//! (linfa) as alternatives, their
 //! comparison, and the quality metrics (silhouette, Calinski–Harabasz,
 //! Davies–Bouldin, inertia). Every method returns the same [`Clustering`].
 //!
