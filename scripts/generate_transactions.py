@@ -16,6 +16,20 @@ Excel-style ids (`17850.0`) on ~5% of rows, descriptions with commas and quotes.
 
 The bundled sample was made with:
     python3 scripts/generate_transactions.py --rows 6000 --seed 7 --out public/sample.csv
+
+Options for the file shapes that take the reader off its plainest path
+(without them the output is byte for byte what it always was, so benchmarks
+stay comparable; with them the rows, customers and amounts are the same and
+only the cells' text differs):
+  --dates iso              InvoiceDate as `2010-12-01 08:26:00` (pandas' export
+                           of the UCI workbook) instead of `12/1/2010 8:26`
+                           (`--dates mdy`, the default: the UCI CSV export);
+  --quoted-descriptions    every Description holds a comma, so every line has a
+                           quoted field, and about one in eight a quote of its
+                           own, doubled in the file (`""Retro"" LANTERN, WHITE`
+                           between the field's quotes);
+  --float-ids              every CustomerID as `17850.0` (pandas writes a column
+                           of ids with gaps as floats), not only ~5% of them.
 """
 
 import argparse
@@ -57,6 +71,19 @@ def catalogue(rng, size=300):
     return products
 
 
+def quoted_descriptions(products, seed):
+    """Every name given a comma (so csv quotes it), one in eight a doubled
+    quote; its own generator, so the rows drawn stay those of the default."""
+    rng = random.Random(f"quoted-{seed}")
+    quoted = []
+    for code, name, price in products:
+        name = f"{name.replace(', ', ' ')}, {rng.choice(ADJECTIVES)}"
+        if rng.random() < 0.125:
+            name = f'"{rng.choice(ADJECTIVES).title()}" {name}'
+        quoted.append((code, name, price))
+    return quoted
+
+
 def customers(rng, count):
     kinds, weights = zip(*[(k, v[0]) for k, v in TYPES.items()])
     people = []
@@ -77,15 +104,24 @@ def customers(rng, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=6000, help="target number of data lines")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--customers", type=int, help="number of customers (default: rows / 18, at least 50)")
     parser.add_argument("--out", help="output path (default: stdout)")
+    parser.add_argument("--dates", choices=["mdy", "iso"], default="mdy",
+                        help="InvoiceDate form: mdy `12/1/2010 8:26` (default, the UCI CSV export) "
+                             "or iso `2010-12-01 08:26:00`")
+    parser.add_argument("--quoted-descriptions", action="store_true",
+                        help="every Description holds a comma (quoted), ~1 in 8 a doubled quote")
+    parser.add_argument("--float-ids", action="store_true",
+                        help="every CustomerID written as a float, `17850.0` (default: ~5%% of them)")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     products = catalogue(rng)
+    if args.quoted_descriptions:
+        products = quoted_descriptions(products, args.seed)
     people = customers(rng, args.customers or max(50, args.rows // 18))
     # Cumulative weights once: choices() then bisects instead of summing every call.
     cumulative = list(itertools.accumulate(p["weight"] for p in people))
@@ -111,7 +147,10 @@ def main():
                     break
             guest = person is None or rng.random() < 0.2
             at = date + dt.timedelta(hours=rng.randint(7, 19), minutes=rng.randint(0, 59))
-            stamp = f"{at.month}/{at.day}/{at.year} {at.hour}:{at.minute:02d}"
+            if args.dates == "iso":
+                stamp = at.strftime("%Y-%m-%d %H:%M:%S")
+            else:
+                stamp = f"{at.month}/{at.day}/{at.year} {at.hour}:{at.minute:02d}"
             country = person["country"] if person else "United Kingdom"
             multiplier = TYPES[person["kind"]][3] if person else 1
             lines = []
@@ -122,7 +161,8 @@ def main():
             cancel = person is not None and person["last"] and rng.random() < 0.02
             for code, name, quantity, price in lines:
                 customer = "" if guest else str(person["id"])
-                if customer and rng.random() < 0.05:
+                # The draw is made either way, so --float-ids keeps the same rows.
+                if customer and (rng.random() < 0.05 or args.float_ids):
                     customer += ".0"  # Excel turned the id into a float
                 row = [str(invoice_no), code, name, quantity, stamp, f"{price:g}", customer, country]
                 writer.writerow(row)
@@ -133,7 +173,8 @@ def main():
             if cancel:
                 invoice_no += 1
                 code, name, quantity, price = rng.choice(person["last"])
-                writer.writerow([f"C{invoice_no}", code, name, -quantity, stamp, f"{price:g}", str(person["id"]), country])
+                customer = str(person["id"]) + (".0" if args.float_ids else "")
+                writer.writerow([f"C{invoice_no}", code, name, -quantity, stamp, f"{price:g}", customer, country])
                 written += 1
             if person is not None and not guest:
                 person["last"] = lines

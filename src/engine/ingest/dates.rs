@@ -783,6 +783,13 @@ impl DateParser {
     }
 
     fn parse_separated(&self, value: &str) -> Result<NaiveDateTime, String> {
+        match parse_usual(value.as_bytes(), self.day_first) {
+            Some(at) => Ok(at),
+            None => self.parse_separated_generally(value),
+        }
+    }
+
+    fn parse_separated_generally(&self, value: &str) -> Result<NaiveDateTime, String> {
         let (date_text, time_text) = split_date_time(value);
         let parts = parse_date_parts(date_text).ok_or_else(|| {
             "a date like 2011-12-09 or 12/9/2011 (optionally with a time)".to_string()
@@ -824,6 +831,86 @@ impl DateParser {
         };
         Ok(date.and_time(time))
     }
+}
+
+/// The digits at `*at`, at most `most` of them, as a number and how many
+/// there were; `None` if there are none.
+fn digits_at(bytes: &[u8], at: &mut usize, most: usize) -> Option<(u32, usize)> {
+    let start = *at;
+    let mut value = 0;
+    while *at - start < most {
+        match bytes.get(*at) {
+            Some(&byte) if byte.is_ascii_digit() => {
+                value = value * 10 + u32::from(byte - b'0');
+                *at += 1;
+            }
+            _ => break,
+        }
+    }
+    let count = *at - start;
+    (count > 0).then_some((value, count))
+}
+
+/// The shapes nearly every export uses, read in one pass over the bytes:
+/// `A/B/YYYY`, `A/B/YY`, `YYYY-MM-DD` (any one of `-`, `/`, `.` as the
+/// separator), optionally followed by a space or `T` and `H:MM` or
+/// `H:MM:SS`. `None` for anything else, and for a value that is not a
+/// valid date or time or whose month is over 12: the general parser reads
+/// those (and says why it cannot), so where this answers it answers the
+/// same. The general one splits and trims pieces and upper-cases the time
+/// for AM/PM: several times the work, on every row whose date differs from
+/// the row before.
+fn parse_usual(bytes: &[u8], day_first: bool) -> Option<NaiveDateTime> {
+    let mut at = 0;
+    let (first, first_len) = digits_at(bytes, &mut at, 4)?;
+    let separator = *bytes.get(at).filter(|b| matches!(b, b'-' | b'/' | b'.'))?;
+    at += 1;
+    let (second, _) = digits_at(bytes, &mut at, 2)?;
+    if bytes.get(at) != Some(&separator) {
+        return None;
+    }
+    at += 1;
+    let (third, third_len) = digits_at(bytes, &mut at, 4)?;
+    let (year, month, day) = match first_len {
+        4 if third_len <= 2 => (first as i32, second, third),
+        1 | 2 if third_len == 2 || third_len == 4 => {
+            let (day, month) = if day_first {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            (full_year(third, third_len == 2), month, day)
+        }
+        _ => return None,
+    };
+    let time = match bytes.get(at) {
+        None => NaiveTime::MIN,
+        Some(b' ' | b'T') => {
+            at += 1;
+            let (hour, _) = digits_at(bytes, &mut at, 2)?;
+            if bytes.get(at) != Some(&b':') {
+                return None;
+            }
+            at += 1;
+            let (minute, _) = digits_at(bytes, &mut at, 2)?;
+            let second = match bytes.get(at) {
+                None => 0,
+                Some(b':') => {
+                    at += 1;
+                    digits_at(bytes, &mut at, 2)?.0
+                }
+                Some(_) => return None,
+            };
+            if at != bytes.len() {
+                return None;
+            }
+            NaiveTime::from_hms_opt(hour, minute, second)?
+        }
+        Some(_) => return None,
+    };
+    // The general parser explains a month over 12; chrono refuses it too.
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    Some(date.and_time(time))
 }
 
 /// How many values of one form the sniff window had, and the first of them.
@@ -2086,5 +2173,120 @@ mod tests {
         }
         let _ = detector.resolve(Some(true));
         let _ = detector.resolve(None);
+    }
+
+    /// A parser of separated dates, without detection.
+    fn separated(day_first: bool) -> DateParser {
+        DateParser {
+            kind: DateKind::Separated,
+            day_first,
+            decision: DayMonthDecision::FromData,
+        }
+    }
+
+    #[test]
+    fn the_usual_shapes_read_as_the_general_parser_reads_them() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        // Mostly 1, 2 and 4 digits, often small enough for a month or an hour.
+        let number = |next: &mut dyn FnMut(u64) -> u64| {
+            let width = [1, 2, 2, 4, 2, 1, 0, 3, 5][next(9) as usize];
+            if width <= 2 && next(4) != 0 {
+                return format!("{:0width$}", next(if width == 1 { 10 } else { 32 }));
+            }
+            (0..width)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect::<String>()
+        };
+        const ODD: [&str; 12] = [
+            " ", "  ", "T", "t", "-", "/", ".", ":", "AM", " pm", "Z", "+01:00",
+        ];
+        let mut taken = 0;
+        for case in 0..150_000 {
+            let separator = ["-", "/", ".", "/"][next(4) as usize];
+            let other = ["-", "/", ".", "/"][next(4) as usize];
+            let mut value = format!(
+                "{}{separator}{}{}{}",
+                number(&mut next),
+                number(&mut next),
+                if next(10) == 0 { other } else { separator },
+                number(&mut next)
+            );
+            if next(4) != 0 {
+                value.push(if next(5) == 0 { 'T' } else { ' ' });
+                value.push_str(&number(&mut next));
+                value.push(':');
+                value.push_str(&number(&mut next));
+                if next(2) == 0 {
+                    value.push(':');
+                    value.push_str(&number(&mut next));
+                }
+            }
+            if next(8) == 0 {
+                let at = next(value.len() as u64 + 1) as usize;
+                value.insert_str(at, ODD[next(ODD.len() as u64) as usize]);
+            }
+            let day_first = case % 2 == 0;
+            let parser = separated(day_first);
+            let general = parser.parse_separated_generally(&value);
+            if let Some(fast) = parse_usual(value.as_bytes(), day_first) {
+                taken += 1;
+                assert_eq!(Ok(fast), general, "{value:?} day_first={day_first}");
+            }
+            assert_eq!(parser.parse(&value), general, "{value:?}");
+        }
+        assert!(taken > 4_000, "the usual shapes were read {taken} times");
+    }
+
+    #[test]
+    fn the_usual_shapes_give_chronos_date_and_time() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        use chrono::Timelike;
+        let start = at(1990, 1, 1, 0, 0, 0);
+        for _ in 0..20_000 {
+            let when = start + chrono::Duration::seconds(next(60 * 365 * 86_400) as i64);
+            let minute = when.with_second(0).unwrap();
+            let cases = [
+                (when.format("%Y-%m-%d %H:%M:%S"), false, when),
+                (when.format("%Y-%m-%dT%H:%M:%S"), true, when),
+                (
+                    when.format("%Y/%m/%d"),
+                    false,
+                    when.date().and_time(NaiveTime::MIN),
+                ),
+                (when.format("%-m/%-d/%Y %-H:%M"), false, minute),
+                (when.format("%d/%m/%Y %H:%M"), true, minute),
+                (when.format("%d.%m.%y %H:%M:%S"), true, when),
+                (
+                    when.format("%m-%d-%Y"),
+                    false,
+                    when.date().and_time(NaiveTime::MIN),
+                ),
+            ];
+            for (text, day_first, expected) in cases {
+                let text = text.to_string();
+                assert_eq!(
+                    parse_usual(text.as_bytes(), day_first),
+                    Some(expected),
+                    "{text}"
+                );
+                assert_eq!(
+                    separated(day_first).parse_separated_generally(&text),
+                    Ok(expected),
+                    "{text}"
+                );
+            }
+        }
     }
 }

@@ -1,19 +1,43 @@
-//! Finds the next line of CSV text that needs no unquoting and the ends of
-//! its fields, eight bytes at a time. One pass looks for the line break,
+//! Finds the next line of CSV text that can be split in place and the ends
+//! of its fields, eight bytes at a time. One pass looks for the line break,
 //! delimiters, quotes and carriage returns together; a byte-at-a-time loop
 //! (or csv-core's state machine) costs several instructions per byte, and
 //! WebAssembly has 64-bit integers but no SIMD here.
+//!
+//! A field may be quoted when the quotes are the whole field (`"a, b"`,
+//! with `""` for a quote inside): that is how exports quote, and such a
+//! field is its text between the quotes, so the line need not be copied
+//! through csv-core. Anything else about quotes (a quote inside an unquoted
+//! field, text after a closing quote, a line break inside quotes) is left to
+//! csv-core, as is a `\r` that does not end the line.
 
 /// What the start of the text holds.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PlainLine {
-    /// A line without quotes whose fields end at the offsets written to
-    /// `ends`; `length` excludes its `\r\n` or `\n`, `consumed` includes it.
-    Line { length: usize, consumed: usize },
-    /// The line has a quote or a `\r` that does not end it: csv-core's job.
+    /// A line whose fields end at the offsets written to `ends` (the line's
+    /// own offsets, so a quoted field's end is after its closing quote);
+    /// `length` excludes its `\r\n` or `\n`, `consumed` includes it.
+    Line {
+        length: usize,
+        consumed: usize,
+        quotes: Quotes,
+    },
+    /// csv-core's job: see the module's notes.
     NeedsParser,
-    /// No line break before the end of the text.
+    /// No line break before the end of the text (or a quote or `\r` at its
+    /// very end, which the next byte decides).
     Incomplete,
+}
+
+/// How a line's fields are quoted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quotes {
+    /// Some field is quoted: a field's text is then between its quotes.
+    pub quoted: bool,
+    /// A quoted field holds a doubled quote `""`, which stands for one.
+    pub doubled: bool,
+    /// A quoted field holds the delimiter.
+    pub delimiter_inside: bool,
 }
 
 const LOW_SEVEN_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -48,78 +72,112 @@ fn push_field_ends(mut delimiters: u64, offset: usize, ends: &mut Vec<usize>) {
 
 /// The eight bytes at `offset` as a little-endian word, zero-padded past the
 /// end of `text` (zero matches none of the bytes looked for: a NUL delimiter
-/// is never sniffed), and how many are real.
-fn word_at(text: &[u8], offset: usize) -> (u64, usize) {
+/// is never sniffed).
+fn word_at(text: &[u8], offset: usize) -> u64 {
     match text.get(offset..offset + 8).map(<[u8; 8]>::try_from) {
-        Some(Ok(bytes)) => (u64::from_le_bytes(bytes), 8),
+        Some(Ok(bytes)) => u64::from_le_bytes(bytes),
         _ => {
             let rest = text.get(offset..).unwrap_or_default();
             let take = rest.len().min(8);
             let mut bytes = [0u8; 8];
             bytes[..take].copy_from_slice(rest.get(..take).unwrap_or_default());
-            (u64::from_le_bytes(bytes), take)
+            u64::from_le_bytes(bytes)
         }
     }
 }
 
-/// Scans `text` up to its first `\n`; on a plain line, `ends` holds each
-/// field's end (the delimiters' offsets, then the line's length).
+/// Scans `text` up to its first `\n` outside quotes; on a line that can be
+/// split in place, `ends` holds each field's end (the offsets of the
+/// delimiters between fields, then the line's length).
 pub fn scan_plain_line(text: &[u8], delimiter: u8, ends: &mut Vec<usize>) -> PlainLine {
     ends.clear();
-    let (delimiters, quotes, returns, newlines) =
+    let (delimiters, quote_bytes, returns, newlines) =
         (splat(delimiter), splat(b'"'), splat(b'\r'), splat(b'\n'));
-    // A `\r` in the last byte of the previous word: only fine before `\n`.
-    let mut return_pending = false;
+    let mut quotes = Quotes::default();
+    // Inside a quoted field (its opening quote seen, not its closing one).
+    let mut inside = false;
+    // Bytes before this were decided by a look ahead (a doubled quote's second).
+    let mut decided = 0;
     let mut offset = 0;
     while offset < text.len() {
-        let (word, take) = word_at(text, offset);
+        let word = word_at(text, offset);
         // Most words hold no `"` and nothing below `\r` + 1 (so no `\n` or
-        // `\r`): only their delimiters matter. Other words (say, with a tab)
-        // go the exact way below.
-        if !return_pending && !has_byte_below(word, b'\r' + 1) && !has_zero_byte(word ^ quotes) {
-            push_field_ends(zero_bytes(word ^ delimiters), offset, ends);
+        // `\r`): only their delimiters matter, as field ends outside quotes
+        // and as text inside them. Other words (say, with a tab) go the
+        // exact way below.
+        if !has_byte_below(word, b'\r' + 1) && !has_zero_byte(word ^ quote_bytes) {
+            let found = zero_bytes(word ^ delimiters);
+            if inside {
+                quotes.delimiter_inside |= found != 0;
+            } else {
+                push_field_ends(found, offset, ends);
+            }
             offset += 8;
             continue;
         }
-        let newline = zero_bytes(word ^ newlines);
-        // Bits of the bytes before the first `\n` (all bytes if none).
-        let before = if newline == 0 {
-            u64::MAX
-        } else {
-            (newline & newline.wrapping_neg()) - 1
-        };
-        let newline_at = (newline != 0).then(|| (newline.trailing_zeros() / 8) as usize);
-        if return_pending && newline_at != Some(0) {
-            return PlainLine::NeedsParser;
-        }
-        if zero_bytes(word ^ quotes) & before != 0 {
-            return PlainLine::NeedsParser;
-        }
-        let carriage = zero_bytes(word ^ returns) & before;
-        // The only `\r` allowed is the one right before the line's `\n`.
-        let allowed_return = match newline_at {
-            Some(0) | None => 0,
-            Some(at) => 0x80u64 << ((at - 1) * 8),
-        };
-        let trailing_return = newline_at.is_none() && carriage == 0x80u64 << ((take - 1) * 8);
-        if carriage & !allowed_return != 0 && !trailing_return {
-            return PlainLine::NeedsParser;
-        }
-        push_field_ends(zero_bytes(word ^ delimiters) & before, offset, ends);
-        if let Some(at) = newline_at {
-            let newline_offset = offset + at;
-            let length = if return_pending || carriage != 0 {
-                newline_offset - 1
-            } else {
-                newline_offset
+        let mut events = zero_bytes(word ^ delimiters)
+            | zero_bytes(word ^ quote_bytes)
+            | zero_bytes(word ^ returns)
+            | zero_bytes(word ^ newlines);
+        while events != 0 {
+            let at = offset + (events.trailing_zeros() / 8) as usize;
+            events &= events - 1;
+            if at < decided {
+                continue;
+            }
+            let Some(&byte) = text.get(at) else {
+                return PlainLine::Incomplete;
             };
-            ends.push(length);
-            return PlainLine::Line {
-                length,
-                consumed: newline_offset + 1,
-            };
+            let next = text.get(at + 1).copied();
+            if inside {
+                match byte {
+                    b'"' => match next {
+                        None => return PlainLine::Incomplete,
+                        Some(b'"') => {
+                            quotes.doubled = true;
+                            decided = at + 2;
+                        }
+                        Some(b'\n' | b'\r') => inside = false,
+                        Some(after) if after == delimiter => inside = false,
+                        Some(_) => return PlainLine::NeedsParser,
+                    },
+                    b'\n' | b'\r' => return PlainLine::NeedsParser,
+                    _ => quotes.delimiter_inside = true,
+                }
+                continue;
+            }
+            match byte {
+                // Outside quotes, a delimiter before is a field's end.
+                b'"' if at == 0 || text.get(at - 1) == Some(&delimiter) => {
+                    inside = true;
+                    quotes.quoted = true;
+                }
+                b'"' => return PlainLine::NeedsParser,
+                b'\n' => {
+                    ends.push(at);
+                    return PlainLine::Line {
+                        length: at,
+                        consumed: at + 1,
+                        quotes,
+                    };
+                }
+                b'\r' => {
+                    return match next {
+                        Some(b'\n') => {
+                            ends.push(at);
+                            PlainLine::Line {
+                                length: at,
+                                consumed: at + 2,
+                                quotes,
+                            }
+                        }
+                        None => PlainLine::Incomplete,
+                        Some(_) => PlainLine::NeedsParser,
+                    };
+                }
+                _ => ends.push(at),
+            }
         }
-        return_pending = trailing_return;
         offset += 8;
     }
     PlainLine::Incomplete
@@ -135,31 +193,65 @@ mod tests {
         (result, ends)
     }
 
+    fn line(length: usize, consumed: usize) -> PlainLine {
+        PlainLine::Line {
+            length,
+            consumed,
+            quotes: Quotes::default(),
+        }
+    }
+
     #[test]
     fn splits_plain_lines_at_every_alignment() {
         for pad in 0..20 {
             let field = "x".repeat(pad);
             let text = format!("{field},b,,cd\nnext");
             let (result, ends) = scan(&text);
-            assert_eq!(
-                result,
-                PlainLine::Line {
-                    length: pad + 6,
-                    consumed: pad + 7
-                }
-            );
+            assert_eq!(result, line(pad + 6, pad + 7));
             assert_eq!(ends, vec![pad, pad + 2, pad + 3, pad + 6]);
             let crlf = format!("{field},b\r\nnext");
             let (result, ends) = scan(&crlf);
+            assert_eq!(result, line(pad + 2, pad + 4), "pad {pad}");
+            assert_eq!(ends, vec![pad, pad + 2]);
+        }
+    }
+
+    #[test]
+    fn quoted_fields_split_in_place_at_every_alignment() {
+        let quoted = |doubled, delimiter_inside| Quotes {
+            quoted: true,
+            doubled,
+            delimiter_inside,
+        };
+        for pad in 0..20 {
+            let field = "x".repeat(pad);
+            // `ends` are the line's own offsets: after the closing quotes.
+            let text = format!("{field},\"a, b\",\"\",c\nnext");
+            let (result, ends) = scan(&text);
+            let length = pad + 12;
             assert_eq!(
                 result,
                 PlainLine::Line {
-                    length: pad + 2,
-                    consumed: pad + 4
+                    length,
+                    consumed: length + 1,
+                    quotes: quoted(false, true)
                 },
-                "pad {pad}"
+                "{text:?}"
             );
-            assert_eq!(ends, vec![pad, pad + 2]);
+            assert_eq!(ends, vec![pad, pad + 7, pad + 10, length]);
+            let text = format!("\"{field}\"\"q\"\"\",\"z\"\r\n");
+            let (result, ends) = scan(&text);
+            let length = pad + 11;
+            assert_eq!(
+                result,
+                PlainLine::Line {
+                    length,
+                    consumed: length + 2,
+                    quotes: quoted(true, false)
+                },
+                "{text:?}"
+            );
+            assert_eq!(ends, vec![pad + 7, length]);
         }
     }
 
@@ -168,34 +260,35 @@ mod tests {
         for pad in 0..20 {
             let field = "x".repeat(pad);
             for text in [
-                format!("{field}\"a\",b\n"),
+                format!("x{field}\"a\",b\n"),
                 format!("{field}a\rb\n"),
                 format!("{field}\r\rb\n"),
                 format!("{field}\r\r\n"),
                 format!("{field}\rx"),
+                format!("\"{field}\"x,b\n"),
+                format!("a,\"{field}\n\",b\n"),
+                format!("a,\"{field}\r\n\"\n"),
+                format!("a,\"{field}\"\"\"b\n"),
+                format!("a, \"{field}\"\n"),
+                format!("\"{field}\"\"\r\n"),
             ] {
                 assert_eq!(scan(&text).0, PlainLine::NeedsParser, "{text:?}");
             }
             // What follows the line break is not looked at.
             let later = format!("{field},b\n\"q\"\r");
             assert!(matches!(scan(&later).0, PlainLine::Line { .. }));
-            assert_eq!(scan(&format!("{field},b")).0, PlainLine::Incomplete);
-            assert_eq!(scan(&format!("{field},b\r")).0, PlainLine::Incomplete);
+            for cut_off in [
+                format!("{field},b"),
+                format!("{field},b\r"),
+                format!("{field},\"b"),
+                format!("{field},\"b\""),
+                format!("{field},\"b\"\""),
+            ] {
+                assert_eq!(scan(&cut_off).0, PlainLine::Incomplete, "{cut_off:?}");
+            }
         }
         assert_eq!(scan("").0, PlainLine::Incomplete);
-        assert_eq!(
-            scan("\n").0,
-            PlainLine::Line {
-                length: 0,
-                consumed: 1
-            }
-        );
-        assert_eq!(
-            scan("\r\n").0,
-            PlainLine::Line {
-                length: 0,
-                consumed: 2
-            }
-        );
+        assert_eq!(scan("\n").0, line(0, 1));
+        assert_eq!(scan("\r\n").0, line(0, 2));
     }
 }
