@@ -185,12 +185,13 @@ pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len().is_multiple_of(2) {
-        (v[mid - 1] + v[mid]) / 2.0
-    } else {
-        v[mid]
+    // The middle values by selection, not a sort of everyone.
+    let (mid, even) = (v.len() / 2, v.len().is_multiple_of(2));
+    let (below, middle, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
+    let middle = *middle;
+    match below.iter().copied().max_by(f64::total_cmp) {
+        Some(lower) if even => (lower + middle) / 2.0,
+        _ => middle,
     }
 }
 
@@ -324,5 +325,30 @@ pub(crate) mod tests {
             Err(AnalysisError::NonFiniteAmount { .. })
         ));
         assert_eq!(median([3.0, 1.0, 2.0, 10.0]), 2.5);
+    }
+
+    #[test]
+    fn median_is_the_middle_of_the_sorted_values() {
+        let sorted_median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            match v.len() % 2 {
+                0 => (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0,
+                _ => v[v.len() / 2],
+            }
+        };
+        assert_eq!(median([]), 0.0);
+        assert_eq!(median([4.0]), 4.0);
+        assert_eq!(median([9.0, 1.0, 5.0]), 5.0);
+        for n in 1..60 {
+            // Repeats and a spread of magnitudes, in a scrambled order.
+            let v: Vec<f64> = (0..n)
+                .map(|i| ((i * 37 + 11) % 23) as f64 * 1.5 - 7.0)
+                .collect();
+            assert_eq!(
+                median(v.clone()).to_bits(),
+                sorted_median(v).to_bits(),
+                "n = {n}"
+            );
+        }
     }
 }

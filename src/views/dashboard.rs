@@ -13,7 +13,9 @@ use crate::charts::{
 };
 use crate::engine::classify::{ClassifierSettings, CrossValidation, Metrics};
 use crate::engine::clean::CleaningReport;
-use crate::engine::clustering::{ClusteringMethod, ClusteringMethodSettings, MethodFit};
+use crate::engine::clustering::{
+    sample_indices, ClusteringMethod, ClusteringMethodSettings, MethodFit,
+};
 use crate::engine::clv::{diagnose, ClvParams, ClvReport, ClvSettings, Diagnosis};
 use crate::engine::embedding::{Embedding, TRUST_NEIGHBOURS};
 use crate::engine::explain::{Explanation, Rule};
@@ -266,16 +268,23 @@ fn in_use(fit: &MethodFit, customers: usize) -> String {
     text
 }
 
-/// A scatter of every customer, coloured by the clustering in use.
+/// Customers a scatter draws at most: more are a seeded sample of this
+/// many (see [`drawn_sample`]). The page decodes, draws and indexes every
+/// point it gets in one task; a million customers' two scatters blocked it
+/// for over a second, while this many look the same at a chart's size.
+pub const SCATTER_POINTS: usize = 50_000;
+
+/// A scatter of the customers (up to [`SCATTER_POINTS`], else a sample),
+/// coloured by the clustering in use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScatterPlot {
     pub view: ScatterView,
     pub points: Vec<ScatterPoint>,
     pub labels: ScatterLabels,
     /// Each point's row in the customer table when the plot shows a sample
-    /// (the t-SNE map); empty when point i is customer i.
+    /// (the t-SNE map, many customers); empty when point i is customer i.
     pub rows: Vec<usize>,
-    /// What the plot is, in words (the t-SNE map: its sample and quality).
+    /// What the plot is, in words (a sample, the t-SNE map's quality).
     pub note: String,
 }
 
@@ -287,6 +296,16 @@ impl ScatterPlot {
             .iter()
             .map(|p| (p.cluster, p.name.clone()))
             .collect();
+        let customers = points.len();
+        let (points, rows) = drawn_sample(points, SCATTER_POINTS, analysis.settings.kmeans.seed);
+        let note = match rows.is_empty() {
+            true => String::new(),
+            false => format!(
+                "Drawn: a seeded sample of {} of the {} customers, and the outermost on each axis.",
+                thousands(SCATTER_POINTS as u64),
+                thousands(customers as u64)
+            ),
+        };
         Self {
             view,
             points,
@@ -295,8 +314,8 @@ impl ScatterPlot {
                 y_label,
                 legend,
             },
-            rows: Vec::new(),
-            note: String::new(),
+            rows,
+            note,
         }
     }
 
@@ -321,6 +340,45 @@ impl ScatterPlot {
             false => self.rows.get(index).copied(),
         }
     }
+}
+
+/// `points` when there are at most `limit`, else a seeded sample of `limit`
+/// of them plus the lowest and highest on each axis (so the axes span
+/// everyone), in customer order; with the customer (row) of each point
+/// (empty when not sampled).
+pub fn drawn_sample(
+    points: Vec<ScatterPoint>,
+    limit: usize,
+    seed: u64,
+) -> (Vec<ScatterPoint>, Vec<usize>) {
+    if points.len() <= limit {
+        return (points, Vec::new());
+    }
+    let mut rows = sample_indices(points.len(), limit, seed);
+    let extreme = |coordinate: fn(&ScatterPoint) -> f64, lowest: bool| {
+        let order = |a: &(usize, &ScatterPoint), b: &(usize, &ScatterPoint)| {
+            coordinate(a.1).total_cmp(&coordinate(b.1))
+        };
+        match lowest {
+            true => points.iter().enumerate().min_by(order),
+            false => points.iter().enumerate().max_by(order),
+        }
+        .map(|(row, _)| row)
+    };
+    let x: fn(&ScatterPoint) -> f64 = |p| p.0;
+    let y: fn(&ScatterPoint) -> f64 = |p| p.1;
+    rows.extend(
+        [(x, true), (x, false), (y, true), (y, false)]
+            .into_iter()
+            .filter_map(|(coordinate, lowest)| extreme(coordinate, lowest)),
+    );
+    rows.sort_unstable();
+    rows.dedup();
+    let drawn = rows
+        .iter()
+        .filter_map(|&row| points.get(row).copied())
+        .collect();
+    (drawn, rows)
 }
 
 fn embedding_note(map: &Embedding, seconds: f64) -> String {
@@ -485,4 +543,57 @@ pub struct AppliedModel {
     pub rows_read: u64,
     pub rows_kept: u64,
     pub csv: Vec<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn few_points_are_drawn_as_they_are() {
+        let points: Vec<ScatterPoint> = (0..10).map(|i| (i as f64, -(i as f64), i % 3)).collect();
+        assert_eq!(drawn_sample(points.clone(), 10, 1), (points, Vec::new()));
+    }
+
+    #[test]
+    fn many_points_are_a_seeded_sample_with_the_outermost() {
+        // x rises with i except for a low outlier at 77; y peaks at 500
+        // and is lowest at 999.
+        let points: Vec<ScatterPoint> = (0..1000)
+            .map(|i| {
+                let x = if i == 77 { -50.0 } else { i as f64 };
+                let y = if i == 500 { 1e6 } else { -(i as f64) };
+                (x, y, i % 4)
+            })
+            .collect();
+        let (drawn, rows) = drawn_sample(points.clone(), 100, 42);
+        assert!((100..=104).contains(&drawn.len()), "{}", drawn.len());
+        assert_eq!(rows.len(), drawn.len());
+        assert!(
+            rows.windows(2).all(|w| w[0] < w[1]),
+            "rows in customer order"
+        );
+        for (point, &row) in drawn.iter().zip(&rows) {
+            assert_eq!(*point, points[row]);
+        }
+        // Lowest x (77), highest x (999), highest y (500), lowest y (999).
+        for outermost in [77, 999, 500] {
+            assert!(rows.contains(&outermost), "row {outermost} missing");
+        }
+        assert_eq!(drawn_sample(points, 100, 42).1, rows, "deterministic");
+        // A sampled plot's point i is the customer of rows[i].
+        let plot = ScatterPlot {
+            view: ScatterView::Pca,
+            points: drawn,
+            labels: ScatterLabels {
+                x_label: String::new(),
+                y_label: String::new(),
+                legend: Vec::new(),
+            },
+            rows: rows.clone(),
+            note: String::new(),
+        };
+        assert_eq!(plot.row_of(3), Some(rows[3]));
+        assert_eq!(plot.row_of(rows.len()), None);
+    }
 }

@@ -169,6 +169,9 @@ pub fn Scatter(view: ScatterView, title: &'static str, file_name: &'static str) 
                 on:mouseenter=move |_| hovering.set(true)
                 on:mousemove=on_move
                 on:mouseleave=move |_| { hovering.set(false); studio.dispatch(Event::Hover(None)) }></canvas>
+            // The t-SNE section says what its map is drawn from itself.
+            {move || plot.get().filter(|p| p.view != ScatterView::Tsne && !p.note.is_empty())
+                .map(|p| view! { <p class="muted chart-note">{p.note.clone()}</p> })}
             <p class="hover muted" aria-live="polite">{move || match studio.hover.get().filter(|_| hovering.get()) {
                 Some(text) if !text.is_empty() => text,
                 _ => "Hover a point to see the customer.".to_string(),

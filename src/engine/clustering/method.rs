@@ -10,7 +10,7 @@
 use super::error::MethodError;
 use super::labels::{order_by_value, sample_indices, Clustering, MAX_CLUSTERS, SILHOUETTE_SAMPLE};
 use super::metrics;
-use super::points::{distinct_points, Point};
+use super::points::{distinct_points, distinct_points_up_to, Point};
 use crate::engine::error::AnalysisError;
 use serde::{Deserialize, Serialize};
 
@@ -122,11 +122,10 @@ impl GmmSettings {
             return Err(too_small("tolerance", f64::MIN_POSITIVE, self.tolerance));
         }
         check_finite(points)?;
-        let distinct = distinct_points(points);
-        if self.k > distinct {
+        if distinct_points_up_to(points, self.k) < self.k {
             return Err(AnalysisError::KTooLarge {
                 k: self.k,
-                distinct,
+                distinct: distinct_points(points),
             }
             .into());
         }
@@ -179,7 +178,7 @@ impl DbscanSettings {
             }
         }
         check_finite(points)?;
-        let distinct = distinct_points(points);
+        let distinct = distinct_points_up_to(points, 2);
         if distinct < 2 {
             return Err(AnalysisError::TooFewDistinct(distinct).into());
         }

@@ -7,7 +7,7 @@ use super::kmeans::fit_checked;
 use super::kmeans_settings::KMeansSettings;
 use super::labels::{sample_indices, Clustering, SILHOUETTE_SAMPLE};
 use super::metrics::{BlockSums, SilhouettePass};
-use super::points::{distinct_points, Point};
+use super::points::{distinct_points, distinct_points_up_to, Point};
 use crate::engine::error::AnalysisError;
 use serde::{Deserialize, Serialize};
 
@@ -55,13 +55,15 @@ pub fn sweep(
 
 /// The ks a sweep over `k_min..=k_max` fits: clamped to the distinct points.
 pub fn sweep_ks(points: &[Point], k_min: usize, k_max: usize) -> Result<Vec<usize>, AnalysisError> {
-    let distinct = distinct_points(points);
+    let k_min = k_min.max(2);
+    // Exact below the limit, which is all the clamping needs.
+    let distinct = distinct_points_up_to(points, k_max.max(k_min));
     if distinct < 2 {
         return Err(AnalysisError::TooFewDistinct(distinct));
     }
-    let k_min = k_min.max(2);
     let k_max = k_max.min(distinct);
     if k_min > k_max {
+        let distinct = distinct_points(points);
         return Err(AnalysisError::KTooLarge { k: k_min, distinct });
     }
     Ok((k_min..=k_max).collect())
