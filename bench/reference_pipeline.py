@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The reference pandas + scikit-learn pipeline the benchmark compares against:
-the same work as Segmento's engine on a UCI-layout CSV — read, clean, RFM,
+the same work as Segmento's engine on a UCI-layout CSV — read, clean, RFM (M/D/Y or ISO dates, as the file's first date shows),
 log1p + standardise, k-means for k = 2..10 (k-means++, n_init = 10 like ours),
 silhouette on a 10,000-customer sample. Prints one JSON line with the time and
 peak memory.
@@ -24,7 +24,11 @@ def main(path):
     started = time.perf_counter()
     df = pd.read_csv(path, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str}, keep_default_na=False)
     rows = len(df)
-    df["date"] = pd.to_datetime(df["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce")
+    # The file's date format, as its first date shows it: ISO (pandas' export
+    # of the UCI workbook) or M/D/Y (the UCI CSV export).
+    iso = len(df) > 0 and str(df["InvoiceDate"].iloc[0])[4:5] == "-"
+    date_format = "%Y-%m-%d %H:%M:%S" if iso else "%m/%d/%Y %H:%M"
+    df["date"] = pd.to_datetime(df["InvoiceDate"], format=date_format, errors="coerce")
     df["qty"] = pd.to_numeric(df["Quantity"], errors="coerce")
     df["price"] = pd.to_numeric(df["UnitPrice"], errors="coerce")
     df = df.dropna(subset=["date", "qty", "price"])
