@@ -38,21 +38,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     cuts.push(total);
     let settings = IngestSettings::default();
-    let read = |from: u64, to: u64, ingestor: &mut Ingestor| -> Result<(), Box<dyn std::error::Error>> {
-        let mut file = std::fs::File::open(&path)?;
-        file.seek(SeekFrom::Start(from))?;
-        let mut left = to - from;
-        let mut chunk = vec![0u8; 4 << 20];
-        while left > 0 {
-            let n = file.read(&mut chunk[..(left.min(4 << 20)) as usize])?;
-            if n == 0 {
-                break;
+    let read =
+        |from: u64, to: u64, ingestor: &mut Ingestor| -> Result<(), Box<dyn std::error::Error>> {
+            let mut file = std::fs::File::open(&path)?;
+            file.seek(SeekFrom::Start(from))?;
+            let mut left = to - from;
+            let mut chunk = vec![0u8; 4 << 20];
+            while left > 0 {
+                let n = file.read(&mut chunk[..(left.min(4 << 20)) as usize])?;
+                if n == 0 {
+                    break;
+                }
+                ingestor.push(&chunk[..n])?;
+                left -= n as u64;
             }
-            ingestor.push(&chunk[..n])?;
-            left -= n as u64;
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     let started = Instant::now();
     let mut first = Ingestor::new(settings.clone());
     read(0, cuts[1], &mut first)?;
