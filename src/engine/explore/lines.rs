@@ -7,7 +7,7 @@
 //! kept lines), never O(rows): a pair is stored once however many lines
 //! repeat it, and there are at most as many pairs as kept lines (in practice
 //! far fewer: 540k UCI lines hold ≈ 270k pairs), plus the log of lines not
-//! folded yet: at most a constant or as many as the pairs. Keeping the pairs makes
+//! folded yet: at most a constant or a quarter of the pairs. Keeping the pairs makes
 //! "distinct customers per product" exact and lets customers removed by the
 //! outlier rule leave the product figures, which a per-product counter
 //! could not.
@@ -18,7 +18,10 @@
 //! exploring add ~50% to the ingest of 540k generated lines). The log is
 //! folded into the pairs when it grows (see [`FOLD_AT_LEAST`]) and at the
 //! end: bucketed by customer, then summed per pair in file order, so every
-//! pair's sums are the running sums they would have been.
+//! pair's sums are the running sums they would have been. Each customer's
+//! pairs are a list of their own, extended in place: a fold touches only the
+//! customers it has lines of and copies no pairs (one list of every pair,
+//! rebuilt at each fold, held the old and the new list at once).
 
 use std::collections::hash_map::Entry;
 
@@ -91,10 +94,11 @@ pub struct LineStats {
     fold_at: usize,
     /// Customer slots seen (one more than the highest).
     customer_count: usize,
-    /// Folded pairs, customer by customer (in order of their first line):
-    /// customer `c`'s are `folded[starts[c]..starts[c + 1]]`.
-    folded: Vec<(u32, f64, f64)>,
-    starts: Vec<usize>,
+    /// Folded pairs per customer slot, each customer's in order of their
+    /// first line.
+    folded: Vec<Vec<ProductSums>>,
+    /// How many pairs `folded` holds.
+    folded_pairs: usize,
     /// Per product slot: (stamp, place in `folded`) while folding.
     places: Vec<(u32, usize)>,
     stamp: u32,
@@ -113,11 +117,17 @@ struct LoggedLine {
     quantity: f64,
 }
 
+/// A customer's sums for one product: (product slot, revenue, quantity).
+pub type ProductSums = (u32, f64, f64);
+
 /// The log is folded at this many lines at least, and otherwise once it
-/// holds as many lines as there are folded pairs: memory stays within a
-/// constant plus twice the pairs, and each fold's work is paid for by the
-/// lines logged since the last.
-const FOLD_AT_LEAST: usize = 1 << 18;
+/// holds a [`LOG_SHARE`]th of the folded pairs: memory stays within a
+/// constant plus a quarter more than the pairs, and each fold's work (the
+/// lines logged, and the earlier pairs of the customers they belong to) is
+/// paid for by the lines logged since the last.
+/// (A few lines in the crate's tests, so their files fold many times.)
+const FOLD_AT_LEAST: usize = if cfg!(test) { 4 } else { 1 << 18 };
+const LOG_SHARE: usize = 4;
 
 /// Why a parsed line was set aside, for the monthly share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,14 +200,14 @@ impl LineStats {
         });
         if self.log.len() >= self.fold_at.max(FOLD_AT_LEAST) {
             self.fold();
-            self.fold_at = self.folded.len();
+            self.fold_at = self.folded_pairs / LOG_SHARE;
         }
     }
 
     /// Folds the log into the pairs: the log's lines are bucketed by
-    /// customer (stable), then each customer's folded pairs are followed by
-    /// its logged lines, each summed into its pair in file order (as one
-    /// running sum per pair would have) or starting a new one.
+    /// customer (stable), then each logged line is summed into its
+    /// customer's pair in file order (as one running sum per pair would
+    /// have) or starts a new one.
     fn fold(&mut self) {
         let customers = self.customer_count;
         let mut offsets = vec![0usize; customers + 1];
@@ -222,30 +232,32 @@ impl LineStats {
                 *cursor += 1;
             }
         }
-        let mut folded = Vec::with_capacity(self.folded.len() + self.log.len());
-        let mut starts = Vec::with_capacity(customers + 1);
-        starts.push(0);
-        for customer in 0..customers {
+        drop(cursors);
+        if self.folded.len() < customers {
+            self.folded.resize_with(customers, Vec::new);
+        }
+        for (customer, pairs) in self.folded.iter_mut().enumerate() {
+            let logged = match (offsets.get(customer), offsets.get(customer + 1)) {
+                (Some(&start), Some(&end)) if start < end => order.get(start..end).unwrap_or(&[]),
+                _ => continue,
+            };
             self.stamp = self.stamp.wrapping_add(1);
             if self.stamp == 0 {
                 self.places.fill((0, 0));
                 self.stamp = 1;
             }
             let stamp = self.stamp;
-            let earlier = match (self.starts.get(customer), self.starts.get(customer + 1)) {
-                (Some(&start), Some(&end)) => self.folded.get(start..end).unwrap_or(&[]),
-                _ => &[],
-            };
-            for &pair in earlier {
+            for (place_in_pairs, pair) in pairs.iter().enumerate() {
                 if let Some(place) = self.places.get_mut(pair.0 as usize) {
-                    *place = (stamp, folded.len());
+                    *place = (stamp, place_in_pairs);
                 }
-                folded.push(pair);
             }
-            let logged = match (offsets.get(customer), offsets.get(customer + 1)) {
-                (Some(&start), Some(&end)) => order.get(start..end).unwrap_or(&[]),
-                _ => &[],
-            };
+            if pairs.is_empty() {
+                // A customer's first lines: at most this many pairs, and
+                // no doubling's spare room for the many small customers.
+                pairs.reserve_exact(logged.len());
+            }
+            let before = pairs.len();
             for &index in logged {
                 let Some(line) = self.log.get(index as usize) else {
                     continue;
@@ -254,28 +266,23 @@ impl LineStats {
                     continue;
                 };
                 if place.0 == stamp {
-                    if let Some(pair) = folded.get_mut(place.1) {
+                    if let Some(pair) = pairs.get_mut(place.1) {
                         pair.1 += line.revenue;
                         pair.2 += line.quantity;
                     }
                     continue;
                 }
-                *place = (stamp, folded.len());
-                folded.push((line.product, line.revenue, line.quantity));
+                *place = (stamp, pairs.len());
+                pairs.push((line.product, line.revenue, line.quantity));
             }
-            starts.push(folded.len());
+            self.folded_pairs += pairs.len() - before;
         }
-        self.folded = folded;
-        self.starts = starts;
         self.log.clear();
     }
 
     /// Per customer slot, its pairs (product slot, revenue, quantity).
-    fn customer_pairs(&self) -> impl Iterator<Item = &[(u32, f64, f64)]> {
-        self.starts.windows(2).map(|range| match range {
-            [start, end] => self.folded.get(*start..*end).unwrap_or(&[]),
-            _ => &[],
-        })
+    fn customer_pairs(&self) -> impl Iterator<Item = &[ProductSums]> {
+        self.folded.iter().map(Vec::as_slice)
     }
 
     fn product_slot(&mut self, code: &str) -> u32 {
@@ -323,7 +330,7 @@ impl LineStats {
     /// The state to send to another worker or to finish with.
     pub fn into_part(mut self) -> LinesPart {
         self.fold();
-        let mut pairs = Vec::with_capacity(self.folded.len());
+        let mut pairs = Vec::with_capacity(self.folded_pairs);
         for (customer, products) in (0u32..).zip(self.customer_pairs()) {
             pairs.extend(products.iter().map(|&(product, revenue, quantity)| Pair {
                 customer,
@@ -370,26 +377,23 @@ pub struct LineTotals {
 
 /// Pairs customer by customer, customers in order of their first line:
 /// customer `c` is first seen at `first_lines[c]` and its pairs (product
-/// slot of the part, revenue, quantity) are `folded[starts[c]..starts[c + 1]]`,
-/// one per product; `slots` maps the part's product slots to the totals'.
+/// slot of the part, revenue, quantity) are `folded[c]`, one per product;
+/// `slots` maps the part's product slots to the totals'.
 #[derive(Debug, Default)]
 pub struct OwnPairs {
     pub first_lines: Vec<u64>,
     pub slots: Vec<u32>,
-    folded: Vec<(u32, f64, f64)>,
-    starts: Vec<usize>,
+    folded: Vec<Vec<ProductSums>>,
+    folded_pairs: usize,
 }
 
 impl OwnPairs {
     /// Per customer, its first line and pairs (with the part's product slots).
-    pub fn customers(&self) -> impl Iterator<Item = (u64, &[(u32, f64, f64)])> {
+    pub fn customers(&self) -> impl Iterator<Item = (u64, &[ProductSums])> {
         self.first_lines
             .iter()
             .copied()
-            .zip(self.starts.windows(2).map(|range| match range {
-                [start, end] => self.folded.get(*start..*end).unwrap_or(&[]),
-                _ => &[],
-            }))
+            .zip(self.folded.iter().map(Vec::as_slice))
     }
 }
 
@@ -424,7 +428,7 @@ impl LineTotals {
             first_lines: first_lines.to_vec(),
             slots,
             folded: stats.folded,
-            starts: stats.starts,
+            folded_pairs: stats.folded_pairs,
         });
         if !self.pairs.is_empty() {
             self.spill_own();
@@ -436,7 +440,7 @@ impl LineTotals {
         let Some(own) = self.own.take() else {
             return;
         };
-        self.pairs.reserve(own.folded.len());
+        self.pairs.reserve(own.folded_pairs);
         for (first_line, products) in own.customers() {
             for &(product, revenue, quantity) in products {
                 if let Some(&product) = own.slots.get(product as usize) {
@@ -489,6 +493,73 @@ impl LineTotals {
                 });
                 slot
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines of 40 customers and 7 products in a scrambled order, with
+    /// amounts whose sums depend on their order.
+    fn lines() -> Vec<(u32, u32, f64, f64)> {
+        let mut state = 12_345u64;
+        let mut next = move |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % below
+        };
+        (0..3_000)
+            .map(|_| {
+                let customer = next(40) as u32;
+                let product = next(7) as u32;
+                let revenue = next(1_000) as f64 * 0.1 + 1e-9 * next(97) as f64;
+                let quantity = next(5) as f64 + 0.3;
+                (customer, product, revenue, quantity)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folding_many_times_gives_each_pair_its_running_sums_in_file_order() {
+        let lines = lines();
+        let mut stats = LineStats::default();
+        for product in 0..7 {
+            stats.product_slot(&format!("P{product}"));
+        }
+        // The oracle: one running sum per (customer, product), in file
+        // order; a customer's pairs in order of their first line.
+        let mut expected: Vec<Vec<ProductSums>> = vec![Vec::new(); 40];
+        for &(customer, product, revenue, quantity) in &lines {
+            stats.add_pair(customer, product, revenue, quantity);
+            let pairs = &mut expected[customer as usize];
+            match pairs.iter_mut().find(|pair| pair.0 == product) {
+                Some(pair) => {
+                    pair.1 += revenue;
+                    pair.2 += quantity;
+                }
+                None => pairs.push((product, revenue, quantity)),
+            }
+        }
+        assert!(stats.folded_pairs > 0, "the log was folded on the way");
+        let part = stats.into_part();
+        let got: Vec<(u32, ProductSums)> = part
+            .pairs
+            .iter()
+            .map(|p| (p.customer, (p.product, p.revenue, p.quantity)))
+            .collect();
+        let want: Vec<(u32, ProductSums)> = (0u32..)
+            .zip(&expected)
+            .flat_map(|(customer, pairs)| pairs.iter().map(move |&pair| (customer, pair)))
+            .collect();
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            assert_eq!(g.1 .0, w.1 .0);
+            assert_eq!(g.1 .1.to_bits(), w.1 .1.to_bits(), "{g:?} vs {w:?}");
+            assert_eq!(g.1 .2.to_bits(), w.1 .2.to_bits(), "{g:?} vs {w:?}");
         }
     }
 }

@@ -24,9 +24,9 @@ pub type PurchaseKey = (u32, u32);
 
 #[derive(Default)]
 pub struct KeptLines {
-    hashes: Vec<u64>,
+    hashes: Chunked<u64>,
     /// For each entry of `hashes`, the index of its purchase's previous line.
-    previous: Vec<u32>,
+    previous: Chunked<u32>,
     /// Lines of purchases beyond their first [`LISTED`], per purchase.
     beyond: FastHashMap<PurchaseKey, FastHashSet<u64>>,
     /// Lines without an invoice.
@@ -109,7 +109,7 @@ impl KeptLines {
     }
 
     fn push(&mut self, previous: u32, hash: u64) -> u32 {
-        let index = self.hashes.len() as u32;
+        let index = self.hashes.len as u32;
         self.hashes.push(hash);
         self.previous.push(previous);
         index
@@ -120,10 +120,48 @@ impl KeptLines {
         let mut at = newest;
         std::iter::from_fn(move || {
             let index = at as usize;
-            let hash = *self.hashes.get(index)?;
-            at = self.previous.get(index).copied().unwrap_or(NO_LINE);
+            let hash = self.hashes.get(index)?;
+            at = self.previous.get(index).unwrap_or(NO_LINE);
             Some(hash)
         })
+    }
+}
+
+/// Entries per chunk of a [`Chunked`] list.
+const CHUNK: usize = if cfg!(test) { 4 } else { 1 << 16 };
+
+/// An append-only list kept in fixed-size chunks: growing it never copies
+/// it, so it takes its own size at most, where a `Vec` that doubles holds
+/// its old and new buffers at once (and in WebAssembly, whose memory never
+/// shrinks, keeps that peak for good). One per kept line makes it the
+/// largest list of a read.
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy> Chunked<T> {
+    fn push(&mut self, value: T) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(value);
+            self.len += 1;
+        }
+    }
+
+    fn get(&self, index: usize) -> Option<T> {
+        self.chunks.get(index / CHUNK)?.get(index % CHUNK).copied()
     }
 }
 
