@@ -365,12 +365,15 @@ impl LineStats {
 pub struct LineTotals {
     pub products: Vec<ProductName>,
     product_index: FastHashMap<String, u32>,
-    /// (customer's first line, product slot, revenue, quantity), as the
-    /// parts had them: a pair read partly before and partly after a range
-    /// cut is here twice (summed when the products are totalled).
-    pub pairs: Vec<(u64, u32, f64, f64)>,
+    /// Per customer (by its first line), its pairs (product slot here,
+    /// revenue, quantity) as the parts had them, in part order: a pair read
+    /// partly before and partly after a range cut is here twice (summed when
+    /// the products are totalled). One list per customer, extended in place:
+    /// one list of every pair, sorted by customer at the end, held the pairs
+    /// a third larger and needed the sort's buffer besides.
+    pub customers: FastHashMap<u64, Vec<ProductSums>>,
     /// One ingest's own pairs, kept as it folded them until another part
-    /// comes (copying them into `pairs` touches as much new memory again).
+    /// comes (copying them touches as much new memory again).
     pub own: Option<OwnPairs>,
     pub months: FastHashMap<MonthKey, MonthLines>,
 }
@@ -384,7 +387,6 @@ pub struct OwnPairs {
     pub first_lines: Vec<u64>,
     pub slots: Vec<u32>,
     folded: Vec<Vec<ProductSums>>,
-    folded_pairs: usize,
 }
 
 impl OwnPairs {
@@ -404,16 +406,22 @@ impl LineTotals {
     pub fn absorb(&mut self, part: LinesPart, first_lines: &[u64], line_offset: u64) {
         self.spill_own();
         let slots = self.absorb_products(part.products, part.months, line_offset);
-        self.pairs.reserve(part.pairs.len());
-        for pair in part.pairs {
-            let (Some(&first_line), Some(&product)) = (
-                first_lines.get(pair.customer as usize),
-                slots.get(pair.product as usize),
-            ) else {
+        // A part lists its pairs customer by customer: one lookup per run.
+        for run in part.pairs.chunk_by(|a, b| a.customer == b.customer) {
+            let Some(&first_line) = run
+                .first()
+                .and_then(|p| first_lines.get(p.customer as usize))
+            else {
                 continue;
             };
-            self.pairs
-                .push((first_line, product, pair.revenue, pair.quantity));
+            let pairs = self.customers.entry(first_line).or_default();
+            if pairs.is_empty() {
+                pairs.reserve_exact(run.len());
+            }
+            pairs.extend(run.iter().filter_map(|pair| {
+                let &product = slots.get(pair.product as usize)?;
+                Some((product, pair.revenue, pair.quantity))
+            }));
         }
     }
 
@@ -428,24 +436,31 @@ impl LineTotals {
             first_lines: first_lines.to_vec(),
             slots,
             folded: stats.folded,
-            folded_pairs: stats.folded_pairs,
         });
-        if !self.pairs.is_empty() {
+        if !self.customers.is_empty() {
             self.spill_own();
         }
     }
 
-    /// Moves the own pairs into `pairs`, for another part to join them.
+    /// Moves the own pairs into `customers`, for another part to join them.
     fn spill_own(&mut self) {
         let Some(own) = self.own.take() else {
             return;
         };
-        self.pairs.reserve(own.folded_pairs);
-        for (first_line, products) in own.customers() {
-            for &(product, revenue, quantity) in products {
-                if let Some(&product) = own.slots.get(product as usize) {
-                    self.pairs.push((first_line, product, revenue, quantity));
+        // Each customer's list moves as it is, its product slots renamed.
+        for (&first_line, mut products) in own.first_lines.iter().zip(own.folded) {
+            products.retain_mut(|pair| match own.slots.get(pair.0 as usize) {
+                Some(&product) => {
+                    pair.0 = product;
+                    true
                 }
+                None => false,
+            });
+            match self.customers.entry(first_line) {
+                Entry::Vacant(entry) => {
+                    entry.insert(products);
+                }
+                Entry::Occupied(mut entry) => entry.get_mut().extend(products),
             }
         }
     }

@@ -39,11 +39,10 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
     // A product's pairs are one per customer (two for a customer read on
     // both sides of a range cut, summed first), summed in customer order
     // (file order of first appearance), whichever parts the file was read
-    // in. The parts list their pairs customer by customer in that order
-    // already, so the stable sort finds runs (one per part).
+    // in.
     let LineTotals {
         products,
-        mut pairs,
+        customers,
         own,
         ..
     } = lines;
@@ -69,19 +68,19 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
             }
         }
     }
-    pairs.retain(|(first_line, ..)| is_kept(first_line));
-    // One part's pairs are in order already: no sort, nor its buffer.
-    if !pairs.is_sorted_by_key(|pair| pair.0) {
-        pairs.sort_by_key(|pair| pair.0);
-    }
+    let mut order: Vec<u64> = customers.keys().copied().filter(is_kept).collect();
+    order.sort_unstable();
     // Per product: the customer (run number) whose pairs `pending` sums, 0
     // once added to the totals. A customer's pairs of one product (two at
     // most, on both sides of a range cut) are summed first, then added.
     let mut marks = vec![0usize; products.len()];
     let mut pending = vec![(0.0f64, 0.0f64); products.len()];
-    for (run, customer) in (1usize..).zip(pairs.chunk_by(|a, b| a.0 == b.0)) {
+    let runs = order
+        .iter()
+        .filter_map(|first_line| customers.get(first_line));
+    for (run, customer) in (1usize..).zip(runs) {
         for pair in customer {
-            let product = pair.1 as usize;
+            let product = pair.0 as usize;
             let (Some(mark), Some(sum)) = (marks.get_mut(product), pending.get_mut(product)) else {
                 continue;
             };
@@ -89,11 +88,11 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
                 *mark = run;
                 *sum = (0.0, 0.0);
             }
-            sum.0 += pair.2;
-            sum.1 += pair.3;
+            sum.0 += pair.1;
+            sum.1 += pair.2;
         }
         for pair in customer {
-            let product = pair.1 as usize;
+            let product = pair.0 as usize;
             let (Some(mark), Some(sum), Some(total)) = (
                 marks.get_mut(product),
                 pending.get(product),
