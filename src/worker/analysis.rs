@@ -11,7 +11,7 @@ use super::open::Deflated;
 use super::progress::post_reading_progress;
 use super::shared_queue::{next_task, SharedQueue};
 use crate::engine::clustering::{
-    fit_k, queue_order, set_silhouettes, silhouette_labels, silhouette_pass,
+    kmeans_fit, queue_order, set_silhouettes, silhouette_labels, silhouette_pass,
 };
 use crate::engine::container::SourceReport;
 use crate::engine::ingest::{
@@ -241,7 +241,13 @@ async fn sweep_and_finish(
     }
     let mut fitted = drain(
         &fits,
-        |item| Ok(fit_k(features, *order.get(item).unwrap_or(&2), &settings)?),
+        |item| {
+            Ok(kmeans_fit(
+                features,
+                *order.get(item).unwrap_or(&2),
+                &settings,
+            )?)
+        },
         |done| progress("Clustering", 0.05 + 0.75 * done),
     )
     .await?;

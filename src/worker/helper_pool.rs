@@ -7,7 +7,9 @@
 use super::blob::{self, for_each_slice};
 use super::inflate_range::inflate_range;
 use super::messages::{frame_of, js_message, mark, post_to_parent};
-use crate::engine::clustering::{fit_k, silhouette_pass, KMeansSettings, Point, SilhouettePass};
+use crate::engine::clustering::{
+    kmeans_fit, silhouette_pass, KMeansSettings, Point, SilhouettePass,
+};
 use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
@@ -109,7 +111,8 @@ async fn work(request: HelperRequest, data: &JsValue) -> Result<Option<HelperRep
             return Ok(None);
         }
         HelperRequest::FitK { k, settings } => {
-            let fitted = FEATURES_HERE.with_borrow(|features| fit_k(features, k, &settings))?;
+            let fitted =
+                FEATURES_HERE.with_borrow(|features| kmeans_fit(features, k, &settings))?;
             HelperReply::KFitted(Box::new(fitted))
         }
         HelperRequest::SilhouettePass { ks, labels, seed } => {

@@ -46,6 +46,6 @@ pub use method::{
 pub use metrics::{BlockSums, SilhouettePass};
 pub use points::{dist2, distinct_points, nearest, Point};
 pub use sweep::{
-    add_silhouettes, elbow, fit_k, fit_ks, queue_order, recommend, set_silhouettes,
-    silhouette_labels, silhouette_pass, sweep, sweep_ks, BusinessRange, Recommendation,
+    add_silhouettes, elbow, fit_ks, queue_order, recommend, set_silhouettes, silhouette_labels,
+    silhouette_pass, sweep, sweep_ks, BusinessRange, Recommendation,
 };

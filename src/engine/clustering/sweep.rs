@@ -83,17 +83,6 @@ fn fit_cost(k: usize) -> f64 {
     (k as f64).powf(1.3)
 }
 
-/// Fits one k of a sweep, without its silhouette (see [`add_silhouettes`]):
-/// the same clustering whichever worker fits it, alone or among others.
-pub fn fit_k(
-    points: &[Point],
-    k: usize,
-    settings: &KMeansSettings,
-) -> Result<Clustering, AnalysisError> {
-    settings.check()?;
-    fit_checked(points, k, settings)
-}
-
 /// Fits each of `ks`, then fills in their silhouettes in one shared pass.
 /// `progress(done, total)` after each k and after the silhouettes.
 pub fn fit_ks(
@@ -267,7 +256,7 @@ mod tests {
         for workers in 1..=4 {
             let mut by_worker: Vec<Vec<Clustering>> = vec![Vec::new(); workers];
             for (i, &k) in queue_order(&ks).iter().enumerate() {
-                by_worker[i % workers].push(fit_k(&points, k, &settings).unwrap());
+                by_worker[i % workers].push(fit(&points, k, &settings).unwrap());
             }
             let mut fitted: Vec<Clustering> = by_worker.into_iter().rev().flatten().collect();
             fitted.sort_by_key(|c| c.k);

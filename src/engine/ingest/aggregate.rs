@@ -59,6 +59,25 @@ impl PurchaseTotals {
     fn months(&self) -> impl Iterator<Item = &(NaiveDate, f64)> {
         std::iter::once(&self.month).chain(&self.other_months)
     }
+
+    /// Adds the same purchase's lines read in a later part of the file.
+    fn absorb(&mut self, later: &PurchaseTotals) {
+        self.at = self.at.min(later.at);
+        self.amount += later.amount;
+        self.items += later.items;
+        for (month, revenue) in later.months() {
+            self.add_to_month(*month, *revenue);
+        }
+    }
+
+    /// A purchase named by its line (no invoice) read in a part starting
+    /// `line_offset` lines into the file: renamed by its line in the file.
+    fn shift_line(&mut self, line_offset: u64) {
+        if let Some(line) = &mut self.line_named {
+            *line += line_offset;
+            self.invoice = line.to_string();
+        }
+    }
 }
 
 /// One customer's lines folded so far. Public (with private fields) so a
@@ -311,18 +330,11 @@ impl Aggregator {
     ) -> (Aggregator, Vec<u64>) {
         let mut first_lines = Vec::with_capacity(later.len());
         for customer in later {
-            let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);
-            first_lines.push(
-                self.customers
-                    .get(slot as usize)
-                    .map_or(customer.first_line + line_offset, |c| c.first_line),
-            );
+            let (slot, first_line) = self.later_customer_slot(&customer, line_offset);
+            first_lines.push(first_line);
             let mut purchases = customer.purchases;
             for purchase in &mut purchases {
-                if let Some(line) = &mut purchase.line_named {
-                    *line += line_offset;
-                    purchase.invoice = line.to_string();
-                }
+                purchase.shift_line(line_offset);
             }
             let new_here = self
                 .customers
@@ -342,14 +354,7 @@ impl Aggregator {
                     continue;
                 };
                 match existing.and_then(|p| ours.purchases.get_mut(p as usize)) {
-                    Some(merged) => {
-                        merged.at = merged.at.min(purchase.at);
-                        merged.amount += purchase.amount;
-                        merged.items += purchase.items;
-                        for (month, revenue) in purchase.months() {
-                            merged.add_to_month(*month, *revenue);
-                        }
-                    }
+                    Some(merged) => merged.absorb(&purchase),
                     None => ours.purchases.push(purchase),
                 }
             }
@@ -377,22 +382,15 @@ impl Aggregator {
         let mut counts = counts.iter().map(|&count| count as usize);
         let mut offset = 0usize;
         for customer in later {
-            let slot = self.customer_slot(&customer.id, customer.first_line + line_offset);
-            first_lines.push(
-                self.customers
-                    .get(slot as usize)
-                    .map_or(customer.first_line + line_offset, |c| c.first_line),
-            );
+            let (slot, first_line) = self.later_customer_slot(&customer, line_offset);
+            first_lines.push(first_line);
             for mut purchase in customer.purchases {
                 let count = counts.next().unwrap_or(0);
                 let lines = hashes
                     .get(offset..offset.saturating_add(count))
                     .unwrap_or_default();
                 offset = offset.saturating_add(count);
-                if let Some(line) = &mut purchase.line_named {
-                    *line += line_offset;
-                    purchase.invoice = line.to_string();
-                }
+                purchase.shift_line(line_offset);
                 let lone = purchase.line_named.is_some();
                 let existing = match lone {
                     false => self.purchase_slot(slot, &purchase.invoice),
@@ -405,12 +403,7 @@ impl Aggregator {
                 let purchase_slot = match existing.filter(|&p| p < held) {
                     Some(p) => {
                         if let Some(merged) = ours.purchases.get_mut(p as usize) {
-                            merged.at = merged.at.min(purchase.at);
-                            merged.amount += purchase.amount;
-                            merged.items += purchase.items;
-                            for (month, revenue) in purchase.months() {
-                                merged.add_to_month(*month, *revenue);
-                            }
+                            merged.absorb(&purchase);
                         }
                         p
                     }
@@ -525,6 +518,18 @@ impl Aggregator {
             return Ok(slot);
         }
         self.customer_collisions.get(id).copied().ok_or(true)
+    }
+
+    /// The slot of a customer of a part starting `line_offset` lines into
+    /// the file (added if new), and the file line of its first kept row.
+    fn later_customer_slot(&mut self, customer: &CustomerTotals, line_offset: u64) -> (u32, u64) {
+        let line = customer.first_line + line_offset;
+        let slot = self.customer_slot(&customer.id, line);
+        let first_line = self
+            .customers
+            .get(slot as usize)
+            .map_or(line, |c| c.first_line);
+        (slot, first_line)
     }
 
     /// The slot of `id`, added (first seen at `line`) if new.
