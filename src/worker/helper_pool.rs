@@ -16,6 +16,7 @@ use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
 use crate::session::WorkerError;
 use futures_channel::{mpsc, oneshot};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Worker, WorkerOptions};
@@ -39,8 +40,8 @@ enum Status {
 struct Helper {
     worker: Option<Worker>,
     status: Status,
-    /// The running request's reply.
-    reply: Option<oneshot::Sender<HelperReply>>,
+    /// The replies of the requests it was sent, in the order it answers them.
+    replies: VecDeque<oneshot::Sender<HelperReply>>,
     /// The text parts of a running [`HelperRequest::InflateRange`].
     parts: Option<mpsc::UnboundedSender<(TextPart, JsValue)>>,
 }
@@ -60,7 +61,22 @@ thread_local! {
     static FEATURES_HERE: RefCell<Vec<Point>> = const { RefCell::new(Vec::new()) };
     /// In a helper: the silhouette pass being measured.
     static PASS_HERE: RefCell<Option<SilhouettePass>> = const { RefCell::new(None) };
+    /// In a helper: the requests not yet served.
+    static INBOX: RefCell<Inbox> = RefCell::new(Inbox::default());
 }
+
+#[derive(Default)]
+struct Inbox {
+    requests: VecDeque<JsValue>,
+    /// Whether a request is being served (the next ones wait for it).
+    serving: bool,
+}
+
+/// How many requests a helper may have at once: the one it runs and the
+/// next, already in its own inbox. Its next part or k then starts the moment
+/// it answers, without waiting for the analysis worker's event loop, which
+/// may be inside a long piece of its own work when the answer comes.
+pub const MAX_WAITING: usize = 2;
 
 /// Whether this worker is a helper.
 pub fn is_helper() -> bool {
@@ -70,9 +86,30 @@ pub fn is_helper() -> bool {
         == HELPER_NAME
 }
 
-/// A helper's side: answers one request of the analysis worker (a
-/// [`HelperRequest::Features`] is kept, not answered).
-pub async fn serve(data: &JsValue) {
+/// A helper's side: takes the analysis worker's requests one after
+/// another, in the order they came. A request may wait here while the one
+/// before it runs (see [`MAX_WAITING`]); its reply must follow that one's.
+pub fn receive(data: JsValue) {
+    let start = INBOX.with_borrow_mut(|inbox| {
+        inbox.requests.push_back(data);
+        !std::mem::replace(&mut inbox.serving, true)
+    });
+    if start {
+        wasm_bindgen_futures::spawn_local(async {
+            while let Some(data) = INBOX.with_borrow_mut(|inbox| {
+                let next = inbox.requests.pop_front();
+                inbox.serving = next.is_some();
+                next
+            }) {
+                serve(&data).await;
+            }
+        });
+    }
+}
+
+/// Answers one request of the analysis worker (a [`HelperRequest::Features`]
+/// is kept, not answered).
+async fn serve(data: &JsValue) {
     let reply = match frame_of::<HelperRequest>(data) {
         Ok(request) => work(request, data).await.unwrap_or_else(|e| {
             Some(HelperReply::Failed {
@@ -176,7 +213,7 @@ pub fn start(count: usize, on_settled: impl FnOnce() + 'static) {
             pool.helpers.push(Helper {
                 worker,
                 status,
-                reply: None,
+                replies: VecDeque::new(),
                 parts: None,
             })
         });
@@ -232,7 +269,7 @@ fn spawn(index: usize) -> Option<Worker> {
             reply => {
                 let waiting = with_helper(index, |h| {
                     h.parts = None;
-                    h.reply.take()
+                    h.replies.pop_front()
                 })
                 .flatten();
                 if let Some(waiting) = waiting {
@@ -277,13 +314,13 @@ fn give_up(index: usize) {
     let taken = with_helper(index, |h| {
         h.parts = None;
         h.status = Status::Unavailable;
-        (h.worker.take(), h.reply.take())
+        (h.worker.take(), std::mem::take(&mut h.replies))
     });
-    if let Some((worker, reply)) = taken {
+    if let Some((worker, replies)) = taken {
         if let Some(worker) = worker {
             worker.terminate();
         }
-        if let Some(reply) = reply {
+        for reply in replies {
             let _ = reply.send(HelperReply::Failed {
                 message: "a helper worker stopped".into(),
             });
@@ -296,7 +333,7 @@ fn give_up(index: usize) {
 fn tell_idle() {
     let waiters =
         POOL.with_borrow_mut(
-            |pool| match pool.helpers.iter().any(|h| h.reply.is_some()) {
+            |pool| match pool.helpers.iter().any(|h| !h.replies.is_empty()) {
                 true => Vec::new(),
                 false => std::mem::take(&mut pool.idle_waiters),
             },
@@ -311,7 +348,7 @@ fn tell_idle() {
 /// reply comes.
 pub async fn idle() {
     let waiting = POOL.with_borrow_mut(|pool| {
-        pool.helpers.iter().any(|h| h.reply.is_some()).then(|| {
+        pool.helpers.iter().any(|h| !h.replies.is_empty()).then(|| {
             let (sender, receiver) = oneshot::channel();
             pool.idle_waiters.push(sender);
             receiver
@@ -328,7 +365,7 @@ pub fn free() -> Vec<usize> {
         (0..pool.helpers.len())
             .filter(|&i| {
                 let h = &pool.helpers[i];
-                h.status == Status::Ready && h.reply.is_none() && h.worker.is_some()
+                h.status == Status::Ready && h.replies.is_empty() && h.worker.is_some()
             })
             .collect()
     })
@@ -413,8 +450,8 @@ pub fn inflate_there(compressed: &Blob, request: &HelperRequest) -> Option<Infla
     Some((parts, reply))
 }
 
-/// Posts `request` with `attachment` under `field` to a free helper; the
-/// receiver gets the reply.
+/// Posts `request` with `attachment` under `field` to helper `index` if it
+/// has room for it (see [`MAX_WAITING`]); the receiver gets the reply.
 fn ask(
     index: usize,
     request: &HelperRequest,
@@ -422,11 +459,16 @@ fn ask(
     attachment: Option<&JsValue>,
     transfer: &js_sys::Array,
 ) -> Option<oneshot::Receiver<HelperReply>> {
-    if !free().contains(&index) || !post(index, request, field, attachment, transfer) {
+    let room = POOL.with_borrow(|pool| {
+        pool.helpers.get(index).is_some_and(|h| {
+            h.status == Status::Ready && h.worker.is_some() && h.replies.len() < MAX_WAITING
+        })
+    });
+    if !room || !post(index, request, field, attachment, transfer) {
         return None;
     }
     let (sender, receiver) = oneshot::channel();
-    with_helper(index, |h| h.reply = Some(sender));
+    with_helper(index, |h| h.replies.push_back(sender));
     Some(receiver)
 }
 

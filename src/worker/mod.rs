@@ -41,10 +41,7 @@ pub fn register() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if helper_pool::is_helper() {
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-            let data = event.data();
-            wasm_bindgen_futures::spawn_local(async move {
-                helper_pool::serve(&data).await;
-            });
+            helper_pool::receive(event.data());
         });
         scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();

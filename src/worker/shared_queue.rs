@@ -1,11 +1,13 @@
 //! Work shared through one queue between the analysis worker and its free
 //! helpers: items (parts of a file, ks of a sweep) are taken in order by
-//! whoever is free next. A helper is posted its next item as soon as it has
-//! answered the last, whatever the analysis worker is doing, so a worker
-//! slowed down by another program simply takes fewer items. Every item's
+//! whoever is free next. A helper holds its next item in its own inbox while
+//! it runs one, so it goes on the moment it answers, whatever the analysis
+//! worker is doing; a worker slowed down by another program simply takes
+//! fewer items. Every item's
 //! result is a function of the item alone, so the outcome does not depend
 //! on who took what.
 
+use super::helper_pool::MAX_WAITING;
 use crate::protocol::helper::HelperReply;
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -55,6 +57,11 @@ impl<T: 'static> SharedQueue<T> {
     /// How many items there are.
     pub fn len(&self) -> usize {
         self.inner.borrow().results.len()
+    }
+
+    /// How many items nobody has taken yet.
+    fn waiting(&self) -> usize {
+        self.inner.borrow().waiting.len()
     }
 
     /// The next item nobody has taken.
@@ -115,7 +122,9 @@ impl<T: 'static> SharedQueue<T> {
     /// request and gives the reply's receiver (`None`: the helper cannot take
     /// it); `accept(item, reply)` makes the result (`None`: a failed or
     /// wrong answer). On a failure the item goes back to the queue and the
-    /// helper takes no more.
+    /// helper takes no more. While at least two items wait, the helper is
+    /// given its next one before it answers (see `helper_pool::MAX_WAITING`);
+    /// the last item is left to whoever is free first.
     pub fn serve_with(
         &self,
         helper: usize,
@@ -127,9 +136,25 @@ impl<T: 'static> SharedQueue<T> {
             owner: false,
         };
         wasm_bindgen_futures::spawn_local(async move {
-            while let Some(item) = queue.take() {
-                let Some(reply) = ask(helper, item) else {
-                    queue.give_back(item);
+            let mut sent: VecDeque<(usize, oneshot::Receiver<HelperReply>)> = VecDeque::new();
+            let mut stopped = false;
+            loop {
+                while !stopped
+                    && sent.len() < MAX_WAITING
+                    && (sent.is_empty() || queue.waiting() >= 2)
+                {
+                    let Some(item) = queue.take() else {
+                        break;
+                    };
+                    match ask(helper, item) {
+                        Some(reply) => sent.push_back((item, reply)),
+                        None => {
+                            queue.give_back(item);
+                            stopped = true;
+                        }
+                    }
+                }
+                let Some((item, reply)) = sent.pop_front() else {
                     return;
                 };
                 match reply.await.ok().and_then(|reply| accept(item, reply)) {
@@ -144,7 +169,7 @@ impl<T: 'static> SharedQueue<T> {
                     }
                     None => {
                         queue.give_back(item);
-                        return;
+                        stopped = true;
                     }
                 }
             }
