@@ -8,6 +8,8 @@ import { withAppPage, observeLongTasks, longestTaskMs, longTasks, startTimer, re
 const file = process.argv[2];
 await withAppPage(async (page) => {
   await observeLongTasks(page);
+  // bench/thread_cpu.sh reads the threads' CPU time at these two lines.
+  if (process.env.BENCH_MARK_RUN) console.log("run: start");
   await startTimer(page, "sniff", 'input[type="file"]', "change", "section.mapping button.primary");
   await page.getByLabel("Choose a transactions file").setInputFiles(file);
   await page.getByRole("button", { name: "Analyse" }).waitFor({ timeout: 120_000 });
@@ -16,6 +18,7 @@ await withAppPage(async (page) => {
   await page.getByRole("button", { name: "Analyse" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 1_800_000 });
   const runMs = await readTimer(page, "run");
+  if (process.env.BENCH_MARK_RUN) console.log("run: end");
   const footer = await page.locator(".run-stats").innerText();
   const memory = Number((footer.match(/\((\d+) MB of worker memory\)/) ?? [])[1] ?? NaN);
   // "Read in X ms (N workers), analysed in Y ms (k sweep shared by M workers | 1 worker)"

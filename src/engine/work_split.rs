@@ -63,6 +63,20 @@ pub const CHUNK_BYTES: u64 = 4 * 1024 * 1024;
 /// read; the next ones are read while the previous one is processed.
 pub const FIRST_SLICE_BYTES: u64 = 256 * 1024;
 
+/// How many requests a helper may have at once: the one it runs and the
+/// next, already in its own inbox. Its next part or k then starts the moment
+/// it answers, without waiting for the analysis worker's event loop, which
+/// may be inside a long piece of its own work when the answer comes.
+pub const MAX_WAITING: usize = 2;
+
+/// Whether a helper with `sent` requests unanswered is given another item
+/// from a queue where `waiting` items are left: up to [`MAX_WAITING`], but a
+/// second one only while at least two wait, so the last item goes to
+/// whoever is free first rather than waiting behind a helper's running one.
+pub fn send_another(sent: usize, waiting: usize) -> bool {
+    waiting > 0 && (sent == 0 || (sent < MAX_WAITING && waiting >= 2))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadPlan {
     /// Cut at the first line break in `from..from + CUT_WINDOW` for each of
@@ -267,6 +281,22 @@ mod tests {
             read_plan(1_000_000, None, &settings),
             ReadPlan::Parts { .. }
         ));
+    }
+
+    #[test]
+    fn a_helper_holds_one_item_ahead_but_never_the_last() {
+        // Nothing left: nothing to send.
+        assert!(!send_another(0, 0));
+        assert!(!send_another(1, 0));
+        // An idle helper takes even the last item.
+        assert!(send_another(0, 1));
+        // A busy one takes a second while two or more wait ...
+        assert!(send_another(1, 2));
+        assert!(send_another(1, 30));
+        // ... but leaves the last to whoever is free first,
+        assert!(!send_another(1, 1));
+        // and never holds more than MAX_WAITING.
+        assert!(!send_another(MAX_WAITING, 30));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::engine::clustering::{
     kmeans_fit, silhouette_pass, KMeansSettings, Point, SilhouettePass,
 };
 use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
+use crate::engine::work_split::MAX_WAITING;
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
 use crate::session::WorkerError;
@@ -71,12 +72,6 @@ struct Inbox {
     /// Whether a request is being served (the next ones wait for it).
     serving: bool,
 }
-
-/// How many requests a helper may have at once: the one it runs and the
-/// next, already in its own inbox. Its next part or k then starts the moment
-/// it answers, without waiting for the analysis worker's event loop, which
-/// may be inside a long piece of its own work when the answer comes.
-pub const MAX_WAITING: usize = 2;
 
 /// Whether this worker is a helper.
 pub fn is_helper() -> bool {

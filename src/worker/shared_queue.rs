@@ -7,7 +7,7 @@
 //! result is a function of the item alone, so the outcome does not depend
 //! on who took what.
 
-use super::helper_pool::MAX_WAITING;
+use crate::engine::work_split::send_another;
 use crate::protocol::helper::HelperReply;
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -122,9 +122,8 @@ impl<T: 'static> SharedQueue<T> {
     /// request and gives the reply's receiver (`None`: the helper cannot take
     /// it); `accept(item, reply)` makes the result (`None`: a failed or
     /// wrong answer). On a failure the item goes back to the queue and the
-    /// helper takes no more. While at least two items wait, the helper is
-    /// given its next one before it answers (see `helper_pool::MAX_WAITING`);
-    /// the last item is left to whoever is free first.
+    /// helper takes no more. A helper may be given its next item before it
+    /// answers (see [`send_another`]).
     pub fn serve_with(
         &self,
         helper: usize,
@@ -139,10 +138,7 @@ impl<T: 'static> SharedQueue<T> {
             let mut sent: VecDeque<(usize, oneshot::Receiver<HelperReply>)> = VecDeque::new();
             let mut stopped = false;
             loop {
-                while !stopped
-                    && sent.len() < MAX_WAITING
-                    && (sent.is_empty() || queue.waiting() >= 2)
-                {
+                while !stopped && send_another(sent.len(), queue.waiting()) {
                     let Some(item) = queue.take() else {
                         break;
                     };
