@@ -47,6 +47,13 @@ struct Helper {
     parts: Option<mpsc::UnboundedSender<(TextPart, JsValue)>>,
 }
 
+impl Helper {
+    /// Whether it is up and has fewer than `up_to` requests unanswered.
+    fn takes_requests(&self, up_to: usize) -> bool {
+        self.status == Status::Ready && self.worker.is_some() && self.replies.len() < up_to
+    }
+}
+
 #[derive(Default)]
 struct Pool {
     helpers: Vec<Helper>,
@@ -358,10 +365,7 @@ pub async fn idle() {
 pub fn free() -> Vec<usize> {
     POOL.with_borrow(|pool| {
         (0..pool.helpers.len())
-            .filter(|&i| {
-                let h = &pool.helpers[i];
-                h.status == Status::Ready && h.replies.is_empty() && h.worker.is_some()
-            })
+            .filter(|&i| pool.helpers[i].takes_requests(1))
             .collect()
     })
 }
@@ -455,9 +459,9 @@ fn ask(
     transfer: &js_sys::Array,
 ) -> Option<oneshot::Receiver<HelperReply>> {
     let room = POOL.with_borrow(|pool| {
-        pool.helpers.get(index).is_some_and(|h| {
-            h.status == Status::Ready && h.worker.is_some() && h.replies.len() < MAX_WAITING
-        })
+        pool.helpers
+            .get(index)
+            .is_some_and(|h| h.takes_requests(MAX_WAITING))
     });
     if !room || !post(index, request, field, attachment, transfer) {
         return None;

@@ -3,9 +3,8 @@
 //! whoever is free next. A helper holds its next item in its own inbox while
 //! it runs one, so it goes on the moment it answers, whatever the analysis
 //! worker is doing; a worker slowed down by another program simply takes
-//! fewer items. Every item's
-//! result is a function of the item alone, so the outcome does not depend
-//! on who took what.
+//! fewer items. Every item's result is a function of the item alone, so the
+//! outcome does not depend on who took what.
 
 use crate::engine::work_split::send_another;
 use crate::protocol::helper::HelperReply;
