@@ -40,7 +40,7 @@ fn purchases(outcome: &IngestOutcome, id: &str) -> Vec<(String, f64)> {
     customer(outcome, id)
         .purchases
         .iter()
-        .map(|p| (p.invoice.clone(), (p.amount * 100.0).round() / 100.0))
+        .map(|p| (p.invoice.to_string(), (p.amount * 100.0).round() / 100.0))
         .collect()
 }
 

@@ -4,6 +4,7 @@
 //! invoice are folded into one [`Purchase`] as they stream in.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// One invoice (order) of one customer, after cleaning.
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub struct Purchase {
     /// Invoice / order id as written in the file (empty if the file has none:
     /// then every line is its own purchase).
-    pub invoice: String,
+    pub invoice: CompactString,
     /// Timestamp of the invoice (earliest line seen for it).
     pub at: NaiveDateTime,
     /// Sum of quantity × unit price (or of line amounts) over the invoice's kept lines.

@@ -212,7 +212,7 @@ pub(crate) mod tests {
             purchases: purchases
                 .iter()
                 .map(|(inv, t, a)| Purchase {
-                    invoice: inv.to_string(),
+                    invoice: (*inv).into(),
                     at: at(t),
                     amount: *a,
                 })

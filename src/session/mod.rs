@@ -181,7 +181,7 @@ impl Session {
         if let Some(ledger) = &mut self.ledger {
             for customer in &mut ledger.customers {
                 for purchase in &mut customer.purchases {
-                    purchase.invoice = String::new();
+                    purchase.invoice = compact_str::CompactString::default();
                 }
                 customer.purchases.shrink_to_fit();
             }

@@ -359,19 +359,24 @@ impl LineStats {
     }
 }
 
-/// The parts of a file merged, with customers named by the file line of their
-/// first kept row (unique per customer, and the same whichever part read it).
+/// The parts of a file merged. A customer is an entry of `customers`: in
+/// file order of its first kept row when the parts are joined (the entry is
+/// the joining aggregator's customer slot), share after share when shares
+/// are merged (each customer in one share).
 #[derive(Debug, Default)]
 pub struct LineTotals {
     pub products: Vec<ProductName>,
     product_index: FastHashMap<String, u32>,
-    /// Per customer (by its first line), its pairs (product slot here,
-    /// revenue, quantity) as the parts had them, in part order: a pair read
-    /// partly before and partly after a range cut is here twice (summed when
-    /// the products are totalled). One list per customer, extended in place:
-    /// one list of every pair, sorted by customer at the end, held the pairs
-    /// a third larger and needed the sort's buffer besides.
-    pub customers: FastHashMap<u64, Vec<ProductSums>>,
+    /// Per customer entry, its pairs (product slot here, revenue, quantity)
+    /// as the parts had them, in part order: a pair read partly before and
+    /// partly after a range cut is here twice (summed when the products are
+    /// totalled). One list per customer, extended in place: one list of
+    /// every pair, sorted by customer at the end, held the pairs a third
+    /// larger and needed the sort's buffer besides.
+    pub customers: Vec<Vec<ProductSums>>,
+    /// Per customer entry, the file line of its first kept row (unique per
+    /// customer, and the same whichever part read it).
+    pub first_lines: Vec<u64>,
     /// One ingest's own pairs, kept as it folded them until another part
     /// comes (copying them touches as much new memory again).
     pub own: Option<OwnPairs>,
@@ -399,22 +404,36 @@ impl OwnPairs {
     }
 }
 
+/// Where a part's customer goes among the totals' entries: (entry, file
+/// line of its first kept row).
+pub type Placed = (u32, u64);
+
 impl LineTotals {
-    /// Adds a part whose customer slot `i` is the customer first seen at
-    /// `first_lines[i]`, and whose line numbers are `line_offset` lines
-    /// after the file's (a later range's).
-    pub fn absorb(&mut self, part: LinesPart, first_lines: &[u64], line_offset: u64) {
+    /// Adds a share whose customer slot `i` is the customer first seen at
+    /// `first_lines[i]`, seen in no share before: each a new entry.
+    pub fn absorb(&mut self, part: LinesPart, first_lines: &[u64]) {
+        self.spill_own();
+        let base = self.customers.len() as u32;
+        let places: Vec<Placed> = (base..).zip(first_lines.iter().copied()).collect();
+        self.absorb_at(part, &places, 0);
+    }
+
+    /// Adds a part whose customer slot `i` goes to the entry `places[i]`
+    /// (the joining aggregator's slot: no lookup), and whose line numbers
+    /// are `line_offset` lines after the file's (a later range's).
+    pub fn absorb_at(&mut self, part: LinesPart, places: &[Placed], line_offset: u64) {
         self.spill_own();
         let slots = self.absorb_products(part.products, part.months, line_offset);
-        // A part lists its pairs customer by customer: one lookup per run.
+        // A part lists its pairs customer by customer: one placing per run.
         for run in part.pairs.chunk_by(|a, b| a.customer == b.customer) {
-            let Some(&first_line) = run
-                .first()
-                .and_then(|p| first_lines.get(p.customer as usize))
+            let Some(&(entry, first_line)) =
+                run.first().and_then(|p| places.get(p.customer as usize))
             else {
                 continue;
             };
-            let pairs = self.customers.entry(first_line).or_default();
+            let Some(pairs) = self.entry(entry, first_line) else {
+                continue;
+            };
             if pairs.is_empty() {
                 pairs.reserve_exact(run.len());
             }
@@ -425,8 +444,21 @@ impl LineTotals {
         }
     }
 
+    /// The pairs of `entry` (its first line set), made if new. Entries come
+    /// from customer slots (below their count) or follow the last.
+    fn entry(&mut self, entry: u32, first_line: u64) -> Option<&mut Vec<ProductSums>> {
+        let entry = entry as usize;
+        if entry >= self.customers.len() {
+            self.customers.resize_with(entry + 1, Vec::new);
+            self.first_lines.resize(entry + 1, first_line);
+        }
+        *self.first_lines.get_mut(entry)? = first_line;
+        self.customers.get_mut(entry)
+    }
+
     /// As [`LineTotals::absorb`] with `stats.into_part()`, without the
     /// part's copy of every pair in between (a large buffer, new memory).
+    /// Its customer slot `i` becomes entry `i` when it comes first.
     pub fn absorb_stats(&mut self, mut stats: LineStats, first_lines: &[u64]) {
         self.spill_own();
         stats.fold();
@@ -442,7 +474,8 @@ impl LineTotals {
         }
     }
 
-    /// Moves the own pairs into `customers`, for another part to join them.
+    /// Moves the own pairs into `customers` (after the entries there), for
+    /// another part to join them.
     fn spill_own(&mut self) {
         let Some(own) = self.own.take() else {
             return;
@@ -456,12 +489,8 @@ impl LineTotals {
                 }
                 None => false,
             });
-            match self.customers.entry(first_line) {
-                Entry::Vacant(entry) => {
-                    entry.insert(products);
-                }
-                Entry::Occupied(mut entry) => entry.get_mut().extend(products),
-            }
+            self.customers.push(products);
+            self.first_lines.push(first_line);
         }
     }
 

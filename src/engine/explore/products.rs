@@ -43,6 +43,7 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
     let LineTotals {
         products,
         customers,
+        first_lines,
         own,
         ..
     } = lines;
@@ -68,16 +69,21 @@ pub fn top_products(lines: LineTotals, facts: &LedgerFacts, has_quantity: bool) 
             }
         }
     }
-    let mut order: Vec<u64> = customers.keys().copied().filter(is_kept).collect();
+    // Joined parts' entries are in file order already; merged shares' are
+    // share after share.
+    let mut order: Vec<(u64, usize)> = first_lines
+        .iter()
+        .copied()
+        .zip(0usize..)
+        .filter(|(first_line, _)| is_kept(first_line))
+        .collect();
     order.sort_unstable();
     // Per product: the customer (run number) whose pairs `pending` sums, 0
     // once added to the totals. A customer's pairs of one product (two at
     // most, on both sides of a range cut) are summed first, then added.
     let mut marks = vec![0usize; products.len()];
     let mut pending = vec![(0.0f64, 0.0f64); products.len()];
-    let runs = order
-        .iter()
-        .filter_map(|first_line| customers.get(first_line));
+    let runs = order.iter().filter_map(|&(_, entry)| customers.get(entry));
     for (run, customer) in (1usize..).zip(runs) {
         for pair in customer {
             let product = pair.0 as usize;

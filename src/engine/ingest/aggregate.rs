@@ -5,11 +5,13 @@
 
 use super::kept_lines::{KeptLines, NO_LINE};
 use super::name_key::NameKey;
+use crate::engine::explore::lines::Placed;
 use crate::engine::fast_hash::{self, FastHashMap};
 use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use compact_str::{CompactString, ToCompactString};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::clean::{quantile, CleaningReport, Rule};
@@ -17,7 +19,7 @@ use crate::engine::ledger::{CustomerHistory, Ledger, MonthlyRevenue, Purchase, R
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PurchaseTotals {
-    invoice: String,
+    invoice: CompactString,
     #[serde(with = "super::compact::date_time")]
     at: NaiveDateTime,
     amount: f64,
@@ -75,7 +77,7 @@ impl PurchaseTotals {
     fn shift_line(&mut self, line_offset: u64) {
         if let Some(line) = &mut self.line_named {
             *line += line_offset;
-            self.invoice = line.to_string();
+            self.invoice = line.to_compact_string();
         }
     }
 }
@@ -273,7 +275,7 @@ impl Aggregator {
                 customer.purchases.push(PurchaseTotals {
                     invoice: line
                         .invoice
-                        .map_or_else(|| line.line.to_string(), str::to_string),
+                        .map_or_else(|| line.line.to_compact_string(), CompactString::new),
                     at: line.at,
                     amount: line.amount,
                     month: (month, line.amount),
@@ -321,17 +323,17 @@ impl Aggregator {
     /// (the later part's are distinct per customer already), and a customer
     /// new here takes its purchases as they are: indexing and copying each
     /// cost time on the critical path between the workers.
-    /// Also gives, per customer of `later`, the file line of its first kept
-    /// row in the whole file.
+    /// Also gives, per customer of `later`, its slot here and the file line
+    /// of its first kept row in the whole file.
     pub fn absorb_later(
         mut self,
         later: Vec<CustomerTotals>,
         line_offset: u64,
-    ) -> (Aggregator, Vec<u64>) {
-        let mut first_lines = Vec::with_capacity(later.len());
+    ) -> (Aggregator, Vec<Placed>) {
+        let mut places = Vec::with_capacity(later.len());
         for customer in later {
             let (slot, first_line) = self.later_customer_slot(&customer, line_offset);
-            first_lines.push(first_line);
+            places.push((slot, first_line));
             let mut purchases = customer.purchases;
             for purchase in &mut purchases {
                 purchase.shift_line(line_offset);
@@ -347,7 +349,7 @@ impl Aggregator {
             }
             for purchase in purchases {
                 let existing = match purchase.line_named {
-                    None => self.purchase_slot(slot, &purchase.invoice),
+                    None => self.purchase_slot(slot, purchase.invoice.as_str()),
                     Some(_) => None,
                 };
                 let Some(ours) = self.customers.get_mut(slot as usize) else {
@@ -364,7 +366,7 @@ impl Aggregator {
                 }
             }
         }
-        (self, first_lines)
+        (self, places)
     }
 
     /// As [`Aggregator::absorb_later`], for a part that more parts follow:
@@ -377,13 +379,13 @@ impl Aggregator {
         counts: &[u32],
         hashes: &[u64],
         line_offset: u64,
-    ) -> (Aggregator, Vec<u64>) {
-        let mut first_lines = Vec::with_capacity(later.len());
+    ) -> (Aggregator, Vec<Placed>) {
+        let mut places = Vec::with_capacity(later.len());
         let mut counts = counts.iter().map(|&count| count as usize);
         let mut offset = 0usize;
         for customer in later {
             let (slot, first_line) = self.later_customer_slot(&customer, line_offset);
-            first_lines.push(first_line);
+            places.push((slot, first_line));
             for mut purchase in customer.purchases {
                 let count = counts.next().unwrap_or(0);
                 let lines = hashes
@@ -393,19 +395,19 @@ impl Aggregator {
                 purchase.shift_line(line_offset);
                 let lone = purchase.line_named.is_some();
                 let existing = match lone {
-                    false => self.purchase_slot(slot, &purchase.invoice),
+                    false => self.purchase_slot(slot, purchase.invoice.as_str()),
                     true => None,
                 };
                 let Some(ours) = self.customers.get_mut(slot as usize) else {
                     continue;
                 };
                 let held = ours.purchases.len() as u32;
-                let purchase_slot = match existing.filter(|&p| p < held) {
+                let (purchase_slot, new_here) = match existing.filter(|&p| p < held) {
                     Some(p) => {
                         if let Some(merged) = ours.purchases.get_mut(p as usize) {
                             merged.absorb(&purchase);
                         }
-                        p
+                        (p, false)
                     }
                     None => {
                         purchase.newest_line = NO_LINE;
@@ -414,7 +416,7 @@ impl Aggregator {
                         if let Some(invoice) = invoice {
                             self.index_purchase(slot, &invoice, held);
                         }
-                        held
+                        (held, true)
                     }
                 };
                 let Some(ours) = self
@@ -425,11 +427,19 @@ impl Aggregator {
                     continue;
                 };
                 let mut newest = ours.newest_line;
-                for &hash in lines {
-                    match lone {
-                        true => self.lines.insert_lone(&mut newest, hash),
-                        false => self.lines.insert(&mut newest, (slot, purchase_slot), hash),
-                    };
+                let key = (slot, purchase_slot);
+                match (lone, new_here) {
+                    (true, _) => {
+                        for &hash in lines {
+                            self.lines.insert_lone(&mut newest, hash);
+                        }
+                    }
+                    (false, true) => self.lines.insert_new(&mut newest, key, lines),
+                    (false, false) => {
+                        for &hash in lines {
+                            self.lines.insert(&mut newest, key, hash);
+                        }
+                    }
                 }
                 ours.newest_line = newest;
             }
@@ -439,7 +449,7 @@ impl Aggregator {
                 }
             }
         }
-        (self, first_lines)
+        (self, places)
     }
 
     /// Per customer slot, the file line of its first kept row.
@@ -483,7 +493,7 @@ impl Aggregator {
                 let repeated = match (purchase.line_named, ours) {
                     (Some(_), _) => lines.iter().any(|&h| self.lines.contains_lone(h)),
                     (None, Some(customer_slot)) => self
-                        .purchase_slot(customer_slot, &purchase.invoice)
+                        .purchase_slot(customer_slot, purchase.invoice.as_str())
                         .is_some_and(|slot| {
                             let newest = self
                                 .customers
@@ -560,7 +570,7 @@ impl Aggregator {
             return Some(slot);
         }
         let purchases = &self.customers.get(customer_slot as usize)?.purchases;
-        if same(&purchases.get(slot as usize)?.invoice, invoice) {
+        if same(purchases.get(slot as usize)?.invoice.as_str(), invoice) {
             return Some(slot);
         }
         self.purchase_collisions
@@ -826,7 +836,10 @@ mod tests {
             .0
             .into_iter()
             .map(|c| {
-                let purchases = c.purchases.into_iter().map(|p| (p.invoice, p.amount));
+                let purchases = c
+                    .purchases
+                    .into_iter()
+                    .map(|p| (p.invoice.to_string(), p.amount));
                 (c.id, purchases.collect())
             })
             .collect();

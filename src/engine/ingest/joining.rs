@@ -95,7 +95,7 @@ impl Joining {
         report.shift_rows(self.line_offset);
         self.report.absorb(report);
         let aggregator = std::mem::take(&mut self.aggregator);
-        let (aggregator, first_lines) = match last {
+        let (aggregator, places) = match last {
             true => aggregator.absorb_later(customers, self.line_offset),
             false => aggregator.absorb_part(
                 customers,
@@ -105,7 +105,7 @@ impl Joining {
             ),
         };
         self.aggregator = aggregator.with_returns(returns);
-        self.totals.absorb(lines, &first_lines, self.line_offset);
+        self.totals.absorb_at(lines, &places, self.line_offset);
         self.line_offset += newlines;
         self.at_record_boundary = ends_at_record_boundary;
     }

@@ -58,6 +58,22 @@ impl KeptLines {
         }
     }
 
+    /// Adds the lines of a purchase new to this aggregator, read in another
+    /// part of the file, where the duplicate rule made them distinct: none
+    /// is searched for (`newest` is [`NO_LINE`] before).
+    pub fn insert_new(&mut self, newest: &mut u32, purchase: PurchaseKey, hashes: &[u64]) {
+        let (listed, beyond) = hashes.split_at(hashes.len().min(LISTED));
+        for &hash in listed {
+            *newest = self.push(*newest, hash);
+        }
+        if !beyond.is_empty() {
+            self.beyond
+                .entry(purchase)
+                .or_default()
+                .extend(beyond.iter().copied());
+        }
+    }
+
     /// Adds a line without an invoice (a purchase of its own, listed at
     /// `newest`); false if it repeats an earlier such line.
     pub fn insert_lone(&mut self, newest: &mut u32, hash: u64) -> bool {
@@ -195,6 +211,22 @@ mod tests {
             lines.of_purchase(small, (0, 0)).collect::<Vec<_>>(),
             vec![7]
         );
+        // A purchase read elsewhere, its lines distinct, taken in at once.
+        let mut taken = NO_LINE;
+        let hashes: Vec<u64> = (0..(2 * LISTED as u64)).map(|h| 1000 + h).collect();
+        lines.insert_new(&mut taken, (0, 2), &hashes);
+        for &hash in &hashes {
+            assert!(lines.contains(taken, (0, 2), hash), "line {hash}");
+            assert!(!lines.contains(big, (0, 1), hash));
+        }
+        assert!(!lines.insert(&mut taken, (0, 2), 1000 + LISTED as u64 + 3));
+        assert!(lines.insert(&mut taken, (0, 2), 7));
+        let mut all: Vec<u64> = lines.of_purchase(taken, (0, 2)).collect();
+        all.sort_unstable();
+        let mut want = hashes.clone();
+        want.push(7);
+        want.sort_unstable();
+        assert_eq!(all, want);
         // Lines without an invoice.
         let (mut first, mut second) = (NO_LINE, NO_LINE);
         assert!(lines.insert_lone(&mut first, 7));

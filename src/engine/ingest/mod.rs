@@ -216,11 +216,11 @@ pub fn merge_shares(shares: Vec<IngestShare>) -> Result<IngestOutcome, IngestErr
         lines,
     } = first;
     let mut totals = LineTotals::default();
-    totals.absorb(lines, &first_lines(&customers), 0);
+    totals.absorb(lines, &first_lines(&customers));
     let mut parts = vec![customers];
     for share in shares {
         report.absorb(share.report);
-        totals.absorb(share.lines, &first_lines(&share.customers), 0);
+        totals.absorb(share.lines, &first_lines(&share.customers));
         parts.push(share.customers);
         returns.extend(share.returns);
     }
