@@ -176,7 +176,7 @@ impl Session {
     }
 
     /// Keeps of the purchases only what lifetime value needs (dates and
-    /// amounts): invoice ids are most of a ledger's memory.
+    /// amounts): frees the invoice ids too long to be stored inline.
     pub fn compact(&mut self) {
         if let Some(ledger) = &mut self.ledger {
             for customer in &mut ledger.customers {
