@@ -1,13 +1,16 @@
-//! Reads a file in parts as the worker pool does (the first part with
-//! `Ingestor::new`, each later one with `Ingestor::continuing`, every later
-//! part encoded and decoded as the message between workers, joined in file
-//! order) and prints each stage's time and the encoded size: run it under
+//! Reads a file in parts as the worker pool does (cut where the worker cuts,
+//! the first part with `Ingestor::new`, each later one with
+//! `Ingestor::continuing`, every later part encoded and decoded as the
+//! message between workers, joined in file order) and prints each stage's time and the encoded size: run it under
 //! `/usr/bin/time -f %M` beside `engine_timing` for the peak memory.
 //!     cargo run --release --example parts_probe -- file.csv [parts]
 
 // A tool run by hand: a panic is its error message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
-use segmento::engine::ingest::{IngestRange, IngestSettings, Ingestor, SNIFF_WINDOW};
+use segmento::engine::ingest::{
+    sniff_with_settings, IngestRange, IngestSettings, Ingestor, SNIFF_WINDOW,
+};
+use segmento::engine::work_split::{read_plan, ReadPlan, CUT_WINDOW};
 use std::io::{Read, Seek, SeekFrom};
 use std::time::Instant;
 
@@ -20,24 +23,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total = file.metadata()?.len();
     let mut head = vec![0u8; SNIFF_WINDOW.min(total as usize)];
     file.read_exact(&mut head)?;
-    // Cuts just after the first line break from each equal share on.
+    // Cuts as the analysis worker makes them (between purchases where the
+    // window shows one), from `parts` equal shares.
+    let settings = IngestSettings::default();
+    let sniffed = sniff_with_settings(&head, &settings)?;
+    let ReadPlan::Parts { purchase, .. } = read_plan(total, Some(&sniffed), &settings) else {
+        return Err("this file is not read in parts".into());
+    };
     let mut cuts = vec![0u64];
     for i in 1..parts {
-        let mut at = total * i / parts;
-        file.seek(SeekFrom::Start(at))?;
-        let mut byte = [0u8; 1];
-        while file.read(&mut byte)? == 1 {
-            at += 1;
-            if byte[0] == b'\n' {
-                break;
+        let from = total * i / parts;
+        file.seek(SeekFrom::Start(from))?;
+        let mut window = vec![0u8; CUT_WINDOW.min(total - from) as usize];
+        file.read_exact(&mut window)?;
+        if let Some(at) = purchase.cut(&window, from, total) {
+            if at > *cuts.last().unwrap() {
+                cuts.push(at);
             }
-        }
-        if at > *cuts.last().unwrap() && at < total {
-            cuts.push(at);
         }
     }
     cuts.push(total);
-    let settings = IngestSettings::default();
     let read =
         |from: u64, to: u64, ingestor: &mut Ingestor| -> Result<(), Box<dyn std::error::Error>> {
             let mut file = std::fs::File::open(&path)?;

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
 
 use segmento::engine::ingest::{ingest_bytes, IngestOutcome, IngestSettings, Ingestor};
+use segmento::engine::work_split::{cut_at, read_plan, ReadPlan, CUT_WINDOW};
 use serde_json::Value;
 
 mod common;
@@ -458,4 +459,78 @@ fn a_middle_part_remembers_its_lines_for_the_parts_after_it() {
             "line {index} of the middle part repeated after it: refused"
         );
     }
+}
+
+/// Invoices listed line by line, as exports list them, where one line in
+/// eight repeats an earlier line of its invoice (right after it or later):
+/// the app's cuts fall between invoices, so every part joins, where cutting
+/// at the first line break would often separate a line from its repeat.
+#[test]
+fn the_workers_cuts_keep_an_invoices_repeated_lines_together() {
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let mut text = String::from(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
+    );
+    for invoice in 0..400u64 {
+        let customer = next(90);
+        let mut lines: Vec<String> = Vec::new();
+        for item in 0..1 + next(25) {
+            let line = match next(8) {
+                0 if !lines.is_empty() => lines[next(lines.len() as u64) as usize].clone(),
+                _ => format!(
+                    "{},S{item},Mug,{},2024-02-{:02} 10:00,{}.25,{},France",
+                    536_000 + invoice,
+                    1 + next(5),
+                    1 + invoice % 28,
+                    1 + next(9),
+                    12_000 + customer
+                ),
+            };
+            lines.push(line);
+        }
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    let bytes = text.as_bytes();
+    let head = &bytes[..segmento::engine::ingest::SNIFF_WINDOW];
+    assert!(bytes.len() > 2 * head.len());
+    let settings = IngestSettings::default();
+    let sniffed = segmento::engine::ingest::sniff_with_settings(head, &settings).unwrap();
+    let ReadPlan::Parts { purchase, .. } = read_plan(1 << 30, Some(&sniffed), &settings) else {
+        panic!("a large CSV is read in parts");
+    };
+    let whole = serde_json::to_value(ingest_bytes(bytes, settings.clone()).unwrap()).unwrap();
+    let total = bytes.len() as u64;
+    let (mut tried, mut first_breaks_refused) = (0, 0);
+    for from in (bytes.len() / 2..bytes.len() - 2000).step_by(997) {
+        let window = &bytes[from..(from + CUT_WINDOW as usize).min(bytes.len())];
+        let cut = purchase.cut(window, from as u64, total).unwrap() as usize;
+        // At the start of an invoice: the line before belongs to another.
+        let invoice_of = |line_start: usize| &bytes[line_start..line_start + 6];
+        let before = bytes[..cut - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        assert_ne!(invoice_of(before), invoice_of(cut), "from {from}");
+        let outcome = in_two_parts(bytes, cut, 4096, &settings)
+            .unwrap_or_else(|| panic!("from {from}: cut {cut} between invoices, yet refused"));
+        assert_close(
+            &serde_json::to_value(&outcome).unwrap(),
+            &whole,
+            &format!("cut {cut}"),
+        );
+        tried += 1;
+        let first_break = cut_at(window, from as u64, total).unwrap() as usize;
+        if in_two_parts(bytes, first_break, 4096, &settings).is_none() {
+            first_breaks_refused += 1;
+        }
+    }
+    assert!(tried > 50, "{tried} cuts");
+    // The file does put repeats across first line breaks.
+    assert!(first_breaks_refused > 5, "{first_breaks_refused} refused");
 }

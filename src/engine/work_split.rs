@@ -9,6 +9,7 @@
 //! one worker reads it all. Whichever is chosen, the outcome does not depend
 //! on how many workers there were or which one read what.
 
+use super::ingest::records::split_all;
 use super::ingest::{Field, IngestSettings, Share, SniffReport, TextEncoding};
 
 /// At most this many workers (the analysis worker and its helpers): beyond
@@ -79,9 +80,13 @@ pub fn send_another(sent: usize, waiting: usize) -> bool {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadPlan {
-    /// Cut at the first line break in `from..from + CUT_WINDOW` for each of
-    /// these offsets (see [`cut_at`]); the first part runs to the first cut.
-    Parts { from: Vec<u64> },
+    /// Cut in `from..from + CUT_WINDOW` for each of these offsets, between
+    /// two purchases where the window shows one (see [`PurchaseKey::cut`]);
+    /// the first part runs to the first cut.
+    Parts {
+        from: Vec<u64>,
+        purchase: PurchaseKey,
+    },
     /// Every worker reads everything and keeps its [`Share`] of the customers.
     Shares,
     /// One worker reads everything.
@@ -105,6 +110,7 @@ pub fn read_plan(total: u64, sniffed: Option<&SniffReport>, settings: &IngestSet
             let parts = total.div_ceil(PART_BYTES).clamp(2, MAX_PARTS);
             return ReadPlan::Parts {
                 from: (1..parts).map(|i| total / parts * i).collect(),
+                purchase: PurchaseKey::of(sniffed),
             };
         }
     }
@@ -133,6 +139,98 @@ pub fn cut_at(window: &[u8], from: u64, total: u64) -> Option<u64> {
         .position(|pair| pair[0] == b'\n' && pair[1] != 0xEF)
         .map(|i| from + i as u64 + 1)
         .filter(|&cut| cut < total)
+}
+
+/// What tells one purchase's lines from the next one's where a file is cut:
+/// the raw text of the customer and invoice columns (the customer and date
+/// without an invoice column). The duplicate rule compares lines within a
+/// purchase, so a cut inside a purchase may leave a line on one side and its
+/// repeat on the other; the parts then cannot be joined and the whole file
+/// is read again in one pass. Exports list a purchase's lines together, so
+/// cutting where the key changes avoids that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseKey {
+    delimiter: u8,
+    columns: Vec<usize>,
+}
+
+/// A cut looks at most this many lines past the first line break for a
+/// change of purchase: enough for any ordinary order.
+const MAX_LINES_SEARCHED: usize = 1_000;
+
+impl PurchaseKey {
+    pub fn of(sniffed: &SniffReport) -> Self {
+        let mapping = &sniffed.mapping;
+        let third = match mapping.index(Field::Invoice) {
+            Some(invoice) => Some(invoice),
+            None => mapping.index(Field::Date),
+        };
+        Self {
+            delimiter: sniffed.delimiter,
+            columns: mapping
+                .index(Field::CustomerId)
+                .into_iter()
+                .chain(third)
+                .collect(),
+        }
+    }
+
+    /// Where to cut `window` (the bytes from `from` on, of a file of `total`
+    /// bytes): at the start of the first line whose key differs from the
+    /// line's before, both lines wholly after the first line break. Falls
+    /// back to [`cut_at`] (the first line break) when the window shows no
+    /// change, a line may be part of a multi-line record (an odd number of
+    /// quotes), or a line has none of the key's columns.
+    pub fn cut(&self, window: &[u8], from: u64, total: u64) -> Option<u64> {
+        let first = cut_at(window, from, total);
+        let Some(start) = first.and_then(|cut| usize::try_from(cut - from).ok()) else {
+            return first;
+        };
+        if self.columns.is_empty() {
+            return first;
+        }
+        let mut line_start = start;
+        let mut previous: Option<Vec<String>> = None;
+        let rest = window.get(start..).unwrap_or_default();
+        // Only lines ended by a line break: the window's last one may be cut short.
+        for line in rest
+            .split_inclusive(|&b| b == b'\n')
+            .take(MAX_LINES_SEARCHED)
+        {
+            if line.last() != Some(&b'\n') {
+                break;
+            }
+            let Some(key) = self.key_of(line) else {
+                return first;
+            };
+            if previous.as_ref().is_some_and(|before| *before != key) {
+                let cut = from + line_start as u64;
+                // Never before a byte-order mark, as `cut_at` does.
+                return match cut < total && line.first() != Some(&0xEF) {
+                    true => Some(cut),
+                    false => first,
+                };
+            }
+            previous = Some(key);
+            line_start += line.len();
+        }
+        first
+    }
+
+    /// The key's fields of one line; `None` when the line may not be a whole
+    /// record or lacks a column.
+    fn key_of(&self, line: &[u8]) -> Option<Vec<String>> {
+        if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            return None;
+        }
+        let text = String::from_utf8_lossy(line);
+        let mut records = split_all(&text, self.delimiter, true, 1).ok()?;
+        let (_, fields) = records.pop()?;
+        self.columns
+            .iter()
+            .map(|&i| fields.get(i).cloned())
+            .collect()
+    }
 }
 
 /// The byte ranges a file of `total` bytes is read in: a small first slice,
@@ -257,20 +355,24 @@ mod tests {
     fn large_byte_files_are_cut_small_ones_are_not() {
         let report = sniffed(CSV);
         let settings = IngestSettings::default();
+        let purchase = PurchaseKey::of(&report);
         assert_eq!(
             read_plan(1_000_000, Some(&report), &settings),
             ReadPlan::Parts {
-                from: vec![500_000]
+                from: vec![500_000],
+                purchase: purchase.clone(),
             }
         );
         // By size alone: 20 MiB in three parts, 10 GB in at most 32.
         assert_eq!(
             read_plan(20 << 20, Some(&report), &settings),
             ReadPlan::Parts {
-                from: vec![(20 << 20) / 3, (20 << 20) / 3 * 2]
+                from: vec![(20 << 20) / 3, (20 << 20) / 3 * 2],
+                purchase,
             }
         );
-        let ReadPlan::Parts { from } = read_plan(10_000_000_000, Some(&report), &settings) else {
+        let ReadPlan::Parts { from, .. } = read_plan(10_000_000_000, Some(&report), &settings)
+        else {
             panic!("a large file is cut");
         };
         assert_eq!(from.len() as u64, MAX_PARTS - 1);
@@ -343,6 +445,49 @@ mod tests {
         assert_eq!(cut_at(b"no line break", 100, 1000), None);
         // A cut at the very end leaves nothing for the helper.
         assert_eq!(cut_at(b"abc\nd", 996, 1000), None);
+    }
+
+    #[test]
+    fn cuts_fall_between_purchases_not_inside_one() {
+        let key = PurchaseKey::of(&sniffed(CSV));
+        // Columns: Invoice 0, Customer ID 5.
+        let window = b"tail of a line\n\
+            7,A,1,2011-01-01 10:00,1.5,17850,UK\n\
+            7,B,1,2011-01-01 10:00,1.5,17850,UK\n\
+            7,A,1,2011-01-01 10:00,1.5,17850,UK\n\
+            8,A,1,2011-01-02 10:00,1.5,17850,UK\n\
+            8,C,1,2011-01-02 10:00,1.5,17850,UK\n";
+        let second_invoice = window
+            .windows(2)
+            .position(|w| w == b"\n8")
+            .map(|i| 100 + i as u64 + 1);
+        assert!(second_invoice.is_some());
+        assert_eq!(key.cut(window, 100, 10_000), second_invoice);
+        // The same invoice of another customer is another purchase.
+        let other_customer = b"x\n7,A,1,d,1,17850,UK\n7,A,1,d,1,12346,UK\n7,B,1,d,1,12346,UK\n";
+        assert_eq!(key.cut(other_customer, 0, 1000), Some(21));
+        // One purchase all through the window: the first line break.
+        let one = b"x\n7,A,1,d,1,17850,UK\n7,B,1,d,1,17850,UK\n7,C,1,d,1,17850,UK";
+        assert_eq!(key.cut(one, 0, 1000), Some(2));
+        // The change after an unfinished last line is not trusted.
+        let unfinished = b"x\n7,A,1,d,1,17850,UK\n8,B,1,d";
+        assert_eq!(key.cut(unfinished, 0, 1000), Some(2));
+        // A line with an open quote may be part of a multi-line record.
+        let quoted = b"x\n7,\"A\n,1,d,1,17850,UK\n8,B,1,d,1,17850,UK\n";
+        assert_eq!(key.cut(quoted, 0, 1000), Some(2));
+        // A short line (missing the customer column): the first line break.
+        let short = b"x\n7,A\n8,B,1,d,1,17850,UK\n";
+        assert_eq!(key.cut(short, 0, 1000), Some(2));
+        // A change of purchase right at the end of the file is no cut.
+        let at_end = b"x\n7,A,1,d,1,1,UK\n8,A,1,d,1,1,UK\n";
+        assert_eq!(key.cut(at_end, 0, 1000), Some(17));
+        assert_eq!(key.cut(at_end, 0, 17), Some(2));
+        // Without an invoice column, the customer and the date.
+        let no_invoice = PurchaseKey::of(&sniffed(
+            "customer,date,amount\na,2011-01-01,5\na,2011-01-02,6\n",
+        ));
+        let days = b"x\na,2011-01-01,5\na,2011-01-01,5\na,2011-01-02,6\n";
+        assert_eq!(no_invoice.cut(days, 0, 1000), Some(32));
     }
 
     /// Cuts a text streamed in pieces of `piece` bytes from `cut_from`.

@@ -20,7 +20,7 @@ use crate::engine::ingest::{
 use crate::engine::model::Labeller;
 use crate::engine::pipeline::{self, Analysis, AnalysisSettings};
 use crate::engine::rfm_import::looks_like_rfm_table;
-use crate::engine::work_split::{cut_at, later_parts, read_plan, ReadPlan, CUT_WINDOW};
+use crate::engine::work_split::{later_parts, read_plan, ReadPlan, CUT_WINDOW};
 use crate::protocol::helper::{accept_k, HelperReply, HelperRequest};
 use crate::protocol::page::{WorkerEvent, READING_SHARE};
 use crate::session::run::{self, table_ingestor, table_source};
@@ -357,11 +357,11 @@ async fn ingest_shared(
     let total = blob::size(blob);
     let sniffed = sniff_with_settings(head, &settings).ok();
     match read_plan(total, sniffed.as_ref(), &settings) {
-        ReadPlan::Parts { from } => {
+        ReadPlan::Parts { from, purchase } => {
             let mut cuts = Vec::with_capacity(from.len());
             for from in from {
                 let window = blob::read_slice(blob, from, (from + CUT_WINDOW).min(total))?.await?;
-                cuts.extend(cut_at(&window, from, total));
+                cuts.extend(purchase.cut(&window, from, total));
             }
             let parts = later_parts(&cuts, total);
             match parts.first() {
