@@ -48,7 +48,7 @@ WITH kept AS (
     WHERE CustomerID IS NOT NULL
       AND InvoiceDate IS NOT NULL AND Quantity IS NOT NULL AND UnitPrice IS NOT NULL
       AND CAST(InvoiceDate AS DATE) BETWEEN DATE '1990-01-01' AND DATE '2100-12-31'
-      AND NOT regexp_matches(COALESCE(InvoiceNo, ''), '^[Cc][0-9]')
+      AND NOT regexp_matches(COALESCE(InvoiceNo, ''), '^[Cc][0-9]+$')
       AND Quantity >= 0
       AND UnitPrice > 0
 ),

@@ -33,7 +33,7 @@ def main(path):
     df["price"] = pd.to_numeric(df["UnitPrice"], errors="coerce")
     df = df.dropna(subset=["date", "qty", "price"])
     df = df[df["CustomerID"].str.strip() != ""]
-    df = df[~df["InvoiceNo"].str.match(r"^[Cc]\d")]
+    df = df[~df["InvoiceNo"].str.fullmatch(r"[Cc]\d+")]
     df = df[(df["qty"] >= 0) & (df["price"] > 0)]
     df = df.drop_duplicates(subset=["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"])
     df["customer"] = df["CustomerID"].str.replace(r"\.0+$", "", regex=True)

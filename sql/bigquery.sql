@@ -65,7 +65,7 @@ kept_candidates AS (
     FROM typed
     WHERE invoice_at IS NOT NULL AND qty IS NOT NULL AND price IS NOT NULL
       AND customer_key IS NOT NULL
-      AND NOT REGEXP_CONTAINS(COALESCE(invoice, ''), r'^[Cc][0-9]')
+      AND NOT REGEXP_CONTAINS(COALESCE(invoice, ''), r'^[Cc][0-9]+$')
       AND qty >= 0
       AND price > 0
       AND DATE(invoice_at) BETWEEN (SELECT earliest_date FROM params) AND (SELECT latest_date FROM params)

@@ -8,7 +8,7 @@
 --               then only purchases dated before it count),
 --   recency   = whole days from the last purchase date to the reference date.
 -- Rows dropped: unparseable date/number, missing customer id, cancellations
--- (invoice 'C' + digit), returns (Quantity < 0), UnitPrice <= 0, exact
+-- (invoice 'C' + digits only), returns (Quantity < 0), UnitPrice <= 0, exact
 -- duplicate lines. See sql/README.md.
 --
 -- Point `source` at your table; set params.reference_date to a DATE to fix it.
@@ -64,7 +64,7 @@ kept_candidates AS (
     FROM typed
     WHERE invoice_at IS NOT NULL AND qty IS NOT NULL AND price IS NOT NULL
       AND customer_key IS NOT NULL
-      AND NOT regexp_matches(COALESCE(invoice, ''), '^[Cc][0-9]')
+      AND NOT regexp_matches(COALESCE(invoice, ''), '^[Cc][0-9]+$')
       AND qty >= 0
       AND price > 0
       AND CAST(invoice_at AS DATE) BETWEEN (SELECT earliest_date FROM params) AND (SELECT latest_date FROM params)

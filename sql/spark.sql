@@ -63,7 +63,7 @@ kept_candidates AS (
     FROM typed
     WHERE invoice_at IS NOT NULL AND qty IS NOT NULL AND price IS NOT NULL
       AND customer_key IS NOT NULL
-      AND NOT (coalesce(invoice, '') RLIKE '^[Cc][0-9]')
+      AND NOT (coalesce(invoice, '') RLIKE '^[Cc][0-9]+$')
       AND qty >= 0
       AND price > 0
       AND to_date(invoice_at) BETWEEN (SELECT earliest_date FROM params) AND (SELECT latest_date FROM params)

@@ -8,7 +8,7 @@
 //!    to a year from today); a typo such as 9999-12-31 would otherwise set
 //!    everyone's recency;
 //! 3. the row's *kind*, first match wins: **cancellation** (invoice `C` +
-//!    digit, e.g. UCI `C536379`), **unpaid status** (a status column whose
+//!    digits only, e.g. UCI `C536379`), **unpaid status** (a status column whose
 //!    value is not paid/succeeded/completed…), **return** (negative quantity
 //!    or amount), **non-positive price** (price ≤ 0, or amount ≤ 0 when only
 //!    an amount is mapped). If the matching rule is switched off the row is
@@ -321,13 +321,17 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// UCI marks cancellations with a `C` before the invoice number. Requiring a
-/// digit after the `C` keeps ids like Stripe's `ch_…` from matching.
+/// UCI marks cancellations with a `C` before the invoice number. Requiring
+/// digits and nothing else after the `C` keeps other ids that happen to
+/// start with a `c` from matching: Stripe's `ch_…`, and UUIDs and hex ids
+/// such as `c3879815-8ada-…`.
 pub fn is_cancellation(invoice: &str) -> bool {
     // `values::trim`: a plain ASCII cell is returned as it is, without
     // `str::trim`'s Unicode whitespace table (this runs on every row).
-    let mut chars = super::ingest::values::trim(invoice).chars();
-    matches!(chars.next(), Some('C' | 'c')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+    match super::ingest::values::trim(invoice).as_bytes() {
+        [b'C' | b'c', digits @ ..] => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
 }
 
 /// `Some(true)` for statuses that mean money was received, `Some(false)` for
@@ -400,6 +404,11 @@ mod tests {
         assert!(!is_cancellation("536379"));
         assert!(!is_cancellation("ch_3MqLiJ"));
         assert!(!is_cancellation("C"));
+        assert!(is_cancellation(" C536379 "));
+        // UUIDs and hex ids that start with a c and a digit are orders.
+        assert!(!is_cancellation("c3879815-8ada-4f1e-9a5b-1f2e3d4c5b6a"));
+        assert!(!is_cancellation("c0ffee42"));
+        assert!(!is_cancellation("C536379A"));
     }
 
     #[test]

@@ -139,7 +139,7 @@ def set_aside_by_month(raw):
     d["cancellation"] = False
     d["return"] = False
     rest = d[~d["CustomerID"].str.strip().eq("")]
-    cancel = rest["InvoiceNo"].str.match(r"^[Cc]\d")
+    cancel = rest["InvoiceNo"].str.fullmatch(r"[Cc]\d+")
     d.loc[rest.index[cancel], "cancellation"] = True
     rest = rest[~cancel]
     d.loc[rest.index[rest["qty"] < 0], "return"] = True

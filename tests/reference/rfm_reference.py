@@ -57,7 +57,7 @@ def clean(raw):
     steps = [
         ("unparseable", lambda d: d["date"].isna() | d["qty"].isna() | d["price"].isna()),
         ("missing_customer", lambda d: d["CustomerID"].str.strip().eq("")),
-        ("cancellation", lambda d: d["InvoiceNo"].str.match(r"^[Cc]\d")),
+        ("cancellation", lambda d: d["InvoiceNo"].str.fullmatch(r"[Cc]\d+")),
         ("return", lambda d: d["qty"] < 0),
         ("non_positive_price", lambda d: d["price"] <= 0),
     ]
