@@ -26,6 +26,8 @@ test("after one visit the app works offline", async () => {
   await page.reload();
   await page.getByRole("button", { name: "Try the sample data" }).click();
   await page.getByRole("region", { name: "Results" }).waitFor({ timeout: 60_000 });
+  // The results are drawn section by section: wait for the profiles too.
+  await page.locator("article.profile").nth(1).waitFor({ timeout: 60_000 });
   assert.ok((await page.locator("article.profile").count()) >= 2);
   assert.deepEqual(problems, []);
   await context.close();
