@@ -154,6 +154,27 @@ pub struct PurchaseKey {
     columns: Vec<usize>,
 }
 
+/// What a window says about a cut.
+enum Search {
+    /// Cut here (`None`: nowhere in this window).
+    Cut(Option<u64>),
+    /// The window may still grow, and more bytes could move the cut.
+    NeedMore,
+}
+
+/// How far a window has been searched for a cut.
+#[derive(Debug, Clone, Default)]
+struct Scan {
+    /// The first line break's cut, once found.
+    first: Option<u64>,
+    /// Where the next line to look at starts, in the window.
+    line_start: usize,
+    /// The key of the line before it.
+    previous: Option<Vec<String>>,
+    /// Lines looked at.
+    searched: usize,
+}
+
 /// A cut looks at most this many lines past the first line break for a
 /// change of purchase: enough for any ordinary order.
 const MAX_LINES_SEARCHED: usize = 1_000;
@@ -182,39 +203,59 @@ impl PurchaseKey {
     /// change, a line may be part of a multi-line record (an odd number of
     /// quotes), or a line has none of the key's columns.
     pub fn cut(&self, window: &[u8], from: u64, total: u64) -> Option<u64> {
-        let first = cut_at(window, from, total);
-        let Some(start) = first.and_then(|cut| usize::try_from(cut - from).ok()) else {
-            return first;
+        match self.search(window, from, true, &mut Scan::default()) {
+            Search::Cut(cut) => cut.filter(|&cut| cut < total),
+            Search::NeedMore => None,
+        }
+    }
+
+    /// [`PurchaseKey::cut`] on a window that may still grow (`complete`:
+    /// it will not): `NeedMore` when more bytes could change the answer.
+    /// `scan` carries how far the window was searched, so a growing window
+    /// is searched once.
+    fn search(&self, window: &[u8], from: u64, complete: bool, scan: &mut Scan) -> Search {
+        let first = match scan.first {
+            Some(first) => first,
+            None => match cut_at(window, from, u64::MAX) {
+                Some(first) => {
+                    scan.first = Some(first);
+                    scan.line_start = usize::try_from(first - from).unwrap_or(usize::MAX);
+                    first
+                }
+                None if complete => return Search::Cut(None),
+                None => return Search::NeedMore,
+            },
         };
         if self.columns.is_empty() {
-            return first;
+            return Search::Cut(Some(first));
         }
-        let mut line_start = start;
-        let mut previous: Option<Vec<String>> = None;
-        let rest = window.get(start..).unwrap_or_default();
-        // Only lines ended by a line break: the window's last one may be cut short.
-        for line in rest
-            .split_inclusive(|&b| b == b'\n')
-            .take(MAX_LINES_SEARCHED)
-        {
+        let rest = window.get(scan.line_start..).unwrap_or_default();
+        for line in rest.split_inclusive(|&b| b == b'\n') {
+            if scan.searched == MAX_LINES_SEARCHED {
+                return Search::Cut(Some(first));
+            }
+            // The window's last line may be cut short.
             if line.last() != Some(&b'\n') {
                 break;
             }
             let Some(key) = self.key_of(line) else {
-                return first;
+                return Search::Cut(Some(first));
             };
-            if previous.as_ref().is_some_and(|before| *before != key) {
-                let cut = from + line_start as u64;
+            if scan.previous.as_ref().is_some_and(|before| *before != key) {
                 // Never before a byte-order mark, as `cut_at` does.
-                return match cut < total && line.first() != Some(&0xEF) {
-                    true => Some(cut),
-                    false => first,
-                };
+                return Search::Cut(Some(match line.first() {
+                    Some(&0xEF) => first,
+                    _ => from + scan.line_start as u64,
+                }));
             }
-            previous = Some(key);
-            line_start += line.len();
+            scan.previous = Some(key);
+            scan.line_start += line.len();
+            scan.searched += 1;
         }
-        first
+        match complete {
+            true => Search::Cut(Some(first)),
+            false => Search::NeedMore,
+        }
     }
 
     /// The key's fields of one line; `None` when the line may not be a whole
@@ -259,29 +300,40 @@ pub fn slices(total: u64) -> impl Iterator<Item = (u64, u64)> {
 /// half: the helper decompresses first.
 pub const INFLATING_OWN_PART: f64 = 0.80;
 
-/// Where a piece of streamed text goes when the text is cut at the first
-/// line break from a given offset on (as [`cut_at`] cuts).
+/// Where a piece of streamed text goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
-    /// Wholly before the cut.
+    /// Wholly before the cut, as are the pieces held so far.
     Before,
-    /// Its first `usize` bytes before the cut, the rest after.
+    /// Kept aside, after those held so far: where the cut falls is not known
+    /// yet.
+    Hold,
+    /// The pieces held so far and this one, back to back: their first
+    /// `usize` bytes before the cut, the rest after.
     Split(usize),
     /// Wholly after the cut.
     After,
 }
 
 /// Places the pieces of a text that arrives in pieces (a decompressor's
-/// output) on either side of a cut: the first line break at or after
-/// `cut_from`, not before a byte-order mark, as [`cut_at`] cuts.
+/// output) on either side of the cut [`PurchaseKey::cut`] would choose in
+/// the [`CUT_WINDOW`] bytes from `cut_from` on, whatever the pieces: from
+/// the piece holding `cut_from`, pieces are held until the window decides.
+/// Without a key ([`StreamCut::new`]), the first line break, as [`cut_at`]
+/// cuts.
 #[derive(Debug, Clone)]
 pub struct StreamCut {
     cut_from: u64,
     done: u64,
     cut: Option<u64>,
-    /// The pieces so far end with a line break at or after `cut_from`
-    /// whose next byte is not known yet.
-    break_pending: bool,
+    purchase: PurchaseKey,
+    /// The text from `cut_from` on while the cut is not decided.
+    window: Vec<u8>,
+    scan: Scan,
+    /// Where the first held piece starts, while pieces are held.
+    held_from: Option<u64>,
+    /// The window was searched to its end and holds no cut.
+    no_cut: bool,
 }
 
 impl StreamCut {
@@ -290,47 +342,83 @@ impl StreamCut {
             cut_from,
             done: 0,
             cut: None,
-            break_pending: false,
+            purchase: PurchaseKey {
+                delimiter: b',',
+                columns: Vec::new(),
+            },
+            window: Vec::new(),
+            scan: Scan::default(),
+            held_from: None,
+            no_cut: false,
         }
     }
 
-    /// Where the next piece, of `len` bytes, goes. `bytes_from(i)` gives the
-    /// piece's bytes from index `i` on; it is called only for a piece that
-    /// may hold the cut.
-    pub fn place(&mut self, len: usize, bytes_from: impl FnOnce(usize) -> Vec<u8>) -> Placement {
+    /// Cuts between purchases from now on; set it before the piece that
+    /// reaches `cut_from`.
+    pub fn between_purchases(&mut self, purchase: PurchaseKey) {
+        self.purchase = purchase;
+    }
+
+    /// Where the next piece, of `len` bytes, goes. `bytes(range)` gives
+    /// those of the piece's bytes; it is called only while the cut is not
+    /// decided.
+    pub fn place(
+        &mut self,
+        len: usize,
+        bytes: impl FnOnce(std::ops::Range<usize>) -> Vec<u8>,
+    ) -> Placement {
         let start = self.done;
         self.done += len as u64;
         if self.cut.is_some() {
             return Placement::After;
         }
-        if self.done <= self.cut_from || len == 0 {
-            return Placement::Before;
+        if self.no_cut || self.done <= self.cut_from || len == 0 {
+            return match self.held_from {
+                Some(_) => Placement::Hold,
+                None => Placement::Before,
+            };
         }
-        let from = match self.break_pending {
-            true => 0,
-            false => self.cut_from.saturating_sub(start) as usize,
+        let held_from = *self.held_from.get_or_insert(start);
+        let from = usize::try_from(self.cut_from.saturating_sub(start)).unwrap_or(len);
+        let room = (CUT_WINDOW as usize).saturating_sub(self.window.len());
+        let to = from.saturating_add(room).min(len);
+        if from < to {
+            self.window.extend(bytes(from..to));
+        }
+        let complete = self.window.len() >= CUT_WINDOW as usize;
+        self.decide(held_from, complete).unwrap_or(Placement::Hold)
+    }
+
+    /// Where the pieces still held go once the text has ended.
+    pub fn finish(&mut self) -> Placement {
+        match self.held_from {
+            Some(held_from) if self.cut.is_none() => {
+                self.decide(held_from, true).unwrap_or(Placement::Before)
+            }
+            _ => Placement::Before,
+        }
+    }
+
+    fn decide(&mut self, held_from: u64, complete: bool) -> Option<Placement> {
+        let searched = self
+            .purchase
+            .search(&self.window, self.cut_from, complete, &mut self.scan);
+        let cut = match searched {
+            Search::NeedMore => return None,
+            Search::Cut(cut) => cut,
         };
-        let window = bytes_from(from);
-        let starts_line = |i: usize| window.get(i) != Some(&0xEF);
-        let found = match self.break_pending && starts_line(0) {
-            true => Some(0),
-            false => window
-                .iter()
-                .enumerate()
-                .find(|&(i, &byte)| byte == b'\n' && i + 1 < window.len() && starts_line(i + 1))
-                .map(|(i, _)| i + 1),
-        };
-        match found {
-            Some(i) => {
-                let at = from + i;
-                self.cut = Some(start + at as u64);
-                Placement::Split(at)
+        self.window = Vec::new();
+        self.held_from = None;
+        Some(match cut {
+            Some(cut) => {
+                self.cut = Some(cut);
+                Placement::Split(usize::try_from(cut - held_from).unwrap_or(usize::MAX))
             }
             None => {
-                self.break_pending = window.last() == Some(&b'\n');
+                self.no_cut = true;
                 Placement::Before
             }
-        }
+        })
     }
 
     /// The offset of the cut, once it has been placed.
@@ -478,10 +566,11 @@ mod tests {
         // A short line (missing the customer column): the first line break.
         let short = b"x\n7,A\n8,B,1,d,1,17850,UK\n";
         assert_eq!(key.cut(short, 0, 1000), Some(2));
-        // A change of purchase right at the end of the file is no cut.
+        // The last line of the file can start a purchase; nothing past the
+        // end is ever a cut.
         let at_end = b"x\n7,A,1,d,1,1,UK\n8,A,1,d,1,1,UK\n";
-        assert_eq!(key.cut(at_end, 0, 1000), Some(17));
-        assert_eq!(key.cut(at_end, 0, 17), Some(2));
+        assert_eq!(key.cut(at_end, 0, 32), Some(17));
+        assert_eq!(key.cut(b"x\n", 0, 2), None);
         // Without an invoice column, the customer and the date.
         let no_invoice = PurchaseKey::of(&sniffed(
             "customer,date,amount\na,2011-01-01,5\na,2011-01-02,6\n",
@@ -490,21 +579,75 @@ mod tests {
         assert_eq!(no_invoice.cut(days, 0, 1000), Some(32));
     }
 
-    /// Cuts a text streamed in pieces of `piece` bytes from `cut_from`.
-    fn stream_cut(text: &[u8], piece: usize, cut_from: u64) -> (Vec<u8>, Vec<u8>, Option<u64>) {
-        let mut cut = StreamCut::new(cut_from);
-        let (mut before, mut after) = (Vec::new(), Vec::new());
+    /// Cuts a text streamed in pieces of `piece` bytes from `cut_from`, as
+    /// the helper does: held pieces wait for the cut's decision.
+    fn stream_cut_by(
+        mut cut: StreamCut,
+        text: &[u8],
+        piece: usize,
+    ) -> (Vec<u8>, Vec<u8>, Option<u64>) {
+        let (mut before, mut after, mut held) = (Vec::new(), Vec::new(), Vec::new());
+        let mut place = |placement: Placement, held: &mut Vec<u8>| match placement {
+            Placement::Hold => {}
+            Placement::Before => before.append(held),
+            Placement::Split(at) => {
+                before.extend_from_slice(&held[..at]);
+                after.extend_from_slice(&held[at..]);
+                held.clear();
+            }
+            Placement::After => after.append(held),
+        };
         for chunk in text.chunks(piece) {
-            match cut.place(chunk.len(), |i| chunk[i..].to_vec()) {
-                Placement::Before => before.extend_from_slice(chunk),
-                Placement::Split(at) => {
-                    before.extend_from_slice(&chunk[..at]);
-                    after.extend_from_slice(&chunk[at..]);
-                }
-                Placement::After => after.extend_from_slice(chunk),
+            let placement = cut.place(chunk.len(), |range| chunk[range].to_vec());
+            held.extend_from_slice(chunk);
+            place(placement, &mut held);
+        }
+        let placement = cut.finish();
+        place(placement, &mut held);
+        assert!(held.is_empty());
+        (before, after, cut.cut())
+    }
+
+    fn stream_cut(text: &[u8], piece: usize, cut_from: u64) -> (Vec<u8>, Vec<u8>, Option<u64>) {
+        stream_cut_by(StreamCut::new(cut_from), text, piece)
+    }
+
+    #[test]
+    fn streamed_text_is_cut_between_purchases_as_a_file_is() {
+        let mut text = String::from(CSV);
+        for line in 0..2_000u32 {
+            // Invoices of a few lines, one of 1,201 lines (longer than a
+            // search), a few lines with a quoted line break.
+            let invoice = match line {
+                500..=1_700 => 5000,
+                _ => line / 4,
+            };
+            let description = match line % 53 {
+                0 => "\"two\nlines\"",
+                _ => "MUG",
+            };
+            let customer = 17_000 + invoice % 11;
+            text.push_str(&format!(
+                "{invoice},{description},1,2011-01-01 10:00,1.5,{customer},UK\n"
+            ));
+        }
+        let text = text.repeat(3);
+        let text = text.as_bytes();
+        let key = PurchaseKey::of(&sniffed(CSV));
+        let total = text.len() as u64;
+        for cut_from in (150..text.len() as u64 - 100).step_by(4_999) {
+            let window = &text[cut_from as usize..text.len().min((cut_from + CUT_WINDOW) as usize)];
+            let expected = key.cut(window, cut_from, total);
+            assert!(expected.is_some());
+            for piece in [1, 7, 100, 4096, 70_000, text.len()] {
+                let mut cut = StreamCut::new(cut_from);
+                cut.between_purchases(key.clone());
+                let (before, after, found) = stream_cut_by(cut, text, piece);
+                assert_eq!(found, expected, "from {cut_from}, pieces of {piece}");
+                assert_eq!(before.len() as u64, found.unwrap_or(total));
+                assert_eq!([before, after].concat(), text);
             }
         }
-        (before, after, cut.cut())
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use super::inflate::inflate_into;
 use super::messages::{mark, post_to_parent_with};
-use crate::engine::ingest::{IngestSettings, Ingestor, SNIFF_WINDOW};
-use crate::engine::work_split::{Placement, StreamCut, CHUNK_BYTES};
+use crate::engine::ingest::{sniff_with_settings, IngestSettings, Ingestor, SNIFF_WINDOW};
+use crate::engine::work_split::{Placement, PurchaseKey, StreamCut, CHUNK_BYTES};
 use crate::protocol::helper::{HelperReply, TextPart};
 use crate::session::WorkerError;
 use js_sys::Uint8Array;
@@ -55,12 +55,18 @@ impl Batches {
 /// The decompressed text as it is placed around the cut.
 struct Splitting {
     cut: StreamCut,
+    cut_from: u64,
+    /// Pieces from the one that reaches the cut's offset on, until the cut
+    /// is decided.
+    held: Vec<Uint8Array>,
     before: Batches,
     after: Batches,
     /// Text after the cut, read here once all of it is decompressed.
     kept: Vec<Uint8Array>,
     /// The text's first bytes: how the rest is read (delimiter, columns).
     head: Vec<u8>,
+    /// How the head is read, to cut between purchases as a file is cut.
+    ingest: IngestSettings,
     up_to_cut_sent: bool,
 }
 
@@ -76,30 +82,55 @@ impl Splitting {
         if self.head.len() < SNIFF_WINDOW {
             let take = (SNIFF_WINDOW - self.head.len()).min(len as usize);
             self.head.extend(piece.subarray(0, take as u32).to_vec());
+            self.head_complete();
         }
-        let placement = self.cut.place(len as usize, |from| {
-            piece.subarray(from as u32, len).to_vec()
+        let placement = self.cut.place(len as usize, |range| {
+            piece
+                .subarray(range.start as u32, range.end as u32)
+                .to_vec()
         });
+        self.held.push(piece.clone());
+        self.place_held(placement, fed);
+    }
+
+    /// Once the head is whole, the cut falls between purchases, as in a file
+    /// read in parts. The head is whole before the cut's offset is reached
+    /// whatever the pieces (the offset is past [`SNIFF_WINDOW`]), so the cut
+    /// depends on the text alone.
+    fn head_complete(&mut self) {
+        if self.head.len() == SNIFF_WINDOW && self.cut_from >= SNIFF_WINDOW as u64 {
+            if let Ok(sniffed) = sniff_with_settings(&self.head, &self.ingest) {
+                self.cut.between_purchases(PurchaseKey::of(&sniffed));
+            }
+        }
+    }
+
+    /// Sends or keeps the held pieces as `placement` says.
+    fn place_held(&mut self, placement: Placement, fed: u64) {
         let before = TextPart::Before {
             compressed_done: fed,
         };
-        match placement {
-            Placement::Before => {
-                for batch in self.before.add(piece) {
+        let mut split_at = match placement {
+            Placement::Hold => return,
+            Placement::Before => usize::MAX,
+            Placement::Split(at) => at,
+            Placement::After => 0,
+        };
+        for piece in std::mem::take(&mut self.held) {
+            let len = piece.length();
+            let at = u32::try_from(split_at).unwrap_or(u32::MAX).min(len);
+            if at > 0 {
+                for batch in self.before.add(&piece.subarray(0, at)) {
                     send(before, &batch);
                 }
             }
-            Placement::Split(at) => {
-                for batch in self.before.add(&piece.subarray(0, at as u32)) {
-                    send(before, &batch);
+            split_at = split_at.saturating_sub(len as usize);
+            if at < len {
+                if !self.up_to_cut_sent {
+                    self.send_up_to_cut(fed);
                 }
-                self.send_up_to_cut(fed);
-                let rest = self.after.add(&piece.subarray(at as u32, len));
+                let rest = self.after.add(&piece.subarray(at, len));
                 self.kept.extend(rest);
-            }
-            Placement::After => {
-                let full = self.after.add(piece);
-                self.kept.extend(full);
             }
         }
     }
@@ -132,10 +163,13 @@ pub async fn inflate_range(
     mark("helper: inflating");
     let splitting = Rc::new(RefCell::new(Splitting {
         cut: StreamCut::new(cut_from),
+        cut_from,
+        held: Vec::new(),
         before: Batches::default(),
         after: Batches::default(),
         kept: Vec::new(),
         head: Vec::new(),
+        ingest: ingest.clone(),
         up_to_cut_sent: false,
     }));
     let taking = Rc::clone(&splitting);
@@ -146,6 +180,8 @@ pub async fn inflate_range(
     mark("helper: inflated");
     let (head, kept, cut) = {
         let mut splitting = splitting.borrow_mut();
+        let placement = splitting.cut.finish();
+        splitting.place_held(placement, compressed.size() as u64);
         if !splitting.up_to_cut_sent {
             splitting.send_up_to_cut(compressed.size() as u64);
         }

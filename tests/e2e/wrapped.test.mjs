@@ -175,3 +175,33 @@ test("a damaged .xls that stops the workbook reader says so, and the previous re
   assert.equal(await page.getByRole("region", { name: "Results" }).count(), 1, "the sample's results stay");
   assert.deepEqual(problems.filter((p) => !/unreachable|workbook|RuntimeError|panicked/i.test(p)), []);
 });
+
+/**
+ * The sample with one line repeated right where a first-line-break cut of
+ * its gzipped text would fall (the first line break from 80% of the text
+ * on): the repeat and its original share an invoice.
+ */
+function sampleWithRepeatAtTheCut(sample) {
+  const text = sample.toString("latin1"); // a character per byte, as the cut counts
+  const breaks = [...text.matchAll(/\n/g)].map((m) => m.index);
+  for (let i = 1; i < breaks.length; i++) {
+    const [previous, end] = [breaks[i - 1], breaks[i]];
+    const line = text.slice(previous + 1, end + 1);
+    if (line.split(",")[0] !== text.slice(end + 1, end + 40).split(",")[0]) continue; // the next line is of another invoice
+    const cutFrom = Math.floor((text.length + line.length) * 0.8);
+    if (cutFrom > previous && cutFrom <= end) return text.slice(0, end + 1) + line + text.slice(end + 1);
+  }
+  throw new Error("no line fits");
+}
+
+test("a .csv.gz whose cut would separate a line from its repeat is still read in two parts", async () => {
+  const text = Buffer.from(sampleWithRepeatAtTheCut(await readFile(join(DIST, "sample.csv"))), "latin1");
+  const plainPage = await openApp(app.browser, app.server.url);
+  const plain = await analyse(plainPage.page, { name: "orders.csv", mimeType: "text/csv", buffer: text });
+  const gz = await openApp(app.browser, app.server.url);
+  const gzipped = await analyse(gz.page, { name: "orders.csv.gz", mimeType: "application/gzip", buffer: gzipSync(text) });
+  assert.equal(gzipped.customers, plain.customers);
+  // Cut at the end of the invoice, so the parts join.
+  assert.match(await gz.page.locator(".run-stats").innerText(), /^Read in \d+ ms \(2 workers\)/);
+  for (const { problems } of [plainPage, gz]) assert.deepEqual(problems, []);
+});
