@@ -162,18 +162,23 @@ fn customers_first_seen_after_the_cut_join_like_one_pass() {
     }
 }
 
+/// A seeded xorshift generator: `next(n)` is in `0..n`.
+fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}
+
 /// Lines of 37 customers' invoices, a 150-line order (invoice 999) and lines
 /// without an invoice, with one line in 12 repeating a random earlier line
 /// of the same half; the halves have different items, so a line of the
 /// second half repeats one of the first only when `across` adds one.
 fn file_with_repeats(across: Option<usize>) -> (String, Vec<String>) {
-    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     let mut lines: Vec<String> = Vec::new();
     let mut first_half_end = 0;
     for half in 0..2u64 {
@@ -467,13 +472,7 @@ fn a_middle_part_remembers_its_lines_for_the_parts_after_it() {
 /// at the first line break would often separate a line from its repeat.
 #[test]
 fn the_workers_cuts_keep_an_invoices_repeated_lines_together() {
-    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     let mut text = String::from(
         "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
     );
