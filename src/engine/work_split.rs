@@ -9,7 +9,7 @@
 //! one worker reads it all. Whichever is chosen, the outcome does not depend
 //! on how many workers there were or which one read what.
 
-use super::ingest::records::split_all;
+use super::ingest::records::RecordSplitter;
 use super::ingest::{Field, IngestSettings, Share, SniffReport, TextEncoding};
 
 /// At most this many workers (the analysis worker and its helpers): beyond
@@ -167,6 +167,8 @@ enum Search {
 struct Scan {
     /// The first line break's cut, once found.
     first: Option<u64>,
+    /// How much of the window was searched for it.
+    break_searched: usize,
     /// Where the next line to look at starts, in the window.
     line_start: usize,
     /// The key of the line before it.
@@ -216,20 +218,33 @@ impl PurchaseKey {
     fn search(&self, window: &[u8], from: u64, complete: bool, scan: &mut Scan) -> Search {
         let first = match scan.first {
             Some(first) => first,
-            None => match cut_at(window, from, u64::MAX) {
-                Some(first) => {
-                    scan.first = Some(first);
-                    scan.line_start = usize::try_from(first - from).unwrap_or(usize::MAX);
-                    first
+            None => {
+                // From the last byte looked at before: a line break there
+                // waited for its next byte.
+                let seen = scan.break_searched.saturating_sub(1).min(window.len());
+                let found = window
+                    .get(seen..)
+                    .and_then(|new| cut_at(new, from + seen as u64, u64::MAX));
+                scan.break_searched = window.len();
+                match found {
+                    Some(first) => {
+                        scan.first = Some(first);
+                        scan.line_start = usize::try_from(first - from).unwrap_or(usize::MAX);
+                        first
+                    }
+                    None if complete => return Search::Cut(None),
+                    None => return Search::NeedMore,
                 }
-                None if complete => return Search::Cut(None),
-                None => return Search::NeedMore,
-            },
+            }
         };
         if self.columns.is_empty() {
             return Search::Cut(Some(first));
         }
         let rest = window.get(scan.line_start..).unwrap_or_default();
+        // One splitter for the lines of this search: each line is a whole
+        // record (an odd number of quotes ends the search), so it is always
+        // at a record's start.
+        let mut splitter = RecordSplitter::new(self.delimiter);
         for line in rest.split_inclusive(|&b| b == b'\n') {
             if scan.searched == MAX_LINES_SEARCHED {
                 return Search::Cut(Some(first));
@@ -238,15 +253,18 @@ impl PurchaseKey {
             if line.last() != Some(&b'\n') {
                 break;
             }
-            let Some(key) = self.key_of(line) else {
+            // A line with a byte-order mark (never cut before, as `cut_at`
+            // does) or of under 3 bytes is read differently by a splitter
+            // that has not started yet: it ends the search, so that the
+            // search gives the same cut however the window grew.
+            if line.len() < 3 || line.first() == Some(&0xEF) {
+                return Search::Cut(Some(first));
+            }
+            let Some(key) = self.key_of(line, &mut splitter) else {
                 return Search::Cut(Some(first));
             };
             if scan.previous.as_ref().is_some_and(|before| *before != key) {
-                // Never before a byte-order mark, as `cut_at` does.
-                return Search::Cut(Some(match line.first() {
-                    Some(&0xEF) => first,
-                    _ => from + scan.line_start as u64,
-                }));
+                return Search::Cut(Some(from + scan.line_start as u64));
             }
             scan.previous = Some(key);
             scan.line_start += line.len();
@@ -260,17 +278,28 @@ impl PurchaseKey {
 
     /// The key's fields of one line; `None` when the line may not be a whole
     /// record or lacks a column.
-    fn key_of(&self, line: &[u8]) -> Option<Vec<String>> {
+    fn key_of(&self, line: &[u8], splitter: &mut RecordSplitter) -> Option<Vec<String>> {
         if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
             return None;
         }
         let text = String::from_utf8_lossy(line);
-        let mut records = split_all(&text, self.delimiter, true, 1).ok()?;
-        let (_, fields) = records.pop()?;
-        self.columns
-            .iter()
-            .map(|&i| fields.get(i).cloned())
-            .collect()
+        let mut key = None;
+        let mut records = 0;
+        splitter
+            .feed(&text, &mut |record| {
+                records += 1;
+                key = self
+                    .columns
+                    .iter()
+                    .map(|&i| record.get(i).map(str::to_string))
+                    .collect();
+                Ok(())
+            })
+            .ok()?;
+        match records {
+            1 => key,
+            _ => None,
+        }
     }
 }
 
@@ -577,6 +606,16 @@ mod tests {
         ));
         let days = b"x\na,2011-01-01,5\na,2011-01-01,5\na,2011-01-02,6\n";
         assert_eq!(no_invoice.cut(days, 0, 1000), Some(32));
+        // Aligned text without a header (CDNOW's layout): runs of spaces.
+        let aligned = std::fs::read("tests/fixtures/cdnow_like.txt").unwrap();
+        let key =
+            PurchaseKey::of(&sniff_with_settings(&aligned, &IngestSettings::default()).unwrap());
+        let window = b"9 19970106  1  1.00\r\n   00001 19970106  4  77.23\r\n   00001 19970106  1  14.15  \r\n   00001 19970114  3  47.25\r\n";
+        let second_day = window
+            .windows(2)
+            .rposition(|w| w == b"\n ")
+            .map(|i| i as u64 + 1);
+        assert_eq!(key.cut(window, 0, 1000), second_day);
     }
 
     /// Cuts a text streamed in pieces of `piece` bytes from `cut_from`, as
@@ -627,6 +666,12 @@ mod tests {
                 _ => "MUG",
             };
             let customer = 17_000 + invoice % 11;
+            // Now and then a byte-order mark or a near-empty line.
+            match line % 97 {
+                5 => text.push('\u{feff}'),
+                9 => text.push_str("7\n"),
+                _ => {}
+            }
             text.push_str(&format!(
                 "{invoice},{description},1,2011-01-01 10:00,1.5,{customer},UK\n"
             ));
