@@ -1,8 +1,9 @@
 //! Reads a file in parts as the worker pool does (cut where the worker cuts,
 //! the first part with `Ingestor::new`, each later one with
 //! `Ingestor::continuing`, every later part encoded and decoded as the
-//! message between workers, joined in file order) and prints each stage's time and the encoded size: run it under
-//! `/usr/bin/time -f %M` beside `engine_timing` for the peak memory.
+//! message between workers, joined in file order) and prints each stage's
+//! time and the encoded size: run it under `/usr/bin/time -f %M` beside
+//! `engine_timing` for the peak memory.
 //!     cargo run --release --example parts_probe -- file.csv [parts]
 
 // A tool run by hand: a panic is its error message.

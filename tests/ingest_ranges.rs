@@ -73,6 +73,24 @@ fn in_two_parts(
     None
 }
 
+/// Asserts that the parts cut after `cut` join, into `whole` (the single
+/// pass's outcome as JSON); `why` says why they must.
+fn joins_like_one_pass(
+    bytes: &[u8],
+    cut: usize,
+    settings: &IngestSettings,
+    whole: &Value,
+    why: &str,
+) {
+    let outcome = in_two_parts(bytes, cut, 4096, settings)
+        .unwrap_or_else(|| panic!("cut {cut}: {why}, yet refused"));
+    assert_close(
+        &serde_json::to_value(&outcome).unwrap(),
+        whole,
+        &format!("cut {cut}"),
+    );
+}
+
 #[test]
 fn two_parts_join_into_the_single_pass_result_or_refuse() {
     let text = troubled_file(3000);
@@ -152,13 +170,7 @@ fn customers_first_seen_after_the_cut_join_like_one_pass() {
     let whole = serde_json::to_value(whole).unwrap();
     let cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
     for &cut in cuts[cuts.len() / 2..cuts.len() - 1].iter().step_by(37) {
-        let outcome = in_two_parts(bytes, cut, 4096, &settings)
-            .unwrap_or_else(|| panic!("cut {cut}: no quotes or duplicates, yet refused"));
-        assert_close(
-            &serde_json::to_value(&outcome).unwrap(),
-            &whole,
-            &format!("cut {cut}"),
-        );
+        joins_like_one_pass(bytes, cut, &settings, &whole, "no quotes or duplicates");
     }
 }
 
@@ -516,13 +528,7 @@ fn the_workers_cuts_keep_an_invoices_repeated_lines_together() {
         let invoice_of = |line_start: usize| &bytes[line_start..line_start + 6];
         let before = bytes[..cut - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
         assert_ne!(invoice_of(before), invoice_of(cut), "from {from}");
-        let outcome = in_two_parts(bytes, cut, 4096, &settings)
-            .unwrap_or_else(|| panic!("from {from}: cut {cut} between invoices, yet refused"));
-        assert_close(
-            &serde_json::to_value(&outcome).unwrap(),
-            &whole,
-            &format!("cut {cut}"),
-        );
+        joins_like_one_pass(bytes, cut, &settings, &whole, "between invoices");
         tried += 1;
         let first_break = cut_at(window, from as u64, total).unwrap() as usize;
         if in_two_parts(bytes, first_break, 4096, &settings).is_none() {

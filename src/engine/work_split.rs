@@ -11,6 +11,7 @@
 
 use super::ingest::records::RecordSplitter;
 use super::ingest::{Field, IngestSettings, Share, SniffReport, TextEncoding};
+use serde::{Deserialize, Serialize};
 
 /// At most this many workers (the analysis worker and its helpers): beyond
 /// it, joining the parts and posting the results outweighs another reader.
@@ -147,8 +148,9 @@ pub fn cut_at(window: &[u8], from: u64, total: u64) -> Option<u64> {
 /// purchase, so a cut inside a purchase may leave a line on one side and its
 /// repeat on the other; the parts then cannot be joined and the whole file
 /// is read again in one pass. Exports list a purchase's lines together, so
-/// cutting where the key changes avoids that.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// cutting where the key changes avoids that. The default has no columns:
+/// its cuts are at the first line break.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchaseKey {
     delimiter: u8,
     columns: Vec<usize>,
@@ -348,8 +350,6 @@ pub enum Placement {
 /// output) on either side of the cut [`PurchaseKey::cut`] would choose in
 /// the [`CUT_WINDOW`] bytes from `cut_from` on, whatever the pieces: from
 /// the piece holding `cut_from`, pieces are held until the window decides.
-/// Without a key ([`StreamCut::new`]), the first line break, as [`cut_at`]
-/// cuts.
 #[derive(Debug, Clone)]
 pub struct StreamCut {
     cut_from: u64,
@@ -366,26 +366,17 @@ pub struct StreamCut {
 }
 
 impl StreamCut {
-    pub fn new(cut_from: u64) -> Self {
+    pub fn new(cut_from: u64, purchase: PurchaseKey) -> Self {
         Self {
             cut_from,
             done: 0,
             cut: None,
-            purchase: PurchaseKey {
-                delimiter: b',',
-                columns: Vec::new(),
-            },
+            purchase,
             window: Vec::new(),
             scan: Scan::default(),
             held_from: None,
             no_cut: false,
         }
-    }
-
-    /// Cuts between purchases from now on; set it before the piece that
-    /// reaches `cut_from`.
-    pub fn between_purchases(&mut self, purchase: PurchaseKey) {
-        self.purchase = purchase;
     }
 
     /// Where the next piece, of `len` bytes, goes. `bytes(range)` gives
@@ -648,7 +639,11 @@ mod tests {
     }
 
     fn stream_cut(text: &[u8], piece: usize, cut_from: u64) -> (Vec<u8>, Vec<u8>, Option<u64>) {
-        stream_cut_by(StreamCut::new(cut_from), text, piece)
+        stream_cut_by(
+            StreamCut::new(cut_from, PurchaseKey::default()),
+            text,
+            piece,
+        )
     }
 
     #[test]
@@ -685,8 +680,7 @@ mod tests {
             let expected = key.cut(window, cut_from, total);
             assert!(expected.is_some());
             for piece in [1, 7, 100, 4096, 70_000, text.len()] {
-                let mut cut = StreamCut::new(cut_from);
-                cut.between_purchases(key.clone());
+                let cut = StreamCut::new(cut_from, key.clone());
                 let (before, after, found) = stream_cut_by(cut, text, piece);
                 assert_eq!(found, expected, "from {cut_from}, pieces of {piece}");
                 assert_eq!(before.len() as u64, found.unwrap_or(total));

@@ -3,6 +3,7 @@
 
 use crate::engine::clustering::{BlockSums, Clustering, KMeansSettings};
 use crate::engine::ingest::{IngestRange, IngestSettings, IngestShare, Share};
+use crate::engine::work_split::PurchaseKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,14 +38,16 @@ pub enum HelperRequest {
         end: u64,
     },
     /// Decompress the attached compressed text (`format`: "gzip" or
-    /// "deflate-raw"), sending the text up to a cut (the first line break
-    /// from `cut_from` on) as [`HelperReply::Text`] parts while going on;
-    /// then read and clean the rest, as [`HelperRequest::IngestRange`]
-    /// would, send it too, and reply.
+    /// "deflate-raw"), sending the text up to a cut (from `cut_from` on,
+    /// between two purchases as `purchase` tells them apart; see
+    /// [`StreamCut`](crate::engine::work_split::StreamCut)) as
+    /// [`HelperReply::Text`] parts while going on; then read and clean the
+    /// rest, as [`HelperRequest::IngestRange`] would, send it too, and reply.
     InflateRange {
         ingest: IngestSettings,
         format: String,
         cut_from: u64,
+        purchase: PurchaseKey,
     },
 }
 

@@ -87,15 +87,22 @@ pub async fn analyse_deflated(
     let started = now_ms();
     let head = deflated.head().await?;
     let sniffed = sniff_with_settings(&head, &ingest).ok();
-    let cuttable = |hint| {
-        matches!(
-            read_plan(hint, sniffed.as_ref(), &ingest),
-            ReadPlan::Parts { .. }
-        )
-    };
-    let text_size_hint = deflated.text_size_hint.filter(|&hint| cuttable(hint));
-    if let Some(hint) = text_size_hint.filter(|_| !looks_like_rfm_table(&head)) {
-        let reading = read_while_inflating(&deflated.data, deflated.format, hint, ingest.clone());
+    // Read in two parts when a file of the text's size would be cut.
+    let cut =
+        deflated
+            .text_size_hint
+            .and_then(|hint| match read_plan(hint, sniffed.as_ref(), &ingest) {
+                ReadPlan::Parts { purchase, .. } => Some((hint, purchase)),
+                _ => None,
+            });
+    if let Some((hint, purchase)) = cut.filter(|_| !looks_like_rfm_table(&head)) {
+        let reading = read_while_inflating(
+            &deflated.data,
+            deflated.format,
+            hint,
+            purchase,
+            ingest.clone(),
+        );
         if let Some(inflated) = apart(reading).await? {
             mark("read: done");
             let report = deflated.report.clone().with_text_bytes(inflated.text_bytes);

@@ -11,7 +11,7 @@ use crate::engine::clustering::{
     kmeans_fit, silhouette_pass, KMeansSettings, Point, SilhouettePass,
 };
 use crate::engine::ingest::{Ingestor, SNIFF_WINDOW};
-use crate::engine::work_split::MAX_WAITING;
+use crate::engine::work_split::{StreamCut, MAX_WAITING};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::protocol::{flatten_points, points_of, FEATURES, FILE};
 use crate::session::WorkerError;
@@ -183,7 +183,16 @@ async fn work(request: HelperRequest, data: &JsValue) -> Result<Option<HelperRep
             ingest,
             format,
             cut_from,
-        } => inflate_range(&file()?, ingest, &format, cut_from).await?,
+            purchase,
+        } => {
+            inflate_range(
+                &file()?,
+                ingest,
+                &format,
+                StreamCut::new(cut_from, purchase),
+            )
+            .await?
+        }
         HelperRequest::IngestRange { ingest, start, end } => {
             let blob = file()?;
             mark("helper: reading");

@@ -6,8 +6,8 @@
 
 use super::inflate::inflate_into;
 use super::messages::{mark, post_to_parent_with};
-use crate::engine::ingest::{sniff_with_settings, IngestSettings, Ingestor, SNIFF_WINDOW};
-use crate::engine::work_split::{Placement, PurchaseKey, StreamCut, CHUNK_BYTES};
+use crate::engine::ingest::{IngestSettings, Ingestor, SNIFF_WINDOW};
+use crate::engine::work_split::{Placement, StreamCut, CHUNK_BYTES};
 use crate::protocol::helper::{HelperReply, TextPart};
 use crate::session::WorkerError;
 use js_sys::Uint8Array;
@@ -55,7 +55,6 @@ impl Batches {
 /// The decompressed text as it is placed around the cut.
 struct Splitting {
     cut: StreamCut,
-    cut_from: u64,
     /// Pieces from the one that reaches the cut's offset on, until the cut
     /// is decided.
     held: Vec<Uint8Array>,
@@ -65,8 +64,6 @@ struct Splitting {
     kept: Vec<Uint8Array>,
     /// The text's first bytes: how the rest is read (delimiter, columns).
     head: Vec<u8>,
-    /// How the head is read, to cut between purchases as a file is cut.
-    ingest: IngestSettings,
     up_to_cut_sent: bool,
 }
 
@@ -82,7 +79,6 @@ impl Splitting {
         if self.head.len() < SNIFF_WINDOW {
             let take = (SNIFF_WINDOW - self.head.len()).min(len as usize);
             self.head.extend(piece.subarray(0, take as u32).to_vec());
-            self.head_complete();
         }
         let placement = self.cut.place(len as usize, |range| {
             piece
@@ -91,18 +87,6 @@ impl Splitting {
         });
         self.held.push(piece.clone());
         self.place_held(placement, fed);
-    }
-
-    /// Once the head is whole, the cut falls between purchases, as in a file
-    /// read in parts. The head is whole before the cut's offset is reached
-    /// whatever the pieces (the offset is past [`SNIFF_WINDOW`]), so the cut
-    /// depends on the text alone.
-    fn head_complete(&mut self) {
-        if self.head.len() == SNIFF_WINDOW && self.cut_from >= SNIFF_WINDOW as u64 {
-            if let Ok(sniffed) = sniff_with_settings(&self.head, &self.ingest) {
-                self.cut.between_purchases(PurchaseKey::of(&sniffed));
-            }
-        }
     }
 
     /// Sends or keeps the held pieces as `placement` says.
@@ -150,7 +134,7 @@ impl Splitting {
     }
 }
 
-/// Decompresses `compressed`, sending the text before the cut to the
+/// Decompresses `compressed`, sending the text before `cut` to the
 /// analysis worker as it comes; reads the text after it here, then sends
 /// that too (so the analysis worker can read it when the parts cannot be
 /// joined) and replies with what it read.
@@ -158,18 +142,16 @@ pub async fn inflate_range(
     compressed: &Blob,
     ingest: IngestSettings,
     format: &str,
-    cut_from: u64,
+    cut: StreamCut,
 ) -> Result<HelperReply, WorkerError> {
     mark("helper: inflating");
     let splitting = Rc::new(RefCell::new(Splitting {
-        cut: StreamCut::new(cut_from),
-        cut_from,
+        cut,
         held: Vec::new(),
         before: Batches::default(),
         after: Batches::default(),
         kept: Vec::new(),
         head: Vec::new(),
-        ingest: ingest.clone(),
         up_to_cut_sent: false,
     }));
     let taking = Rc::clone(&splitting);

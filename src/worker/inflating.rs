@@ -10,7 +10,7 @@ use super::helper_pool::inflate_there;
 use super::messages::mark;
 use super::progress::post_reading_progress;
 use crate::engine::ingest::{IngestOutcome, IngestSettings, Ingestor};
-use crate::engine::work_split::INFLATING_OWN_PART;
+use crate::engine::work_split::{PurchaseKey, INFLATING_OWN_PART};
 use crate::protocol::helper::{HelperReply, HelperRequest, TextPart};
 use crate::session::WorkerError;
 use futures_channel::mpsc::UnboundedReceiver;
@@ -31,19 +31,22 @@ pub struct Inflated {
 const STAGE: &str = "Decompressing and reading";
 
 /// Reads `compressed` (`format`: "gzip" or "deflate-raw"), whose text is
-/// about `text_size_hint` bytes, with the helper decompressing it. `None`
+/// about `text_size_hint` bytes, with the helper decompressing it and
+/// cutting it between two purchases as `purchase` tells them apart. `None`
 /// when there is no helper, or it stopped before this worker had all the
 /// text: the caller then decompresses and reads it itself.
 pub async fn read_while_inflating(
     compressed: &Blob,
     format: &str,
     text_size_hint: u64,
+    purchase: PurchaseKey,
     settings: IngestSettings,
 ) -> Result<Option<Inflated>, WorkerError> {
     let request = HelperRequest::InflateRange {
         ingest: settings.clone(),
         format: format.to_string(),
         cut_from: (text_size_hint as f64 * INFLATING_OWN_PART) as u64,
+        purchase,
     };
     let Some((mut parts, reply)) = inflate_there(compressed, &request) else {
         return Ok(None);
